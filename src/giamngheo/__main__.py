@@ -1,0 +1,3 @@
+from giamngheo.cli import main
+
+raise SystemExit(main())

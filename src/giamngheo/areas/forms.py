@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.areas.models import VILLAGE_TYPES, AreaKind, UnitType
+
+
+class VillageForm(forms.Form):
+    name = forms.CharField(label=_("Tên thôn, tổ dân phố"), max_length=200)
+    unit_type = forms.ChoiceField(
+        label=_("Loại"), choices=[(t.value, t.label) for t in UnitType if t in VILLAGE_TYPES]
+    )
+    area_kind = forms.ChoiceField(
+        label=_("Khu vực"),
+        choices=[("", _("Theo xã, phường")), *AreaKind.choices],
+        required=False,
+    )
+
+
+class VillageImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp CSV (UTF-8) có các cột ma_xa, ten, loai"),
+        help_text=_("loai là một trong: thon, ap, ban, buon, khom, to_dan_pho, plei, soc."),
+    )
+
+
+class AreaKindForm(forms.Form):
+    area_kind = forms.ChoiceField(label=_("Khu vực"), choices=AreaKind.choices)
+    reason = forms.CharField(label=_("Lý do"), max_length=300)

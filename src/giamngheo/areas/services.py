@@ -1,0 +1,331 @@
+"""Writes on administrative units. Every write records an audit event."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from giamngheo.areas.models import (
+    VILLAGE_TYPES,
+    AdministrativeUnit,
+    AreaKind,
+    AreaKindSetting,
+    Level,
+    UnitType,
+)
+from giamngheo.audit import services as audit
+from giamngheo.lib.text import search_key
+
+# Default urban/rural per unit type; đặc khu is configurable (AreaKindSetting), rural by default.
+DEFAULT_AREA_KINDS = {
+    UnitType.WARD: AreaKind.URBAN,
+    UnitType.COMMUNE: AreaKind.RURAL,
+    UnitType.SPECIAL_ZONE: AreaKind.RURAL,
+}
+_PACKAGE_TYPES = {
+    "thành phố trung ương": UnitType.CENTRAL_CITY,
+    "tỉnh": UnitType.PROVINCE,
+    "xã": UnitType.COMMUNE,
+    "phường": UnitType.WARD,
+    "đặc khu": UnitType.SPECIAL_ZONE,
+}
+
+
+class AreaError(ValueError):
+    """A refused change to administrative units; the message is for the user (Vietnamese)."""
+
+
+def area_kind_for(unit_type: str) -> str:
+    setting = AreaKindSetting.objects.filter(unit_type=unit_type).first()
+    if setting is not None:
+        return setting.area_kind
+    return DEFAULT_AREA_KINDS.get(UnitType(unit_type), AreaKind.RURAL)
+
+
+@dataclass
+class LoadResult:
+    provinces_created: int = 0
+    communes_created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    data_version: str = ""
+    changes: list[str] = field(default_factory=list)
+
+
+def province_code(number: int) -> str:
+    return f"{number:02d}"
+
+
+def commune_code(number: int) -> str:
+    return f"{number:05d}"
+
+
+@transaction.atomic
+def load_official_units(*, actor: Any = None) -> LoadResult:
+    """Load (or refresh) the 34 provinces and 3,321 communes of the structure in force since
+    1 July 2025 from the ``vietnam-provinces`` package. Idempotent: matches units by code."""
+    import vietnam_provinces as vp
+
+    result = LoadResult(data_version=f"{vp.__version__} ({vp.__data_version__})")
+    existing = {
+        unit.code: unit
+        for unit in AdministrativeUnit.objects.filter(level__in=["province", "commune"])
+    }
+    kinds = {unit_type: area_kind_for(unit_type) for unit_type in DEFAULT_AREA_KINDS}
+
+    provinces: dict[int, AdministrativeUnit] = {}
+    for official in vp.Province.iter_all():
+        code = province_code(int(official.code))
+        unit_type = _PACKAGE_TYPES[official.division_type.value]
+        unit = existing.get(code)
+        if unit is None:
+            unit = AdministrativeUnit.objects.create(
+                level=Level.PROVINCE,
+                code=code,
+                name=official.name,
+                unit_type=unit_type,
+                search_name=search_key(official.name),
+            )
+            result.provinces_created += 1
+        elif unit.name != official.name or unit.unit_type != unit_type:
+            result.changes.append(f"{code}: {unit.name} → {official.name}")
+            unit.name, unit.unit_type = official.name, unit_type
+            unit.search_name = search_key(official.name)
+            unit.save(update_fields=["name", "unit_type", "search_name", "updated_at"])
+            result.updated += 1
+        else:
+            result.unchanged += 1
+        provinces[int(official.code)] = unit
+
+    new_communes: list[AdministrativeUnit] = []
+    for ward in vp.Ward.iter_all():
+        code = commune_code(int(ward.code))
+        unit_type = _PACKAGE_TYPES[ward.division_type.value]
+        province = provinces[int(ward.province_code)]
+        unit = existing.get(code)
+        if unit is None:
+            new_communes.append(
+                AdministrativeUnit(
+                    level=Level.COMMUNE,
+                    code=code,
+                    name=ward.name,
+                    unit_type=unit_type,
+                    parent=province,
+                    province=province,
+                    area_kind=kinds[unit_type],
+                    search_name=search_key(ward.name),
+                )
+            )
+        elif (unit.name, unit.unit_type, unit.parent_id) != (ward.name, unit_type, province.pk):
+            result.changes.append(f"{code}: {unit.name} → {ward.name}")
+            unit.name, unit.unit_type = ward.name, unit_type
+            unit.parent = unit.province = province
+            unit.search_name = search_key(ward.name)
+            if not unit.area_kind_overridden:
+                unit.area_kind = kinds[unit_type]
+            unit.save()
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    AdministrativeUnit.objects.bulk_create(new_communes, batch_size=1000)
+    result.communes_created = len(new_communes)
+
+    if result.provinces_created or result.communes_created or result.updated:
+        audit.record_bulk(
+            actor=actor,
+            action="areas.official_units_loaded",
+            object_type="areas.administrativeunit",
+            object_id="vietnam-provinces",
+            summary={
+                "data_version": result.data_version,
+                "provinces_created": result.provinces_created,
+                "communes_created": result.communes_created,
+                "updated": result.updated,
+                "changes": result.changes[:200],
+            },
+        )
+    return result
+
+
+def unit_stats() -> dict[str, int]:
+    from django.db.models import Count, Q
+
+    counts = AdministrativeUnit.objects.filter(valid_to__isnull=True).aggregate(
+        provinces=Count("id", filter=Q(level=Level.PROVINCE)),
+        communes=Count("id", filter=Q(level=Level.COMMUNE)),
+        villages=Count("id", filter=Q(level=Level.VILLAGE)),
+    )
+    return {key: int(value) for key, value in counts.items()}
+
+
+def _next_village_code(commune: AdministrativeUnit) -> str:
+    codes = AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE).values_list(
+        "code", flat=True
+    )
+    numbers = [int(code.rsplit(".", 1)[1]) for code in codes if "." in code]
+    return f"{commune.code}.{(max(numbers, default=0) + 1):03d}"
+
+
+def _check_village(commune: AdministrativeUnit, name: str, unit_type: str) -> str:
+    name = " ".join(name.split())
+    if commune.level != Level.COMMUNE:
+        raise AreaError(_("Thôn, tổ dân phố chỉ được tạo trong một xã, phường hoặc đặc khu."))
+    if not name:
+        raise AreaError(_("Chưa nhập tên thôn, tổ dân phố."))
+    if unit_type not in VILLAGE_TYPES:
+        raise AreaError(
+            _("Loại đơn vị “%(type)s” không hợp lệ cho thôn, tổ dân phố.") % {"type": unit_type}
+        )
+    if AdministrativeUnit.objects.filter(
+        parent=commune, search_name=search_key(name), valid_to__isnull=True
+    ).exists():
+        raise AreaError(
+            _("“%(name)s” đã có trong %(commune)s.") % {"name": name, "commune": commune.name}
+        )
+    return name
+
+
+@transaction.atomic
+def village_create(
+    *,
+    actor: Any,
+    commune: AdministrativeUnit,
+    name: str,
+    unit_type: str,
+    area_kind: str | None = None,
+    valid_from: dt.date | None = None,
+) -> AdministrativeUnit:
+    name = _check_village(commune, name, unit_type)
+    village = AdministrativeUnit.objects.create(
+        level=Level.VILLAGE,
+        code=_next_village_code(commune),
+        name=name,
+        unit_type=unit_type,
+        parent=commune,
+        province_id=commune.province_id,
+        area_kind=area_kind or commune.area_kind,
+        area_kind_overridden=bool(area_kind and area_kind != commune.area_kind),
+        valid_from=valid_from or dt.date.today(),  # noqa: DTZ011 - a civil date, local by nature
+        search_name=search_key(name),
+    )
+    audit.record(
+        actor=actor, action="areas.village_created", obj=village, after=audit.snapshot(village)
+    )
+    return village
+
+
+@transaction.atomic
+def area_kind_override(
+    *, actor: Any, unit: AdministrativeUnit, area_kind: str, reason: str
+) -> AdministrativeUnit:
+    if unit.level == Level.PROVINCE:
+        raise AreaError(_("Khu vực thành thị/nông thôn được đặt cho xã hoặc thôn, không cho tỉnh."))
+    if area_kind not in AreaKind.values:
+        raise AreaError(_("Khu vực phải là thành thị hoặc nông thôn."))
+    if not reason.strip():
+        raise AreaError(_("Cần ghi lý do khi thay đổi khu vực thành thị/nông thôn."))
+    before = audit.snapshot(unit, ["area_kind", "area_kind_overridden", "area_kind_reason"])
+    unit.area_kind = area_kind
+    unit.area_kind_overridden = True
+    unit.area_kind_reason = reason.strip()
+    unit.save(update_fields=["area_kind", "area_kind_overridden", "area_kind_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="areas.area_kind_overridden",
+        obj=unit,
+        before=before,
+        after=audit.snapshot(unit, ["area_kind", "area_kind_overridden", "area_kind_reason"]),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_rename(
+    *, actor: Any, unit: AdministrativeUnit, new_name: str, effective_on: dt.date
+) -> AdministrativeUnit:
+    """Rename keeping the old name for documents dated before ``effective_on``."""
+    new_name = " ".join(new_name.split())
+    if not new_name:
+        raise AreaError(_("Chưa nhập tên mới."))
+    if effective_on <= unit.valid_from:
+        raise AreaError(_("Ngày đổi tên phải sau ngày đơn vị bắt đầu hiệu lực."))
+    last = unit.names.order_by("-valid_from").first()
+    start = last.valid_to + dt.timedelta(days=1) if last and last.valid_to else unit.valid_from
+    unit.names.create(
+        name=unit.name, valid_from=start, valid_to=effective_on - dt.timedelta(days=1)
+    )
+    before = {"name": unit.name}
+    unit.name = new_name
+    unit.search_name = search_key(new_name)
+    unit.save(update_fields=["name", "search_name", "updated_at"])
+    audit.record(
+        actor=actor, action="areas.unit_renamed", obj=unit, before=before, after={"name": new_name}
+    )
+    return unit
+
+
+@dataclass
+class VillageImportResult:
+    created: list[AdministrativeUnit] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
+
+
+VILLAGE_CSV_COLUMNS = ("ma_xa", "ten", "loai")
+
+
+@transaction.atomic
+def villages_import_csv(
+    *, actor: Any, text: str, allowed_communes: set[int] | None = None
+) -> VillageImportResult:
+    """Create villages from CSV with columns ``ma_xa,ten,loai`` (commune code, name, type).
+
+    All or nothing: if any row is wrong, nothing is created and every error is listed.
+    ``allowed_communes`` (ids) limits which communes the user may add villages to.
+    """
+    result = VillageImportResult()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in VILLAGE_CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        result.errors.append((1, ",".join(missing), _("Thiếu cột bắt buộc.")))
+        return result
+    communes = {unit.code: unit for unit in AdministrativeUnit.objects.filter(level=Level.COMMUNE)}
+    seen: set[tuple[str, str]] = set()
+    pending: list[tuple[int, AdministrativeUnit, str, str]] = []
+    for row_number, row in enumerate(reader, start=2):
+        code = (row.get("ma_xa") or "").strip().zfill(5)
+        name = " ".join((row.get("ten") or "").split())
+        unit_type = (row.get("loai") or "").strip()
+        commune = communes.get(code)
+        if commune is None:
+            result.errors.append((row_number, "ma_xa", _("Không có xã/phường mã %s.") % code))
+            continue
+        if allowed_communes is not None and commune.pk not in allowed_communes:
+            result.errors.append(
+                (row_number, "ma_xa", _("Bạn không có quyền thêm thôn cho %s.") % commune.name)
+            )
+            continue
+        key = (code, search_key(name))
+        if key in seen:
+            result.errors.append((row_number, "ten", _("Trùng với một dòng phía trên.")))
+            continue
+        seen.add(key)
+        try:
+            _check_village(commune, name, unit_type)
+        except AreaError as error:
+            column = "loai" if unit_type not in VILLAGE_TYPES else "ten"
+            result.errors.append((row_number, column, str(error)))
+            continue
+        pending.append((row_number, commune, name, unit_type))
+    if result.errors:
+        return result
+    for _row, commune, name, unit_type in pending:
+        result.created.append(
+            village_create(actor=actor, commune=commune, name=name, unit_type=unit_type)
+        )
+    return result

@@ -1,0 +1,227 @@
+"""Households and the people in them.
+
+A ``Person`` belongs to one household at a time through a ``Membership``; moving (marriage,
+separation) ends one membership and starts another, so the history stays. Invariants live in
+the database: one head per household, one current household per person, a unique personal ID
+among active persons, date order.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.areas.models import AdministrativeUnit, AreaKind
+
+
+class Status(models.TextChoices):
+    POOR = "poor", _("Hộ nghèo")
+    NEAR_POOR = "near_poor", _("Hộ cận nghèo")
+    AVERAGE = "average_living_standard", _("Hộ có mức sống trung bình")
+    NOT_POOR = "not_poor", _("Hộ không nghèo")
+    UNKNOWN = "", _("Chưa xác định")
+
+
+class PovertyReason(models.TextChoices):
+    LAND = "land", _("Thiếu đất sản xuất")
+    CAPITAL = "capital", _("Thiếu vốn sản xuất, kinh doanh")
+    LABOUR = "labour", _("Thiếu lao động")
+    TOOLS = "tools", _("Thiếu công cụ, phương tiện sản xuất")
+    KNOWLEDGE = "knowledge", _("Thiếu kiến thức sản xuất")
+    SKILLS = "skills", _("Thiếu kỹ năng lao động, sản xuất")
+    ILLNESS = "illness", _("Có người ốm đau nặng, tai nạn")
+    OTHER = "other", _("Nguyên nhân khác")
+
+
+class SupportNeed(models.TextChoices):
+    HEALTH = "health", _("Y tế")
+    EDUCATION = "education", _("Giáo dục, đào tạo nghề")
+    PRODUCTION = "production", _("Hỗ trợ sản xuất")
+    CREDIT = "credit", _("Tín dụng ưu đãi")
+    HOUSING = "housing", _("Nhà ở")
+    WATER = "water", _("Nước sinh hoạt, vệ sinh")
+    EMPLOYMENT = "employment", _("Việc làm")
+    INFORMATION = "information", _("Thông tin")
+    OTHER = "other", _("Khác")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("Chủ hộ")
+    SPOUSE = "spouse", _("Vợ/chồng")
+    CHILD = "child", _("Con")
+    PARENT = "parent", _("Bố/mẹ")
+    GRANDCHILD = "grandchild", _("Cháu")
+    SIBLING = "sibling", _("Anh/chị/em")
+    CHILD_IN_LAW = "child_in_law", _("Con dâu/con rể")
+    GRANDPARENT = "grandparent", _("Ông/bà")
+    OTHER = "other", _("Khác")
+
+
+class Household(models.Model):
+    code = models.CharField(_("mã hộ"), max_length=30)
+    province = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
+    )
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã")
+    )
+    village = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("thôn/tổ dân phố"),
+    )
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    head_name = models.CharField(_("chủ hộ"), max_length=200, blank=True)
+    area_kind = models.CharField(_("khu vực"), max_length=5, choices=AreaKind.choices)
+    area_kind_override_reason = models.CharField(
+        _("lý do khác khu vực của địa bàn"), max_length=300, blank=True
+    )
+    status = models.CharField(
+        _("tình trạng"), max_length=30, choices=Status.choices, blank=True, default=""
+    )
+    status_standard = models.CharField(_("chuẩn áp dụng"), max_length=30, blank=True)
+    status_year = models.PositiveSmallIntegerField(_("năm rà soát"), null=True, blank=True)
+    is_ethnic_minority = models.BooleanField(_("hộ dân tộc thiểu số"), default=False)
+    is_merit_family = models.BooleanField(_("hộ có người có công"), default=False)
+    has_social_assistance_member = models.BooleanField(
+        _("hộ có thành viên hưởng bảo trợ xã hội"), default=False
+    )
+    has_no_labour_capacity = models.BooleanField(_("hộ không có khả năng lao động"), default=False)
+    poverty_reasons = ArrayField(
+        models.CharField(max_length=20, choices=PovertyReason.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("nguyên nhân nghèo"),
+    )
+    support_needs = ArrayField(
+        models.CharField(max_length=20, choices=SupportNeed.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("nhu cầu hỗ trợ"),
+    )
+    member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=0)
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "code"], name="household_code_per_province"
+            ),
+            models.CheckConstraint(
+                condition=Q(area_kind__in=["urban", "rural"]), name="household_area_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="") | Q(status_year__isnull=False),
+                name="household_status_has_year",
+            ),
+        ]
+        indexes = [
+            # Province first: the sharding key (see docs/architecture.md).
+            models.Index(fields=["province", "commune", "village", "id"]),
+            models.Index(fields=["province", "status", "id"]),
+            models.Index(fields=["commune", "status", "id"]),
+            GinIndex(
+                fields=["search_text"], name="household_search_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.head_name}" if self.head_name else self.code
+
+
+class Person(models.Model):
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
+    ethnicity = models.CharField(_("dân tộc"), max_length=2, default="01")
+    # NULL (not "") when unknown, so the partial unique constraint ignores missing numbers.
+    citizen_id = models.CharField(  # noqa: DJ001
+        _("số định danh cá nhân"), max_length=12, null=True, blank=True
+    )
+    is_active = models.BooleanField(_("còn quản lý"), default=True)
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("nhân khẩu")
+        verbose_name_plural = _("nhân khẩu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"],
+                condition=Q(is_active=True) & Q(citizen_id__isnull=False),
+                name="person_citizen_id_unique_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(citizen_id__isnull=True) | Q(citizen_id__regex=r"^[0-9]{12}$"),
+                name="person_citizen_id_12_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True)
+                | Q(birth_year=models.functions.ExtractYear("birth_date")),
+                name="person_birth_year_matches_date",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_name"], name="person_search_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Membership(models.Model):
+    """A person's stay in a household, with their relation to its head."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    relation = models.CharField(_("quan hệ với chủ hộ"), max_length=20, choices=Relation.choices)
+    is_head = models.BooleanField(_("là chủ hộ"), default=False)
+    joined_on = models.DateField(_("từ ngày"), null=True, blank=True)
+    left_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    leave_reason = models.CharField(_("lý do chuyển đi"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("thành viên hộ")
+        verbose_name_plural = _("thành viên hộ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(is_head=True) & Q(left_on__isnull=True),
+                name="membership_one_head_per_household",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_current_household",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=F("joined_on")),
+                name="membership_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_head=False) | Q(relation="head"), name="membership_head_relation"
+            ),
+        ]
+        indexes = [models.Index(fields=["household", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.household}"

@@ -1,0 +1,151 @@
+"""Django settings for giamngheo.
+
+Database: PostgreSQL only. ``DATABASE_URL`` selects an external server (PostgreSQL ≥ 15);
+without it the embedded server in ``var/pgdata`` is used (see giamngheo.lib.embedded_db).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.lib import embedded_db
+from giamngheo.lib.paths import PACKAGE_DIR, var_dir
+
+BASE_DIR = PACKAGE_DIR
+VAR_DIR = var_dir()
+
+DEBUG = os.environ.get("GIAMNGHEO_DEBUG", "0") == "1"
+# The demo and test secret is public on purpose; production sets GIAMNGHEO_SECRET_KEY.
+SECRET_KEY = os.environ.get("GIAMNGHEO_SECRET_KEY", "giamngheo-demo-insecure-key-change-me")
+ALLOWED_HOSTS = os.environ.get("GIAMNGHEO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
+    ","
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "giamngheo.web",
+    "giamngheo.accounts",
+    "giamngheo.audit",
+    "giamngheo.areas",
+    "giamngheo.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "giamngheo.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "giamngheo.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "giamngheo.wsgi.application"
+
+
+def _database_settings() -> dict[str, object]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if config.get("ENGINE") != "django.db.backends.postgresql":
+            raise RuntimeError("DATABASE_URL phải trỏ tới PostgreSQL (postgres://…).")
+        return config
+    for_tests = os.environ.get("GIAMNGHEO_EMBEDDED_TEST_SERVER") == "1"
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": embedded_db.DEFAULT_DATABASE,
+        "CONN_MAX_AGE": 60,
+        **embedded_db.connection_parameters(for_tests=for_tests),
+    }
+
+
+DATABASES = {"default": _database_settings()}
+USES_EMBEDDED_DATABASE = "DATABASE_URL" not in os.environ
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["giamngheo.accounts.backends.LockoutModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Lock an account for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES consecutive failures.
+LOGIN_MAX_FAILURES = int(os.environ.get("GIAMNGHEO_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GIAMNGHEO_LOGIN_LOCKOUT_MINUTES", "15"))
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["giamngheo.formats"]
+LANGUAGE_COOKIE_NAME = "giamngheo_language"
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files straight from the apps (no collectstatic needed for the demo server).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("GIAMNGHEO_LOG_LEVEL", "WARNING")},
+}
+
+# The demo province (code of one of the 34 provinces): Quảng Trị has mountains, coast,
+# ethnic minorities and both wards and rural communes.
+DEMO_PROVINCE_CODE = os.environ.get("GIAMNGHEO_DEMO_PROVINCE", "44")
+
+for _directory in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
+    Path(_directory).mkdir(parents=True, exist_ok=True)

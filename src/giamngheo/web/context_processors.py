@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.accounts import access
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    items = [
+        (_("Tổng quan"), reverse("web:dashboard")),
+        (_("Địa bàn"), reverse("areas:browse")),
+        (_("Hộ gia đình"), reverse("registry:household_list")),
+    ]
+    if access.is_system_admin(user):
+        items.append((_("Nhật ký"), reverse("audit:global")))
+    return {
+        "nav_items": items,
+        "home_unit": access.home_unit(user),
+        "user_roles": sorted(access.roles(user)),
+    }

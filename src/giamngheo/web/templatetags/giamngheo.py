@@ -1,0 +1,36 @@
+"""Template filters for Vietnamese display conventions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+
+from giamngheo.lib.formatting import format_date, format_money, format_number
+
+register = template.Library()
+
+
+@register.filter
+def money(value: int | float | Decimal | None) -> str:
+    """1500000 → "1.500.000 đ"."""
+    return format_money(value)
+
+
+@register.filter
+def number(value: int | float | Decimal | None) -> str:
+    return format_number(value)
+
+
+@register.filter
+def vndate(value: dt.date | dt.datetime | None) -> str:
+    return format_date(value)
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """0.0314 → "3,14 %"."""
+    from giamngheo.lib.formatting import format_percent
+
+    return format_percent(value)
