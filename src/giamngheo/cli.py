@@ -150,7 +150,8 @@ def _bench(argv: Sequence[str]) -> int:
         return _fail(f"không nạp được {script}.", 2)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return int(module.main(list(argv[1:])))
+    exit_code: int = module.main(list(argv[1:]))
+    return exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,7 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args[1:])
     if command == "bench":
         return _bench(args[1:])
-    if command not in {"help", "--help", "-h"} and (code := _ensure_database()) != 0:
+    if command in {"help", "--help", "-h"} and len(args) <= 1:
+        print(__doc__)
+    elif (code := _ensure_database()) != 0:
         return code
     return _django(args)
 

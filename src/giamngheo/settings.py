@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "giamngheo.audit",
     "giamngheo.areas",
     "giamngheo.registry",
+    "giamngheo.demo",
 ]
 
 MIDDLEWARE = [

@@ -63,7 +63,7 @@ def _grants(user: User | AnonymousUser) -> list[RoleGrant]:
     cached: list[RoleGrant] | None = getattr(user, "_giamngheo_grants", None)
     if cached is None:
         cached = list(RoleGrant.objects.filter(user=user).select_related("area"))
-        user._giamngheo_grants = cached  # type: ignore[union-attr]
+        user._giamngheo_grants = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -143,10 +143,10 @@ def get_visible_or_404(
     field_names: dict[str, str] | None = None,
     **lookup: Any,
 ) -> M:
-    try:
-        return scoped(queryset, user, **(field_names or {})).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
+    found = scoped(queryset, user, **(field_names or {})).filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def visible_units(user: User | AnonymousUser) -> QuerySet[AdministrativeUnit]:

@@ -101,3 +101,11 @@ def login_failed(*, username: str) -> User | None:
 def login_succeeded(*, user: User) -> None:
     if user.failed_login_count or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+
+
+@transaction.atomic
+def password_change(*, actor: Any, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # The hash itself is never written to the log.
+    audit.record(actor=actor, action="account.password_changed", obj=user)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -25,7 +27,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _household_counts(user: object, unit: AdministrativeUnit) -> dict[int, dict[str, int]]:
+def _household_counts(user: Any, unit: AdministrativeUnit) -> dict[int, dict[str, int]]:
     """Households per child unit, in one grouped query."""
     child_column = {Level.PROVINCE: "commune", Level.COMMUNE: "village"}.get(Level(unit.level))
     if child_column is None:

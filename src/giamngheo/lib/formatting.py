@@ -17,7 +17,7 @@ def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str
     rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
     sign = "-" if rounded < 0 else ""
     integer, _, fraction = f"{abs(rounded):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

@@ -12,9 +12,17 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit, AreaKind
+from giamngheo.standards import schema
+
+
+def _choices(values: tuple[str, ...], field_name: str) -> list[tuple[str, str]]:
+    """Choices for an enumerated survey field, labelled from the engine's schema."""
+    field = next(f for f in schema.HOUSEHOLD_FIELDS + schema.MEMBER_FIELDS if f.name == field_name)
+    return [(v, field.value_labels[v].vi if v in field.value_labels else v) for v in values]
 
 
 class Status(models.TextChoices):
@@ -110,6 +118,37 @@ class Household(models.Model):
         verbose_name=_("nhu cầu hỗ trợ"),
     )
     member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=0)
+    # Current living conditions: the household-level fields of the engine's raw survey schema
+    # (giamngheo.standards.schema); surveys keep their own immutable copy.
+    income = models.PositiveBigIntegerField(
+        _("thu nhập bình quân đầu người/tháng (đồng)"), null=True, blank=True
+    )
+    wall_durable = models.BooleanField(_("tường bền chắc"), default=True)
+    column_durable = models.BooleanField(_("cột bền chắc"), default=True)
+    roof_durable = models.BooleanField(_("mái bền chắc"), default=True)
+    floor_area_m2 = models.DecimalField(
+        _("diện tích nhà ở (m²)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    water_source = models.CharField(
+        _("nguồn nước sinh hoạt"),
+        max_length=30,
+        choices=_choices(schema.WATER_SOURCES, "water_source"),
+        blank=True,
+    )
+    latrine_type = models.CharField(
+        _("loại nhà tiêu"),
+        max_length=30,
+        choices=_choices(schema.LATRINE_TYPES, "latrine_type"),
+        blank=True,
+    )
+    uses_phone = models.BooleanField(_("có thuê bao điện thoại"), default=True)
+    uses_internet = models.BooleanField(_("sử dụng internet"), default=True)
+    owns_tv = models.BooleanField(_("có ti vi"), default=False)
+    owns_radio = models.BooleanField(_("có radio"), default=False)
+    owns_computer = models.BooleanField(_("có máy tính"), default=False)
+    owns_phone = models.BooleanField(_("có điện thoại"), default=True)
+    loudspeaker_access = models.BooleanField(_("nghe được loa truyền thanh"), default=True)
+    waste_handled = models.BooleanField(_("rác thải được thu gom, xử lý"), default=True)
     search_text = models.CharField(max_length=400, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -155,6 +194,30 @@ class Person(models.Model):
         _("số định danh cá nhân"), max_length=12, null=True, blank=True
     )
     is_active = models.BooleanField(_("còn quản lý"), default=True)
+    # Member-level fields of the engine's raw survey schema (current values).
+    employment = models.CharField(
+        _("việc làm"),
+        max_length=30,
+        choices=_choices(schema.EMPLOYMENT_STATUSES, "employment"),
+        default="not_working",
+    )
+    receives_social_allowance = models.BooleanField(
+        _("hưởng trợ cấp xã hội hằng tháng"), default=False
+    )
+    disability = models.BooleanField(_("khuyết tật"), default=False)
+    has_health_insurance = models.BooleanField(_("có thẻ bảo hiểm y tế"), default=True)
+    education = models.CharField(
+        _("trình độ học vấn cao nhất"),
+        max_length=30,
+        choices=_choices(schema.EDUCATION_LEVELS, "education"),
+        default="none",
+    )
+    studying = models.BooleanField(_("đang đi học"), default=False)
+    attends_age_appropriate = models.BooleanField(_("học đúng cấp theo tuổi"), default=False)
+    on_the_job_training = models.BooleanField(_("được đào tạo tại nơi làm việc"), default=False)
+    stunted = models.BooleanField(_("suy dinh dưỡng thấp còi"), default=False)
+    underweight = models.BooleanField(_("suy dinh dưỡng nhẹ cân"), default=False)
+    ill_untreated = models.BooleanField(_("ốm không đi khám chữa bệnh"), default=False)
     search_name = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -173,8 +236,7 @@ class Person(models.Model):
                 name="person_citizen_id_12_digits",
             ),
             models.CheckConstraint(
-                condition=Q(birth_date__isnull=True)
-                | Q(birth_year=models.functions.ExtractYear("birth_date")),
+                condition=Q(birth_date__isnull=True) | Q(birth_year=ExtractYear("birth_date")),
                 name="person_birth_year_matches_date",
             ),
         ]

@@ -79,6 +79,7 @@ def household_create(
         raise RegistryError(_("Mỗi hộ phải có đúng một chủ hộ."))
     if area_kind and area_kind != village.area_kind and not area_kind_override_reason.strip():
         raise RegistryError(_("Cần ghi lý do khi khu vực của hộ khác khu vực của thôn."))
+    assert village.province_id is not None and village.parent_id is not None  # noqa: S101 - level
     household = Household.objects.create(
         code=code,
         province_id=village.province_id,

@@ -44,9 +44,9 @@ class Command(BaseCommand):
             path: Path = options["file"]
             if not path.is_file():
                 raise CommandError(f"Không tìm thấy tệp {path}.")
-            result = services.villages_import_csv(actor=None, text=path.read_text("utf-8-sig"))
-            if result.errors:
-                for row, column, message in result.errors:
+            imported = services.villages_import_csv(actor=None, text=path.read_text("utf-8-sig"))
+            if imported.errors:
+                for row, column, message in imported.errors:
                     self.stderr.write(f"Dòng {row}, cột {column}: {message}")
                 raise CommandError("Không tạo thôn nào vì tệp có lỗi.", returncode=2)
-            self.stdout.write(f"Đã tạo {len(result.created)} thôn/tổ dân phố.")
+            self.stdout.write(f"Đã tạo {len(imported.created)} thôn/tổ dân phố.")

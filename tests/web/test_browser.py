@@ -1,0 +1,90 @@
+"""Real browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against the app
+served by pytest-django's live server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import PASSWORD, World
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a closed network and root: no sandbox, no background traffic to Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run 'make chromium' (make test does it).")
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls the test
+    # makes between page actions are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_a_commune_officer_logs_in_and_sees_the_vietnamese_dashboard(
+    page: Page, live_server: object, world: World
+) -> None:
+    base = str(live_server)
+    log_in(page, base, "xa_a")
+    page.wait_for_url(f"{base}/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Tổng quan")
+    assert page.locator('[data-figure="households"]').inner_text() == "2"
+
+
+def test_another_communes_household_is_not_reachable_in_the_browser(
+    page: Page, live_server: object, world: World
+) -> None:
+    base = str(live_server)
+    log_in(page, base, "xa_a")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/households/")
+    listing = page.locator("main").inner_text()
+    assert "A1-001" in listing
+    assert "B1-001" not in listing
+    response = page.goto(f"{base}/households/{world.household_b1.pk}/")
+    assert response is not None and response.status == 404
+    response = page.goto(f"{base}/areas/{world.commune_b.code}/")
+    assert response is not None and response.status == 404
+
+
+def test_a_wrong_password_shows_the_vietnamese_error(
+    page: Page, live_server: object, world: World
+) -> None:
+    base = str(live_server)
+    log_in(page, base, "xa_a", "khong-dung")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.get_by_role("alert").inner_text()

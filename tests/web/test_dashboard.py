@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD, World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_counts_only_the_users_households_in_vietnamese(world: World) -> None:
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    html = client.get(reverse("web:dashboard")).text
+    assert '<html lang="vi">' in html
+    assert "Tổng quan" in html
+    assert 'data-figure="households">2<' in html
+
+
+def test_english_is_switchable(world: World) -> None:
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("web:dashboard")).text
+    assert '<html lang="en">' in html
+    assert "Overview" in html
+    assert "Households" in html
