@@ -83,3 +83,23 @@ def test_password_change_is_audited(world: World) -> None:
     assert AuditEvent.objects.filter(
         action="account.password_changed", object_id=str(world.xa_a.pk)
     ).exists()
+
+
+def test_granting_a_role_in_the_admin_goes_through_the_audited_service(world: World) -> None:
+    client = Client()
+    client.force_login(world.admin)
+    world.admin.is_staff = True
+    world.admin.is_superuser = True
+    world.admin.save()
+    response = client.post(
+        reverse("admin:accounts_rolegrant_add"),
+        {"user": world.outsider.pk, "role": "inspector", "area": world.commune_b.pk},
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="account.role_granted").filter(
+        after__user="outsider"
+    ).exists()
+    from giamngheo.accounts import access
+
+    fresh = User.objects.get(pk=world.outsider.pk)
+    assert access.can_view_area(fresh, world.commune_b)

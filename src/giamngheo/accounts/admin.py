@@ -1,0 +1,63 @@
+"""Django admin for accounts: every save goes through the audited services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.http import HttpRequest
+
+from giamngheo.accounts import services
+from giamngheo.accounts.models import RoleGrant, User
+from giamngheo.audit import services as audit
+
+USER_AUDIT_FIELDS = ("username", "full_name", "email", "is_active", "is_staff", "is_superuser")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("giamngheo", {"fields": ("full_name",)}),
+    )
+    list_display = ("username", "full_name", "is_active", "is_staff", "locked_until")
+
+    @transaction.atomic
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        before = (
+            audit.snapshot(User.objects.get(pk=obj.pk), USER_AUDIT_FIELDS) if change else None
+        )
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            action="account.user_changed" if change else "account.user_created",
+            obj=obj,
+            before=before,
+            after=audit.snapshot(obj, USER_AUDIT_FIELDS),
+        )
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("user", "role", "area", "granted_at", "granted_by")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__full_name", "area__name", "area__code")
+    autocomplete_fields = ("user", "area")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a grant is created or revoked, never edited
+
+    def save_model(self, request: HttpRequest, obj: RoleGrant, form: Any, change: bool) -> None:
+        granted = services.role_grant(
+            actor=request.user, user=obj.user, role=obj.role, area=obj.area
+        )
+        obj.pk = granted.pk
+
+    def delete_model(self, request: HttpRequest, obj: RoleGrant) -> None:
+        services.role_revoke(actor=request.user, grant=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for grant in queryset:
+            services.role_revoke(actor=request.user, grant=grant)
