@@ -155,3 +155,45 @@ def test_predecessors_are_linked_and_dates_are_checked_by_the_database(
     assert list(other.successors.all()) == [commune]
     with pytest.raises(IntegrityError), transaction.atomic():
         AdministrativeUnit.objects.filter(pk=commune.pk).update(valid_to=dt.date(2020, 1, 1))
+
+
+def test_merged_villages_stop_on_the_eve_and_keep_their_names(official_units: None) -> None:
+    commune = _commune()
+    old_a = services.village_create(
+        actor=None,
+        commune=commune,
+        name="Thôn Cũ A",
+        unit_type="thon",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    old_b = services.village_create(
+        actor=None,
+        commune=commune,
+        name="Thôn Cũ B",
+        unit_type="thon",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    merged = services.village_create(
+        actor=None,
+        commune=commune,
+        name="Thôn Hợp Nhất",
+        unit_type="thon",
+        valid_from=dt.date(2026, 1, 1),
+    )
+    services.units_merge(
+        actor=None,
+        predecessors=[old_a, old_b],
+        successor=merged,
+        effective_on=dt.date(2026, 1, 1),
+        legal_basis="Nghị quyết HĐND tỉnh số 01/2025",
+    )
+    old_a.refresh_from_db()
+    assert old_a.valid_to == dt.date(2025, 12, 31)
+    assert old_a.is_valid_on(dt.date(2025, 12, 31))
+    assert not old_a.is_valid_on(dt.date(2026, 1, 1))
+    assert set(merged.predecessors.all()) == {old_a, old_b}
+    assert services.unit_stats()["villages"] == 1
+    with pytest.raises(services.AreaError):
+        services.units_merge(
+            actor=None, predecessors=[merged], successor=merged, effective_on=dt.date(2027, 1, 1)
+        )

@@ -80,6 +80,7 @@ class AdministrativeUnit(models.Model):
     predecessors = models.ManyToManyField(
         "self",
         through="UnitSuccession",
+        through_fields=("successor", "predecessor"),
         symmetrical=False,
         related_name="successors",
         blank=True,

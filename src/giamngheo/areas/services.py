@@ -329,3 +329,46 @@ def villages_import_csv(
             village_create(actor=actor, commune=commune, name=name, unit_type=unit_type)
         )
     return result
+
+
+@transaction.atomic
+def units_merge(
+    *,
+    actor: Any,
+    predecessors: list[AdministrativeUnit],
+    successor: AdministrativeUnit,
+    effective_on: dt.date,
+    legal_basis: str = "",
+) -> AdministrativeUnit:
+    """Record that ``predecessors`` were merged into ``successor`` on ``effective_on``: they stop
+    being valid the day before, keep their names for earlier documents, and link to it."""
+    from giamngheo.areas.models import SuccessionKind, UnitSuccession
+
+    for unit in predecessors:
+        if unit.pk == successor.pk:
+            raise AreaError(_("Một đơn vị không thể sáp nhập vào chính nó."))
+        if unit.level != successor.level:
+            raise AreaError(_("Chỉ sáp nhập các đơn vị cùng cấp."))
+        if effective_on <= unit.valid_from:
+            raise AreaError(
+                _("Ngày sáp nhập phải sau ngày %(name)s bắt đầu hiệu lực.") % {"name": unit.name}
+            )
+        before = audit.snapshot(unit, ["valid_to"])
+        unit.valid_to = effective_on - dt.timedelta(days=1)
+        unit.save(update_fields=["valid_to", "updated_at"])
+        UnitSuccession.objects.create(
+            predecessor=unit,
+            successor=successor,
+            kind=SuccessionKind.MERGER,
+            effective_on=effective_on,
+            legal_basis=legal_basis,
+        )
+        audit.record(
+            actor=actor,
+            action="areas.unit_merged",
+            obj=unit,
+            before=before,
+            after={"valid_to": unit.valid_to, "successor": successor.code},
+            note=legal_basis,
+        )
+    return successor

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='administrativeunit',
             name='predecessors',
-            field=models.ManyToManyField(blank=True, related_name='successors', through='areas.UnitSuccession', to='areas.administrativeunit'),
+            field=models.ManyToManyField(blank=True, related_name='successors', through='areas.UnitSuccession', through_fields=('successor', 'predecessor'), to='areas.administrativeunit'),
         ),
         migrations.CreateModel(
             name='UnitName',
