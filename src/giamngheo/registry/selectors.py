@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import CharField, Func, Prefetch, QuerySet, Value
+from django.db.models.functions import Lower
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
@@ -65,8 +68,36 @@ def household_page(
     return HouseholdPage(rows[:page_size], next_after)
 
 
-def search_filter(text: str) -> Q:
-    from giamngheo.lib.text import search_key
+SEARCH_LIMIT = 50
+# Word similarity above which a name counts as a match despite typos (pg_trgm's default is 0.6).
+SEARCH_MIN_SIMILARITY = 0.45
+CITIZEN_ID = re.compile(r"^[0-9]{12}$")
 
-    key = search_key(text)
-    return Q(search_text__contains=key) | Q(code=text.strip())
+
+def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[Household]:
+    """Households matching a name (accents ignored, typos tolerated), a household code or a
+    12-digit personal ID, best matches first, within what the user may see.
+
+    The query is folded by PostgreSQL's ``unaccent`` and compared with the accent-free
+    ``search_text`` column through pg_trgm word similarity (GIN trigram index).
+    """
+    query = " ".join(query.split())
+    if not query:
+        return []
+    visible = households_visible_to(user).select_related("village")
+    if CITIZEN_ID.match(query):
+        return list(
+            visible.filter(
+                memberships__person__citizen_id=query, memberships__left_on__isnull=True
+            )[:limit]
+        )
+    exact = list(visible.filter(code__iexact=query)[:limit])
+    if exact:  # a household code names one household: similar codes are noise
+        return exact
+    folded = Lower(Func(Value(query), function="unaccent", output_field=CharField()))
+    fuzzy = (
+        visible.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
+        .filter(similarity__gte=SEARCH_MIN_SIMILARITY)
+        .order_by("-similarity", "id")[:limit]
+    )
+    return list(fuzzy)

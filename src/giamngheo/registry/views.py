@@ -21,11 +21,21 @@ def household_list(request: HttpRequest) -> HttpResponse:
         after = int(request.GET["after"]) if request.GET.get("after") else None
     except ValueError as exc:
         raise Http404 from exc
-    page = selectors.household_page(request.user, area=area, status=status, after=after)
+    query = request.GET.get("q", "").strip()
+    if query:
+        page = selectors.HouseholdPage(selectors.search_households(request.user, query), None)
+    else:
+        page = selectors.household_page(request.user, area=area, status=status, after=after)
     return render(
         request,
         "registry/household_list.html",
-        {"page": page, "area": area, "status": status, "statuses": Status.choices},
+        {
+            "page": page,
+            "area": area,
+            "status": status,
+            "statuses": Status.choices,
+            "query": query,
+        },
     )
 
 
