@@ -43,11 +43,21 @@ class HouseholdPage:
     next_after: int | None
 
 
+GROUP_FLAGS = (
+    "is_ethnic_minority",
+    "is_merit_family",
+    "has_social_assistance_member",
+    "has_no_labour_capacity",
+)
+
+
 def household_page(
     user: Any,
     *,
     area: AdministrativeUnit | None = None,
     status: str | None = None,
+    year: int | None = None,
+    flags: tuple[str, ...] = (),
     after: int | None = None,
     page_size: int = PAGE_SIZE,
 ) -> HouseholdPage:
@@ -61,6 +71,12 @@ def household_page(
         households = households.filter(**{column: area})
     if status is not None:
         households = households.filter(status=status)
+    if year is not None:
+        households = households.filter(status_year=year)
+    for flag in flags:
+        if flag not in GROUP_FLAGS:
+            raise ValueError(f"unknown household group flag {flag!r}")
+        households = households.filter(**{flag: True})
     if after is not None:
         households = households.filter(id__gt=after)
     rows = list(households.order_by("id")[: page_size + 1])

@@ -8,7 +8,7 @@ from giamngheo.areas import selectors as area_selectors
 from giamngheo.audit import selectors as audit_selectors
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
 from giamngheo.registry import selectors
-from giamngheo.registry.models import Status
+from giamngheo.registry.models import Household, Status
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -19,13 +19,23 @@ def household_list(request: HttpRequest) -> HttpResponse:
         status = None
     try:
         after = int(request.GET["after"]) if request.GET.get("after") else None
+        year = int(request.GET["year"]) if request.GET.get("year") else None
     except ValueError as exc:
         raise Http404 from exc
+    flags = tuple(f for f in request.GET.getlist("flag") if f in selectors.GROUP_FLAGS)
     query = request.GET.get("q", "").strip()
     if query:
         page = selectors.HouseholdPage(selectors.search_households(request.user, query), None)
     else:
-        page = selectors.household_page(request.user, area=area, status=status, after=after)
+        page = selectors.household_page(
+            request.user, area=area, status=status, year=year, flags=flags, after=after
+        )
+    flag_labels = [
+        (name, Household._meta.get_field(name).verbose_name, name in flags)
+        for name in selectors.GROUP_FLAGS
+    ]
+    filters = request.GET.copy()
+    filters.pop("after", None)
     return render(
         request,
         "registry/household_list.html",
@@ -35,6 +45,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Status.choices,
             "query": query,
+            "year": year,
+            "flag_labels": flag_labels,
+            "filter_query": filters.urlencode(),
         },
     )
 
