@@ -14,6 +14,7 @@ the engine packs their member masks into bits and aggregates them in a single pa
 
 from __future__ import annotations
 
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -235,6 +236,8 @@ def parse_exact_fraction(value: object) -> Fraction:
     a binary float such as 0.1 is not the decimal it was written as."""
     if isinstance(value, bool):
         raise ValueError(f'must be a fraction such as "1/2", got {value!r}')
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, str):
@@ -630,19 +633,32 @@ class EducationBelowAgeLevel(MemberAnyEvaluator):
         education = MEMBER_FIELD_BY_NAME["education"]
         codes = cols.members["education"]
         lacking = np.zeros(codes.shape[0], dtype=np.bool_)
-        claimed = np.zeros(codes.shape[0], dtype=np.bool_)  # first matching band wins
+        # The first matching band wins; track claimed members only when bands may overlap.
+        claimed = None if self._disjoint() else np.zeros(codes.shape[0], dtype=np.bool_)
         for band in self.bands:
             in_band = band.ages.mask(cols)
             if in_band is None:
                 in_band = np.ones(codes.shape[0], dtype=np.bool_)
-            in_band &= ~claimed
-            claimed |= in_band
-            lacking |= in_band & ~_codes_in(codes, education, band.accepted)
+            if claimed is not None:
+                in_band &= ~claimed
+                claimed |= in_band
+            in_band &= ~_codes_in(codes, education, band.accepted)
+            lacking |= in_band
         if self.studying_counts:
             lacking &= ~cols.members["studying"]
         if self.on_the_job_training_counts:
             lacking &= ~cols.members["on_the_job_training"]
         return lacking
+
+    def _disjoint(self) -> bool:
+        """Whether the bands are plain age ranges that do not overlap."""
+        spans: list[tuple[int, int]] = []
+        for band in self.bands:
+            if band.ages.by_sex or band.ages.from_age is None or band.ages.below is None:
+                return False
+            spans.append((band.ages.from_age, band.ages.below))
+        spans.sort()
+        return all(prev[1] <= nxt[0] for prev, nxt in itertools.pairwise(spans))
 
     def member_fact(self, member: Row) -> Text:
         education = MEMBER_FIELD_BY_NAME["education"]
@@ -961,10 +977,19 @@ class LacksAll(Evaluator):
 
 
 def _codes_in(codes: NDArray[Any], field: Field, values: Sequence[str]) -> BoolArray:
-    """codes ∈ {code of each value}; chained comparisons beat np.isin on small sets."""
-    mask = np.zeros(codes.shape[0], dtype=np.bool_)
-    for value in values:
-        mask |= codes == field.code_of(value)
+    """codes ∈ {code of each value}. Chained comparisons beat np.isin and lookup tables on
+    small sets; the shorter of the set and its complement is compared."""
+    wanted = {field.code_of(value) for value in values}
+    others = [code for code in range(len(field.values)) if code not in wanted]
+    negate = len(others) < len(wanted)
+    compared = others if negate else sorted(wanted)
+    if not compared:
+        return np.full(codes.shape[0], not negate, dtype=np.bool_)
+    mask: BoolArray = codes == compared[0]
+    for code in compared[1:]:
+        mask |= codes == code
+    if negate:
+        np.logical_not(mask, out=mask)
     return mask
 
 

@@ -250,7 +250,11 @@ class ColumnReader:
         if field.kind is Kind.INT:
             minimum = None if field.minimum is None else int(field.minimum)
             maximum = None if field.maximum is None else int(field.maximum)
-            return self.whole_numbers(field.name, minimum=minimum, maximum=maximum, what="years")
+            values = self.whole_numbers(field.name, minimum=minimum, maximum=maximum, what="years")
+            small = minimum is not None and maximum is not None and minimum >= -(2**15)
+            if small and maximum is not None and maximum < 2**15:
+                return values.astype(np.int16)  # ages: less memory, faster comparisons
+            return values
         if field.kind is Kind.NUMBER:
             return self.numbers(field.name, minimum=field.minimum, what="m²")
         return self.identifiers(field.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +31,10 @@ AVERAGE: Final = STATUSES.index("average_living_standard")
 NOT_POOR: Final = STATUSES.index("not_poor")
 
 StatusArray = NDArray[np.uint8]
+
+# The vectorised rules compute codes by arithmetic and rely on this order.
+if STATUSES != ("poor", "near_poor", "average_living_standard", "not_poor"):  # pragma: no cover
+    raise ImportError("status order changed: update the vectorised rules")
 
 
 @dataclass(frozen=True)
@@ -90,27 +94,35 @@ def decide_by_income(pack: Pack, area_type: str, income: int, count: int) -> Rul
 
 
 def status_codes_by_income(
-    pack: Pack, is_urban: BoolArray, income: IntArray, count: IntArray
+    pack: Pack, is_urban: BoolArray, income: IntArray, count: NDArray[np.integer[Any]]
 ) -> StatusArray:
-    """Vectorised `decide_by_income`: codes index `schema.STATUSES`."""
-    rule = pack.classification.rule
+    """Vectorised `decide_by_income`: codes index `schema.STATUSES`.
+
+    Computed by arithmetic on the nested income bands (each line above the previous one, as
+    pack validation ensures): status = not_poor − [at or below each line] − [poor-making
+    condition], which is cheaper than masked assignments.
+    """
     many = count >= pack.classification.deprivation_cutoff
+    near_line = (
+        pack.near_poverty_line if pack.classification.rule == RULE_INCOME_ONLY_OR_COUNT else None
+    )
+    # The top band edge: the MSTB upper bound, or (no MSTB band) the highest line below it, so
+    # that households in the lower bands still drop by one before the rule terms below.
+    top = pack.average_upper or near_line or pack.poverty_line
+    status = np.full(income.shape[0], NOT_POOR, dtype=np.uint8)
+    status -= _at_or_below(income, top, is_urban)
     below_line = income <= _line(pack.poverty_line, is_urban)
-    poor_or_near = np.where(many, np.uint8(POOR), np.uint8(NEAR_POOR))
-    if pack.average_upper is not None:
-        status = np.where(
-            income <= _line(pack.average_upper, is_urban), np.uint8(AVERAGE), np.uint8(NOT_POOR)
-        )
+    if pack.classification.rule == RULE_INCOME_ONLY_OR_COUNT:
+        # QĐ 59/2015 Art. 2: poor at or below the poverty line, or in the near-poverty band with
+        # enough deprivations; near-poor in that band otherwise.
+        near_band = income <= _line(_required(pack.near_poverty_line, "near_poverty"), is_urban)
+        status -= near_band.view(np.uint8)
+        status -= (near_band & (below_line | many)).view(np.uint8)
     else:
-        status = np.full(income.shape[0], NOT_POOR, dtype=np.uint8)
-    if rule == RULE_INCOME_ONLY_OR_COUNT:
-        near = _required(pack.near_poverty_line, "near_poverty")
-        status = np.where(income <= _line(near, is_urban), poor_or_near, status)
-        status = np.where(below_line, np.uint8(POOR), status)
-    else:
-        status = np.where(below_line, poor_or_near, status)
-    result: StatusArray = status.astype(np.uint8, copy=False)
-    return result
+        # Decree 07/2021 Art. 3(2), Decree 351/2025: at or below the line AND >= 3 deprivations.
+        status -= below_line.view(np.uint8)
+        status -= (below_line & many).view(np.uint8)
+    return status
 
 
 def decide_by_score(pack: Pack, area_type: str, score_a: int, count: int) -> RuleOutcome:
@@ -135,14 +147,17 @@ def decide_by_score(pack: Pack, area_type: str, score_a: int, count: int) -> Rul
 
 
 def status_codes_by_score(
-    pack: Pack, is_urban: BoolArray, score_a: IntArray, count: IntArray
+    pack: Pack, is_urban: BoolArray, score_a: IntArray, count: NDArray[np.integer[Any]]
 ) -> StatusArray:
     method = score_method_of(pack)
     low_a = score_a <= _line(method.income_score_cutoff, is_urban)
-    high_b = method.points_per_deprivation * count >= method.deprivation_score_cutoff
-    poor_or_near = np.where(high_b, np.uint8(POOR), np.uint8(NEAR_POOR))
-    result: StatusArray = np.where(low_a, poor_or_near, np.uint8(NOT_POOR)).astype(np.uint8)
-    return result
+    high_b = (
+        method.points_per_deprivation * count.astype(np.int64) >= method.deprivation_score_cutoff
+    )
+    status = np.full(score_a.shape[0], NOT_POOR, dtype=np.uint8)
+    status -= low_a.view(np.uint8) * np.uint8(2)
+    status -= (low_a & high_b).view(np.uint8)
+    return status
 
 
 def score_method_of(pack: Pack) -> ScoreMethod:
@@ -152,7 +167,14 @@ def score_method_of(pack: Pack) -> ScoreMethod:
 
 
 def _line(by_area: ByArea, is_urban: BoolArray) -> IntArray:
-    result: IntArray = np.where(is_urban, np.int64(by_area.urban), np.int64(by_area.rural))
+    """Each household's line: a lookup by area code (0 rural, 1 urban)."""
+    lines = np.array([by_area.rural, by_area.urban], dtype=np.int64)
+    result: IntArray = lines[is_urban.view(np.uint8)]
+    return result
+
+
+def _at_or_below(values: IntArray, by_area: ByArea, is_urban: BoolArray) -> NDArray[np.uint8]:
+    result: NDArray[np.uint8] = (values <= _line(by_area, is_urban)).view(np.uint8)
     return result
 
 
