@@ -88,3 +88,34 @@ def test_a_wrong_password_shows_the_vietnamese_error(
     base = str(live_server)
     log_in(page, base, "xa_a", "khong-dung")
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in page.get_by_role("alert").inner_text()
+
+
+def test_demo_user_xa1_sees_the_dashboard_but_cannot_reach_xa2s_households(
+    page: Page, live_server: object, official_units: None
+) -> None:
+    """The issue's own scenario, on the real demo data and demo logins."""
+    from giamngheo.accounts import access
+    from giamngheo.accounts.models import User
+    from giamngheo.demo.loader import DEMO_PASSWORD, load_demo
+    from giamngheo.registry.models import Household
+
+    load_demo(households=400)
+    xa1, xa2 = User.objects.get(username="xa1"), User.objects.get(username="xa2")
+    own = access.scoped(Household.objects.all(), xa1)
+    others = access.scoped(Household.objects.all(), xa2)
+    assert own.exists() and others.exists()
+    base = str(live_server)
+    log_in(page, base, "xa1", DEMO_PASSWORD)
+    page.wait_for_url(f"{base}/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Tổng quan")
+    shown = int(page.locator('[data-figure="households"]').inner_text().replace(".", ""))
+    assert shown == own.count()
+    foreign = others.first()
+    assert foreign is not None
+    response = page.goto(f"{base}/households/{foreign.pk}/")
+    assert response is not None and response.status == 404
+    response = page.goto(f"{base}/areas/{foreign.commune.code}/")
+    assert response is not None and response.status == 404
+    page.goto(f"{base}/households/?q={foreign.code}")
+    assert foreign.code not in page.locator("main").inner_text()
