@@ -144,16 +144,17 @@ def _check_unique(household_ids: Array, file: str | None) -> None:
         return
     if household_ids.dtype.kind in "iu" and bool(np.all(household_ids[1:] > household_ids[:-1])):
         return  # strictly increasing, hence unique
-    duplicated = pl.Series(household_ids).is_duplicated().to_numpy()
-    if duplicated.any():
-        rows = np.flatnonzero(duplicated)
-        first = int(rows[0])
+    series = pl.Series(household_ids)
+    repeated = ~series.is_first_distinct()
+    if repeated.any():
+        row = int(np.flatnonzero(repeated.to_numpy())[0])
+        first = int(np.flatnonzero((series == series[row]).to_numpy())[0])
         raise InputError(
             [
                 InputProblem(
-                    f"household_id {household_ids[first]!s} appears more than once "
-                    f"({rows.shape[0]} rows share a duplicated id)",
-                    row=first + 1,
+                    f"household_id {household_ids[row]!s} appears more than once "
+                    f"(first at row {first + 1})",
+                    row=row + 1,
                     column="household_id",
                     file=file,
                 )

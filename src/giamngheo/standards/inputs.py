@@ -11,6 +11,7 @@ numbers without decimals or thousands separators (`1500000`); decimal numbers wi
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,18 +37,40 @@ def read_table(path: str | Path) -> pl.DataFrame:
     """Read a CSV (every cell as text) or Parquet file (typed columns)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError.single("file not found", file=str(path))
+    if suffix not in (".parquet", ".pq", ".csv", ".txt"):
+        raise InputError.single(
+            f"unsupported file type {suffix!r}; use .csv or .parquet", file=str(path)
+        )
     try:
         if suffix in (".parquet", ".pq"):
             return pl.read_parquet(path)
-        if suffix in (".csv", ".txt", ""):
-            return pl.read_csv(path, infer_schema=False)
-    except FileNotFoundError as error:
-        raise InputError.single("file not found", file=str(path)) from error
+        return pl.read_csv(path, infer_schema=False)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as error:
+        problem = _csv_shape_problem(path) if suffix in (".csv", ".txt") else None
+        if problem is not None:
+            raise InputError([problem]) from error
         raise InputError.single(f"cannot read the file: {error}", file=str(path)) from error
-    raise InputError.single(
-        f"unsupported file type {suffix!r}; use .csv or .parquet", file=str(path)
-    )
+
+
+def _csv_shape_problem(path: Path) -> InputProblem | None:
+    """The first data row whose number of fields differs from the header's."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows, [])
+            for number, row in enumerate(rows, start=1):
+                if len(row) != len(header):
+                    return InputProblem(
+                        f"{len(row)} fields where the header has {len(header)} (a comma inside "
+                        "a number? write 1500000, not 1,500,000)",
+                        row=number,
+                        file=str(path),
+                    )
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        return InputProblem(f"cannot read the file: {error}", file=str(path))
+    return None
 
 
 class ColumnReader:
@@ -257,6 +280,9 @@ class ColumnReader:
             return values
         if field.kind is Kind.NUMBER:
             return self.numbers(field.name, minimum=field.minimum, what="m²")
+        if not field.required:  # optional identifiers (member_id) may be blank
+            optional: Array = self.frame[field.name].cast(pl.String).to_numpy()
+            return optional
         return self.identifiers(field.name)
 
     def raise_problems(self) -> None:
@@ -316,19 +342,25 @@ def read_flag_file(
 
 
 def _check_unique_ids(ids: Array, file: str | None) -> None:
-    duplicated = pl.Series(ids).is_duplicated()
-    if duplicated.any():
-        rows = np.flatnonzero(duplicated.to_numpy())
-        raise InputError(
-            [
-                InputProblem(
-                    f"household_id {ids[int(rows[0])]!s} appears more than once",
-                    row=int(rows[0]) + 1,
-                    column="household_id",
-                    file=file,
-                )
-            ]
-        )
+    problem = duplicate_id_problem(ids, file)
+    if problem is not None:
+        raise InputError([problem])
+
+
+def duplicate_id_problem(ids: Array, file: str | None) -> InputProblem | None:
+    """The first repeated household id, reported at its second occurrence."""
+    series = pl.Series(ids)
+    repeated = ~series.is_first_distinct()
+    if not repeated.any():
+        return None
+    row = int(np.flatnonzero(repeated.to_numpy())[0])
+    first = int(np.flatnonzero((series == series[row]).to_numpy())[0])
+    return InputProblem(
+        f"household_id {ids[row]!s} appears more than once (first at row {first + 1})",
+        row=row + 1,
+        column="household_id",
+        file=file,
+    )
 
 
 # -- raw survey input ----------------------------------------------------------------------------
@@ -456,3 +488,36 @@ def household_records(
         ]
         offset += size
         yield household, members
+
+
+def raw_columns_from_records(
+    records: Sequence[tuple[Mapping[str, object], Sequence[Mapping[str, object]]]],
+    *,
+    household_fields: Sequence[str],
+    member_fields: Sequence[str],
+    score_a: bool = False,
+) -> RawColumns:
+    """`RawColumns` from plain records (a household mapping and its members' mappings each),
+    validated like file input. Members need no `household_id`: it is taken from the household."""
+    households = [dict(household) for household, _ in records]
+    members = [
+        {**member, "household_id": household["household_id"]}
+        for household, people in records
+        for member in people
+    ]
+    household_names = list(dict.fromkeys([*household_fields, *(["score_a"] if score_a else [])]))
+    member_names = list(dict.fromkeys(["household_id", *member_fields]))
+    household_frame = pl.DataFrame(
+        {name: [row.get(name) for row in households] for name in household_names},
+        strict=False,
+    )
+    member_frame = pl.DataFrame(
+        {name: [row.get(name) for row in members] for name in member_names}, strict=False
+    )
+    return raw_columns_from_frames(
+        household_frame,
+        member_frame,
+        household_fields=household_fields,
+        member_fields=member_fields,
+        score_a=score_a,
+    )
