@@ -138,12 +138,26 @@ def _fraction_text(value: Fraction) -> str:
 
 
 def scores(flags: Mapping[str, BoolArray], spec: AFSpec) -> NDArray[np.int64]:
-    """Deprivation scores as integers over L (score c_i = result / L)."""
+    """Deprivation scores as integers over L (score c_i = result / L).
+
+    Indicators sharing a weight are counted together in a small integer type and multiplied
+    once, so equal weights cost one multiplication."""
     n = _length(flags, spec)
-    total = np.zeros(n, dtype=np.int64)
+    by_weight: dict[int, list[str]] = {}
     for code, weight in zip(spec.indicators, spec.integer_weights, strict=True):
-        total += flags[code].astype(np.int64) * weight
+        by_weight.setdefault(weight, []).append(code)
+    total = np.zeros(n, dtype=np.int64)
+    for weight, codes in by_weight.items():
+        count = np.zeros(n, dtype=np.uint8 if len(codes) < 256 else np.int64)
+        for code in codes:
+            np.add(count, _bools(flags[code]).view(np.uint8), out=count, casting="unsafe")
+        total += count.astype(np.int64) * weight
     return total
+
+
+def _bools(values: NDArray[Any]) -> BoolArray:
+    result: BoolArray = values if values.dtype == np.bool_ else values.astype(np.bool_)
+    return result
 
 
 def identify(score_numerators: NDArray[np.int64], spec: AFSpec) -> BoolArray:
@@ -273,22 +287,31 @@ def alkire_foster(
         None if unit_weights is None else unit_weights.astype(np.int64 if exact else np.float64)
     )
 
-    def total(values: NDArray[Any]) -> Number:
+    def total(values: BoolArray) -> Number:
+        """Σ s_i over the units where `values` is true (Σ 1 without unit weights)."""
         if weights_array is None:
-            return Fraction(int(np.sum(values, dtype=np.int64)))
+            return Fraction(int(np.count_nonzero(values)))
+        # A dot product with the 0/1 vector beats gathering or masked sums.
         if exact:
-            return Fraction(int(np.dot(values.astype(np.int64), weights_array)))
+            return Fraction(int(np.dot(values.view(np.uint8).astype(np.int64), weights_array)))
         return float(np.dot(values.astype(np.float64), weights_array))
 
-    population: Number = Fraction(n) if weights_array is None else total(np.ones(n, dtype=np.int64))
+    population: Number = Fraction(n) if weights_array is None else total(np.ones(n, dtype=bool))
     poor_population = total(poor)
-    censored_score = np.where(poor, score, 0)
-    score_sum = total(censored_score)  # Σ s_i c_i(k) · L
+    poor_rows = np.flatnonzero(poor)
+    poor_scores = score[poor_rows]
+    score_sum: Number  # Σ s_i c_i(k) · L
+    if weights_array is None:
+        score_sum = Fraction(int(poor_scores.sum()))
+    elif exact:
+        score_sum = Fraction(int(np.dot(poor_scores, weights_array[poor_rows])))
+    else:
+        score_sum = float(np.dot(poor_scores.astype(np.float64), weights_array[poor_rows]))
     m0_numerator = score_sum / big_l
 
     indicator_measures: dict[str, IndicatorMeasures] = {}
     for code, weight in zip(spec.indicators, spec.integer_weights, strict=True):
-        deprived = flags[code]
+        deprived = _bools(flags[code])
         uncensored = total(deprived)
         censored = total(deprived & poor)
         contribution_numerator = censored * weight
@@ -309,8 +332,10 @@ def alkire_foster(
 
     group_measures = None
     if groups is not None:
+        if groups.shape[0] != n:
+            raise SpecError("group labels and indicator columns have different lengths")
         group_measures = _decompose(
-            groups, poor, censored_score, weights_array, population, score_sum, big_l
+            groups, poor_rows, poor_scores, weights_array, population, score_sum, big_l
         )
 
     return AFResult(
@@ -331,25 +356,26 @@ def alkire_foster(
 
 def _decompose(
     groups: Array,
-    poor: BoolArray,
-    censored_score: NDArray[np.int64],
+    poor_rows: NDArray[np.intp],
+    poor_scores: NDArray[np.int64],
     weights: NDArray[Any] | None,
     population: Number,
     score_sum: Number,
     big_l: int,
 ) -> dict[str, GroupMeasures]:
-    if groups.shape[0] != poor.shape[0]:
-        raise SpecError("group labels and indicator columns have different lengths")
-    frame = pl.DataFrame({"g": pl.Series(groups)})
-    codes_frame = frame.with_columns(code=pl.col("g").rank("dense") - 1)
-    codes = codes_frame["code"].to_numpy().astype(np.intp)
-    labels = codes_frame.group_by("code").agg(pl.col("g").first()).sort("code")["g"].to_list()
+    codes, labels = group_codes(groups)
     m = len(labels)
     counts = np.bincount(codes, minlength=m)
-    w = np.ones(codes.shape[0]) if weights is None else weights.astype(np.float64)
-    pop: NDArray[Any] = np.bincount(codes, weights=w, minlength=m)
-    poor_pop: NDArray[Any] = np.bincount(codes, weights=w * poor, minlength=m)
-    score_pop: NDArray[Any] = np.bincount(codes, weights=w * censored_score, minlength=m)
+    poor_codes = codes[poor_rows]
+    if weights is None:
+        pop: NDArray[Any] = counts
+        poor_pop: NDArray[Any] = np.bincount(poor_codes, minlength=m)
+        score_pop: NDArray[Any] = np.bincount(poor_codes, weights=poor_scores, minlength=m)
+    else:
+        w = weights.astype(np.float64)
+        pop = np.bincount(codes, weights=w, minlength=m)
+        poor_pop = np.bincount(poor_codes, weights=w[poor_rows], minlength=m)
+        score_pop = np.bincount(poor_codes, weights=w[poor_rows] * poor_scores, minlength=m)
     out: dict[str, GroupMeasures] = {}
     for index, label in enumerate(labels):
         group_pop = _exact(float(pop[index]))
@@ -366,6 +392,30 @@ def _decompose(
             contribution=_ratio(group_score, score_sum),
         )
     return out
+
+
+def group_codes(groups: Array) -> tuple[NDArray[np.intp], list[Any]]:
+    """Dense codes 0..m-1 for group labels, in sorted label order, and the labels."""
+    n = groups.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), []
+    if groups.dtype.kind in "iu":
+        low, high = int(groups.min()), int(groups.max())
+        if high - low < 10_000_000:  # small integer labels (area codes): counting, no sort
+            offset = groups.astype(np.int64) - low
+            present = np.bincount(offset, minlength=high - low + 1) > 0
+            remap = np.cumsum(present) - 1
+            labels = (np.flatnonzero(present) + low).tolist()
+            codes: NDArray[np.intp] = remap[offset].astype(np.intp)
+            return codes, labels
+    series = pl.Series("g", groups)
+    labels_series = series.unique().sort()
+    codes = (
+        series.replace_strict(labels_series, pl.int_range(labels_series.len(), eager=True))
+        .to_numpy()
+        .astype(np.intp)
+    )
+    return codes, labels_series.to_list()
 
 
 def _exact(value: float) -> Number:
