@@ -80,9 +80,9 @@ class ColumnReader:
         self.frame = frame
         self.file = file
         self.problems: list[InputProblem] = []
-        self._ids: Array | None = None
-        if id_column in frame.columns:
-            self._ids = frame[id_column].cast(pl.String, strict=False).to_numpy()
+        # Only read when a problem is reported (converting ids up front costs more than
+        # validating every column).
+        self._id_column = id_column if id_column in frame.columns else None
 
     @property
     def n(self) -> int:
@@ -94,8 +94,8 @@ class ColumnReader:
         value = self.frame[column][first]
         more = f" ({rows.shape[0]} rows in all)" if rows.shape[0] > 1 else ""
         household_id = None
-        if self._ids is not None and column != "household_id":
-            ident = self._ids[first]
+        if self._id_column is not None and column != self._id_column:
+            ident = self.frame[self._id_column][first]
             household_id = None if ident is None else str(ident)
         self.problems.append(
             InputProblem(
