@@ -96,9 +96,11 @@ def test_granting_a_role_in_the_admin_goes_through_the_audited_service(world: Wo
         {"user": world.outsider.pk, "role": "inspector", "area": world.commune_b.pk},
     )
     assert response.status_code == 302
-    assert AuditEvent.objects.filter(action="account.role_granted").filter(
-        after__user="outsider"
-    ).exists()
+    assert (
+        AuditEvent.objects.filter(action="account.role_granted")
+        .filter(after__user="outsider")
+        .exists()
+    )
     from giamngheo.accounts import access
 
     fresh = User.objects.get(pk=world.outsider.pk)

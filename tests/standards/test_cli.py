@@ -445,3 +445,26 @@ def test_subprocess_bad_input(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert "row 1: 16 fields where the header has 15" in done.stderr
+
+
+def test_empty_input_gives_empty_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "\n")
+    code, out, _ = run(capsys, "classify", path, "--standard", "2022-2025", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    code, out, _ = run(capsys, "classify", path, "--standard", "2022-2025")
+    assert (code, out.strip()) == (0, "household_id,status,deprivation_count,deprived")
+
+
+def test_classify_by_score(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    header = HEADER.replace(",income,", ",score_a,")
+    rows = [
+        flags_row("H1", "rural", "140", {"water", "latrine", "telecom"}),
+        flags_row("H2", "urban", "175", {"water"}),
+        flags_row("H3", "urban", "176", {"water", "latrine", "telecom"}),
+    ]
+    path = write(tmp_path, "\n".join([header, *rows]) + "\n")
+    code, out, err = run(
+        capsys, "classify", path, "--standard", "2022-2025", "--score", "--format", "json"
+    )
+    assert (code, err) == (0, "")
+    assert [r["status"] for r in json.loads(out)] == ["poor", "near_poor", "not_poor"]

@@ -17,7 +17,7 @@ USER_AUDIT_FIELDS = ("username", "full_name", "email", "is_active", "is_staff", 
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         ("giamngheo", {"fields": ("full_name",)}),
@@ -26,9 +26,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        before = (
-            audit.snapshot(User.objects.get(pk=obj.pk), USER_AUDIT_FIELDS) if change else None
-        )
+        before = audit.snapshot(User.objects.get(pk=obj.pk), USER_AUDIT_FIELDS) if change else None
         super().save_model(request, obj, form, change)
         audit.record(
             actor=request.user,

@@ -112,7 +112,7 @@ def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[
         return exact
     folded = Lower(Func(Value(query), function="unaccent", output_field=CharField()))
     fuzzy = (
-        visible.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
+        visible.annotate(similarity=TrigramWordSimilarity(folded, "search_text")  # type: ignore[arg-type])
         .filter(similarity__gte=SEARCH_MIN_SIMILARITY)
         .order_by("-similarity", "id")[:limit]
     )

@@ -31,7 +31,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             request.user, area=area, status=status, year=year, flags=flags, after=after
         )
     flag_labels = [
-        (name, Household._meta.get_field(name).verbose_name, name in flags)
+        (name, getattr(Household._meta.get_field(name), "verbose_name", name), name in flags)
         for name in selectors.GROUP_FLAGS
     ]
     filters = request.GET.copy()

@@ -222,7 +222,10 @@ class Classification:
         ).list.drop_nulls()
         frame = pl.DataFrame(
             {
-                "household_id": self.household_ids,
+                "household_id": pl.Series(
+                    self.household_ids,
+                    dtype=pl.String if self.household_ids.dtype.kind in "OUS" else None,
+                ),
                 "status": pl.Series(self.status_codes).replace_strict(
                     list(range(len(STATUSES))), list(STATUSES), return_dtype=pl.String
                 ),
