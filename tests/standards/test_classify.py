@@ -275,3 +275,78 @@ def test_frame_output_lists_deprived_codes(pack_2022: Pack) -> None:
     frame = classify_columns(pack_2022, cols).to_frame()
     assert frame["deprived"].to_list() == [[], ["health_insurance", "water"]]
     assert frame["status"].to_list() == ["not_poor", "not_poor"]
+
+
+def boundary_households() -> list[Household]:
+    """Households placed exactly on every threshold (and one step either side)."""
+    from .builders import AGE_LIMITS
+
+    records: list[Household] = []
+    faults = [
+        {"has_health_insurance": False},
+        {"attends_age_appropriate": False, "studying": False},
+        {"stunted": True},
+        {"underweight": True},
+        {"employment": "unemployed"},
+        {"employment": "wage_without_contract"},
+        {"education": "primary"},
+        {"education": "lower_secondary"},
+        {"receives_social_allowance": True},
+        {"receives_social_allowance": True, "disability": True},
+        {"ill_untreated": True},
+    ]
+    for age in AGE_LIMITS:
+        for sex in ("male", "female"):
+            for fault in faults:
+                records.append((household(), [member(), member(age=age, sex=sex, **fault)]))
+    for size in range(1, 6):
+        for area in (8.0 * size - 0.5, 8.0 * size, 8.0 * size + 0.5):
+            records.append((household(floor_area_m2=area), [member()] * size))
+    for size in (2, 4, 6):
+        for dependants in (size // 2 - 1, size // 2, size // 2 + 1):
+            people = [member(age=10, attends_age_appropriate=True)] * dependants
+            records.append((household(), people + [member()] * (size - dependants)))
+    for income in sorted(
+        {
+            line + d
+            for line in (
+                700_000,
+                900_000,
+                1_000_000,
+                1_300_000,
+                1_500_000,
+                1_950_000,
+                2_000_000,
+                2_200_000,
+                2_250_000,
+                2_800_000,
+                3_000_000,
+            )
+            for d in (-1, 0, 1)
+        }
+    ):
+        for area_type in ("rural", "urban"):
+            # two deprivations (water, latrine), then a third (no internet)
+            base = {"water_source": "other", "latrine_type": "none", "area_type": area_type}
+            records.append((household(income=income, **base), [member()]))
+            records.append(
+                (
+                    household(income=income, uses_internet=False, uses_phone=False, **base),
+                    [member()],
+                )
+            )
+    return [(dict(h, household_id=f"B{i:05d}"), people) for i, (h, people) in enumerate(records)]
+
+
+@pytest.mark.parametrize("code", sorted(PACKS))
+def test_they_agree_on_every_boundary(code: str) -> None:
+    records = boundary_households()
+    both_paths(PACKS[code], records)
+    # The grid really reaches both sides of the count rule.
+    cols = raw_columns_from_records(
+        records,
+        household_fields=PACKS[code].household_fields(),
+        member_fields=PACKS[code].member_fields(),
+    )
+    counts = classify_columns(PACKS[code], cols).deprivation_count
+    assert {2, 3} <= set(counts.tolist())
