@@ -111,8 +111,9 @@ def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[
     if exact:  # a household code names one household: similar codes are noise
         return exact
     folded = Lower(Func(Value(query), function="unaccent", output_field=CharField()))
+    similarity = TrigramWordSimilarity(folded, "search_text")  # type: ignore[arg-type]
     fuzzy = (
-        visible.annotate(similarity=TrigramWordSimilarity(folded, "search_text")  # type: ignore[arg-type])
+        visible.annotate(similarity=similarity)
         .filter(similarity__gte=SEARCH_MIN_SIMILARITY)
         .order_by("-similarity", "id")[:limit]
     )
