@@ -350,3 +350,11 @@ def test_they_agree_on_every_boundary(code: str) -> None:
     )
     counts = classify_columns(PACKS[code], cols).deprivation_count
     assert {2, 3} <= set(counts.tolist())
+
+
+def test_large_households_do_not_overflow_small_counters(pack_2022: Pack) -> None:
+    """200 members, 150 of them children: 150 × 2 does not fit the uint8 member counts."""
+    children = [member(age=10, attends_age_appropriate=True)] * 150
+    records = [(household(floor_area_m2=5000.0), [*children, *[member()] * 50])]
+    both_paths(pack_2022, records)
+    assert classify_household(pack_2022, *records[0]).flags["dependants"] is True

@@ -758,7 +758,8 @@ class DependantShareAbove(Evaluator):
             cols.members["receives_social_allowance"]
             & ((age >= self.elderly_age_from) | cols.members["disability"])
         )
-        dependants = cols.count_members(dependant)
+        # Widen before multiplying: the counts may be uint8 and dependants × denominator is not.
+        dependants = cols.count_members(dependant).astype(np.int64)
         result: BoolArray = dependants * self.share.denominator > self.share.numerator * cols.size
         return result
 
