@@ -25,7 +25,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from giamngheo.standards.columns import Array, BoolArray, IntArray, RawColumns
-from giamngheo.standards.evaluators import Cause, MemberAnyEvaluator, Row
+from giamngheo.standards.evaluators import Cause, MemberCountEvaluator, Row
 from giamngheo.standards.explain import DeprivationReason, Explanation, explain
 from giamngheo.standards.packs import Pack
 from giamngheo.standards.rules import (
@@ -243,24 +243,20 @@ class Classification:
 def evaluate_flags(pack: Pack, cols: RawColumns) -> dict[str, BoolArray]:
     """Vectorised path: indicator flags for every household from raw columns.
 
-    "At least one member…" indicators are packed into one bit each and aggregated to households
-    in a single `reduceat` pass; the others are evaluated one by one.
+    Indicators decided by counting members ("at least one member…", "more than half are
+    dependants") have their member conditions counted together (`count_members_many`, up to 8
+    per pass); the others are evaluated one by one.
     """
-    flags: dict[str, BoolArray] = {}
-    member_any = [
+    counted = [
         (indicator.code, indicator.evaluator)
         for indicator in pack.indicators
-        if isinstance(indicator.evaluator, MemberAnyEvaluator)
+        if isinstance(indicator.evaluator, MemberCountEvaluator)
     ]
-    for start in range(0, len(member_any), 8):
-        chunk = member_any[start : start + 8]
-        bits = np.zeros(cols.n_members, dtype=np.uint8)
-        for bit, (_, evaluator) in enumerate(chunk):
-            mask = evaluator.member_mask(cols).view(np.uint8)
-            bits |= mask << np.uint8(bit) if bit else mask
-        household_bits = cols.any_member_bits(bits)
-        for bit, (code, _) in enumerate(chunk):
-            flags[code] = (household_bits & np.uint8(1 << bit)) != 0
+    counts = cols.count_members_many([evaluator.count_mask(cols) for _, evaluator in counted])
+    flags: dict[str, BoolArray] = {
+        code: evaluator.from_count(cols, count)
+        for (code, evaluator), count in zip(counted, counts, strict=True)
+    }
     for indicator in pack.indicators:
         if indicator.code not in flags:
             flags[indicator.code] = indicator.evaluator.vector(cols)

@@ -8,7 +8,7 @@ order, so that "any member…" and "how many members…" are single `reduceat` p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,8 @@ import polars as pl
 from numpy.typing import NDArray
 
 from giamngheo.standards.errors import InputError, InputProblem
+
+_LANES = 8  # bytes of a uint64: member conditions counted per pass
 
 Array = NDArray[Any]
 BoolArray = NDArray[np.bool_]
@@ -52,12 +54,31 @@ class RawColumns:
         result: BoolArray = np.logical_or.reduceat(mask, self.starts)
         return result
 
-    def any_member_bits(self, bits: NDArray[np.unsignedinteger[Any]]) -> Array:
-        """Per household: bitwise OR of the members' bit sets (one bit per condition)."""
+    def count_members_many(self, masks: Sequence[BoolArray]) -> list[NDArray[np.integer[Any]]]:
+        """Per household, how many members satisfy each of `masks`, in few passes.
+
+        Up to 8 masks share one pass: each member gets a uint64 whose bytes ("lanes") hold its
+        0/1 answers; a running sum of these and one difference per household give every lane's
+        count at once. A lane's count is at most the household size, so while no household has
+        256 members no lane overflows into the next, and the modular uint64 arithmetic of the
+        running sum still yields every count exactly.
+        """
         if self.n_households == 0:
-            return np.zeros(0, dtype=bits.dtype)
-        result: Array = np.bitwise_or.reduceat(bits, self.starts)
-        return result
+            return [np.zeros(0, dtype=np.uint8) for _ in masks]
+        if int(self.size.max()) >= 256:
+            return [self.count_members(mask) for mask in masks]
+        counts: list[NDArray[np.integer[Any]]] = []
+        for first in range(0, len(masks), _LANES):
+            chunk = masks[first : first + _LANES]
+            running = np.zeros(self.n_members + 1, dtype=np.uint64)
+            lanes = running[1:].view(np.uint8).reshape(self.n_members, _LANES)
+            for lane, mask in enumerate(chunk):
+                lanes[:, lane] = mask.view(np.uint8)
+            np.cumsum(running, out=running)
+            per_household = running[self.starts + self.size] - running[self.starts]
+            household_lanes = per_household.view(np.uint8).reshape(self.n_households, _LANES)
+            counts.extend(household_lanes[:, lane] for lane in range(len(chunk)))
+        return counts
 
     def count_members(self, mask: BoolArray) -> NDArray[np.integer[Any]]:
         """Per household: how many members satisfy `mask`."""

@@ -385,7 +385,20 @@ class Evaluator(ABC):
         """Vectorised path: one boolean per household."""
 
 
-class MemberAnyEvaluator(Evaluator):
+class MemberCountEvaluator(Evaluator):
+    """An evaluator decided by how many members satisfy a per-member condition; the engine
+    counts the conditions of several such evaluators in one pass (`count_members_many`)."""
+
+    @abstractmethod
+    def count_mask(self, cols: RawColumns) -> BoolArray:
+        """The per-member condition that is counted."""
+
+    @abstractmethod
+    def from_count(self, cols: RawColumns, count: NDArray[np.integer[Any]]) -> BoolArray:
+        """The household flag given the count of members satisfying `count_mask`."""
+
+
+class MemberAnyEvaluator(MemberCountEvaluator):
     """Deprived when at least one member matches a condition."""
 
     ages: AgeRange
@@ -437,6 +450,13 @@ class MemberAnyEvaluator(Evaluator):
 
     def vector(self, cols: RawColumns) -> BoolArray:
         return cols.any_member(self.member_mask(cols))
+
+    def count_mask(self, cols: RawColumns) -> BoolArray:
+        return self.member_mask(cols)
+
+    def from_count(self, cols: RawColumns, count: NDArray[np.integer[Any]]) -> BoolArray:
+        result: BoolArray = count != 0
+        return result
 
     def threshold(self) -> Text:
         condition = self.condition_text()
@@ -693,7 +713,7 @@ class EducationBelowAgeLevel(MemberAnyEvaluator):
 
 
 @dataclass(frozen=True)
-class DependantShareAbove(Evaluator):
+class DependantShareAbove(MemberCountEvaluator):
     """Dependants make up more than `share` of the members.
 
     A dependant is a child under `child_age_below`, or a member receiving a monthly social
@@ -752,16 +772,22 @@ class DependantShareAbove(Evaluator):
             ),
         )
 
-    def vector(self, cols: RawColumns) -> BoolArray:
+    def count_mask(self, cols: RawColumns) -> BoolArray:
         age = cols.members["age"]
-        dependant = (age < self.child_age_below) | (
+        dependant: BoolArray = (age < self.child_age_below) | (
             cols.members["receives_social_allowance"]
             & ((age >= self.elderly_age_from) | cols.members["disability"])
         )
+        return dependant
+
+    def from_count(self, cols: RawColumns, count: NDArray[np.integer[Any]]) -> BoolArray:
         # Widen before multiplying: the counts may be uint8 and dependants × denominator is not.
-        dependants = cols.count_members(dependant).astype(np.int64)
+        dependants = count.astype(np.int64)
         result: BoolArray = dependants * self.share.denominator > self.share.numerator * cols.size
         return result
+
+    def vector(self, cols: RawColumns) -> BoolArray:
+        return self.from_count(cols, cols.count_members(self.count_mask(cols)))
 
     def threshold(self) -> Text:
         share = f"{self.share.numerator}/{self.share.denominator}"
@@ -1037,6 +1063,7 @@ __all__ = [
     "FloorAreaPerPersonBelow",
     "LacksAll",
     "MemberAnyEvaluator",
+    "MemberCountEvaluator",
     "ParamReader",
     "StructuresNonDurable",
     "ValueNotIn",
