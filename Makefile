@@ -35,7 +35,6 @@ demo: install
 	$(GIAMNGHEO) migrate --no-input
 	$(GIAMNGHEO) areas load
 	$(GIAMNGHEO) demo load --households $(DEMO_HOUSEHOLDS)
-	@$(GIAMNGHEO) demo logins
 	$(GIAMNGHEO) serve --host $(HOST) --port $(PORT)
 
 chromium:

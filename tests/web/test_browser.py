@@ -42,7 +42,8 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    # An English browser on a phone-sized screen: the app must still answer in Vietnamese.
+    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
     page = context.new_page()
     yield page
     context.close()

@@ -26,3 +26,11 @@ def test_english_is_switchable(world: World) -> None:
     assert '<html lang="en">' in html
     assert "Overview" in html
     assert "Households" in html
+
+
+def test_vietnamese_is_the_default_even_for_an_english_browser(world: World) -> None:
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    client.login(username="xa_a", password=PASSWORD)
+    html = client.get(reverse("web:dashboard")).text
+    assert '<html lang="vi">' in html
+    assert "Tổng quan" in html
