@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "giamngheo.areas",
     "giamngheo.registry",
     "giamngheo.demo",
+    "giamngheo.surveys",
+    "giamngheo.jobs",
 ]
 
 MIDDLEWARE = [
