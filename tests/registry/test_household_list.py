@@ -31,14 +31,16 @@ def test_keyset_pages_cover_every_household_once(world: World) -> None:
 
 def test_filters_by_status_year_and_group_flags(world: World) -> None:
     h = world.household_a1
-    services.household_update(
+    h = services.household_update(
+        actor=None, household=h, expected_version=h.version, is_ethnic_minority=True
+    )
+    services.household_status_set(
         actor=None,
         household=h,
-        expected_version=h.version,
         status="poor",
-        status_year=2025,
-        status_standard="2022-2025",
-        is_ethnic_minority=True,
+        standard="2022-2025",
+        year=2025,
+        basis="Quyết định 01/QĐ-UBND",
     )
     page = selectors.household_page(
         world.xa_a, status="poor", year=2025, flags=("is_ethnic_minority",)

@@ -15,22 +15,61 @@ from giamngheo.audit import services as audit
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Relation
 
-HOUSEHOLD_AUDIT_FIELDS = (
-    "code",
-    "village_id",
+# Fields an officer edits on the household form. The status is not among them: it changes only
+# through the commune chairman's recognition decision (Decision 24/2021/QĐ-TTg Art. 4.5, 5.2),
+# see household_status_set.
+HOUSEHOLD_EDITABLE_FIELDS = (
     "address",
     "phone",
     "area_kind",
     "area_kind_override_reason",
-    "status",
-    "status_standard",
-    "status_year",
     "is_ethnic_minority",
     "is_merit_family",
     "has_social_assistance_member",
     "has_no_labour_capacity",
     "poverty_reasons",
     "support_needs",
+    "income",
+    "wall_durable",
+    "column_durable",
+    "roof_durable",
+    "floor_area_m2",
+    "water_source",
+    "latrine_type",
+    "uses_phone",
+    "uses_internet",
+    "owns_tv",
+    "owns_radio",
+    "owns_computer",
+    "owns_phone",
+    "loudspeaker_access",
+    "waste_handled",
+)
+HOUSEHOLD_STATUS_FIELDS = ("status", "status_standard", "status_year")
+HOUSEHOLD_AUDIT_FIELDS = (
+    "code",
+    "village_id",
+    *HOUSEHOLD_EDITABLE_FIELDS,
+    *HOUSEHOLD_STATUS_FIELDS,
+)
+PERSON_EDITABLE_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity",
+    "citizen_id",
+    "employment",
+    "receives_social_allowance",
+    "disability",
+    "has_health_insurance",
+    "education",
+    "studying",
+    "attends_age_appropriate",
+    "on_the_job_training",
+    "stunted",
+    "underweight",
+    "ill_untreated",
 )
 
 
@@ -47,6 +86,19 @@ class PersonData:
     birth_date: dt.date | None = None
     ethnicity: str = "01"
     citizen_id: str | None = None
+
+
+def _lock_household(household: Household, expected_version: int | None) -> Household:
+    """Lock the row; refuse when someone saved since the editor loaded ``expected_version``."""
+    locked = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise RegistryError(
+            _(
+                "Hộ này vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi mới "
+                "rồi nhập lại."
+            )
+        )
+    return locked
 
 
 def _search_text(household: Household, names: list[str]) -> str:
@@ -128,19 +180,18 @@ def household_update(
 ) -> Household:
     """Change household fields. ``expected_version`` is the version the editor loaded: if
     someone saved in between, the change is refused (optimistic locking)."""
-    unknown = set(changes) - set(HOUSEHOLD_AUDIT_FIELDS)
+    unknown = set(changes) - set(HOUSEHOLD_EDITABLE_FIELDS)
     if unknown:
-        raise RegistryError(f"Unknown household fields: {sorted(unknown)}")
-    locked = Household.objects.select_for_update().get(pk=household.pk)
-    if locked.version != expected_version:
-        raise RegistryError(
-            _(
-                "Hộ này vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi mới "
-                "rồi nhập lại."
-            )
-        )
-    village = locked.village
-    _require_change(actor, village)
+        raise RegistryError(f"Not editable household fields: {sorted(unknown)}")
+    locked = _lock_household(household, expected_version)
+    _require_change(actor, locked.village)
+    if (
+        changes.get("area_kind", locked.area_kind) != locked.village.area_kind
+        and not str(
+            changes.get("area_kind_override_reason", locked.area_kind_override_reason)
+        ).strip()
+    ):
+        raise RegistryError(_("Cần ghi lý do khi khu vực của hộ khác khu vực của thôn."))
     before = audit.snapshot(locked, HOUSEHOLD_AUDIT_FIELDS)
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -154,3 +205,245 @@ def household_update(
         after=audit.snapshot(locked, HOUSEHOLD_AUDIT_FIELDS),
     )
     return locked
+
+
+def _refresh_household(household: Household) -> None:
+    """Recompute what is derived from the members: head name, size, search text."""
+    current = list(
+        Membership.objects.filter(household=household, left_on__isnull=True).select_related(
+            "person"
+        )
+    )
+    head = next((m.person.full_name for m in current if m.is_head), "")
+    household.head_name = head
+    household.member_count = len(current)
+    household.search_text = _search_text(household, [m.person.full_name for m in current])
+    household.version += 1
+    household.save(update_fields=["head_name", "member_count", "search_text", "version"])
+
+
+def _check_citizen_id(citizen_id: str | None, *, exclude_person: int | None = None) -> None:
+    if citizen_id is None:
+        return
+    if not (len(citizen_id) == 12 and citizen_id.isdigit()):
+        raise RegistryError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."))
+    clash = Person.objects.filter(citizen_id=citizen_id, is_active=True)
+    if exclude_person is not None:
+        clash = clash.exclude(pk=exclude_person)
+    if clash.exists():
+        raise RegistryError(
+            _("Số định danh %(id)s đã thuộc về một người khác đang được quản lý.")
+            % {"id": citizen_id}
+        )
+
+
+@transaction.atomic
+def household_status_set(
+    *,
+    actor: Any,
+    household: Household,
+    status: str,
+    standard: str,
+    year: int,
+    basis: str,
+) -> Household:
+    """Set the official status. Only the recognition decision of the commune chairman calls
+    this (Decision 24/2021/QĐ-TTg Art. 4.5 and 5.2); ``basis`` names that decision."""
+    if not basis.strip():
+        raise RegistryError(_("Cần ghi căn cứ (quyết định công nhận) khi thay đổi tình trạng hộ."))
+    locked = _lock_household(household, None)
+    before = audit.snapshot(locked, HOUSEHOLD_STATUS_FIELDS)
+    locked.status, locked.status_standard, locked.status_year = status, standard, year
+    locked.version += 1
+    locked.save(update_fields=[*HOUSEHOLD_STATUS_FIELDS, "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="registry.household_status_changed",
+        obj=locked,
+        before=before,
+        after=audit.snapshot(locked, HOUSEHOLD_STATUS_FIELDS),
+        note=basis,
+    )
+    return locked
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Any,
+    household: Household,
+    data: PersonData,
+    joined_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Membership:
+    """Add a new person to a household (birth, arrival). A new head goes through head_change."""
+    locked = _lock_household(household, expected_version)
+    _require_change(actor, locked.village)
+    if data.relation == Relation.HEAD:
+        raise RegistryError(_("Hộ đã có chủ hộ; dùng chức năng đổi chủ hộ."))
+    _check_citizen_id(data.citizen_id)
+    person = Person.objects.create(
+        full_name=data.full_name,
+        sex=data.sex,
+        birth_year=data.birth_year,
+        birth_date=data.birth_date,
+        ethnicity=data.ethnicity,
+        citizen_id=data.citizen_id,
+        search_name=search_key(data.full_name),
+    )
+    membership = Membership.objects.create(
+        person=person, household=locked, relation=data.relation, joined_on=joined_on
+    )
+    _refresh_household(locked)
+    audit.record(
+        actor=actor,
+        action="registry.member_added",
+        obj=person,
+        after={**audit.snapshot(person, PERSON_EDITABLE_FIELDS), "household": locked.code},
+        area_of=locked,
+    )
+    return membership
+
+
+def _current_membership(person: Person) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("household__village")
+        .filter(person=person, left_on__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise RegistryError(_("Người này hiện không thuộc hộ nào."))
+    return membership
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise RegistryError(f"Not editable person fields: {sorted(unknown)}")
+    membership = _current_membership(person)
+    _require_change(actor, membership.household.village)
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    if "citizen_id" in changes:
+        _check_citizen_id(changes["citizen_id"], exclude_person=locked.pk)
+    before = audit.snapshot(locked, PERSON_EDITABLE_FIELDS)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if locked.birth_date is not None:
+        locked.birth_year = locked.birth_date.year
+    locked.search_name = search_key(locked.full_name)
+    locked.save()
+    _refresh_household(membership.household)
+    audit.record(
+        actor=actor,
+        action="registry.person_updated",
+        obj=locked,
+        before=before,
+        after=audit.snapshot(locked, PERSON_EDITABLE_FIELDS),
+        area_of=membership.household,
+    )
+    return locked
+
+
+@transaction.atomic
+def head_change(*, actor: Any, household: Household, new_head: Person, on: dt.date) -> Household:
+    """Make ``new_head`` (a current member) the head; the old head stays as a member."""
+    locked = _lock_household(household, None)
+    _require_change(actor, locked.village)
+    memberships = {
+        m.person_id: m
+        for m in Membership.objects.select_for_update().filter(
+            household=locked, left_on__isnull=True
+        )
+    }
+    if new_head.pk not in memberships:
+        raise RegistryError(_("Chủ hộ mới phải là thành viên hiện tại của hộ."))
+    old = next((m for m in memberships.values() if m.is_head), None)
+    if old is not None:
+        old.is_head, old.relation = False, Relation.OTHER
+        old.save(update_fields=["is_head", "relation"])
+    new = memberships[new_head.pk]
+    new.is_head, new.relation = True, Relation.HEAD
+    new.save(update_fields=["is_head", "relation"])
+    _refresh_household(locked)
+    audit.record(
+        actor=actor,
+        action="registry.head_changed",
+        obj=locked,
+        before={"head": old.person_id if old else None},
+        after={"head": new_head.pk, "on": on},
+    )
+    return locked
+
+
+@transaction.atomic
+def member_move(
+    *,
+    actor: Any,
+    person: Person,
+    to_household: Household,
+    relation: str,
+    on: dt.date,
+    reason: str,
+) -> Membership:
+    """Move a person to another household (marriage, separation): the old stay ends the day
+    before ``on`` and a new one starts, so the history is kept. A head must be replaced first."""
+    if not reason.strip():
+        raise RegistryError(_("Cần ghi lý do chuyển hộ (kết hôn, tách hộ, …)."))
+    if relation == Relation.HEAD:
+        raise RegistryError(_("Người chuyển đến không thể là chủ hộ ngay; đổi chủ hộ sau."))
+    current = _current_membership(person)
+    if current.household_id == to_household.pk:
+        raise RegistryError(_("Người này đã ở trong hộ đó."))
+    if current.is_head:
+        raise RegistryError(_("Đây là chủ hộ: hãy đổi chủ hộ trước khi chuyển người này đi."))
+    _require_change(actor, current.household.village)
+    target = _lock_household(to_household, None)
+    _require_change(actor, target.village)
+    if current.joined_on is not None and on <= current.joined_on:
+        raise RegistryError(_("Ngày chuyển phải sau ngày người này vào hộ cũ."))
+    current.left_on = on - dt.timedelta(days=1)
+    current.leave_reason = reason.strip()
+    current.save(update_fields=["left_on", "leave_reason"])
+    moved = Membership.objects.create(
+        person=person, household=target, relation=relation, joined_on=on
+    )
+    _refresh_household(current.household)
+    _refresh_household(target)
+    audit.record(
+        actor=actor,
+        action="registry.member_moved",
+        obj=person,
+        before={"household": current.household.code},
+        after={"household": target.code, "on": on, "relation": relation},
+        note=reason,
+        area_of=target,
+    )
+    return moved
+
+
+@transaction.atomic
+def member_leave(*, actor: Any, person: Person, on: dt.date, reason: str) -> None:
+    """A member leaves the registry (death, moving out of the province): the stay ends and the
+    person is no longer active (their ID may then belong to a record elsewhere)."""
+    if not reason.strip():
+        raise RegistryError(_("Cần ghi lý do (qua đời, chuyển đi nơi khác, …)."))
+    current = _current_membership(person)
+    if current.is_head:
+        raise RegistryError(_("Đây là chủ hộ: hãy đổi chủ hộ trước."))
+    _require_change(actor, current.household.village)
+    current.left_on = on
+    current.leave_reason = reason.strip()
+    current.save(update_fields=["left_on", "leave_reason"])
+    Person.objects.filter(pk=person.pk).update(is_active=False)
+    _refresh_household(current.household)
+    audit.record(
+        actor=actor,
+        action="registry.member_left",
+        obj=person,
+        before={"household": current.household.code, "is_active": True},
+        after={"is_active": False, "on": on},
+        note=reason,
+        area_of=current.household,
+    )
