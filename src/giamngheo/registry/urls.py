@@ -6,5 +6,10 @@ app_name = "registry"
 
 urlpatterns = [
     path("", views.household_list, name="household_list"),
+    path("new/", views.household_new, name="household_new"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
+    path("<int:pk>/edit/", views.household_edit, name="household_edit"),
+    path("<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("<int:pk>/members/<int:person_id>/edit/", views.member_edit, name="member_edit"),
+    path("<int:pk>/members/<int:person_id>/move/", views.member_move, name="member_move"),
 ]

@@ -1,14 +1,31 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.areas import selectors as area_selectors
+from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import selectors as audit_selectors
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
-from giamngheo.registry import selectors
-from giamngheo.registry.models import Household, Status
+from giamngheo.registry import selectors, services
+from giamngheo.registry.forms import (
+    HouseholdCreateForm,
+    HouseholdEditForm,
+    MemberForm,
+    MoveForm,
+    PersonForm,
+    person_data,
+)
+from giamngheo.registry.models import Household, Relation, Status
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -48,6 +65,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "flag_labels": flag_labels,
             "filter_query": filters.urlencode(),
+            "can_create": not access.change_reach(request.user).empty,
         },
     )
 
@@ -70,5 +88,175 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "phone": household.phone if full else mask_phone(household.phone),
             "events": audit_selectors.events_for_object(request.user, household)[:20],
+            "can_change": access.can_change_area(request.user, household.village),
         },
     )
+
+
+def _changeable_villages(user: Any) -> QuerySet[AdministrativeUnit]:
+    reach = access.change_reach(user)
+    villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
+    return (
+        villages.filter(
+            access.area_filter(reach, province="province", commune="parent", village="pk")
+        )
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, back: str, household: Household | None = None
+) -> HttpResponse:
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": title, "back": back, "household": household},
+    )
+
+
+def household_new(request: HttpRequest) -> HttpResponse:
+    villages = _changeable_villages(request.user)
+    if not villages.exists():
+        raise PermissionDenied
+    form = HouseholdCreateForm(request.POST or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_create(
+                actor=request.user,
+                village=data["village"],
+                code=data["code"],
+                address=data.get("address", ""),
+                phone=data.get("phone", ""),
+                members=[services.PersonData(**person_data(form, Relation.HEAD))],
+            )
+        except services.RegistryError as error:
+            form.add_error(None, str(error))
+        except IntegrityError:
+            form.add_error("code", _("Mã hộ này đã có trong tỉnh."))
+        else:
+            messages.success(request, _("Đã tạo hộ %(code)s.") % {"code": household.code})
+            return redirect("registry:household_detail", pk=household.pk)
+    return _form_page(request, form, _("Thêm hộ gia đình"), reverse("registry:household_list"))
+
+
+def _household_for_change(request: HttpRequest, pk: int) -> Household:
+    household = selectors.household_for(request.user, pk)
+    if not access.can_change_area(request.user, household.village):
+        raise PermissionDenied
+    return household
+
+
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_for_change(request, pk)
+    form = HouseholdEditForm(
+        request.POST or None, instance=household, initial={"version": household.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.household_update(
+                actor=request.user,
+                household=household,
+                expected_version=form.cleaned_data["version"],
+                **changes,
+            )
+        except services.RegistryError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu thông tin hộ."))
+            return redirect("registry:household_detail", pk=household.pk)
+    back = reverse("registry:household_detail", args=[household.pk])
+    return _form_page(request, form, _("Sửa thông tin hộ"), back, household)
+
+
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    household = _household_for_change(request, pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user,
+                household=household,
+                data=services.PersonData(**person_data(form, form.cleaned_data["relation"])),
+            )
+        except services.RegistryError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã thêm thành viên."))
+            return redirect("registry:household_detail", pk=household.pk)
+    back = reverse("registry:household_detail", args=[household.pk])
+    return _form_page(request, form, _("Thêm thành viên"), back, household)
+
+
+def _member_for_change(request: HttpRequest, pk: int, person_id: int) -> tuple[Household, Any]:
+    household = _household_for_change(request, pk)
+    membership = (
+        household.memberships.filter(person_id=person_id, left_on__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return household, membership
+
+
+def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
+    household, membership = _member_for_change(request, pk, person_id)
+    person = membership.person
+    form = PersonForm(
+        request.POST or None,
+        initial={
+            "full_name": person.full_name,
+            "sex": person.sex,
+            "birth_date": person.birth_date,
+            "birth_year": person.birth_year,
+            "ethnicity": person.ethnicity,
+            "citizen_id": person.citizen_id,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = person_data(form, membership.relation)
+        data.pop("relation")
+        try:
+            services.person_update(actor=request.user, person=person, **data)
+        except services.RegistryError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Đã lưu thông tin thành viên."))
+            return redirect("registry:household_detail", pk=household.pk)
+    back = reverse("registry:household_detail", args=[household.pk])
+    return _form_page(request, form, _("Sửa thông tin thành viên"), back, household)
+
+
+def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
+    household, membership = _member_for_change(request, pk, person_id)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = (
+            selectors.households_visible_to(request.user)
+            .filter(code=data["to_household_code"].strip().upper())
+            .first()
+        )
+        if target is None:
+            form.add_error("to_household_code", _("Không tìm thấy hộ có mã này trên địa bàn."))
+        else:
+            try:
+                services.member_move(
+                    actor=request.user,
+                    person=membership.person,
+                    to_household=target,
+                    relation=data["relation"],
+                    on=data["on"],
+                    reason=data["reason"],
+                )
+            except services.RegistryError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Đã chuyển thành viên sang hộ %s.") % target.code)
+                return redirect("registry:household_detail", pk=household.pk)
+    back = reverse("registry:household_detail", args=[household.pk])
+    title = _("Chuyển %(name)s sang hộ khác") % {"name": membership.person.full_name}
+    return _form_page(request, form, title, back, household)

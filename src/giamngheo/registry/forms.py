@@ -1,0 +1,165 @@
+"""Registry forms: friendly Vietnamese validation; the rules themselves live in the services
+and the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
+from giamngheo.registry.reference import ethnicity_choices
+
+DATE_FORMAT = "%d/%m/%Y"
+
+
+class VietnameseDateField(forms.DateField):
+    widget = forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"})
+    input_formats = [DATE_FORMAT, "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")}
+
+
+class PersonForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
+    birth_date = VietnameseDateField(label=_("Ngày sinh"), required=False)
+    birth_year = forms.IntegerField(
+        label=_("Năm sinh (nếu không rõ ngày)"), required=False, min_value=1900
+    )
+    ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=ethnicity_choices, initial="01")
+    citizen_id = forms.RegexField(
+        label=_("Số định danh cá nhân"),
+        regex=r"^[0-9]{12}$",
+        required=False,
+        error_messages={"invalid": _("Số định danh cá nhân phải gồm đúng 12 chữ số.")},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        birth_date: dt.date | None = data.get("birth_date")
+        birth_year: int | None = data.get("birth_year")
+        today = dt.date.today()  # noqa: DTZ011 - a civil date
+        if birth_date is None and birth_year is None:
+            raise forms.ValidationError(_("Nhập ngày sinh hoặc ít nhất năm sinh."))
+        if birth_date is not None:
+            if birth_date > today:
+                self.add_error("birth_date", _("Ngày sinh không thể ở tương lai."))
+            data["birth_year"] = birth_date.year
+        elif birth_year is not None and birth_year > today.year:
+            self.add_error("birth_year", _("Năm sinh không thể ở tương lai."))
+        data["citizen_id"] = data.get("citizen_id") or None
+        return data
+
+
+class MemberForm(PersonForm):
+    relation = forms.ChoiceField(
+        label=_("Quan hệ với chủ hộ"),
+        choices=[c for c in Relation.choices if c[0] != Relation.HEAD],
+    )
+
+
+def _village_label(unit: AdministrativeUnit) -> str:
+    return f"{unit.name} — {unit.parent.name}" if unit.parent else unit.name
+
+
+class HouseholdCreateForm(PersonForm):
+    """A new household and its head; further members are added on the household page."""
+
+    village = forms.ModelChoiceField(
+        label=_("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none()
+    )
+    code = forms.CharField(label=_("Mã hộ"), max_length=30)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    phone = forms.RegexField(
+        label=_("Điện thoại"),
+        regex=r"^0[0-9]{9,10}$",
+        required=False,
+        error_messages={"invalid": _("Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0.")},
+    )
+    field_order = ["village", "code", "address", "phone", "full_name"]
+
+    def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        village_field = self.fields["village"]
+        assert isinstance(village_field, forms.ModelChoiceField)  # noqa: S101
+        village_field.queryset = villages
+        village_field.label_from_instance = _village_label  # type: ignore[method-assign,assignment]
+        self.fields["full_name"].label = _("Họ và tên chủ hộ")
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip().upper()
+
+
+class HouseholdEditForm(forms.ModelForm):  # type: ignore[type-arg]
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    poverty_reasons = forms.MultipleChoiceField(
+        label=_("Nguyên nhân nghèo"),
+        choices=PovertyReason.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    support_needs = forms.MultipleChoiceField(
+        label=_("Nhu cầu hỗ trợ"),
+        choices=SupportNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "address",
+            "phone",
+            "area_kind",
+            "area_kind_override_reason",
+            "is_ethnic_minority",
+            "is_merit_family",
+            "has_social_assistance_member",
+            "has_no_labour_capacity",
+            "poverty_reasons",
+            "support_needs",
+            "income",
+            "wall_durable",
+            "column_durable",
+            "roof_durable",
+            "floor_area_m2",
+            "water_source",
+            "latrine_type",
+            "uses_phone",
+            "uses_internet",
+            "owns_tv",
+            "owns_radio",
+            "owns_computer",
+            "owns_phone",
+            "loudspeaker_access",
+            "waste_handled",
+        ]
+
+
+class MoveForm(forms.Form):
+    to_household_code = forms.CharField(label=_("Mã hộ chuyển đến"), max_length=30)
+    relation = forms.ChoiceField(
+        label=_("Quan hệ với chủ hộ mới"),
+        choices=[c for c in Relation.choices if c[0] != Relation.HEAD],
+    )
+    on = VietnameseDateField(label=_("Từ ngày"))
+    reason = forms.CharField(label=_("Lý do"), max_length=200)
+
+
+def person_data(form: PersonForm, relation: str) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "full_name": " ".join(data["full_name"].split()),
+        "sex": data["sex"],
+        "birth_year": data["birth_year"],
+        "birth_date": data.get("birth_date"),
+        "ethnicity": data["ethnicity"],
+        "citizen_id": data.get("citizen_id"),
+        "relation": relation,
+    }
+
+
+__all__ = ["HouseholdCreateForm", "HouseholdEditForm", "MemberForm", "MoveForm", "Person"]
