@@ -219,6 +219,14 @@ class Person(models.Model):
     underweight = models.BooleanField(_("suy dinh dưỡng nhẹ cân"), default=False)
     ill_untreated = models.BooleanField(_("ốm không đi khám chữa bệnh"), default=False)
     search_name = models.CharField(max_length=200, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("đã gộp vào"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -232,6 +240,10 @@ class Person(models.Model):
                 name="person_citizen_id_unique_active",
             ),
             models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(is_active=False),
+                name="person_merged_is_inactive",
+            ),
+            models.CheckConstraint(
                 condition=Q(citizen_id__isnull=True) | Q(citizen_id__regex=r"^[0-9]{12}$"),
                 name="person_citizen_id_12_digits",
             ),
@@ -242,6 +254,8 @@ class Person(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_name"], name="person_search_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["citizen_id"], name="person_citizen_id"),
+            models.Index(fields=["search_name", "birth_year"], name="person_name_birth"),
         ]
 
     def __str__(self) -> str:

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
@@ -16,7 +17,7 @@ from giamngheo.areas import selectors as area_selectors
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import selectors as audit_selectors
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
-from giamngheo.registry import selectors, services
+from giamngheo.registry import duplicates, selectors, services
 from giamngheo.registry.forms import (
     HouseholdCreateForm,
     HouseholdEditForm,
@@ -25,7 +26,7 @@ from giamngheo.registry.forms import (
     PersonForm,
     person_data,
 )
-from giamngheo.registry.models import Household, Relation, Status
+from giamngheo.registry.models import Household, Membership, Person, Relation, Status
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -260,3 +261,40 @@ def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     back = reverse("registry:household_detail", args=[household.pk])
     title = _("Chuyển %(name)s sang hộ khác") % {"name": membership.person.full_name}
     return _form_page(request, form, title, back, household)
+
+
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Possible duplicate persons in the user's areas, with a merge button for officers."""
+    if request.method == "POST":
+        keep = get_object_or_404(Person, pk=request.POST.get("keep"))
+        remove = get_object_or_404(Person, pk=request.POST.get("remove"))
+        pairs = duplicates.possible_duplicates(request.user)
+        allowed = {person.pk for pair in pairs for person in (pair.first, pair.second)}
+        if keep.pk not in allowed or remove.pk not in allowed:
+            raise Http404
+        try:
+            duplicates.persons_merge(
+                actor=request.user,
+                keep=keep,
+                remove=remove,
+                on=timezone.localdate(),
+            )
+        except services.RegistryError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã gộp hai bản ghi của %(name)s.") % {"name": keep})
+        return redirect("registry:duplicates")
+    pairs = duplicates.possible_duplicates(request.user)
+    households = {
+        m.person_id: m.household
+        for m in Membership.objects.filter(
+            person__in=[p for pair in pairs for p in (pair.first, pair.second)],
+            left_on__isnull=True,
+        ).select_related("household")
+    }
+    rows = [(pair, households.get(pair.first.pk), households.get(pair.second.pk)) for pair in pairs]
+    return render(
+        request,
+        "registry/duplicates.html",
+        {"rows": rows, "can_merge": not access.change_reach(request.user).empty},
+    )
