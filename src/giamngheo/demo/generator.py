@@ -1385,22 +1385,8 @@ def _names_and_text(
             **{
                 name: hh[name]
                 for name in (
-                    "area_type",
-                    "income",
-                    "wall_durable",
-                    "column_durable",
-                    "roof_durable",
-                    "floor_area_m2",
-                    "water_source",
-                    "latrine_type",
-                    "uses_phone",
-                    "uses_internet",
-                    "owns_tv",
-                    "owns_radio",
-                    "owns_computer",
-                    "owns_phone",
-                    "loudspeaker_access",
-                    "waste_handled",
+                    # Every household field of the engine's raw schema, then the group flags.
+                    *(f.name for f in schema.HOUSEHOLD_FIELDS if f.name != "household_id"),
                     "is_ethnic_minority",
                     "is_merit_family",
                     "has_social_assistance_member",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
 from giamngheo.registry.reference import ethnicity_choices
+from giamngheo.registry.services import HOUSEHOLD_EDITABLE_FIELDS
 
 DATE_FORMAT = "%d/%m/%Y"
 
@@ -110,33 +111,7 @@ class HouseholdEditForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Household
-        fields = [
-            "address",
-            "phone",
-            "area_kind",
-            "area_kind_override_reason",
-            "is_ethnic_minority",
-            "is_merit_family",
-            "has_social_assistance_member",
-            "has_no_labour_capacity",
-            "poverty_reasons",
-            "support_needs",
-            "income",
-            "wall_durable",
-            "column_durable",
-            "roof_durable",
-            "floor_area_m2",
-            "water_source",
-            "latrine_type",
-            "uses_phone",
-            "uses_internet",
-            "owns_tv",
-            "owns_radio",
-            "owns_computer",
-            "owns_phone",
-            "loudspeaker_access",
-            "waste_handled",
-        ]
+        fields = list(HOUSEHOLD_EDITABLE_FIELDS)
 
 
 class MoveForm(forms.Form):
