@@ -280,6 +280,7 @@ def _person_rows(data: generator.DemoData, *, ids: NDArray[np.int64], now: str) 
         "underweight",
         "ill_untreated",
         "search_name",
+        pl.lit(None, dtype=pl.Int64).alias("merged_into_id"),
         pl.lit(now).alias("created_at"),
         pl.lit(now).alias("updated_at"),
     )
