@@ -1,0 +1,150 @@
+"""The support-request workflow: states and the ONE table of allowed transitions.
+
+A household's request for support is collected by a collaborator (or an officer), passed on to
+the commune officer responsible, handled, and closed; the household is then told the result.
+This follows duty 1 of a commune collaborator as Kon Tum defined it (seed 001): "collect ...
+requests for support ..., pass them on to the commune culture-social officer ..., follow how the
+commune handles them ... and inform the household of the result".
+
+::
+
+                 forward                start                  resolve
+    received ──────────────► forwarded ──────────► in_progress ──────────► resolved
+        │                        │                      │
+        │ refuse                 │ refuse               │ refuse
+        └────────────────────────┴──────────────────────┴────────────────► refused
+
+    received, forwarded, in_progress: open (an owner works on it; deadlines run)
+    resolved, refused: closed (an outcome is required; the household may then be informed)
+
+Who may fire a transition (checked in ``services.request_transition``):
+
+- ``field``: anyone who may change data in the household's village (collaborator or officer);
+- ``decide``: an officer of the commune (``access.can_decide_in``): collaborators collect and
+  pass on, the commune decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class RequestState(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    FORWARDED = "forwarded", _("Đã chuyển công chức xã")
+    IN_PROGRESS = "in_progress", _("Đang giải quyết")
+    RESOLVED = "resolved", _("Đã giải quyết")
+    REFUSED = "refused", _("Không giải quyết")
+
+
+OPEN_STATES = frozenset({RequestState.RECEIVED, RequestState.FORWARDED, RequestState.IN_PROGRESS})
+CLOSED_STATES = frozenset({RequestState.RESOLVED, RequestState.REFUSED})
+
+FIELD = "field"
+DECIDE = "decide"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: RequestState
+    target: RequestState
+    permission: str  # FIELD or DECIDE
+    label: StrOrPromise
+    # The transition needs a note from the user (the outcome or the reason for refusing).
+    needs_note: bool = False
+    # A forward hands the request to a (new) owner: the commune officer.
+    needs_owner: bool = False
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "forward",
+        RequestState.RECEIVED,
+        RequestState.FORWARDED,
+        FIELD,
+        _("Chuyển công chức xã"),
+        needs_owner=True,
+    ),
+    Transition("start", RequestState.FORWARDED, RequestState.IN_PROGRESS, DECIDE, _("Nhận xử lý")),
+    Transition(
+        "resolve",
+        RequestState.IN_PROGRESS,
+        RequestState.RESOLVED,
+        DECIDE,
+        _("Đã giải quyết"),
+        needs_note=True,
+    ),
+    Transition(
+        "refuse",
+        RequestState.RECEIVED,
+        RequestState.REFUSED,
+        DECIDE,
+        _("Không giải quyết"),
+        needs_note=True,
+    ),
+    Transition(
+        "refuse",
+        RequestState.FORWARDED,
+        RequestState.REFUSED,
+        DECIDE,
+        _("Không giải quyết"),
+        needs_note=True,
+    ),
+    Transition(
+        "refuse",
+        RequestState.IN_PROGRESS,
+        RequestState.REFUSED,
+        DECIDE,
+        _("Không giải quyết"),
+        needs_note=True,
+    ),
+)
+
+_BY_KEY = {(t.name, t.source): t for t in TRANSITIONS}
+TRANSITION_NAMES = tuple(dict.fromkeys(t.name for t in TRANSITIONS))
+
+
+class WorkforceError(ValueError):
+    """A refused workforce change; the message is for the user (Vietnamese)."""
+
+
+class WorkflowError(WorkforceError):
+    """A refused support-request transition; the message says why and what is allowed."""
+
+
+def find(name: str, source: str) -> Transition:
+    """The transition ``name`` from state ``source``, or a WorkflowError saying why not."""
+    transition = _BY_KEY.get((name, RequestState(source)))
+    if transition is None:
+        allowed = ", ".join(str(t.label) for t in available(source)) or str(_("không có"))
+        raise WorkflowError(
+            _(
+                "Không thể thực hiện «%(action)s» với yêu cầu đang ở trạng thái «%(state)s». "
+                "Thao tác được phép: %(allowed)s."
+            )
+            % {
+                "action": _action_label(name),
+                "state": RequestState(source).label,
+                "allowed": allowed,
+            }
+        )
+    return transition
+
+
+def available(source: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.source == source]
+
+
+def _action_label(name: str) -> str:
+    for transition in TRANSITIONS:
+        if transition.name == name:
+            return str(transition.label)
+    return name
