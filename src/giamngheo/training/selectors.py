@@ -1,0 +1,693 @@
+"""Reads of the training app, always scoped through ``accounts.access``, and the statistics.
+
+Counting definitions (docs/training.md):
+
+- a **participation** (lượt người) is a registration in a class whose participant attended at
+  least one session; the same person in three classes is three participations;
+- **people** are distinct participants among those participations;
+- a registration is **completed** when the participant attended at least the class's
+  ``min_attendance_percent`` of its sessions;
+- the **year** of a class is the year it starts.
+
+Statistics are a fixed number of set-based queries whatever the number of classes or people.
+"""
+
+from __future__ import annotations
+
+import statistics as pystats
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from giamngheo.accounts import access
+from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib.text import search_key
+from giamngheo.standards import pack_for_review_year
+from giamngheo.training import reference
+from giamngheo.training.models import (
+    Assessment,
+    AssessmentKind,
+    Attempt,
+    Attendance,
+    ClassSession,
+    CostItem,
+    HandbookPage,
+    Participant,
+    Question,
+    Registration,
+    TrainingClass,
+    TrainingPlan,
+)
+from giamngheo.workforce import selectors as workforce_selectors
+from giamngheo.workforce.models import Worker, WorkerStatus
+
+# Area-scoped tables of this app have no village column: grants on villages (collaborators)
+# reach none of their rows.
+NO_VILLAGE = {"village": ""}
+
+
+# -- plans, classes, participants --------------------------------------------------------------
+
+
+def plans_visible_to(user: Any) -> QuerySet[TrainingPlan]:
+    return access.scoped(TrainingPlan.objects.all(), user, **NO_VILLAGE)
+
+
+def plan_for(user: Any, pk: int) -> TrainingPlan:
+    return access.get_visible_or_404(
+        TrainingPlan.objects.select_related("province", "commune"), user, NO_VILLAGE, pk=pk
+    )
+
+
+def classes_visible_to(user: Any) -> QuerySet[TrainingClass]:
+    return access.scoped(TrainingClass.objects.all(), user, **NO_VILLAGE)
+
+
+def class_for(user: Any, pk: int) -> TrainingClass:
+    return access.get_visible_or_404(
+        TrainingClass.objects.select_related("plan", "province", "commune"),
+        user,
+        NO_VILLAGE,
+        pk=pk,
+    )
+
+
+def session_for(user: Any, pk: int) -> ClassSession:
+    session = ClassSession.objects.select_related("training_class").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    # Visible only if its class is: the class carries the area columns.
+    class_for(user, session.training_class_id)
+    return session
+
+
+def participants_visible_to(user: Any) -> QuerySet[Participant]:
+    return access.scoped(Participant.objects.all(), user, **NO_VILLAGE)
+
+
+def participant_for(user: Any, pk: int) -> Participant:
+    return access.get_visible_or_404(
+        Participant.objects.select_related("province", "commune"), user, NO_VILLAGE, pk=pk
+    )
+
+
+def registration_for(user: Any, pk: int) -> Registration:
+    return access.get_visible_or_404(
+        Registration.objects.select_related(
+            "participant", "training_class", "training_class__province", "training_class__commune"
+        ),
+        user,
+        NO_VILLAGE,
+        pk=pk,
+    )
+
+
+SEARCH_LIMIT = 50
+
+
+def search_participants(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[Participant]:
+    """Participants whose name or organisation contains every word of ``query``, accents and
+    case ignored (the stored ``search_name`` is accent-free; trigram index)."""
+    words = search_key(query).split()
+    if not words:
+        return []
+    found = participants_visible_to(user).select_related("commune")
+    for word in words:
+        found = found.filter(search_name__contains=word)
+    return list(found.order_by("full_name", "id")[:limit])
+
+
+def attended() -> Exists:
+    """True for a registration whose participant attended at least one session."""
+    return Exists(Attendance.objects.filter(registration=OuterRef("pk"), present=True))
+
+
+@dataclass
+class RegistrationRow:
+    registration: Registration
+    present: int
+    completed: bool
+
+
+@dataclass
+class ClassRegistrations:
+    session_count: int
+    rows: list[RegistrationRow]
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for row in self.rows if row.completed)
+
+    @property
+    def participations(self) -> int:
+        return sum(1 for row in self.rows if row.present)
+
+
+def is_completed(present: int, session_count: int, min_percent: int) -> bool:
+    """Completed when attended sessions ≥ ``min_percent`` % of the sessions (integer maths:
+    4 of 5 sessions is exactly 80 %)."""
+    return session_count > 0 and present * 100 >= min_percent * session_count
+
+
+def class_registrations(training_class: TrainingClass) -> ClassRegistrations:
+    """The registrations of a class with the number of sessions attended (two queries)."""
+    session_count = training_class.sessions.count()
+    registrations = (
+        training_class.registrations.select_related("participant", "participant__commune")
+        .annotate(present=Count("attendance", filter=Q(attendance__present=True)))
+        .order_by("participant__full_name", "id")
+    )
+    rows = [
+        RegistrationRow(
+            registration,
+            registration.present,  # type: ignore[attr-defined]
+            is_completed(
+                registration.present,  # type: ignore[attr-defined]
+                session_count,
+                training_class.min_attendance_percent,
+            ),
+        )
+        for registration in registrations
+    ]
+    return ClassRegistrations(session_count, rows)
+
+
+def attendance_grid(training_class: TrainingClass) -> dict[tuple[int, int], bool]:
+    """(registration id, session id) → present, for the attendance table of a class."""
+    return {
+        (registration_id, session_id): present
+        for registration_id, session_id, present in Attendance.objects.filter(
+            session__training_class=training_class
+        ).values_list("registration_id", "session_id", "present")
+    }
+
+
+# -- question bank and tests -------------------------------------------------------------------
+
+
+def _visible_provinces(user: Any) -> QuerySet[AdministrativeUnit] | None:
+    """Provinces whose own question bank and handbook pages the user reads (their province,
+    or the province of their commune); None means every province (system administrator)."""
+    if access.view_reach(user).everything:
+        return None
+    return access.visible_units(user).filter(level=Level.PROVINCE)
+
+
+def _national_or_provincial(user: Any) -> Q:
+    provinces = _visible_provinces(user)
+    if provinces is None:
+        return Q()
+    return Q(province__isnull=True) | Q(province__in=provinces)
+
+
+def questions_visible_to(user: Any) -> QuerySet[Question]:
+    return Question.objects.filter(_national_or_provincial(user))
+
+
+def questions_for_province(province_id: int) -> QuerySet[Question]:
+    return Question.objects.filter(Q(province__isnull=True) | Q(province_id=province_id))
+
+
+def question_for(user: Any, pk: int) -> Question:
+    question = questions_visible_to(user).filter(pk=pk).first()
+    if question is None:
+        raise Http404
+    return question
+
+
+def search_questions(user: Any, query: str, topic: str | None = None) -> QuerySet[Question]:
+    found = questions_visible_to(user)
+    if topic:
+        found = found.filter(topic=topic)
+    for word in search_key(query).split():
+        found = found.filter(search_text__contains=word)
+    return found.order_by("topic", "id")
+
+
+def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+    return access.scoped(Assessment.objects.all(), user, **NO_VILLAGE)
+
+
+def assessment_for(user: Any, pk: int) -> Assessment:
+    return access.get_visible_or_404(
+        Assessment.objects.select_related("training_class", "province", "commune").prefetch_related(
+            "items__question"
+        ),
+        user,
+        NO_VILLAGE,
+        pk=pk,
+    )
+
+
+@dataclass
+class GainRow:
+    participant_id: int
+    full_name: str
+    pre: float | None  # percent of the maximum score
+    post: float | None
+
+    @property
+    def gain(self) -> float | None:
+        """Post-test minus pre-test, in percentage points (only with both tests)."""
+        if self.pre is None or self.post is None:
+            return None
+        return self.post - self.pre
+
+
+@dataclass
+class ClassGains:
+    rows: list[GainRow]
+
+    def _mean(self, values: list[float]) -> float | None:
+        return pystats.fmean(values) if values else None
+
+    @property
+    def paired(self) -> list[GainRow]:
+        return [row for row in self.rows if row.gain is not None]
+
+    @property
+    def pre_mean(self) -> float | None:
+        return self._mean([row.pre for row in self.rows if row.pre is not None])
+
+    @property
+    def post_mean(self) -> float | None:
+        return self._mean([row.post for row in self.rows if row.post is not None])
+
+    @property
+    def gain_mean(self) -> float | None:
+        """Mean gain over participants who took both tests: comparing the mean of everyone's
+        post-test with the mean of everyone's pre-test would mix different people."""
+        return self._mean([row.gain for row in self.paired if row.gain is not None])
+
+
+def _gains_from(attempts: list[dict[str, Any]]) -> dict[int, ClassGains]:
+    per_class: dict[int, dict[int, GainRow]] = defaultdict(dict)
+    for attempt in attempts:
+        rows = per_class[attempt["assessment__training_class"]]
+        row = rows.get(attempt["participant"])
+        if row is None:
+            row = rows[attempt["participant"]] = GainRow(
+                attempt["participant"], attempt["participant__full_name"], None, None
+            )
+        percent = 100 * attempt["score"] / attempt["max_score"]
+        if attempt["assessment__kind"] == AssessmentKind.PRE:
+            row.pre = percent
+        else:
+            row.post = percent
+    return {
+        class_id: ClassGains(sorted(rows.values(), key=lambda r: (r.full_name, r.participant_id)))
+        for class_id, rows in per_class.items()
+    }
+
+
+def _class_attempts(classes: QuerySet[TrainingClass]) -> list[dict[str, Any]]:
+    return list(
+        Attempt.objects.filter(
+            assessment__training_class__in=classes,
+            assessment__kind__in=[AssessmentKind.PRE, AssessmentKind.POST],
+        ).values(
+            "assessment__training_class",
+            "assessment__kind",
+            "participant",
+            "participant__full_name",
+            "score",
+            "max_score",
+        )
+    )
+
+
+def class_gains(training_class: TrainingClass) -> ClassGains:
+    """Pre-test, post-test and gain per participant of a class (one query)."""
+    classes = TrainingClass.objects.filter(pk=training_class.pk)
+    return _gains_from(_class_attempts(classes)).get(training_class.pk, ClassGains([]))
+
+
+def contest_ranking(assessment: Assessment) -> list[Attempt]:
+    """Best score first; ties go to the earlier submission."""
+    return list(
+        assessment.attempts.select_related("participant", "participant__commune").order_by(
+            "-score", "submitted_at", "id"
+        )
+    )
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaRow:
+    unit_id: int | None  # None: classes run by the province
+    name: str
+    classes: int = 0
+    participations: int = 0
+    people: int = 0
+    cost: int = 0
+
+
+@dataclass
+class CategoryRow:
+    code: str
+    label: str
+    participations: int
+    people: int
+
+
+@dataclass
+class CoverageRow:
+    unit_id: int | None
+    name: str
+    roster: int
+    trained_year: int
+    trained_standard: int
+    never_trained: int
+
+    @property
+    def share_year(self) -> float | None:
+        return self.trained_year / self.roster if self.roster else None
+
+    @property
+    def share_standard(self) -> float | None:
+        return self.trained_standard / self.roster if self.roster else None
+
+
+@dataclass
+class ClassRow:
+    training_class: TrainingClass
+    registered: int
+    participations: int
+    completed: int
+    cost: int
+    gains: ClassGains
+
+    @property
+    def cost_per_participation(self) -> float | None:
+        return self.cost / self.participations if self.participations else None
+
+
+@dataclass
+class TrainingStatistics:
+    year: int
+    standard_code: str
+    area: AdministrativeUnit | None
+    classes: int
+    registrations: int
+    participations: int
+    people: int
+    completed: int
+    cost_total: int
+    by_area: list[AreaRow]
+    by_category: list[CategoryRow]
+    coverage: list[CoverageRow]
+    coverage_total: CoverageRow
+    class_rows: list[ClassRow]
+    never_trained: list[Worker] = field(default_factory=list)
+
+    @property
+    def cost_per_participation(self) -> float | None:
+        return self.cost_total / self.participations if self.participations else None
+
+    @property
+    def cost_per_person(self) -> float | None:
+        return self.cost_total / self.people if self.people else None
+
+
+def _count(queryset: QuerySet[Any], column: str) -> Coalesce:
+    """A correlated COUNT of ``queryset`` rows whose ``column`` is the outer class."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{column: OuterRef("pk")})
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _area_q(area: AdministrativeUnit | None, *, province: str, commune: str) -> Q:
+    if area is None:
+        return Q()
+    if area.level == Level.PROVINCE:
+        return Q(**{province: area})
+    return Q(**{commune: area})
+
+
+def roster_visible_to(user: Any, area: AdministrativeUnit | None = None) -> QuerySet[Worker]:
+    """The workforce whose training coverage is measured: active members of the roster
+    (``giamngheo.workforce``) in the roles of the roster categories (officers and
+    collaborators), as the workforce app scopes them for ``user``."""
+    return workforce_selectors.workers_visible_to(user).filter(
+        _area_q(area, province="province", commune="commune"),
+        status=WorkerStatus.ACTIVE,
+        role__in=reference.roster_worker_roles(),
+    )
+
+
+def training_statistics(
+    user: Any,
+    *,
+    year: int,
+    area: AdministrativeUnit | None = None,
+    standard_code: str | None = None,
+    never_trained_limit: int | None = 200,
+) -> TrainingStatistics:
+    """The training figures of a year within what ``user`` sees (optionally one province or
+    commune). ``standard_code`` is the standard whose training coverage is measured; by default
+    the one governing that year's review (``standards.pack_for_review_year``)."""
+    standard = standard_code or pack_for_review_year(year).code
+    classes = classes_visible_to(user).filter(
+        _area_q(area, province="province", commune="commune"), start_date__year=year
+    )
+    registrations = Registration.objects.filter(training_class__in=classes)
+    attended_registrations = registrations.filter(attended())
+
+    totals = attended_registrations.aggregate(
+        participations=Count("pk"), people=Count("participant", distinct=True)
+    )
+    registered = registrations.count()
+    completed_total = 0
+
+    by_category_rows = {
+        row["category"]: row
+        for row in attended_registrations.values("category")
+        .annotate(participations=Count("pk"), people=Count("participant", distinct=True))
+        .order_by()
+    }
+    by_category = [
+        CategoryRow(
+            entry.code,
+            entry.label,
+            by_category_rows[entry.code]["participations"],
+            by_category_rows[entry.code]["people"],
+        )
+        for entry in reference.categories()
+        if entry.code in by_category_rows
+    ]
+
+    # Per class: counts and cost as correlated subqueries (joins would multiply rows).
+    class_list = list(
+        classes.select_related("commune", "province")
+        .annotate(
+            n_registered=_count(Registration.objects.all(), "training_class"),
+            n_participations=_count(Registration.objects.filter(attended()), "training_class"),
+            cost=Coalesce(
+                Subquery(
+                    CostItem.objects.filter(training_class=OuterRef("pk"))
+                    .order_by()
+                    .values("training_class")
+                    .annotate(total=Sum("amount"))
+                    .values("total")
+                ),
+                Value(0),
+            ),
+            n_sessions=_count(ClassSession.objects.all(), "training_class"),
+        )
+        .order_by("start_date", "code")
+    )
+    present_counts = (
+        registrations.annotate(present=Count("attendance", filter=Q(attendance__present=True)))
+        .values_list("training_class_id", "present")
+        .order_by()
+    )
+    completed_by_class: dict[int, int] = defaultdict(int)
+    class_by_id = {c.pk: c for c in class_list}
+    for class_id, present in present_counts:
+        c = class_by_id[class_id]
+        if is_completed(present, c.n_sessions, c.min_attendance_percent):  # type: ignore[attr-defined]
+            completed_by_class[class_id] += 1
+            completed_total += 1
+    gains = _gains_from(_class_attempts(classes))
+    class_rows = [
+        ClassRow(
+            c,
+            c.n_registered,  # type: ignore[attr-defined]
+            c.n_participations,  # type: ignore[attr-defined]
+            completed_by_class[c.pk],
+            c.cost,  # type: ignore[attr-defined]
+            gains.get(c.pk, ClassGains([])),
+        )
+        for c in class_list
+    ]
+
+    # Per area (the commune that ran the class, or the province). People are counted per area:
+    # someone trained in two communes is one person in each and one in the total, so the area
+    # rows do not add up to the total of people (they do for participations and classes).
+    areas: dict[int | None, AreaRow] = {}
+
+    def area_row(commune_id: int | None, commune_name: str | None) -> AreaRow:
+        if commune_id not in areas:
+            areas[commune_id] = AreaRow(commune_id, commune_name or "")
+        return areas[commune_id]
+
+    for c in class_list:
+        row = area_row(c.commune_id, c.commune.name if c.commune else None)
+        row.classes += 1
+        row.cost += c.cost  # type: ignore[attr-defined]
+    for row_data in (
+        attended_registrations.values("commune")
+        .annotate(participations=Count("pk"), people=Count("participant", distinct=True))
+        .order_by()
+    ):
+        row = areas[row_data["commune"]]
+        row.participations = row_data["participations"]
+        row.people = row_data["people"]
+    by_area = sorted(areas.values(), key=lambda r: (r.unit_id is not None, r.name))
+
+    coverage, coverage_total, never = _coverage(
+        user, year=year, area=area, standard=standard, never_trained_limit=never_trained_limit
+    )
+    cost_total = sum(row.cost for row in class_rows)
+    return TrainingStatistics(
+        year=year,
+        standard_code=standard,
+        area=area,
+        classes=len(class_list),
+        registrations=registered,
+        participations=totals["participations"],
+        people=totals["people"],
+        completed=completed_total,
+        cost_total=cost_total,
+        by_area=by_area,
+        by_category=by_category,
+        coverage=coverage,
+        coverage_total=coverage_total,
+        class_rows=class_rows,
+        never_trained=never,
+    )
+
+
+def _coverage(
+    user: Any,
+    *,
+    year: int,
+    area: AdministrativeUnit | None,
+    standard: str,
+    never_trained_limit: int | None,
+) -> tuple[list[CoverageRow], CoverageRow, list[Worker]]:
+    """Coverage of the roster by area. A roster member counts as trained by any class they
+    attended through their participant record, including classes outside what the user may
+    list (a collaborator trained at a provincial class is trained, whoever looks): only counts
+    and the user's own roster are shown."""
+    attended_by = Registration.objects.filter(attended(), participant__worker=OuterRef("pk"))
+    roster = roster_visible_to(user, area).annotate(
+        trained_year=Exists(attended_by.filter(training_class__start_date__year=year)),
+        trained_standard=Exists(
+            attended_by.filter(
+                training_class__topics__contains=[reference.NEW_STANDARD],
+                training_class__standard_code=standard,
+            )
+        ),
+        trained_ever=Exists(attended_by),
+    )
+    rows = (
+        roster.values("commune", "commune__name")
+        .annotate(
+            roster=Count("pk"),
+            trained_year_n=Count("pk", filter=Q(trained_year=True)),
+            trained_standard_n=Count("pk", filter=Q(trained_standard=True)),
+            never_n=Count("pk", filter=Q(trained_ever=False)),
+        )
+        .order_by()
+    )
+    coverage = sorted(
+        (
+            CoverageRow(
+                row["commune"],
+                row["commune__name"] or "",
+                row["roster"],
+                row["trained_year_n"],
+                row["trained_standard_n"],
+                row["never_n"],
+            )
+            for row in rows
+        ),
+        key=lambda r: (r.unit_id is not None, r.name),
+    )
+    total = CoverageRow(
+        None,
+        "",
+        sum(r.roster for r in coverage),
+        sum(r.trained_year for r in coverage),
+        sum(r.trained_standard for r in coverage),
+        sum(r.never_trained for r in coverage),
+    )
+    never = (
+        roster.filter(trained_ever=False)
+        .select_related("commune")
+        .order_by("commune__name", "full_name", "pk")
+    )
+    if never_trained_limit is not None:
+        never = never[:never_trained_limit]
+    return coverage, total, list(never)
+
+
+# -- handbook ---------------------------------------------------------------------------------
+
+
+def pages_visible_to(user: Any) -> QuerySet[HandbookPage]:
+    """National pages and the pages of the user's province. Where the province has its own
+    version of a national page (same slug), only the province's is listed to its users."""
+    pages = HandbookPage.objects.filter(_national_or_provincial(user))
+    provinces = _visible_provinces(user)
+    if provinces is not None:
+        own_slugs = HandbookPage.objects.filter(province__in=provinces).values("slug")
+        pages = pages.exclude(Q(province__isnull=True) & Q(slug__in=own_slugs))
+    return pages
+
+
+def page_for(user: Any, pk: int) -> HandbookPage:
+    page = (
+        HandbookPage.objects.filter(_national_or_provincial(user), pk=pk)
+        .select_related("province", "updated_by")
+        .prefetch_related(Prefetch("versions"))
+        .first()
+    )
+    if page is None:
+        raise Http404
+    return page
+
+
+def search_pages(user: Any, query: str) -> QuerySet[HandbookPage]:
+    """Pages containing every word of ``query`` with accents and case ignored: "bao hiem y te"
+    finds "Bảo hiểm y tế". The stored ``search_text`` is accent-free (trigram GIN index)."""
+    found = pages_visible_to(user)
+    for word in search_key(query).split():
+        found = found.filter(search_text__contains=word)
+    return found.order_by("kind", "position", "title")
