@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "giamngheo.demo",
     "giamngheo.surveys",
     "giamngheo.jobs",
+    "giamngheo.workforce",
+    "giamngheo.training",
+    "giamngheo.review",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,11 @@ urlpatterns = [
     path("areas/", include("giamngheo.areas.urls")),
     path("audit/", include("giamngheo.audit.urls")),
     path("households/", include("giamngheo.registry.urls")),
+    path("workforce/", include("giamngheo.workforce.urls")),
+    path("training/", include("giamngheo.training.urls")),
+    path("surveys/", include("giamngheo.surveys.urls")),
+    path("review/", include("giamngheo.review.urls")),
+    path("verify/", include("giamngheo.review.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
