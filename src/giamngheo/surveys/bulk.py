@@ -61,10 +61,18 @@ class BulkReport:
 def purge_surveys(households: QuerySet[Household]) -> int:
     """Delete the surveys of ``households`` (only for rebuilding demo data: surveys are
     otherwise never deleted, and the database refuses it outside this function)."""
+    # One DELETE statement: the ORM would load every survey (and its JSON) to look for
+    # PROTECT references; the database's own foreign keys still refuse referenced surveys.
+    ids_sql, params = households.values("id").query.sql_with_params()
+    table = connection.ops.quote_name(Survey._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL giamngheo.survey_purge = 'on'")
         try:
-            deleted, _by_model = Survey.objects.filter(household__in=households).delete()
+            cursor.execute(
+                f"DELETE FROM {table} WHERE household_id IN ({ids_sql})",  # noqa: S608
+                params,
+            )
+            deleted = int(cursor.rowcount)
         finally:
             cursor.execute("SET LOCAL giamngheo.survey_purge = 'off'")
     return deleted
