@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts.models import Role
@@ -59,7 +60,10 @@ def _own_records(user: Any, worker_path: str) -> Q:
 
 def _worker_scope(user: Any, worker_path: str = "worker__") -> Q:
     """Rows carrying ``province``/``commune`` of a worker: supervised areas, or one's own."""
-    return access.area_filter(supervision_reach(user), village="") | _own_records(user, worker_path)
+    reach = supervision_reach(user)
+    if reach.everything:
+        return Q()  # (an empty Q OR'ed with a condition would keep only the condition)
+    return access.area_filter(reach, village="") | _own_records(user, worker_path)
 
 
 def workers_visible_to(user: Any) -> QuerySet[Worker]:
@@ -227,8 +231,8 @@ def composition(
         units.sort(key=lambda unit: unit.name)
     rows = [_composition_row(unit.name, unit, grouped.get(unit.pk)) for unit in units]
     if None in grouped:
-        rows.append(_composition_row("Cấp tỉnh", None, grouped[None]))
-    total = CompositionRow(label="Tổng", unit=area)
+        rows.append(_composition_row(_("Cấp tỉnh"), None, grouped[None]))
+    total = CompositionRow(label=_("Tổng"), unit=area)
     for row in rows:
         total.add(row)
     return Composition(area=area, role=role, rows=rows, total=total)
@@ -306,7 +310,7 @@ def reporting_rates(
     )
     rows = [
         ReportingRow(
-            label=row["commune__name"] or "Cấp tỉnh",
+            label=row["commune__name"] or _("Cấp tỉnh"),
             unit=None,
             expected=row["expected"],
             submitted=row["submitted"],
@@ -315,7 +319,7 @@ def reporting_rates(
         )
         for row in grouped
     ]
-    total = ReportingRow(label="Tổng", unit=area)
+    total = ReportingRow(label=_("Tổng"), unit=area)
     for row in rows:
         total.expected += row.expected
         total.submitted += row.submitted

@@ -55,7 +55,8 @@ from giamngheo.workforce.models import (
     WorkerStatus,
     WorkerStatusChange,
 )
-from giamngheo.workforce.states import RequestState, WorkforceError
+from giamngheo.workforce.states import RequestState
+from giamngheo.workforce.states import WorkforceError as WorkforceError  # re-exported
 
 WORKER_FIELDS = (
     "code",
