@@ -29,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from giamngheo.standards import schema
@@ -100,10 +101,15 @@ class FormField:
     def key(self) -> str:
         return f"{self.level}.{self.name}"
 
+    @property
+    def label(self) -> str:
+        """The question in the current language (messages, pages)."""
+        return self.en if _english() else self.vi
+
     def choice_label(self, value: object) -> str:
         for choice in self.choices:
             if choice.value == value:
-                return choice.vi
+                return choice.en if _english() else choice.vi
         return str(value)
 
 
@@ -157,6 +163,10 @@ class FormSpec:
     @classmethod
     def from_data(cls, data: Mapping[str, Any], *, origin: str = "") -> FormSpec:
         return _parse(data, origin)
+
+
+def _english() -> bool:
+    return (translation.get_language() or "vi").startswith("en")
 
 
 def definition_sha256(data: Mapping[str, Any]) -> str:
@@ -480,7 +490,7 @@ def validate_answers(
 def _label(spec: FormSpec, name: str) -> str:
     for f in spec.fields:
         if f.name == name:
-            return f.vi
+            return f.label
     return name
 
 
@@ -575,7 +585,7 @@ def _validate_group(
                     Problem(
                         key,
                         message_prefix
-                        + _("«%(label)s»: chưa trả lời (bắt buộc).") % {"label": spec_field.vi},
+                        + _("«%(label)s»: chưa trả lời (bắt buộc).") % {"label": spec_field.label},
                     )
                 )
             clean[spec_field.name] = None
@@ -593,7 +603,7 @@ def coerce(spec_field: FormField, value: object) -> object:
     Strict on JSON input (``true``, ``12``); text from web forms is converted by ``forms.py``
     before it gets here, so a string where a number is expected is a wrong type.
     """
-    label = spec_field.vi
+    label = spec_field.label
     if spec_field.type is FieldType.BOOL:
         if not isinstance(value, bool):
             raise ValueError(_("«%(label)s»: phải là Có hoặc Không.") % {"label": label})
@@ -613,7 +623,7 @@ def coerce(spec_field: FormField, value: object) -> object:
                 % {
                     "label": label,
                     "value": value,
-                    "allowed": "; ".join(c.vi for c in spec_field.choices),
+                    "allowed": "; ".join(c.en if _english() else c.vi for c in spec_field.choices),
                 }
             )
         return value

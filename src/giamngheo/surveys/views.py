@@ -244,7 +244,7 @@ def result_view(
                 }
             )
     questions = {f.name: f for f in spec.fields}
-    notes = [questions[n].vi if n in questions else n for n in result.notes]
+    notes = [questions[n].label if n in questions else n for n in result.notes]
     unverified = explanation is not None and (
         not explanation.rule_verified or any(not d["verified"] for d in deprivations)
     )
