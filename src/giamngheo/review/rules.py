@@ -1,0 +1,242 @@
+"""Process parameters of the review as data: which values exist (``KEYS``, with their type), where
+they come from (``RuleSet``/``RuleValue`` rows seeded from ``data/process_rules.toml``), and the
+typed view a round uses (:class:`Params`, built from the copy stored on the round).
+
+No value is written in code: durations, thresholds and deadlines live in the data with their
+source and verification flag. A province overrides single values with a rule set of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "process_rules.toml"
+
+
+# key → (type, description). Descriptions are for the admin and docs/review.md.
+KEYS: dict[str, tuple[type, str]] = {
+    "review_window_start": (str, "first day of the annual review (MM-DD)"),
+    "review_window_end": (str, "last day of the annual review (MM-DD)"),
+    "posting_working_days": (int, "posting period in working days"),
+    "complaint_recheck_working_days": (int, "working days to post a complaint's re-check result"),
+    "complaints_until_posting_end": (bool, "complaints are received until the posting ends"),
+    "vote_threshold": (list, "[num, den]: stands when agree × den ≥ num × attendees"),
+    "minutes_copies": (int, "copies of the meeting minutes"),
+    "application_review_day": (int, "day of the month the in-year review starts"),
+    "application_decision_days": (int, "days from the review start to decide an application"),
+    "application_decision_working_days": (bool, "the days above are working days"),
+    "report_recipient": (str, "level the commune reports to"),
+    "consultation_before_decision": (str, "level consulted before the decision ('' = none)"),
+    "commune_report_due": (str, "the commune's annual report deadline (MM-DD)"),
+    "monthly_report_day": (int, "day of the month of the in-year results report"),
+    "monthly_report_months": (list, "months with an in-year results report"),
+    "province_preliminary_report_due": (str, "province's preliminary report (MM-DD)"),
+    "province_official_report_due": (str, "province's official report (MM-DD)"),
+    "certificate_number_suffix": (str, "suffix of certificate numbers"),
+    "certificate_valid_years_after_review": (int, "certificate valid to 31/12 of year + N"),
+    "decider_title": (str, "title of the person who decides recognition"),
+}
+
+
+class RulesMissing(LookupError):
+    """No rule set covers the year; the message is for the user (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """Typed access to a round's parameter copy ``{key: {"value", "source", "verified"}}``."""
+
+    values: Mapping[str, Mapping[str, Any]]
+
+    def raw(self, key: str) -> Any:
+        return self.values[key]["value"]
+
+    def verified(self, key: str) -> bool:
+        return bool(self.values[key].get("verified", False))
+
+    def source(self, key: str) -> str:
+        return str(self.values[key].get("source", ""))
+
+    def day_of_year(self, key: str, year: int) -> dt.date:
+        month, day = (int(part) for part in str(self.raw(key)).split("-"))
+        return dt.date(year, month, day)
+
+    @property
+    def posting_working_days(self) -> int:
+        return int(self.raw("posting_working_days"))
+
+    @property
+    def complaint_recheck_working_days(self) -> int:
+        return int(self.raw("complaint_recheck_working_days"))
+
+    @property
+    def vote_threshold(self) -> Fraction:
+        num, den = self.raw("vote_threshold")
+        return Fraction(int(num), int(den))
+
+    @property
+    def minutes_copies(self) -> int:
+        return int(self.raw("minutes_copies"))
+
+    @property
+    def application_review_day(self) -> int:
+        return int(self.raw("application_review_day"))
+
+    @property
+    def application_decision_days(self) -> int:
+        return int(self.raw("application_decision_days"))
+
+    @property
+    def application_decision_working_days(self) -> bool:
+        return bool(self.raw("application_decision_working_days"))
+
+    @property
+    def certificate_number_suffix(self) -> str:
+        return str(self.raw("certificate_number_suffix"))
+
+    @property
+    def certificate_valid_years_after_review(self) -> int:
+        return int(self.raw("certificate_valid_years_after_review"))
+
+    @property
+    def decider_title(self) -> str:
+        return str(self.raw("decider_title"))
+
+    @property
+    def report_recipient(self) -> str:
+        return str(self.raw("report_recipient"))
+
+    @property
+    def complaints_until_posting_end(self) -> bool:
+        return bool(self.raw("complaints_until_posting_end"))
+
+    def unverified(self) -> list[str]:
+        return sorted(key for key in self.values if not self.verified(key))
+
+
+def check_values(values: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """Problems of a parameter set: missing keys, wrong types (English, for developers)."""
+    problems = [f"missing parameter {key!r}" for key in KEYS if key not in values]
+    for key, fact in values.items():
+        if key not in KEYS:
+            problems.append(f"unknown parameter {key!r}")
+            continue
+        expected = KEYS[key][0]
+        value = fact.get("value")
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(f"{key}: expected an integer, got {value!r}")
+        elif expected is not int and not isinstance(value, expected):
+            problems.append(f"{key}: expected {expected.__name__}, got {value!r}")
+    return problems
+
+
+def read_default_rules(path: Path = DATA_FILE) -> list[dict[str, Any]]:
+    """The rule sets of the data file, inheritance resolved (an inherited value is marked
+    unverified for the child period: nothing says it still holds there)."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    by_code: dict[str, dict[str, Any]] = {}
+    for raw in data["rule_sets"]:
+        values = {key: dict(fact) for key, fact in raw.get("values", {}).items()}
+        parent = raw.get("inherits")
+        if parent:
+            for key, fact in by_code[parent]["values"].items():
+                if key not in values:
+                    values[key] = {
+                        **fact,
+                        "verified": False,
+                        "note": f"Inherited from {parent}. {fact.get('note', '')}".strip(),
+                    }
+        rule_set = {**raw, "values": values}
+        problems = check_values(values)
+        if problems:
+            raise ValueError(f"{path.name} [{raw['code']}]: " + "; ".join(problems))
+        by_code[raw["code"]] = rule_set
+    return list(by_code.values())
+
+
+@transaction.atomic
+def load_default_rules(*, path: Path = DATA_FILE, only_if_empty: bool = True) -> int:
+    """Create the national rule sets of the data file that do not exist yet. Returns the number
+    of rule sets created."""
+    from giamngheo.review.models import RuleSet, RuleValue
+
+    if only_if_empty and RuleSet.objects.exists():
+        return 0
+    created = 0
+    for raw in read_default_rules(path):
+        if RuleSet.objects.filter(code=raw["code"]).exists():
+            continue
+        rule_set = RuleSet.objects.create(
+            code=raw["code"],
+            title=raw["title"],
+            standard=raw["standard"],
+            first_year=raw["first_year"],
+            last_year=raw["last_year"],
+            legal_basis=raw.get("legal_basis", ""),
+            note=raw.get("note", ""),
+        )
+        RuleValue.objects.bulk_create(
+            RuleValue(
+                rule_set=rule_set,
+                key=key,
+                value=fact["value"],
+                source=fact.get("source", ""),
+                verified=bool(fact.get("verified", False)),
+                note=fact.get("note", ""),
+            )
+            for key, fact in raw["values"].items()
+        )
+        created += 1
+    return created
+
+
+@dataclass(frozen=True)
+class Resolved:
+    code: str
+    standard: str
+    values: dict[str, dict[str, Any]]
+
+
+def resolve(year: int, province_id: int | None) -> Resolved:
+    """The parameters in force for a review ``year`` in a province: the national rule set that
+    covers the year, with the province's own values (if any) on top."""
+    from giamngheo.review.models import RuleSet, RuleValue
+
+    load_default_rules()
+    sets = list(
+        RuleSet.objects.filter(first_year__lte=year, last_year__gte=year)
+        .filter(Q(province__isnull=True) | Q(province_id=province_id))
+        .order_by("province_id")
+    )
+    national = next((s for s in sets if s.province_id is None), None)
+    if national is None:
+        from django.utils.translation import gettext as _
+
+        raise RulesMissing(
+            _("Chưa có bộ tham số quy trình rà soát cho năm %(year)s.") % {"year": year}
+        )
+    own = next((s for s in sets if s.province_id is not None), None)
+    values: dict[str, dict[str, Any]] = {}
+    for rule_set in (national, own):
+        if rule_set is None:
+            continue
+        for row in RuleValue.objects.filter(rule_set=rule_set):
+            values[row.key] = {
+                "value": row.value,
+                "source": row.source,
+                "verified": row.verified,
+                "note": row.note,
+                "rule_set": rule_set.code,
+            }
+    code = own.code if own is not None else national.code
+    return Resolved(code=code, standard=national.standard, values=values)

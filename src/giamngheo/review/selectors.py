@@ -1,0 +1,357 @@
+"""Reads of the review, always scoped through ``accounts.access`` (objects outside the user's
+areas answer 404). Progress figures are aggregates: a few queries whatever the number of
+households."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import Count, Max, Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from giamngheo.accounts import access
+from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.review import calendar
+from giamngheo.review.models import (
+    Application,
+    Certificate,
+    Complaint,
+    Decision,
+    Entry,
+    Meeting,
+    Posting,
+    PostingEntry,
+    Round,
+    RoundKind,
+)
+from giamngheo.review.states import ApplicationState, ComplaintState, EntryState, RoundState
+
+# An application is "near its deadline" this many days before it (QĐ 24/2021 Art. 5.2: 15 days).
+APPLICATION_WARNING_DAYS = 3
+COMPLAINT_WARNING_DAYS = 1
+
+M = TypeVar("M", bound=Model)
+
+
+def commune_level(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    """``queryset`` (a commune-level model: province and commune columns, no village) limited
+    to what ``user`` sees; a grant on villages reaches the commune-level records of their commune
+    (a collaborator sees the round of the commune; its household rows stay limited to the
+    villages)."""
+    reach = access.view_reach(user)
+    condition = access.area_filter(reach, village="")
+    if reach.villages:
+        parents = AdministrativeUnit.objects.filter(pk__in=reach.villages).values("parent_id")
+        condition |= Q(commune__in=parents)
+    return queryset.filter(condition)
+
+
+def _get_commune_level(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+    found = commune_level(queryset, user).filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def rounds(user: Any) -> QuerySet[Round]:
+    return commune_level(Round.objects.all(), user)
+
+
+def round_for(user: Any, pk: int) -> Round:
+    return _get_commune_level(Round.objects.select_related("province", "commune"), user, pk=pk)
+
+
+def entry_for(user: Any, pk: int) -> Entry:
+    return access.get_visible_or_404(
+        Entry.objects.select_related("round", "household", "village", "round__commune"), user, pk=pk
+    )
+
+
+def meeting_for(user: Any, pk: int) -> Meeting:
+    return access.get_visible_or_404(
+        Meeting.objects.select_related("round", "round__commune", "village"), user, pk=pk
+    )
+
+
+def posting_for(user: Any, pk: int) -> Posting:
+    return _get_commune_level(
+        Posting.objects.select_related("round", "round__commune"), user, pk=pk
+    )
+
+
+def posting_lines(user: Any, posting: Posting) -> QuerySet[PostingEntry]:
+    return access.scoped(PostingEntry.objects.filter(posting=posting), user).order_by(
+        "village_name", "household_code"
+    )
+
+
+def line_for(user: Any, pk: int) -> PostingEntry:
+    return access.get_visible_or_404(
+        PostingEntry.objects.select_related("posting", "entry", "village"), user, pk=pk
+    )
+
+
+def complaint_for(user: Any, pk: int) -> Complaint:
+    return access.get_visible_or_404(
+        Complaint.objects.select_related(
+            "round", "round__commune", "line", "entry", "entry__household", "recheck_survey"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def decision_for(user: Any, pk: int) -> Decision:
+    return _get_commune_level(Decision.objects.select_related("round", "commune"), user, pk=pk)
+
+
+def certificate_for(user: Any, pk: int) -> Certificate:
+    return access.get_visible_or_404(Certificate.objects.all(), user, pk=pk)
+
+
+def application_for(user: Any, pk: int) -> Application:
+    return access.get_visible_or_404(
+        Application.objects.select_related("household", "commune", "village", "entry__round"),
+        user,
+        pk=pk,
+    )
+
+
+def applications(user: Any) -> QuerySet[Application]:
+    return access.scoped(Application.objects.all(), user).select_related(
+        "household", "village", "entry__round"
+    )
+
+
+# -- the public certificate check ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    """What the public page shows: only what a checker needs to compare with the paper."""
+
+    found: bool
+    valid: bool = False
+    number: str = ""
+    status_label: str = ""
+    head_name: str = ""
+    member_count: int = 0
+    commune_name: str = ""
+    province_name: str = ""
+    issued_on: dt.date | None = None
+    valid_until: dt.date | None = None
+    decision_number: str = ""
+    superseded: bool = False
+
+
+def check_certificate(code: str, today: dt.date | None = None) -> CertificateCheck:
+    code = code.strip().upper().replace("-", "").replace(" ", "")
+    if not code or len(code) > 20:
+        return CertificateCheck(found=False)
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        return CertificateCheck(found=False)
+    today = today or timezone.localdate()
+    # A later decision for the same household replaces this certificate.
+    superseded = (
+        Certificate.objects.filter(
+            household_id=certificate.household_id, decision_date__gt=certificate.decision_date
+        ).exists()
+        or Entry.objects.filter(
+            household_id=certificate.household_id,
+            state=EntryState.RECOGNISED,
+            decided__decision__signed_on__gt=certificate.decision_date,
+        ).exists()
+    )
+    return CertificateCheck(
+        found=True,
+        valid=not superseded and certificate.issued_on <= today <= certificate.valid_until,
+        number=certificate.number,
+        status_label=str(certificate.get_status_display()),
+        head_name=certificate.head_name,
+        member_count=len(certificate.members),
+        commune_name=certificate.commune_name,
+        province_name=certificate.province_name,
+        issued_on=certificate.issued_on,
+        valid_until=certificate.valid_until,
+        decision_number=certificate.decision_number,
+        superseded=superseded,
+    )
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundProgress:
+    round: Round
+    counts: dict[str, int]
+    total: int
+    meetings: int
+    open_complaints: int
+    posting_ends: dt.date | None
+    villages: list[dict[str, Any]] = field(default_factory=list)
+
+
+def round_progress(round_: Round, *, with_villages: bool = False) -> RoundProgress:
+    counts = dict(
+        Entry.objects.filter(round=round_)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    progress = RoundProgress(
+        round=round_,
+        counts={state: counts.get(state, 0) for state in EntryState.values},
+        total=sum(counts.values()),
+        meetings=Meeting.objects.filter(round=round_).count(),
+        open_complaints=Complaint.objects.filter(
+            round=round_, state__in=[ComplaintState.RECEIVED, ComplaintState.RECHECKED]
+        ).count(),
+        posting_ends=Posting.objects.filter(round=round_).aggregate(m=Max("ends_on"))["m"],
+    )
+    if with_villages:
+        rows = (
+            Entry.objects.filter(round=round_)
+            .values("village_id", "village__name", "village__code")
+            .annotate(
+                total=Count("pk"),
+                waiting=Count("pk", filter=Q(state__in=["listed", "to_survey"])),
+                surveyed=Count("pk", filter=Q(state="surveyed")),
+                agreed=Count(
+                    "pk",
+                    filter=Q(state__in=["agreed", "posted", "under_complaint", "recognised"]),
+                ),
+            )
+            .order_by("village__name")
+        )
+        progress.villages = [dict(row) for row in rows]
+    return progress
+
+
+@dataclass
+class Overdue:
+    postings: list[Posting]
+    complaints: list[Complaint]
+    applications: list[Application]
+
+    @property
+    def count(self) -> int:
+        return len(self.postings) + len(self.complaints) + len(self.applications)
+
+
+def overdue_items(
+    user: Any, *, today: dt.date | None = None, area: AdministrativeUnit | None = None
+) -> Overdue:
+    """What needs attention: postings ending (within a working day) or ended while the
+    decision waits; complaints due within a working day or late; applications whose 15 days
+    end within 3 days or have ended."""
+    today = today or timezone.localdate()
+    soon = calendar.add_working_days(today, COMPLAINT_WARNING_DAYS)
+    area_q = _area_q(area)
+    postings = (
+        commune_level(Posting.objects.filter(area_q), user)
+        .filter(round__state=RoundState.POSTING, ends_on__lte=soon)
+        .select_related("round", "commune")
+        .order_by("ends_on")[:50]
+    )
+    complaints = (
+        access.scoped(Complaint.objects.filter(area_q), user)
+        .filter(state__in=[ComplaintState.RECEIVED, ComplaintState.RECHECKED], due_on__lte=soon)
+        .select_related("round", "commune", "line")
+        .order_by("due_on")[:50]
+    )
+    applications_due = (
+        access.scoped(Application.objects.filter(area_q), user)
+        .filter(
+            state=ApplicationState.RECEIVED,
+            due_on__lte=today + dt.timedelta(days=APPLICATION_WARNING_DAYS),
+        )
+        .select_related("household", "commune")
+        .order_by("due_on")[:50]
+    )
+    return Overdue(list(postings), list(complaints), list(applications_due))
+
+
+def _area_q(area: AdministrativeUnit | None) -> Q:
+    if area is None:
+        return Q()
+    if area.level == Level.PROVINCE:
+        return Q(province=area)
+    return Q(commune=area)
+
+
+@dataclass
+class ProvinceRow:
+    commune: AdministrativeUnit
+    round: Round | None
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get("listed", 0) + self.counts.get("to_survey", 0)
+
+    @property
+    def recognised(self) -> int:
+        return self.counts.get("recognised", 0)
+
+
+def province_progress(user: Any, province: AdministrativeUnit, year: int) -> dict[str, Any]:
+    """Where each commune's annual round stands (one row per commune), counts per step."""
+    communes = list(
+        AdministrativeUnit.objects.filter(
+            parent=province, level=Level.COMMUNE, valid_to__isnull=True
+        )
+        .filter(
+            access.area_filter(
+                access.view_reach(user), province="province", commune="pk", village=""
+            )
+        )
+        .order_by("code")
+    )
+    by_commune = {
+        r.commune_id: r
+        for r in rounds(user).filter(province=province, year=year, kind=RoundKind.ANNUAL)
+    }
+    entry_counts: dict[int, dict[str, int]] = {}
+    for round_id, state, n in (
+        Entry.objects.filter(round__in=list(by_commune.values()))
+        .values_list("round_id", "state")
+        .annotate(n=Count("pk"))
+        .values_list("round_id", "state", "n")
+    ):
+        entry_counts.setdefault(round_id, {})[state] = n
+    rows = []
+    steps: dict[str, int] = {state: 0 for state in RoundState.values}
+    steps["none"] = 0
+    for commune in communes:
+        round_ = by_commune.get(commune.pk)
+        if round_ is None:
+            steps["none"] += 1
+        else:
+            steps[round_.state] += 1
+        rows.append(ProvinceRow(commune, round_, entry_counts.get(round_.pk, {}) if round_ else {}))
+    return {"rows": rows, "steps": steps, "year": year, "province": province}
+
+
+def dashboard_panel(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+    """Context for the dashboard partial ``review/_dashboard_panel.html``: the rounds of this
+    year in the user's areas by step, and what is overdue. A handful of queries."""
+    today = today or timezone.localdate()
+    visible = rounds(user).filter(year=today.year, kind=RoundKind.ANNUAL)
+    by_state = dict(visible.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    steps = [(state, label, by_state.get(state, 0)) for state, label in RoundState.choices]
+    return {
+        "review_year": today.year,
+        "review_steps": steps,
+        "review_rounds": sum(by_state.values()),
+        "review_overdue": overdue_items(user, today=today),
+        "review_today": today,
+    }

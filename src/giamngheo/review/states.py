@@ -1,0 +1,263 @@
+"""The review workflows: each one's states and allowed transitions, declared once, here.
+
+Services move an object with :func:`Workflow.check` (or :func:`Workflow.move`) and nothing else
+changes a ``state`` column; a refused move raises :class:`TransitionRefused` whose Vietnamese
+message says why. Every accepted move is audited by the calling service.
+
+Annual round (Quyết định 24/2021/QĐ-TTg Art. 4; one per commune and year)::
+
+    planning ─start─▶ reviewing ─post─▶ posting ─decide─▶ decided ─report─▶ reported
+    (plan, BCĐ,       (step 1 list,     (step 4 posting,  (step 5 decision, (Art. 7:
+     reviewers)        Phiếu A, step 2   complaints,        certificates)     figures frozen)
+                       B1/B2, step 3     re-check)
+                       meetings)
+
+An in-year round (Art. 5: one per commune and month, from the 15th) uses the same states; it is
+created in ``reviewing`` and skips ``reported`` (the monthly report of Art. 7.1 reads decisions).
+
+Household in a round (one row per household on the list)::
+
+    listed ──screen(needs B1/B2)──▶ to_survey ──survey──▶ surveyed ──vote ≥ threshold──▶ agreed
+      │                                ▲                    │  ▲                            │
+      └─screen(excluded)─▶ screened_out│   vote < threshold │  └──survey (re-survey)        │
+                                       └────────────────────┘                               │
+                                                                                          post
+                                                                                            ▼
+    recognised ◀──decide── posted ◀──re-check result posted── under_complaint ◀─complaint─ posted
+    refused  ◀──refuse── (listed, to_survey, surveyed, agreed, posted): in-year applications only
+
+Village meeting: ``scheduled ──hold──▶ held ──sign──▶ signed`` (the signed scan uploaded).
+
+Complaint: ``received ──recheck──▶ rechecked ──resolve──▶ resolved`` and
+``received ──resolve──▶ resolved`` (dismissed with reasons, no new survey).
+
+In-year application (Mẫu 01 / Mẫu 04)::
+
+    received ──approve (decision)──▶ approved
+        └─────refuse (letter with reasons)──▶ refused
+
+Report upward: ``submitted ──consolidate──▶ consolidated`` (a commune report row exists only once
+submitted; before that the figures are computed live).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionRefused(Exception):
+    """A move the workflow does not allow; ``message`` is for the user (Vietnamese)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RoundState(models.TextChoices):
+    PLANNING = "planning", _("Lập kế hoạch")
+    REVIEWING = "reviewing", _("Lập danh sách, khảo sát, họp dân")
+    POSTING = "posting", _("Niêm yết công khai, giải quyết khiếu nại")
+    DECIDED = "decided", _("Đã có quyết định công nhận")
+    REPORTED = "reported", _("Đã báo cáo cấp trên")
+
+
+class EntryState(models.TextChoices):
+    LISTED = "listed", _("Trong danh sách, chờ nhận dạng nhanh")
+    SCREENED_OUT = "screened_out", _("Không thuộc diện khảo sát (Phiếu A)")
+    TO_SURVEY = "to_survey", _("Chờ khảo sát Phiếu B1/B2")
+    SURVEYED = "surveyed", _("Đã khảo sát, chờ họp dân")
+    AGREED = "agreed", _("Họp dân đã thống nhất")
+    POSTED = "posted", _("Đang niêm yết")
+    UNDER_COMPLAINT = "under_complaint", _("Có khiếu nại, đang phúc tra")
+    RECOGNISED = "recognised", _("Đã công nhận")
+    REFUSED = "refused", _("Từ chối (có văn bản trả lời)")
+
+
+class MeetingState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Đã lên lịch")
+    HELD = "held", _("Đã họp, đã biểu quyết")
+    SIGNED = "signed", _("Đã có biên bản ký")
+
+
+class ComplaintState(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận")
+    RECHECKED = "rechecked", _("Đã phúc tra")
+    RESOLVED = "resolved", _("Đã giải quyết, đã niêm yết kết quả")
+
+
+class ApplicationState(models.TextChoices):
+    RECEIVED = "received", _("Đã tiếp nhận, đang xét")
+    APPROVED = "approved", _("Đã công nhận")
+    REFUSED = "refused", _("Từ chối (có văn bản trả lời)")
+
+
+class ReportState(models.TextChoices):
+    SUBMITTED = "submitted", _("Xã đã gửi")
+    CONSOLIDATED = "consolidated", _("Tỉnh đã tổng hợp")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: frozenset[str]
+    target: str
+
+
+class Workflow:
+    """One workflow's transition table. ``explain`` maps (action, current state) to the reason a
+    move is refused, so each refusal says what to do instead."""
+
+    def __init__(
+        self,
+        name: str,
+        states: type[models.TextChoices],
+        transitions: list[Transition],
+        explain: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.states = states
+        self.transitions = {t.name: t for t in transitions}
+        self.explain = dict(explain or {})
+        for transition in transitions:
+            unknown = (transition.source | {transition.target}) - set(states.values)
+            if unknown:  # pragma: no cover - a typo in the table below
+                raise ValueError(f"{name}.{transition.name}: unknown states {sorted(unknown)}")
+
+    def allowed(self, action: str, state: str) -> bool:
+        return state in self.transitions[action].source
+
+    def check(self, action: str, state: str) -> str:
+        """The target state of ``action`` from ``state``, or :class:`TransitionRefused`."""
+        transition = self.transitions[action]
+        if state in transition.source:
+            return transition.target
+        reason = str(self.explain.get(action, ""))
+        label = str(self.states(state).label) if state in self.states.values else state
+        allowed = ", ".join(str(self.states(s).label) for s in sorted(transition.source))
+        message = _(
+            "Không thể thực hiện bước này khi đang ở trạng thái “%(state)s”; chỉ làm được khi ở: "
+            "%(allowed)s."
+        ) % {"state": label, "allowed": allowed}
+        raise TransitionRefused(f"{message} {reason}".strip())
+
+    def actions_from(self, state: str) -> list[str]:
+        return [name for name, t in self.transitions.items() if state in t.source]
+
+
+def _t(name: str, source: set[str], target: str) -> Transition:
+    return Transition(name, frozenset(source), target)
+
+
+R, E = RoundState, EntryState
+
+ROUND = Workflow(
+    "round",
+    RoundState,
+    [
+        _t("start", {R.PLANNING}, R.REVIEWING),
+        _t("post", {R.REVIEWING, R.POSTING}, R.POSTING),
+        _t("decide", {R.POSTING}, R.DECIDED),
+        _t("report", {R.DECIDED}, R.REPORTED),
+    ],
+    {
+        "start": _("Kế hoạch phải được lập trước khi lập danh sách và khảo sát."),
+        "post": _(
+            "Chỉ niêm yết sau khi đã họp dân (QĐ 24/2021 Điều 4 khoản 3, 4) và trước khi có "
+            "quyết định công nhận."
+        ),
+        "decide": _(
+            "Quyết định công nhận chỉ ban hành sau khi đã niêm yết công khai (QĐ 24/2021 Điều 4 "
+            "khoản 4, 5); một đợt rà soát chỉ có một quyết định."
+        ),
+        "report": _("Chỉ báo cáo cấp trên sau khi đã có quyết định công nhận."),
+    },
+)
+
+ENTRY = Workflow(
+    "entry",
+    EntryState,
+    [
+        _t("screen_in", {E.LISTED}, E.TO_SURVEY),
+        _t("screen_out", {E.LISTED}, E.SCREENED_OUT),
+        _t("survey", {E.TO_SURVEY, E.SURVEYED}, E.SURVEYED),
+        _t("vote_stands", {E.SURVEYED}, E.AGREED),
+        _t("vote_fails", {E.SURVEYED}, E.TO_SURVEY),
+        _t("post", {E.AGREED}, E.POSTED),
+        _t("complain", {E.POSTED}, E.UNDER_COMPLAINT),
+        _t("recheck_posted", {E.UNDER_COMPLAINT}, E.POSTED),
+        _t("recognise", {E.POSTED}, E.RECOGNISED),
+        _t("refuse", {E.LISTED, E.TO_SURVEY, E.SURVEYED, E.AGREED, E.POSTED}, E.REFUSED),
+    ],
+    {
+        "screen_in": _("Chỉ hộ vừa vào danh sách mới cần nhận dạng nhanh bằng Phiếu A."),
+        "screen_out": _("Chỉ hộ vừa vào danh sách mới cần nhận dạng nhanh bằng Phiếu A."),
+        "survey": _(
+            "Hộ phải qua nhận dạng nhanh (nếu có đơn) và chưa được họp dân thống nhất; muốn khảo "
+            "sát lại sau họp dân thì phải có khiếu nại."
+        ),
+        "vote_stands": _("Chỉ đưa ra họp dân những hộ đã có kết quả khảo sát Phiếu B1/B2."),
+        "vote_fails": _("Chỉ đưa ra họp dân những hộ đã có kết quả khảo sát Phiếu B1/B2."),
+        "post": _("Chỉ niêm yết những hộ đã được họp dân thống nhất (≥ 50 % người dự đồng ý)."),
+        "complain": _("Chỉ khiếu nại được hộ đang niêm yết và chưa có khiếu nại đang giải quyết."),
+        "recheck_posted": _("Hộ này không có khiếu nại đang phúc tra."),
+        "recognise": _(
+            "Quyết định chỉ công nhận hộ đã niêm yết và không còn khiếu nại chưa giải quyết."
+        ),
+        "refuse": _("Hộ đã được công nhận hoặc đã có văn bản từ chối."),
+    },
+)
+
+MEETING = Workflow(
+    "meeting",
+    MeetingState,
+    [
+        _t("hold", {MeetingState.SCHEDULED}, MeetingState.HELD),
+        _t("sign", {MeetingState.HELD, MeetingState.SIGNED}, MeetingState.SIGNED),
+    ],
+    {
+        "hold": _("Cuộc họp đã có kết quả biểu quyết; muốn họp lại hãy lập cuộc họp mới."),
+        "sign": _("Chỉ tải biên bản đã ký sau khi cuộc họp đã biểu quyết."),
+    },
+)
+
+COMPLAINT = Workflow(
+    "complaint",
+    ComplaintState,
+    [
+        _t(
+            "recheck", {ComplaintState.RECEIVED, ComplaintState.RECHECKED}, ComplaintState.RECHECKED
+        ),
+        _t("resolve", {ComplaintState.RECEIVED, ComplaintState.RECHECKED}, ComplaintState.RESOLVED),
+    ],
+    {
+        "recheck": _("Khiếu nại đã giải quyết xong."),
+        "resolve": _("Khiếu nại đã giải quyết xong."),
+    },
+)
+
+APPLICATION = Workflow(
+    "application",
+    ApplicationState,
+    [
+        _t("approve", {ApplicationState.RECEIVED}, ApplicationState.APPROVED),
+        _t("refuse", {ApplicationState.RECEIVED}, ApplicationState.REFUSED),
+    ],
+    {
+        "approve": _("Đơn đã được giải quyết."),
+        "refuse": _("Đơn đã được giải quyết."),
+    },
+)
+
+REPORT = Workflow(
+    "report",
+    ReportState,
+    [_t("consolidate", {ReportState.SUBMITTED}, ReportState.CONSOLIDATED)],
+    {"consolidate": _("Báo cáo đã được tỉnh tổng hợp.")},
+)
+
+WORKFLOWS = {w.name: w for w in (ROUND, ENTRY, MEETING, COMPLAINT, APPLICATION, REPORT)}
