@@ -113,7 +113,9 @@ def test_statistics_cost_the_same_queries_whatever_the_size(tw: TrainingWorld) -
     _queries(tw)  # the first call also reads the user's grants (cached on the user)
     before = _queries(tw)
     for number in range(4, 9):
-        extra = make_class(tw.plan, f"C{number}", topics=["communication"], start=dt.date(2025, 8, 1))
+        extra = make_class(
+            tw.plan, f"C{number}", topics=["communication"], start=dt.date(2025, 8, 1)
+        )
         (session,) = sessions(extra, 1)
         registrations = [
             services.register(actor=None, training_class=extra, participant=person).pk

@@ -773,12 +773,10 @@ def question_update(
     return locked
 
 
-@transaction.atomic
-def question_bank_seed(*, actor: Any = None) -> int:
-    """Load the national questions shipped in ``data/questions.toml`` that are not in the
-    database yet (by their ``ref``); edited questions are never overwritten. Returns how many
-    were added."""
-    _require_bank_editor(actor, None)
+def load_national_questions() -> list[str]:
+    """Insert the national questions of ``data/questions.toml`` missing from the database (by
+    ``ref``; edited questions are never overwritten). No audit event: callers record one
+    summary (``question_bank_seed``, the demo). Returns the refs added."""
     with (reference.DATA_DIR / "questions.toml").open("rb") as handle:
         raw = tomllib.load(handle)
     existing = set(Question.objects.exclude(ref="").values_list("ref", flat=True))
@@ -798,15 +796,23 @@ def question_bank_seed(*, actor: Any = None) -> int:
         question.search_text = _question_search(question)
         new.append(question)
     Question.objects.bulk_create(new)
-    if new:
+    return [q.ref for q in new]
+
+
+@transaction.atomic
+def question_bank_seed(*, actor: Any = None) -> int:
+    """Load the national questions shipped with the software; returns how many were added."""
+    _require_bank_editor(actor, None)
+    added = load_national_questions()
+    if added:
         audit.record_bulk(
             actor=actor,
             action="training.questions_loaded",
             object_type=Question._meta.label_lower,
             object_id="national",
-            summary={"added": [q.ref for q in new]},
+            summary={"added": added},
         )
-    return len(new)
+    return len(added)
 
 
 def _test_title(training_class: TrainingClass, kind: str) -> str:
@@ -1121,11 +1127,10 @@ def page_adapt(
     )
 
 
-@transaction.atomic
-def handbook_seed(*, actor: Any = None) -> int:
-    """Create the national handbook pages shipped in ``data/handbook.toml`` that do not exist
-    yet (by slug). Pages already there are left as edited. Returns how many were created."""
-    _require_bank_editor(actor, None)
+def load_national_pages() -> list[str]:
+    """Create the national handbook pages of ``data/handbook.toml`` whose slug is missing
+    (pages already there stay as edited), each with its version 1. No audit event: callers
+    record one summary (``handbook_seed``, the demo). Returns the slugs created."""
     with (reference.DATA_DIR / "handbook.toml").open("rb") as handle:
         raw = tomllib.load(handle)
     existing = set(HandbookPage.objects.filter(province=None).values_list("slug", flat=True))
@@ -1133,10 +1138,8 @@ def handbook_seed(*, actor: Any = None) -> int:
     for position, item in enumerate(raw["pages"], start=1):
         if item["slug"] in existing:
             continue
-        data = PageData(
-            position=item.get("position", position * 10),
-            **{k: v for k, v in item.items() if k != "position"},
-        )
+        fields = {k: v for k, v in item.items() if k != "position"}
+        data = PageData(position=item.get("position", position * 10), **fields)
         _check_page(data)
         page = HandbookPage(
             slug=data.slug,
@@ -1150,8 +1153,16 @@ def handbook_seed(*, actor: Any = None) -> int:
         )
         page.search_text = _page_search(page)
         page.save()
-        _save_version(page, actor=actor, note=_("Nội dung ban đầu"))
+        _save_version(page, actor=None, note=_("Nội dung ban đầu"))
         created.append(page.slug)
+    return created
+
+
+@transaction.atomic
+def handbook_seed(*, actor: Any = None) -> int:
+    """Create the national handbook pages shipped with the software; returns how many."""
+    _require_bank_editor(actor, None)
+    created = load_national_pages()
     if created:
         audit.record_bulk(
             actor=actor,
