@@ -124,6 +124,25 @@ def test_running_it_again_replaces_the_demo_data_without_duplicates(
     assert AuditEvent.objects.filter(action="demo.loaded").count() == 2
 
 
+def test_every_household_gets_surveys_for_the_last_two_review_years(
+    official_units: None,
+) -> None:
+    from giamngheo.surveys.models import Survey
+
+    loader.load_demo(households=SMALL, seed=3)
+    loader.load_demo(households=SMALL, seed=3)  # the second load replaces the first's surveys
+    years = Survey.objects.values_list("review_year", flat=True)
+    assert sorted(set(years)) == [2024, 2025]
+    assert Survey.objects.count() == 2 * SMALL
+    assert (
+        not Household.objects.exclude(
+            pk__in=Survey.objects.filter(review_year=2025).values("household_id")
+        )
+        .filter(code__startswith="44-")
+        .exists()
+    )
+
+
 def test_it_keeps_households_that_users_entered(official_units: None) -> None:
     loader.load_demo(households=SMALL, seed=3)
     village = AdministrativeUnit.objects.filter(level=Level.VILLAGE, province=province()).first()

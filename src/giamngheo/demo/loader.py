@@ -26,7 +26,7 @@ from giamngheo.accounts.models import Role, RoleGrant, User
 from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.demo import generator
+from giamngheo.demo import extensions, generator
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Status
@@ -406,6 +406,11 @@ def load_demo(
         # Synthetic rows are written in bulk with COPY and summarised by ONE audit event
         # below: an event per generated row would double the load time and bury the real
         # history of the demo database under a hundred thousand meaningless entries.
+        demo_households = Household.objects.filter(
+            province=province, code__regex=DEMO_CODE_PATTERN.format(province=province.code)
+        )
+        context = extensions.DemoContext(province, demo_households, seed, say)
+        extensions.purge_all(context)
         with connection.cursor() as cursor:
             deleted = _delete_previous(cursor, province)
             say(f"Xóa dữ liệu mẫu cũ: {num(deleted)} hộ — {secs(lap('delete'))} giây")
@@ -442,6 +447,8 @@ def load_demo(
 
         logins = ensure_demo_users(province=province, communes=communes, villages=village_units)
         say(f"Tài khoản dùng thử: {len(logins)} — {secs(lap('users'))} giây")
+        extensions.seed_all(context)
+        say(f"Khảo sát, rà soát, đội ngũ, tập huấn — {secs(lap('parts'))} giây")
         audit.record_bulk(
             actor=None,
             action="demo.loaded",

@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Tổng quan"), reverse("web:dashboard")),
         (_("Địa bàn"), reverse("areas:browse")),
         (_("Hộ gia đình"), reverse("registry:household_list")),
+        (_("Đội ngũ"), reverse("workforce:home")),
+        (_("Tập huấn"), reverse("training:index")),
     ]
     if access.is_system_admin(user):
         items.append((_("Nhật ký"), reverse("audit:global")))
