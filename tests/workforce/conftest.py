@@ -1,18 +1,27 @@
 """Workforce personas on top of the shared ``world``: the commune officers of A and B (linked to
-``xa_a`` and ``xa_b``) and the collaborator of village A1 (linked to ``ctv``)."""
+``xa_a`` and ``xa_b``) and the collaborator of village A1 (linked to ``ctv``).
+
+The world (official units, villages, users, households) is built once per test module inside a
+transaction rolled back after the module; each test runs in a savepoint inside it
+(pytest-django's ``db``), so tests stay independent and the suite stays fast: loading the
+3,321 communes for every test would cost about a second each."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pytest
+from django.db import transaction
 
-from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.accounts.models import Role, User
+from giamngheo.areas import services as area_services
+from giamngheo.areas.models import AdministrativeUnit, Level, UnitType
 from giamngheo.workforce import services
 from giamngheo.workforce.models import Worker
-from tests.conftest import World
+from tests.conftest import PROVINCE_CODE, World, make_household, make_user
 
 START = dt.date(2025, 1, 2)
 
@@ -56,3 +65,64 @@ def staff(world: World) -> Staff:
     for worker in (officer_a, officer_b, ctv_a1):
         worker.refresh_from_db()
     return Staff(officer_a=officer_a, officer_b=officer_b, ctv_a1=ctv_a1)
+
+
+def build_world() -> World:
+    """The personas of tests/conftest.py's ``world`` fixture, built without fixtures."""
+    if not AdministrativeUnit.objects.filter(level=Level.PROVINCE).exists():
+        area_services.load_official_units()
+    province = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
+    commune_a, commune_b = AdministrativeUnit.objects.filter(
+        parent=province, unit_type=UnitType.COMMUNE
+    ).order_by("code")[:2]
+    other_province = AdministrativeUnit.objects.get(code="01")
+    other_commune = AdministrativeUnit.objects.filter(parent=other_province).order_by("code")[0]
+
+    def village(commune: AdministrativeUnit, name: str) -> AdministrativeUnit:
+        return area_services.village_create(
+            actor=None, commune=commune, name=name, unit_type=UnitType.THON
+        )
+
+    a1, a2 = village(commune_a, "Thôn Một"), village(commune_a, "Thôn Hai")
+    b1 = village(commune_b, "Thôn Ba")
+    x1 = village(other_commune, "Tổ dân phố 1")
+    return World(
+        province=province,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        village_a1=a1,
+        village_a2=a2,
+        village_b1=b1,
+        other_province=other_province,
+        village_x1=x1,
+        tinh=make_user("tinh", Role.PROVINCE_OFFICER, province),
+        xa_a=make_user("xa_a", Role.COMMUNE_OFFICER, commune_a),
+        xa_b=make_user("xa_b", Role.COMMUNE_OFFICER, commune_b),
+        ctv=make_user("ctv", Role.COLLABORATOR, a1),
+        inspector=make_user("inspector", Role.INSPECTOR, commune_a),
+        outsider=make_user("outsider", None, None),
+        admin=make_user("admin", Role.SYSTEM_ADMIN, None),
+        household_a1=make_household(a1, "A1-001", "Nguyễn Văn An"),
+        household_a2=make_household(a2, "A2-001", "Trần Thị Bình"),
+        household_b1=make_household(b1, "B1-001", "Lê Văn Cường"),
+        household_x1=make_household(x1, "X1-001", "Phạm Thị Dung"),
+    )
+
+
+@pytest.fixture(scope="module")
+def world_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(world_module: World, db: None) -> World:
+    """The shared personas (overrides tests/conftest.py's ``world`` in this directory)."""
+    for item in fields(world_module):
+        value = getattr(world_module, item.name)
+        if isinstance(value, User):
+            # accounts.access caches grants on the user object: a test's grants must not
+            # outlive its savepoint.
+            value.__dict__.pop("_giamngheo_grants", None)
+    return world_module

@@ -443,6 +443,7 @@ def assignment_add(
 ) -> Assignment:
     """Make ``worker`` cover a commune or a village. A collaborator with an account gets the
     collaborator role there, so that they see the households of exactly their areas."""
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
     _require_manager(actor, worker)
     if area.level == Level.PROVINCE:
         raise WorkforceError(_("Địa bàn phụ trách phải là xã hoặc thôn."))
@@ -596,6 +597,7 @@ def task_add(
 ) -> Task:
     """Give a worker a task for a month under one of the six duties. The month's plan and the
     month's report (expected, with its deadline) are created with the first task."""
+    worker = Worker.objects.get(pk=worker.pk)
     _require_manager(actor, worker)
     _check_duty(duty)
     if month.day != 1:
@@ -810,6 +812,7 @@ def commune_officer_for(commune_id: int) -> Worker | None:
 
 
 def _check_owner(owner: Worker, commune_id: int) -> None:
+    owner = Worker.objects.get(pk=owner.pk)  # the status as stored, not as the caller saw it
     if owner.status != WorkerStatus.ACTIVE:
         raise WorkforceError(_("Người phụ trách phải đang làm việc."))
     covers = (
