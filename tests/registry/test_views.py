@@ -159,3 +159,29 @@ def test_collaborators_of_another_village_and_inspectors_cannot_edit(world: Worl
     assert client_for("ctv").get(url).status_code == 404  # A2 is outside the collaborator's village
     assert client_for("inspector").get(url).status_code == 403
     assert client_for("xa_b").get(url).status_code == 404
+
+
+def test_the_household_page_shows_status_by_year_with_the_standard(world: World) -> None:
+    import datetime as dt
+
+    from giamngheo.surveys import services as survey_services
+
+    household = world.household_a1
+    from giamngheo.surveys.definitions import load_form
+
+    answers = survey_services.prefill_answers(
+        household=household, form=load_form("b2-2022"), on=dt.date(2025, 10, 1)
+    )
+    survey = survey_services.survey_record(
+        actor=world.xa_a,
+        household=household,
+        form="b2-2022",
+        review_year=2025,
+        surveyed_on=dt.date(2025, 10, 1),
+        answers=answers,
+        surveyor=world.xa_a,
+    )
+    html = client_for("xa_a").get(reverse("registry:household_detail", args=[household.pk])).text
+    assert "Tình trạng qua các năm" in html
+    assert "2022-2025" in html
+    assert reverse("surveys:survey_detail", args=[survey.pk]) in html

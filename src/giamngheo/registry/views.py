@@ -81,11 +81,20 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for membership in household.current_memberships  # type: ignore[attr-defined]
     ]
+    from giamngheo.surveys import selectors as survey_selectors
+
+    years = survey_selectors.status_by_year(
+        survey_selectors.surveys_for_household(request.user, household)
+    )
     return render(
         request,
         "registry/household_detail.html",
         {
             "household": household,
+            "years": years,
+            "current_year": next(
+                (y for y in years if y.review_year == household.status_year), None
+            ),
             "members": members,
             "phone": household.phone if full else mask_phone(household.phone),
             "events": audit_selectors.events_for_object(request.user, household)[:20],
