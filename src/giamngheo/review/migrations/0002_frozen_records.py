@@ -13,11 +13,12 @@ BEGIN
     IF TG_OP = 'DELETE' AND current_setting('giamngheo.review_purge', true) = 'on' THEN
         RETURN OLD;
     END IF;
-    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'review_communereport'
-       AND NEW.figures = OLD.figures AND NEW.round_id = OLD.round_id
-       AND NEW.commune_id = OLD.commune_id AND NEW.year = OLD.year
-       AND NEW.submitted_at = OLD.submitted_at AND NEW.recipient = OLD.recipient THEN
-        RETURN NEW;
+    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'review_communereport' THEN
+        IF NEW.figures = OLD.figures AND NEW.round_id = OLD.round_id
+           AND NEW.commune_id = OLD.commune_id AND NEW.year = OLD.year
+           AND NEW.submitted_at = OLD.submitted_at AND NEW.recipient = OLD.recipient THEN
+            RETURN NEW;
+        END IF;
     END IF;
     RAISE EXCEPTION 'rows of % are frozen (% refused)', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
