@@ -172,6 +172,10 @@ def test_the_household_page_shows_status_by_year_with_the_standard(world: World)
     answers = survey_services.prefill_answers(
         household=household, form=load_form("b2-2022"), on=dt.date(2025, 10, 1)
     )
+    # The registry does not know these yet; the surveyor asks them.
+    answers["household"].update(
+        floor_area_m2=40, water_source="piped", latrine_type="septic", income=1_200_000
+    )
     survey = survey_services.survey_record(
         actor=world.xa_a,
         household=household,
