@@ -139,7 +139,8 @@ def _lines(table: dict[str, Any]) -> str:
 
 @cache
 def _standard_page(code: str, english: bool) -> StandardPage:
-    data = load_pack(code).to_dict()
+    # The pack's JSON-like dictionary (the same as `giamngheo standards show --format json`).
+    data: Any = load_pack(code).to_dict()
     basis = data["legal_basis"]
     basis_text = ", ".join(
         part
@@ -284,4 +285,6 @@ def search_standard_pages(query: str) -> list[StandardPage]:
     words = search_key(query).split()
     if not words:
         return []
-    return [page for page in standard_pages() if all(w in page.search_text for w in words)]
+    # The same rule as selectors.words_filter: every word starts a word of the page.
+    patterns = [re.compile(r"\b" + re.escape(word)) for word in words]
+    return [page for page in standard_pages() if all(p.search(page.search_text) for p in patterns)]

@@ -14,6 +14,7 @@ Statistics are a fixed number of set-based queries whatever the number of classe
 
 from __future__ import annotations
 
+import re
 import statistics as pystats
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -120,15 +121,23 @@ def registration_for(user: Any, pk: int) -> Registration:
 SEARCH_LIMIT = 50
 
 
+def words_filter(column: str, query: str) -> Q:
+    """Rows whose accent-free ``column`` has a word starting with each word of ``query``
+    ("bao hiem" finds "Bảo hiểm y tế" but not "nhiệm vụ báo cáo"). PostgreSQL's ``\\m`` is
+    the start of a word; pg_trgm's GIN index serves regular expressions."""
+    condition = Q()
+    for word in search_key(query).split():
+        condition &= Q(**{f"{column}__regex": r"\m" + re.escape(word)})
+    return condition
+
+
 def search_participants(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[Participant]:
     """Participants whose name or organisation contains every word of ``query``, accents and
     case ignored (the stored ``search_name`` is accent-free; trigram index)."""
-    words = search_key(query).split()
-    if not words:
+    if not search_key(query):
         return []
     found = participants_visible_to(user).select_related("commune")
-    for word in words:
-        found = found.filter(search_name__contains=word)
+    found = found.filter(words_filter("search_name", query))
     return list(found.order_by("full_name", "id")[:limit])
 
 
@@ -175,9 +184,9 @@ def class_registrations(training_class: TrainingClass) -> ClassRegistrations:
     rows = [
         RegistrationRow(
             registration,
-            registration.present,  # type: ignore[attr-defined]
+            registration.present,
             is_completed(
-                registration.present,  # type: ignore[attr-defined]
+                registration.present,
                 session_count,
                 training_class.min_attendance_percent,
             ),
@@ -234,9 +243,7 @@ def search_questions(user: Any, query: str, topic: str | None = None) -> QuerySe
     found = questions_visible_to(user)
     if topic:
         found = found.filter(topic=topic)
-    for word in search_key(query).split():
-        found = found.filter(search_text__contains=word)
-    return found.order_by("topic", "id")
+    return found.filter(words_filter("search_text", query)).order_by("topic", "id")
 
 
 def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
@@ -316,8 +323,9 @@ def _gains_from(attempts: list[dict[str, Any]]) -> dict[int, ClassGains]:
 
 
 def _class_attempts(classes: QuerySet[TrainingClass]) -> list[dict[str, Any]]:
-    return list(
-        Attempt.objects.filter(
+    return [
+        dict(row)
+        for row in Attempt.objects.filter(
             assessment__training_class__in=classes,
             assessment__kind__in=[AssessmentKind.PRE, AssessmentKind.POST],
         ).values(
@@ -328,7 +336,7 @@ def _class_attempts(classes: QuerySet[TrainingClass]) -> list[dict[str, Any]]:
             "score",
             "max_score",
         )
-    )
+    ]
 
 
 def class_gains(training_class: TrainingClass) -> ClassGains:
@@ -530,17 +538,17 @@ def training_statistics(
     class_by_id = {c.pk: c for c in class_list}
     for class_id, present in present_counts:
         c = class_by_id[class_id]
-        if is_completed(present, c.n_sessions, c.min_attendance_percent):  # type: ignore[attr-defined]
+        if is_completed(present, c.n_sessions, c.min_attendance_percent):
             completed_by_class[class_id] += 1
             completed_total += 1
     gains = _gains_from(_class_attempts(classes))
     class_rows = [
         ClassRow(
             c,
-            c.n_registered,  # type: ignore[attr-defined]
-            c.n_participations,  # type: ignore[attr-defined]
+            c.n_registered,
+            c.n_participations,
             completed_by_class[c.pk],
-            c.cost,  # type: ignore[attr-defined]
+            c.cost,
             gains.get(c.pk, ClassGains([])),
         )
         for c in class_list
@@ -559,7 +567,7 @@ def training_statistics(
     for c in class_list:
         row = area_row(c.commune_id, c.commune.name if c.commune else None)
         row.classes += 1
-        row.cost += c.cost  # type: ignore[attr-defined]
+        row.cost += c.cost
     for row_data in (
         attended_registrations.values("commune")
         .annotate(participations=Count("pk"), people=Count("participant", distinct=True))
@@ -687,7 +695,5 @@ def page_for(user: Any, pk: int) -> HandbookPage:
 def search_pages(user: Any, query: str) -> QuerySet[HandbookPage]:
     """Pages containing every word of ``query`` with accents and case ignored: "bao hiem y te"
     finds "Bảo hiểm y tế". The stored ``search_text`` is accent-free (trigram GIN index)."""
-    found = pages_visible_to(user)
-    for word in search_key(query).split():
-        found = found.filter(search_text__contains=word)
+    found = pages_visible_to(user).filter(words_filter("search_text", query))
     return found.order_by("kind", "position", "title")

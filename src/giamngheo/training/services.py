@@ -339,7 +339,7 @@ def class_update(*, actor: Any, training_class: TrainingClass, **changes: Any) -
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     locked.code = locked.code.upper()
-    _, locked.topics, locked.standard_code = _check_class(
+    _commune, locked.topics, locked.standard_code = _check_class(
         locked.plan,
         level=locked.level,
         commune=locked.commune,
@@ -357,9 +357,8 @@ def class_update(*, actor: Any, training_class: TrainingClass, **changes: Any) -
         with transaction.atomic():
             locked.save()
     except IntegrityError as error:
-        raise TrainingError(_("Mã lớp %(code)s đã có trong tỉnh.") % {"code": locked.code}) from (
-            error
-        )
+        message = _("Mã lớp %(code)s đã có trong tỉnh.") % {"code": locked.code}
+        raise TrainingError(message) from error
     audit.record(
         actor=actor,
         action="training.class_updated",

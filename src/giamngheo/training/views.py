@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.lib.text import search_key
 from giamngheo.standards import available_standards, pack_for_review_year
 from giamngheo.training import exports, handbook, reference, selectors, services
 from giamngheo.training.certificates import certificate_pdf
@@ -138,8 +137,8 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.get("q", "").strip()
     classes = selectors.classes_visible_to(request.user).filter(start_date__year=year)
-    for word in search_key(query).split():
-        classes = classes.filter(search_text__contains=word)
+    if query:
+        classes = classes.filter(selectors.words_filter("search_text", query))
     class_rows = list(
         classes.select_related("commune")
         .annotate(registered=Count("registrations"))
@@ -252,7 +251,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def class_new(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = selectors.plan_for(request.user, plan_pk)
     if plan.commune is not None:
-        communes = AdministrativeUnit.objects.filter(pk=plan.commune_id)
+        communes = AdministrativeUnit.objects.filter(pk=plan.commune.pk)
         _require(access.can_decide_in(request.user, plan.commune))
     else:
         communes = _decidable_communes(request.user, plan.province)
@@ -633,7 +632,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "p": participant,
             "registrations": registrations,
-            "participations": sum(1 for r in registrations if r.present),  # type: ignore[attr-defined]
+            "participations": sum(1 for r in registrations if r.present),
             "attempts": attempts,
         },
     )
@@ -762,7 +761,7 @@ def class_test_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _form_page(
         request,
         form,
-        AssessmentKind(kind).label,
+        str(AssessmentKind(kind).label),
         reverse("training:class_detail", args=[pk]),
         crumbs=_class_crumbs(training_class),
         intro=intro,
