@@ -7,6 +7,7 @@ Certificates are always in Vietnamese: they are official documents.
 
 from __future__ import annotations
 
+from giamngheo.areas.models import UnitType
 from giamngheo.lib.formatting import format_date
 from giamngheo.lib.pdf import FONT, VietnameseDocument
 from giamngheo.training import reference
@@ -15,8 +16,11 @@ from giamngheo.training.models import Registration, Sex
 
 def _issuer_lines(registration: Registration) -> list[str]:
     training_class = registration.training_class
-    area = training_class.commune or training_class.province
-    return ["ỦY BAN NHÂN DÂN", area.name.upper()]
+    if training_class.commune is not None:
+        return ["ỦY BAN NHÂN DÂN", training_class.commune.name.upper()]  # "XÃ …", "PHƯỜNG …"
+    province = training_class.province
+    kind = "THÀNH PHỐ" if province.unit_type == UnitType.CENTRAL_CITY else "TỈNH"
+    return ["ỦY BAN NHÂN DÂN", f"{kind} {province.name.upper()}"]
 
 
 def _long_date(registration: Registration) -> str:

@@ -95,7 +95,10 @@ def demo_year(today: dt.date) -> int:
     return today.year if today >= dt.date(today.year, 6, 1) else today.year - 1
 
 
-def _delete_previous(province: AdministrativeUnit) -> dict[str, int]:
+@transaction.atomic
+def purge_training_demo(*, province: AdministrativeUnit) -> dict[str, int]:
+    """Delete the demo plans, classes (with everything under them), contests and participants
+    of the province; rows that users made are kept. Returns what was deleted, by kind."""
     plans = TrainingPlan.objects.filter(province=province, is_demo=True)
     classes = TrainingClass.objects.filter(plan__in=plans)
     deleted = {"classes": classes.count()}
@@ -234,7 +237,7 @@ def load_training_demo(
     year = demo_year(today)
     standard = pack_for_review_year(year).code
     report = TrainingDemoReport(year=year)
-    report.deleted = _delete_previous(province)
+    report.deleted = purge_training_demo(province=province)
     report.questions_added = len(services.load_national_questions())
     report.pages_added = len(services.load_national_pages())
 
