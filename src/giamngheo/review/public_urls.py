@@ -1,7 +1,12 @@
-"""Public pages of the review app (no login): the certificate check."""
+"""Public pages of the review app (no login): the certificate check. Mounted at /verify/."""
 
-from django.urls import path  # noqa: F401  (filled as the views land)
+from django.urls import path
+
+from giamngheo.review import views
 
 app_name = "verify"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.verify, name="lookup"),
+    path("<str:code>/", views.verify, name="check"),
+]

@@ -108,7 +108,11 @@ def _require_change(actor: Any, unit: AdministrativeUnit) -> None:
 
 
 def _lock_round(round_: Round) -> Round:
-    return Round.objects.select_for_update().select_related("commune", "province").get(pk=round_.pk)
+    return (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("commune", "province")
+        .get(pk=round_.pk)
+    )
 
 
 def _move_round(actor: Any, round_: Round, action: str, note: str = "") -> None:
@@ -702,7 +706,9 @@ def meeting_record_votes(
     from the round's parameters, exact integers); otherwise the household goes back to survey
     (step 2) and is discussed again at a new meeting."""
     meeting = (
-        Meeting.objects.select_for_update().select_related("round", "village").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("round", "village")
+        .get(pk=meeting.pk)
     )
     _require_change(actor, meeting.village)
     new_state = MEETING.check("hold", meeting.state)
@@ -781,7 +787,9 @@ def meeting_record_votes(
 @transaction.atomic
 def meeting_upload_minutes(*, actor: Any, meeting: Meeting, scan: Any) -> Meeting:
     """Attach the scan of the signed minutes (02 copies signed, Art. 4.3)."""
-    meeting = Meeting.objects.select_for_update().select_related("village").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("village").get(pk=meeting.pk)
+    )
     _require_change(actor, meeting.village)
     before = meeting.state
     meeting.state = MEETING.check("sign", meeting.state)
@@ -938,7 +946,7 @@ def complaint_file(
 def complaint_recheck(*, actor: Any, complaint: Complaint, survey: Any) -> Complaint:
     """Attach the re-check survey (phúc tra): its proposed status is the re-check result."""
     complaint = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("entry__round", "village")
         .get(pk=complaint.pk)
     )
@@ -968,7 +976,7 @@ def complaint_resolve(
     """Conclude a complaint and post the re-check result (Art. 4.4). Without a re-check survey
     the complaint is dismissed and the posted status stays; the note gives the reasons."""
     complaint = (
-        Complaint.objects.select_for_update()
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("entry", "entry__household", "entry__village", "round", "commune")
         .get(pk=complaint.pk)
     )
@@ -1235,7 +1243,7 @@ def households_status_set_bulk(
         return 0
     locked = {
         h.pk: h
-        for h in Household.objects.select_for_update()
+        for h in Household.objects.select_for_update(of=("self",))
         .filter(pk__in=list(statuses))
         .only(
             "pk",
@@ -1433,7 +1441,7 @@ def province_consolidate(*, actor: Any, province: AdministrativeUnit, year: int)
         raise ReviewError(_("Tổng hợp báo cáo ở cấp tỉnh."))
     _require_officer(actor, province)
     reports = list(
-        CommuneReport.objects.select_for_update()
+        CommuneReport.objects.select_for_update(of=("self",))
         .filter(province=province, year=year)
         .select_related("commune")
         .order_by("commune__code")
@@ -1656,7 +1664,7 @@ def application_refuse(
     """Refuse an application in writing with reasons (Art. 5.2); the letter is a PDF
     (``documents.refusal_letter_pdf``). The household leaves the round's list."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("commune", "entry")
         .get(pk=application.pk)
     )
@@ -1686,6 +1694,7 @@ def application_refuse(
     if entry is not None and entry.state != EntryState.REFUSED:
         entry = Entry.objects.select_related("round").get(pk=entry.pk)
         _move_entries(actor, entry.round, [entry], "refuse", note=application.refusal_number)
+        application.entry = entry
     audit.record(
         actor=actor,
         action="review.application_refused",

@@ -1,5 +1,44 @@
-from django.urls import path  # noqa: F401  (filled as the views land)
+from django.urls import path
+
+from giamngheo.review import views
 
 app_name = "review"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("progress/", views.progress, name="progress"),
+    path("rounds/new/", views.round_new, name="round_new"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/steering/", views.steering_add, name="steering_add"),
+    path("rounds/<int:pk>/reviewers/", views.reviewer_add, name="reviewer_add"),
+    path("rounds/<int:pk>/start/", views.round_start, name="round_start"),
+    path("rounds/<int:pk>/flag/", views.entry_flag, name="entry_flag"),
+    path("rounds/<int:pk>/surveys/", views.round_surveys, name="round_surveys"),
+    path("rounds/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("rounds/<int:pk>/postings/new/", views.posting_new, name="posting_new"),
+    path("rounds/<int:pk>/decision/new/", views.decision_new, name="decision_new"),
+    path("rounds/<int:pk>/report/", views.report, name="report"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/minutes.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("meetings/<int:pk>/scan/", views.meeting_scan, name="meeting_scan"),
+    path("meetings/<int:pk>/scan/file", views.meeting_scan_file, name="meeting_scan_file"),
+    path("postings/<int:pk>/", views.posting_detail, name="posting_detail"),
+    path("postings/<int:pk>/list.pdf", views.posting_pdf, name="posting_pdf"),
+    path("lines/<int:pk>/complaints/new/", views.complaint_new, name="complaint_new"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
+    path("complaints/<int:pk>/recheck/", views.complaint_recheck, name="complaint_recheck"),
+    path("complaints/<int:pk>/resolve/", views.complaint_resolve, name="complaint_resolve"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/decision.pdf", views.decision_pdf, name="decision_pdf"),
+    path("decisions/<int:pk>/certificates/", views.certificates_issue, name="certificates_issue"),
+    path("certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("provinces/<str:code>/<int:year>/", views.province, name="province"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/new/", views.application_new, name="application_new"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/letter.pdf",
+        views.application_letter_pdf,
+        name="application_letter_pdf",
+    ),
+]
