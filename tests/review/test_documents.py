@@ -1,0 +1,70 @@
+"""The PDFs, read back as text: Vietnamese diacritics intact, the facts in place."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from giamngheo.lib.pdf import extract_text
+from giamngheo.review import documents, services
+from giamngheo.review.models import Meeting, Vote
+from tests.review.conftest import ReviewWorld
+from tests.review.helpers import decided_round
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_minutes_come_in_two_copies_with_signature_lines(review_world: ReviewWorld) -> None:
+    decided_round(review_world)
+    meeting = Meeting.objects.get(village=review_world.world.village_a1)
+    votes = list(Vote.objects.filter(meeting=meeting).select_related("entry__household"))
+    text = extract_text(documents.minutes_pdf(meeting, votes))
+    assert text.count("BIÊN BẢN HỌP DÂN") == 2
+    assert "Bản số 1/2: Lưu tại thôn" in text and "Bản số 2/2: Gửi Ban chỉ đạo" in text
+    assert "Trưởng thôn Hà Văn Mạnh" in text and "Lò Thị Thư" in text
+    assert "15/20" in text and "Thông qua" in text
+    assert text.count("(Ký, ghi rõ họ tên)") == 6
+    assert "Nguyễn Văn An" in text
+
+
+def test_posted_lists_for_the_village_and_the_commune_office(review_world: ReviewWorld) -> None:
+    round_, _decision = decided_round(review_world)
+    posting = round_.postings.get()
+    lines = list(posting.lines.order_by("household_code"))
+    commune = extract_text(documents.posting_pdf(posting, lines))
+    assert "DANH SÁCH HỘ NGHÈO MỚI (1 hộ)" in commune
+    assert "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO TIẾP TỤC (1 hộ)" in commune
+    assert "Trụ sở Ủy ban nhân dân xã" in commune
+    assert "3 ngày làm việc, từ ngày 03/11/2025 đến hết ngày 05/11/2025" in commune
+    assert "đến hết ngày 05/11/2025" in commune
+    village_lines = [line for line in lines if line.village_name == "Thôn Hai"]
+    village = extract_text(documents.posting_pdf(posting, village_lines, village_name="Thôn Hai"))
+    assert "Trần Thị Bình" in village and "Nguyễn Văn An" not in village
+    assert "Nhà văn hóa Thôn Hai" in village
+
+
+def test_the_certificate_carries_members_code_and_qr(review_world: ReviewWorld) -> None:
+    _round, decision = decided_round(review_world)
+    issued = services.certificates_issue(actor=review_world.world.xa_a, decision=decision)
+    certificate = next(c for c in issued if c.head_name == "Trần Thị Bình")
+    url = f"http://testserver/verify/{certificate.code}/"
+    pdf = documents.certificate_pdf(certificate, url)
+    text = extract_text(pdf)
+    assert "GIẤY CHỨNG NHẬN HỘ NGHÈO" in text
+    assert "Trần Thị Bình" in text and "Trần Thị Bình Con" in text
+    assert f"Mã xác thực: {certificate.code}" in text
+    assert f"Số: {certificate.number}" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents()
+    assert content is not None
+    assert content.get_data().count(b" re") > 100  # the QR code's modules, as rectangles
+
+
+def test_the_decision_lists_the_households(review_world: ReviewWorld) -> None:
+    _round, decision = decided_round(review_world)
+    text = extract_text(documents.decision_pdf(decision, list(decision.entries.all())))
+    assert "QUYẾT ĐỊNH" in text and "Số: 45/QĐ-UBND" in text
+    assert "Quyết định số 24/2021/QĐ-TTg" in text
+    assert "Nguyễn Văn Chủ" in text and "DANH SÁCH HỘ NGHÈO MỚI" in text
