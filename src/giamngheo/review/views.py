@@ -304,7 +304,8 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MeetingForm(request.POST or None, villages=[(v.code, v.name) for v in villages])
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        village = next(v for v in villages if v.code == data.pop("village"))
+        code = data.pop("village")
+        village = next(v for v in villages if v.code == code)
         meeting = _attempt(
             request,
             lambda: services.meeting_create(
@@ -435,7 +436,9 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "villages": villages,
             "complaint_form": forms.ComplaintForm(),
-            "open": posting.posted_on <= timezone.localdate() <= posting.complaints_until,
+            # The service checks the date against the complaint window; the form stays while
+            # the round is posting so that complaints received on paper can be entered late.
+            "open": posting.round.state == RoundState.POSTING,
         },
     )
 
@@ -616,8 +619,6 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.certificates_issue(actor=request.user, decision=decision, entries=chosen),
         _("Đã cấp giấy chứng nhận."),
     )
-    if certificates is not None and len(certificates) == 1:
-        return redirect("review:certificate_pdf", certificates[0].pk)
     return redirect("review:decision_detail", pk)
 
 
