@@ -614,7 +614,7 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 pk=request.POST["entry"],
             )
         ]
-    certificates = _attempt(
+    _attempt(
         request,
         lambda: services.certificates_issue(actor=request.user, decision=decision, entries=chosen),
         _("Đã cấp giấy chứng nhận."),
