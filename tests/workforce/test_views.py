@@ -339,3 +339,14 @@ def test_a_change_report_flags_the_household_for_the_in_year_review(
         "Lũ cuốn trôi chuồng trại" in client_for("xa_a").get(reverse("workforce:change_list")).text
     )
     assert "Lũ cuốn trôi" not in client_for("xa_b").get(reverse("workforce:change_list")).text
+
+
+def test_a_household_code_leads_to_the_request_and_change_forms(world: World, staff: Staff) -> None:
+    client = client_for("ctv")
+    response = client.get(reverse("workforce:request_new") + "?code=a1-001")
+    assert response["Location"].endswith(f"?household={world.household_a1.pk}")
+    response = client.get(reverse("workforce:change_new") + "?code=A1-001")
+    assert response["Location"].endswith(f"?household={world.household_a1.pk}")
+    # A household of another village is not found (nothing revealed).
+    page = client.get(reverse("workforce:request_new") + "?code=A2-001", follow=True).text
+    assert "Không tìm thấy hộ có mã này" in page

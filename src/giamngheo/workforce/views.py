@@ -734,7 +734,23 @@ def _household_to_change(request: HttpRequest) -> Household:
     return household
 
 
+def _by_code(request: HttpRequest, back: str) -> HttpResponse | None:
+    """``?code=`` (typed on a list page): redirect to the same page for that household, or
+    back with a message when no visible household has the code."""
+    code = request.GET.get("code", "").strip().upper()
+    if not code or request.GET.get("household"):
+        return None
+    household = registry_selectors.households_visible_to(request.user).filter(code=code).first()
+    if household is None:
+        messages.error(request, _("Không tìm thấy hộ có mã này trên địa bàn."))
+        return redirect(back)
+    return redirect(f"{request.path}?household={household.pk}")
+
+
 def request_new(request: HttpRequest) -> HttpResponse:
+    found = _by_code(request, reverse("workforce:request_list"))
+    if found is not None:
+        return found
     household = _household_to_change(request)
     form = forms.SupportRequestForm(request.POST or None, initial={"received_on": _today()})
     if request.method == "POST" and form.is_valid():
@@ -895,6 +911,9 @@ def change_list(request: HttpRequest) -> HttpResponse:
 
 
 def change_new(request: HttpRequest) -> HttpResponse:
+    found = _by_code(request, reverse("workforce:change_list"))
+    if found is not None:
+        return found
     household = _household_to_change(request)
     form = forms.HouseholdChangeForm(request.POST or None, initial={"occurred_on": _today()})
     if request.method == "POST" and form.is_valid():
