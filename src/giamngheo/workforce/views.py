@@ -785,6 +785,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = _today()
     transitions = services.allowed_transitions(request.user, row)
     owners = _owners(row)
+    others = owners.exclude(pk=row.owner_id)
     can_decide = access.can_decide_in(request.user, row.commune)
     can_field = access.can_change_area(request.user, row.village)
     return render(
@@ -802,8 +803,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "inform_form": forms.InformForm(initial={"informed_on": today})
             if can_field and not row.is_open and row.household_informed_on is None
             else None,
-            "reassign_form": forms.ReassignForm(owners=owners.exclude(pk=row.owner_id))
-            if can_decide and row.is_open
+            "reassign_form": forms.ReassignForm(owners=others)
+            if can_decide and row.is_open and others.exists()
             else None,
         },
     )
