@@ -234,3 +234,12 @@ def test_editing_a_class_keeps_its_rules(tw: TrainingWorld) -> None:
     assert client.post(url, form).status_code == 302
     tw.c1.refresh_from_db()
     assert (tw.c1.title, tw.c1.capacity) == ("Lớp C1 (sửa)", 30)
+
+
+def test_reference_labels_follow_the_interface_language(tw: TrainingWorld) -> None:
+    client = client_for("tinh")
+    client.cookies["giamngheo_language"] = "en"
+    html = client.get(reverse("training:statistics") + "?year=2025").text
+    assert "Commune poverty-reduction officers" in html
+    html = client.get(reverse("training:class_detail", args=[tw.c1.pk])).text
+    assert "The review plan and procedure" in html
