@@ -1,0 +1,59 @@
+"""Writes on jobs: enqueue and cancel. (Progress and outcomes are written by the worker.)
+
+Jobs are not audited here: a job row is itself the record of who asked for what and when, and
+the job bodies write the audit events of the data they change (an import, an export).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.jobs import kinds
+from giamngheo.jobs.models import Job, JobStatus
+
+
+class JobError(ValueError):
+    """A refused job operation; the message is for the user (Vietnamese)."""
+
+
+def job_enqueue(
+    *,
+    actor: Any,
+    kind: str,
+    parameters: dict[str, Any] | None = None,
+    province: AdministrativeUnit | None = None,
+    commune: AdministrativeUnit | None = None,
+    message: str = "",
+) -> Job:
+    kinds.get_kind(kind)  # unknown kinds fail here, not later in the worker
+    return Job.objects.create(
+        kind=kind,
+        parameters=parameters or {},
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        province=province,
+        commune=commune,
+        message=message or _("Đang chờ xử lý…"),
+    )
+
+
+@transaction.atomic
+def job_cancel(*, actor: Any, job: Job) -> Job:
+    """A queued job is cancelled at once; a running one at its next progress report."""
+    locked = Job.objects.select_for_update().get(pk=job.pk)
+    if locked.status == JobStatus.QUEUED:
+        locked.status = JobStatus.CANCELLED
+        locked.finished_at = timezone.now()
+        locked.message = _("Đã hủy theo yêu cầu.")
+        locked.save(update_fields=["status", "finished_at", "message", "updated_at"])
+    elif locked.status == JobStatus.RUNNING:
+        locked.cancel_requested = True
+        locked.message = _("Đang hủy…")
+        locked.save(update_fields=["cancel_requested", "message", "updated_at"])
+    else:
+        raise JobError(_("Công việc đã kết thúc, không thể hủy."))
+    return locked
