@@ -27,6 +27,7 @@ number from an export made for a role that may not see it (``********1234``) cou
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -281,6 +282,14 @@ def _errors_of(frame: pl.DataFrame, checks: Sequence[_Check]) -> pl.DataFrame:
     if not checks:
         return pl.DataFrame(schema=ERROR_SCHEMA)
     code = pl.col("code") if "code" in frame.columns else pl.lit(None, dtype=pl.String)
+    # One pass to find the checks that fail somewhere: a clean file then costs one scan
+    # instead of one filter per check.
+    failing = frame.select(
+        check.bad.fill_null(False).any().alias(str(i)) for i, check in enumerate(checks)
+    ).row(0)
+    checks = [check for check, fails in zip(checks, failing, strict=True) if fails]
+    if not checks:
+        return pl.DataFrame(schema=ERROR_SCHEMA)
     parts = [
         frame.lazy()
         .filter(check.bad.fill_null(False))
@@ -617,8 +626,27 @@ def _table(model: Any) -> str:
 
 
 def _fetch(cursor: Any, sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    cursor.execute(sql, params)
-    return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")
+    """A query's rows as a typed frame, read with COPY … TO and Polars' CSV reader (about
+    twice as fast as fetching hundreds of thousands of Python tuples)."""
+    buffer = io.BytesIO()
+    # Only small parameters here (ids): psycopg merges them into the COPY statement.
+    with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", list(params) or None) as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    if buffer.tell() == 0:
+        return pl.DataFrame(schema=schema)
+    buffer.seek(0)
+    text = pl.read_csv(buffer, has_header=False, new_columns=list(schema), infer_schema=False)
+    casts: list[pl.Expr] = []
+    for name, dtype in schema.items():
+        column = pl.col(name)
+        if dtype == pl.Boolean:
+            casts.append((column == "t").alias(name))
+        elif dtype == pl.Date:
+            casts.append(column.str.to_date("%Y-%m-%d").alias(name))
+        elif dtype != pl.String:
+            casts.append(column.cast(dtype).alias(name))
+    return text.with_columns(casts) if casts else text
 
 
 def _copy_in(cursor: Any, table: str, frame: pl.DataFrame) -> None:
@@ -803,8 +831,12 @@ class _Run:
         self.lap("read")
         if not self.check_columns(raw.headers, frame):
             return self.finish(None)
+        # Spaces: trimmed everywhere, runs collapsed in free text (names, addresses).
+        free_text = {Kind.TEXT, Kind.VILLAGE, Kind.COMMUNE}
         frame = frame.with_columns(
             pl.col(k).str.replace_all(r"\s+", " ").str.strip_chars()
+            if k in self.columns and self.columns[k].kind in free_text
+            else pl.col(k).str.strip_chars()
             for k in frame.columns
             if k != ROW
         ).with_columns(
@@ -1310,13 +1342,17 @@ class _Run:
             existing = self._canonical_multi(existing, key)
         self.check_existing_scope(rows, existing)
 
+        # Current members of the matched households, with their stored values.
+        person_columns = ", ".join(f"p.{_quote(c)}" for c in _PERSON_DB_COLUMNS)
         members = _fetch(
             cursor,
             f"SELECT m.id, m.household_id, m.person_id, m.relation, m.is_head, "  # noqa: S608
-            f"p.search_name, p.birth_year, p.full_name FROM {_table(Membership)} m "
+            f"p.search_name, {person_columns} FROM {_table(Membership)} m "
             f"JOIN {_table(Person)} p ON p.id = m.person_id "
-            "WHERE m.left_on IS NULL AND m.household_id = ANY(%s)",
-            [existing["id"].to_list()],
+            f"JOIN {_table(Household)} h ON h.id = m.household_id "
+            "JOIN giamngheo_import_codes c ON c.code = h.code "
+            "WHERE m.left_on IS NULL AND h.province_id = %s",
+            [province.pk],
             {
                 "membership_id": pl.Int64,
                 "hid": pl.Int64,
@@ -1324,8 +1360,7 @@ class _Run:
                 "relation_db": pl.String,
                 "is_head_db": pl.Boolean,
                 "search_name": pl.String,
-                "birth_year_db": pl.Int64,
-                "full_name_db": pl.String,
+                **{f"{c}_db": self._dtype(c) for c in _PERSON_DB_COLUMNS},
             },
         )
         rows = rows.join(
@@ -1334,7 +1369,7 @@ class _Run:
             how="left",
             maintain_order="left",
         )
-        rows = self.match_by_id(cursor, rows, province)
+        rows = self.match_by_id(cursor, rows, members, province)
         rows = self.match_by_name(rows, members)
         rows = rows.join(
             members.select("person_id", "membership_id", "hid", "relation_db", "is_head_db"),
@@ -1343,7 +1378,7 @@ class _Run:
             maintain_order="left",
         )
         invalid = self.cascade_moves(rows)
-        persons = self.person_values(cursor, rows)
+        persons = self.person_values(cursor, rows, members)
         return self.plan(rows, members, existing, persons, invalid, province)
 
     def check_existing_scope(self, rows: pl.DataFrame, existing: pl.DataFrame) -> None:
@@ -1387,44 +1422,66 @@ class _Run:
         )
 
     def match_by_id(
-        self, cursor: Any, rows: pl.DataFrame, province: AdministrativeUnit
+        self,
+        cursor: Any,
+        rows: pl.DataFrame,
+        members: pl.DataFrame,
+        province: AdministrativeUnit,
     ) -> pl.DataFrame:
         """Members whose citizen ID belongs to an active person: the same person (in this
         household, or moving from another household of the file), or an error."""
-        empty = {
-            "person_id": pl.lit(None, dtype=pl.Int64),
-            "match": pl.lit(None, dtype=pl.String),
-            "source_membership": pl.lit(None, dtype=pl.Int64),
-            "source_code": pl.lit(None, dtype=pl.String),
+        holder_schema = {
+            "citizen_id": pl.String,
+            "_holder": pl.Int64,
+            "_holder_name": pl.String,
+            "_holder_membership": pl.Int64,
+            "_holder_hid": pl.Int64,
+            "_holder_code": pl.String,
+            "_holder_province": pl.Int64,
         }
         if "citizen_id" not in rows.columns:
-            return rows.with_columns(**empty)
-        ids = rows["citizen_id"].drop_nulls().unique()
-        if ids.len() == 0:
-            return rows.with_columns(**empty)
-        cursor.execute("DROP TABLE IF EXISTS giamngheo_import_ids")
-        cursor.execute(
-            "CREATE TEMP TABLE giamngheo_import_ids (citizen_id text PRIMARY KEY) ON COMMIT DROP"
+            rows = rows.with_columns(pl.lit(None, dtype=pl.String).alias("citizen_id"))
+        # IDs of the household's own stored members need no query (a re-import: all of them).
+        own = members.filter(pl.col("citizen_id_db").is_not_null()).select(
+            pl.col("citizen_id_db").alias("citizen_id"),
+            pl.col("person_id").alias("_holder"),
+            pl.col("full_name_db").alias("_holder_name"),
+            pl.col("membership_id").alias("_holder_membership"),
+            pl.col("hid").alias("_holder_hid"),
         )
-        _copy_in(cursor, "giamngheo_import_ids", ids.to_frame())
-        holders = _fetch(
-            cursor,
-            f"SELECT p.citizen_id, p.id, p.full_name, m.id, m.household_id, h.code, "  # noqa: S608
-            f"h.province_id FROM {_table(Person)} p "
-            "JOIN giamngheo_import_ids i ON i.citizen_id = p.citizen_id "
-            f"LEFT JOIN {_table(Membership)} m ON m.person_id = p.id AND m.left_on IS NULL "
-            f"LEFT JOIN {_table(Household)} h ON h.id = m.household_id WHERE p.is_active",
-            [],
-            {
-                "citizen_id": pl.String,
-                "_holder": pl.Int64,
-                "_holder_name": pl.String,
-                "_holder_membership": pl.Int64,
-                "_holder_hid": pl.Int64,
-                "_holder_code": pl.String,
-                "_holder_province": pl.Int64,
-            },
-        ).unique("citizen_id", keep="first")
+        known = rows.join(own.rename({"_holder_hid": "hid"}), on=["citizen_id", "hid"], how="semi")[
+            "citizen_id"
+        ]
+        ids = rows["citizen_id"].drop_nulls().unique()
+        ids = ids.filter(~ids.is_in(known.implode()))
+        holders = pl.DataFrame(schema=holder_schema)
+        if ids.len():
+            cursor.execute("DROP TABLE IF EXISTS giamngheo_import_ids")
+            cursor.execute(
+                "CREATE TEMP TABLE giamngheo_import_ids (citizen_id text PRIMARY KEY) "
+                "ON COMMIT DROP"
+            )
+            _copy_in(cursor, "giamngheo_import_ids", ids.to_frame())
+            holders = _fetch(
+                cursor,
+                f"SELECT p.citizen_id, p.id, p.full_name, m.id, m.household_id, h.code, "  # noqa: S608
+                f"h.province_id FROM {_table(Person)} p "
+                "JOIN giamngheo_import_ids i ON i.citizen_id = p.citizen_id "
+                f"LEFT JOIN {_table(Membership)} m ON m.person_id = p.id AND m.left_on IS NULL "
+                f"LEFT JOIN {_table(Household)} h ON h.id = m.household_id WHERE p.is_active",
+                [],
+                holder_schema,
+            )
+        own_codes = own.join(
+            rows.select(
+                pl.col("hid").alias("_holder_hid"), pl.col("code").alias("_holder_code")
+            ).unique(),
+            on="_holder_hid",
+            how="left",
+        ).with_columns(pl.lit(province.pk, dtype=pl.Int64).alias("_holder_province"))
+        holders = pl.concat([own_codes.select(list(holder_schema)), holders]).unique(
+            "citizen_id", keep="first"
+        )
         codes = rows["code"].unique().to_list()
         rows = rows.join(holders, on="citizen_id", how="left", maintain_order="left")
         found = pl.col("_holder").is_not_null()
@@ -1540,16 +1597,27 @@ class _Run:
                     )
         return invalid
 
-    def person_values(self, cursor: Any, rows: pl.DataFrame) -> pl.DataFrame:
-        """Stored values of the matched persons (one query)."""
-        ids = rows["person_id"].drop_nulls().unique().to_list()
-        columns = ", ".join(_quote(c) for c in _PERSON_DB_COLUMNS)
-        return _fetch(
+    def person_values(self, cursor: Any, rows: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+        """Stored values of the matched persons: from the members already read, plus one
+        query for persons moving in from elsewhere."""
+        value_columns = [f"{c}_db" for c in _PERSON_DB_COLUMNS]
+        known = members.select("person_id", *value_columns).unique("person_id", keep="first")
+        ids = rows["person_id"].drop_nulls().unique()
+        missing = ids.filter(~ids.is_in(known["person_id"].implode()))
+        if missing.len() == 0:
+            return known
+        cursor.execute("DROP TABLE IF EXISTS giamngheo_import_persons")
+        cursor.execute("CREATE TEMP TABLE giamngheo_import_persons (id bigint) ON COMMIT DROP")
+        _copy_in(cursor, "giamngheo_import_persons", missing.alias("id").to_frame())
+        columns = ", ".join(f"p.{_quote(c)}" for c in _PERSON_DB_COLUMNS)
+        others = _fetch(
             cursor,
-            f"SELECT id, {columns} FROM {_table(Person)} WHERE id = ANY(%s)",  # noqa: S608
-            [ids],
+            f"SELECT p.id, {columns} FROM {_table(Person)} p "  # noqa: S608
+            "JOIN giamngheo_import_persons i ON i.id = p.id",
+            [],
             {"person_id": pl.Int64, **{f"{c}_db": self._dtype(c) for c in _PERSON_DB_COLUMNS}},
         )
+        return pl.concat([known, others])
 
     # -- what would change --
 
