@@ -64,3 +64,25 @@ def test_a_province_edit_of_the_calendar_is_used_at_once() -> None:
         date=D(2025, 11, 10), working=False, name="Nghỉ của tỉnh (thử)", source="test"
     )
     assert calendar.nth_working_day(D(2025, 11, 7), 2) == D(2025, 11, 11)
+
+
+@pytest.mark.django_db
+def test_the_process_rules_name_the_standard_the_engine_applies_each_year() -> None:
+    from giamngheo.review import rules
+    from giamngheo.standards import pack_for_review_year
+
+    for year in range(2022, 2031):
+        assert rules.resolve(year, None).standard == pack_for_review_year(year).code, year
+    with pytest.raises(rules.RulesMissing):
+        rules.resolve(2021, None)
+
+
+def test_the_rules_file_declares_every_parameter_with_its_source() -> None:
+    from giamngheo.review import rules
+
+    for rule_set in rules.read_default_rules():
+        assert rules.check_values(rule_set["values"]) == []
+        for fact in rule_set["values"].values():
+            assert fact["source"] and isinstance(fact["verified"], bool)
+    inherited = rules.read_default_rules()[1]["values"]["vote_threshold"]
+    assert inherited["verified"] is False  # nothing says QĐ 24 holds for 2027+

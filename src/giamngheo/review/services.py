@@ -70,7 +70,6 @@ from giamngheo.review.states import (
     RoundState,
     TransitionRefused,
 )
-from giamngheo.standards import pack_for_review_year
 
 POOR, NEAR_POOR = Status.POOR.value, Status.NEAR_POOR.value
 ON_LIST = frozenset({POOR, NEAR_POOR})
@@ -202,10 +201,6 @@ def _province_of(commune: AdministrativeUnit) -> int:
     return commune.province_id
 
 
-def _pack_code(year: int) -> str:
-    return pack_for_review_year(year).code
-
-
 def _resolve(year: int, province_id: int | None) -> rules.Resolved:
     try:
         return rules.resolve(year, province_id)
@@ -240,7 +235,7 @@ def round_create(
         commune=commune,
         kind=RoundKind.ANNUAL,
         year=year,
-        standard=_pack_code(year),
+        standard=resolved.standard,
         rule_set_code=resolved.code,
         parameters=resolved.values,
         window_start=p.day_of_year("review_window_start", year),
@@ -428,6 +423,7 @@ def entry_add(
     _require_change(actor, household.village)
     if household.commune_id != round_.commune_id:
         raise ReviewError(_("Hộ không thuộc xã của đợt rà soát này."))
+    round_ = _lock_round(round_)
     if round_.state not in (RoundState.PLANNING, RoundState.REVIEWING):
         raise TransitionRefused(
             _("Danh sách hộ rà soát đã chốt: đợt rà soát đang ở bước “%(state)s”.")
@@ -652,6 +648,7 @@ def meeting_create(
     _require_change(actor, village)
     if village.parent_id != round_.commune_id:
         raise ReviewError(_("Thôn không thuộc xã của đợt rà soát."))
+    round_ = _lock_round(round_)
     if round_.state != RoundState.REVIEWING and not (
         round_.state == RoundState.POSTING
         and Entry.objects.filter(round=round_, village=village, state__in=BEFORE_AGREEMENT).exists()
@@ -855,7 +852,12 @@ def posting_create(*, actor: Any, round_: Round, posted_on: dt.date, places: str
             "household", "village"
         )
     )
-    if not agreed:
+    reviewed = Entry.objects.filter(round=round_).exclude(
+        state__in=[EntryState.SCREENED_OUT, EntryState.REFUSED]
+    )
+    # A commune with nobody to review posts (and decides) empty lists; otherwise a posting
+    # needs households agreed at their village meeting.
+    if not agreed and (round_.state == RoundState.POSTING or reviewed.exists()):
         raise ReviewError(_("Không có hộ nào đã họp dân thống nhất để niêm yết."))
     days, ends_on, complaints_until = _posting_dates(params(round_), posted_on)
     posting = Posting.objects.create(
@@ -1535,7 +1537,7 @@ def _regular_round(commune: AdministrativeUnit, start: dt.date, actor: Any) -> R
         year=start.year,
         month=start.month,
         state=RoundState.REVIEWING,
-        standard=_pack_code(start.year),
+        standard=resolved.standard,
         rule_set_code=resolved.code,
         parameters=resolved.values,
         window_start=start,

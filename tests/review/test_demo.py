@@ -1,0 +1,38 @@
+"""The review part of the demo province: last year finished, this year in progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.demo import extensions, loader
+from giamngheo.review import demo
+from giamngheo.review.models import Certificate, CommuneReport, ProvinceReport, Round
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_finished_2025_and_a_2026_in_progress(official_units: None) -> None:
+    loader.load_demo(households=400, seed=3)
+    province = AdministrativeUnit.objects.get(code="44")
+    context = extensions.DemoContext(province, province.children.none(), 3, lambda _m: None)  # type: ignore[arg-type]
+    with transaction.atomic():
+        demo.purge_review_demo(context)
+        report = demo.seed_review_demo(context, today=dt.date(2026, 11, 22))
+    communes = province.children.filter(level="commune", valid_to__isnull=True).count()
+    last = Round.objects.filter(province=province, year=2025, kind="annual")
+    assert last.count() == communes
+    assert set(last.values_list("state", flat=True)) <= {"reported"}
+    assert CommuneReport.objects.filter(year=2025).count() == report.decided
+    assert ProvinceReport.objects.get(year=2025).figures["communes_reported"] == report.decided
+    assert Certificate.objects.count() == report.certificates > 0
+    this = Round.objects.filter(province=province, year=2026, kind="annual")
+    assert set(this.values_list("state", flat=True)) == {"planning", "reviewing"}
+    # Idempotent: purged and rebuilt inside one transaction.
+    with transaction.atomic():
+        assert demo.purge_review_demo(context) > 0
+        again = demo.seed_review_demo(context, today=dt.date(2026, 11, 22))
+    assert again.certificates == report.certificates
