@@ -96,6 +96,11 @@ def _reach(user: User | AnonymousUser, allowed_roles: frozenset[str] | None) -> 
     return Reach(False, frozenset(provinces), frozenset(communes), frozenset(villages))
 
 
+def reach_for_roles(user: User | AnonymousUser, allowed_roles: frozenset[str]) -> Reach:
+    """The areas reached through grants of ``allowed_roles`` only (administrators: all)."""
+    return _reach(user, allowed_roles)
+
+
 def view_reach(user: User | AnonymousUser) -> Reach:
     return _reach(user, None)
 

@@ -46,8 +46,35 @@ def _surveys_seed(context: DemoContext) -> object:
     return bulk.surveys_for_demo(context.households, seed=context.seed, progress=context.progress)
 
 
+def _workforce_purge(context: DemoContext) -> object:
+    from giamngheo.workforce.demo import clear_workforce_demo
+
+    return clear_workforce_demo(province=context.province)
+
+
+def _workforce_seed(context: DemoContext) -> object:
+    from giamngheo.workforce.demo import load_workforce_demo
+
+    return load_workforce_demo(province=context.province, seed=context.seed)
+
+
+def _training_purge(context: DemoContext) -> object:
+    from giamngheo.training.demo import purge_training_demo
+
+    return purge_training_demo(province=context.province)
+
+
+def _training_seed(context: DemoContext) -> object:
+    from giamngheo.training.demo import load_training_demo
+
+    return load_training_demo(province=context.province, seed=context.seed)
+
+
+# Order matters: training turns the workforce roster into participants; purges run backwards.
 PARTS: list[DemoPart] = [
     DemoPart("surveys", _surveys_purge, _surveys_seed),
+    DemoPart("workforce", _workforce_purge, _workforce_seed),
+    DemoPart("training", _training_purge, _training_seed),
 ]
 
 

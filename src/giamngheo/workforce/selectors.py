@@ -49,7 +49,7 @@ PAGE_SIZE = 50
 
 
 def supervision_reach(user: Any) -> access.Reach:
-    return access._reach(user, SUPERVISING_ROLES)
+    return access.reach_for_roles(user, frozenset(SUPERVISING_ROLES))
 
 
 def _own_records(user: Any, worker_path: str) -> Q:
