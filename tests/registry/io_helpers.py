@@ -17,7 +17,7 @@ def header(key: str) -> str:
 
 def household_rows(
     code: str,
-    village: AdministrativeUnit,
+    village: AdministrativeUnit | str,
     *,
     head: str = "Nguyễn Văn Ba",
     others: Sequence[tuple[str, str, str]] = (("Nguyễn Thị Bốn", "Vợ/chồng", "1985"),),
@@ -26,12 +26,14 @@ def household_rows(
     **household: str,
 ) -> list[dict[str, str]]:
     """A household: the head's row with the household columns, then one row per other member
-    (name, relation, birth year)."""
-    assert village.parent is not None
+    (name, relation, birth year). A village given by name only leaves the commune out."""
+    place = {"village": village} if isinstance(village, str) else {}
+    if isinstance(village, AdministrativeUnit):
+        assert village.parent is not None
+        place = {"commune": village.parent.code, "village": village.name}
     head_row = {
         "code": code,
-        "commune": village.parent.code,
-        "village": village.name,
+        **place,
         "full_name": head,
         "relation": "Chủ hộ",
         "sex": "Nam",

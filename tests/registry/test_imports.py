@@ -4,14 +4,20 @@ imported on error unless only the valid households are asked for, upsert by code
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from giamngheo.audit.models import AuditEvent
+from giamngheo.jobs import worker
+from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.registry import imports, services
 from giamngheo.registry.models import Household, Membership, Person
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
 from tests.registry.io_helpers import header, household_rows, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -322,3 +328,67 @@ def test_a_file_without_the_required_columns_is_refused_with_one_clear_error(
     columns = {e["column"] for e in report.errors.to_dicts()}
     assert header("full_name") in columns and header("village") in columns
     assert all(e["row"] == 1 for e in report.errors.to_dicts())
+
+
+@pytest.mark.urls("tests.jobs.urls")
+@pytest.mark.django_db(transaction=True)
+def test_the_web_import_runs_a_dry_run_then_imports_on_confirmation(
+    world: World, tmp_path: Path, settings: Any
+) -> None:
+    settings.VAR_DIR = tmp_path
+    rows = household_rows("H-001", world.village_a1) + household_rows(
+        "H-002", world.village_a1, income="abc"
+    )
+    path = write_csv(tmp_path / "tai-len.csv", rows)
+    client = Client()
+    assert client.login(username="xa_a", password=PASSWORD)
+    with path.open("rb") as handle:
+        response = client.post(reverse("registry_io:import_start"), {"file": handle})
+    assert response.status_code == 302
+    dry = Job.objects.get()
+    assert response["Location"] == reverse("registry_io:import_detail", args=[dry.pk])
+    assert dry.parameters["dry_run"] is True and dry.created_by == world.xa_a
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in page  # queued: the bar polls
+
+    assert worker.run_next_job() is not None
+    page = client.get(response["Location"]).content.decode()
+    assert "Chỉ nhập các hộ hợp lệ" in page and "“abc” không phải số tiền hợp lệ" in page
+    assert "every 1s" not in page
+    assert not Household.objects.filter(code__startswith="H-").exists()
+    assert client.get(reverse("jobs:download", args=[dry.pk, "errors.csv"])).status_code == 200
+
+    confirm = client.post(
+        reverse("registry_io:import_confirm", args=[dry.pk]), {"mode": "only_valid"}
+    )
+    real = Job.objects.exclude(pk=dry.pk).get()
+    assert confirm["Location"] == reverse("registry_io:import_detail", args=[real.pk])
+    assert real.parameters["file"] == dry.parameters["file"]
+    finished = worker.run_next_job()
+    assert finished is not None and finished.status == JobStatus.SUCCEEDED, finished.error
+    assert imported_codes() == {"H-001"}
+    assert "Đã nhập: 1 hộ mới" in client.get(confirm["Location"]).content.decode()
+    # Another user cannot see the import.
+    other = Client()
+    assert other.login(username="xa_b", password=PASSWORD)
+    assert other.get(confirm["Location"]).status_code == 404
+
+
+def test_the_command_line_prints_the_summary_and_errors_and_exits_2(
+    world: World, tmp_path: Path, capsys: Any
+) -> None:
+    rows = household_rows("H-001", world.village_a1) + household_rows(
+        "H-002", world.village_a1, income="abc"
+    )
+    path = write_csv(tmp_path / "dong-lenh.csv", rows)
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "households", str(path), "--dry-run")
+    assert refused.value.returncode == 2
+    out = capsys.readouterr().out
+    assert "Chưa nhập: tệp có 1 lỗi ở 1 hộ" in out
+    assert "4 · Thu nhập bình quân đầu người/tháng (đồng) · H-002 · “abc”" in out
+    call_command("import", "households", str(path), "--only-valid", "--province", "44")
+    assert "Đã nhập: 1 hộ mới" in capsys.readouterr().out
+    assert imported_codes() == {"H-001"}
+    event = AuditEvent.objects.get(action="registry.households_imported")
+    assert event.actor is None and event.after is not None and event.after["created"] == 1

@@ -866,6 +866,8 @@ class _Run:
         communes = _Communes(self.province_code)
         frame, errors = _parse_cells(frame, self.columns, communes)
         self.errors.append(errors)
+        if "commune" not in frame.columns:  # a legacy file: only old addresses
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("commune"))
         self.lap("parse")
         self.say(20, _("Đang kiểm tra hộ, chủ hộ và địa bàn…"))
         frame = self.convert_legacy(frame, communes)
@@ -996,12 +998,12 @@ class _Run:
         table = pl.DataFrame(
             {
                 **{f"_{k}": [t[i] for t in triples] for i, k in enumerate(_LEGACY_KEYS)},
-                "_legacy_commune": resolved,
+                "_legacy_commune_id": resolved,
                 "_legacy_message": messages,
             },
             schema={
                 **{f"_{k}": pl.String for k in _LEGACY_KEYS},
-                "_legacy_commune": pl.Int64,
+                "_legacy_commune_id": pl.Int64,
                 "_legacy_message": pl.String,
             },
         )
@@ -1011,7 +1013,7 @@ class _Run:
             .with_columns(
                 pl.when(pl.col("_g_commune"))
                 .then(pl.col("commune"))
-                .otherwise(pl.col("_legacy_commune"))
+                .otherwise(pl.col("_legacy_commune_id"))
                 .alias("commune")
             )
         )
@@ -1027,7 +1029,9 @@ class _Run:
                 ],
             )
         )
-        return frame.drop([f"_{k}" for k in _LEGACY_KEYS] + ["_legacy_commune", "_legacy_message"])
+        return frame.drop(
+            [f"_{k}" for k in _LEGACY_KEYS] + ["_legacy_commune_id", "_legacy_message"]
+        )
 
     def check_structure(self, frame: pl.DataFrame) -> pl.DataFrame:
         checks: list[_Check] = []
