@@ -40,6 +40,7 @@ from giamngheo.review.models import (
     ProvinceReport,
     Round,
 )
+from giamngheo.review.services import _move_entries
 from giamngheo.review.states import EntryState
 
 Progress = Callable[[str], None]
@@ -219,10 +220,6 @@ def _finished_round(commune: AdministrativeUnit, actor: Any, *, complaint: bool)
         )
     )
     ids = set(start) | set(current)
-    if not ids:  # nobody to review: empty lists are posted and decided
-        round_ = services.round_start(actor=actor, round_=round_)
-        services.posting_create(actor=actor, round_=round_, posted_on=D(LAST_YEAR, 11, 3))
-        return _decide(round_, actor, commune)
     homes = dict(Household.objects.filter(pk__in=ids).values_list("pk", "village_id"))
     Entry.objects.bulk_create(
         Entry(
@@ -239,6 +236,9 @@ def _finished_round(commune: AdministrativeUnit, actor: Any, *, complaint: bool)
         for pk in sorted(ids)
     )
     round_ = services.round_start(actor=actor, round_=round_)
+    # Households flagged by collaborators (workforce demo) pass Phiếu A in the demo.
+    listed = list(Entry.objects.filter(round=round_, state=EntryState.LISTED))
+    _move_entries(actor, round_, listed, "screen_in", note="dữ liệu mẫu: Phiếu A")
     services.round_attach_latest_surveys(actor=actor, round_=round_)
     _without_survey(round_, actor, current)
     entries = list(Entry.objects.filter(round=round_, state=EntryState.SURVEYED).order_by("pk"))
@@ -316,8 +316,6 @@ def _without_survey(round_: Round, actor: Any, current: dict[int, str]) -> None:
 
 
 def _set_surveyed(round_: Round, actor: Any, entries: list[Entry], current: dict[int, str]) -> None:
-    from giamngheo.review.services import _move_entries
-
     extra = {e.pk: {"proposed_status": current.get(e.household_id, "not_poor")} for e in entries}
     _move_entries(actor, round_, entries, "survey", extra=extra, note="dữ liệu mẫu")
 

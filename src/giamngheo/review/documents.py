@@ -330,8 +330,13 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     )
     _para(
         doc,
-        f"Nơi cư trú: {certificate.address or certificate.village_name}, "
-        f"{certificate.village_name}, {certificate.commune_name}, {certificate.province_name}.",
+        "Nơi cư trú: "
+        + (
+            certificate.address
+            or f"{certificate.village_name}, {certificate.commune_name}, "
+            f"{certificate.province_name}"
+        )
+        + ".",
     )
     _para(
         doc,
@@ -358,9 +363,7 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     doc.set_xy(doc.l_margin + 36, top + 4)
     doc.set_font(FONT, size=9)
     doc.multi_cell(
-        60,
-        5,
-        f"Mã xác thực: {certificate.code}\nKiểm tra tại: {verify_url}",
+        62, 5, f"Mã xác thực: {certificate.code}\nKiểm tra tại:\n{verify_url}", align="L"
     )
     doc.set_xy(doc.l_margin + 95, top)
     doc.set_font(FONT, "I", 10)

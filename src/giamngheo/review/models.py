@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 USER = settings.AUTH_USER_MODEL
 
 
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
 def _unit(
     verbose: StrOrPromise, related: str = "+", *, null: bool = False
 ) -> models.ForeignKey[Any]:
@@ -402,6 +406,10 @@ class Vote(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting} · {self.entry_id}: {self.agree}/{self.attendees}"
 
+    @property
+    def proposed_status_label(self) -> str:
+        return _status_label(self.proposed_status)
+
 
 # -- public posting (Art. 4.4) ------------------------------------------------------------------
 
@@ -467,6 +475,14 @@ class PostingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_code} · {self.head_name}"
+
+    @property
+    def status_before_label(self) -> str:
+        return _status_label(self.status_before)
+
+    @property
+    def status_after_label(self) -> str:
+        return _status_label(self.status_after)
 
 
 # -- complaints ---------------------------------------------------------------------------------

@@ -342,7 +342,11 @@ def _list_flagged(actor: Any, round_: Round) -> int:
 
     listed = set(Entry.objects.filter(round=round_).values_list("household_id", flat=True))
     changes = (
-        HouseholdChange.objects.filter(commune_id=round_.commune_id, review_flag=ReviewFlag.PENDING)
+        HouseholdChange.objects.filter(
+            commune_id=round_.commune_id,
+            review_flag=ReviewFlag.PENDING,
+            occurred_on__lte=round_.window_end,
+        )
         .select_related("household")
         .order_by("occurred_on", "pk")
     )
