@@ -86,3 +86,26 @@ def test_the_rules_file_declares_every_parameter_with_its_source() -> None:
             assert fact["source"] and isinstance(fact["verified"], bool)
     inherited = rules.read_default_rules()[1]["values"]["vote_threshold"]
     assert inherited["verified"] is False  # nothing says QĐ 24 holds for 2027+
+
+
+@pytest.mark.django_db
+def test_the_calendar_and_the_parameters_change_only_through_audited_services(
+    world: object,
+) -> None:
+    from giamngheo.audit.models import AuditEvent
+    from giamngheo.review import services
+    from giamngheo.review.models import RuleValue
+
+    admin, officer = world.admin, world.xa_a  # type: ignore[attr-defined]
+    day = CalendarDay(date=D(2025, 12, 1), working=False, name="Nghỉ (thử)", source="test")
+    with pytest.raises(services.ReviewError, match="quản trị hệ thống"):
+        services.calendar_day_save(actor=officer, day=day)
+    services.calendar_day_save(actor=admin, day=day)
+    value = RuleValue.objects.get(rule_set__code="qd24-2021", key="posting_working_days")
+    value.value = "ba"
+    with pytest.raises(services.ReviewError, match="expected an integer"):
+        services.rule_value_save(actor=admin, value=value)
+    value.value = 5
+    services.rule_value_save(actor=admin, value=value)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"review.calendar_day_saved", "review.rule_value_saved"} <= actions

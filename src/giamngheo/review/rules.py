@@ -123,9 +123,10 @@ class Params:
         return sorted(key for key in self.values if not self.verified(key))
 
 
-def check_values(values: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """Problems of a parameter set: missing keys, wrong types (English, for developers)."""
-    problems = [f"missing parameter {key!r}" for key in KEYS if key not in values]
+def check_values(values: Mapping[str, Mapping[str, Any]], *, complete: bool = True) -> list[str]:
+    """Problems of a parameter set: missing keys (when ``complete``), unknown keys, wrong
+    types (English, for developers)."""
+    problems = [f"missing parameter {key!r}" for key in KEYS if complete and key not in values]
     for key, fact in values.items():
         if key not in KEYS:
             problems.append(f"unknown parameter {key!r}")
