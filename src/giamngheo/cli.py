@@ -127,7 +127,12 @@ def _serve(argv: Sequence[str]) -> int:
         return _fail(problem)
     from waitress import serve
 
+    from giamngheo.jobs.worker import start_background_worker
     from giamngheo.wsgi import application
+
+    # Imports, exports and other long jobs run in this process unless separate
+    # 'giamngheo worker' processes are used (GIAMNGHEO_BACKGROUND_WORKER=0).
+    start_background_worker()
 
     print(f"giamngheo đang phục vụ tại http://{options.host}:{options.port}/ (Ctrl+C để dừng)")
     serve(application, host=options.host, port=options.port, threads=options.threads)

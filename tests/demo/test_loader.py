@@ -31,7 +31,7 @@ def demo_households() -> int:
 
 
 def test_it_writes_exactly_the_generated_households(official_units: None) -> None:
-    report = loader.load_demo(households=SMALL, seed=3)
+    report = loader.load_demo(households=SMALL, seed=3, parts=frozenset())
     expected = generator.generate(
         province_code=PROVINCE,
         province_name=province().name,
@@ -59,7 +59,7 @@ def test_it_writes_exactly_the_generated_households(official_units: None) -> Non
 
 
 def test_it_sets_the_status_of_every_household(official_units: None) -> None:
-    report = loader.load_demo(households=SMALL, seed=3)
+    report = loader.load_demo(households=SMALL, seed=3, parts=frozenset())
     households = Household.objects.filter(province=province())
     assert not households.filter(status="").exists()
     assert set(households.values_list("status_standard", "status_year").distinct()) == {
@@ -74,7 +74,7 @@ def test_it_sets_the_status_of_every_household(official_units: None) -> None:
 
 
 def test_it_creates_the_demo_users_with_their_areas(official_units: None) -> None:
-    loader.load_demo(households=SMALL, seed=3)
+    loader.load_demo(households=SMALL, seed=3, parts=frozenset())
     grants = {
         grant.user.username: grant
         for grant in RoleGrant.objects.select_related("user", "area", "area__parent")
@@ -103,14 +103,14 @@ def test_it_creates_the_demo_users_with_their_areas(official_units: None) -> Non
 def test_running_it_again_replaces_the_demo_data_without_duplicates(
     official_units: None,
 ) -> None:
-    loader.load_demo(households=SMALL, seed=3)
+    loader.load_demo(households=SMALL, seed=3, parts=frozenset())
     villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE).count()
     persons = Person.objects.count()
     xa1 = User.objects.get(username="xa1")
     xa1.set_password("something-else")
     xa1.save()
 
-    report = loader.load_demo(households=SMALL, seed=3)
+    report = loader.load_demo(households=SMALL, seed=3, parts=frozenset())
 
     assert report.households_deleted == SMALL
     assert report.villages_created == 0
@@ -129,8 +129,10 @@ def test_every_household_gets_surveys_for_the_last_two_review_years(
 ) -> None:
     from giamngheo.surveys.models import Survey
 
-    loader.load_demo(households=SMALL, seed=3)
-    loader.load_demo(households=SMALL, seed=3)  # the second load replaces the first's surveys
+    loader.load_demo(households=SMALL, seed=3, parts=frozenset({"surveys"}))
+    loader.load_demo(
+        households=SMALL, seed=3, parts=frozenset({"surveys"})
+    )  # the second load replaces the first's surveys
     years = Survey.objects.values_list("review_year", flat=True)
     assert sorted(set(years)) == [2024, 2025]
     assert Survey.objects.count() == 2 * SMALL
@@ -144,7 +146,7 @@ def test_every_household_gets_surveys_for_the_last_two_review_years(
 
 
 def test_it_keeps_households_that_users_entered(official_units: None) -> None:
-    loader.load_demo(households=SMALL, seed=3)
+    loader.load_demo(households=SMALL, seed=3, parts=frozenset())
     village = AdministrativeUnit.objects.filter(level=Level.VILLAGE, province=province()).first()
     assert village is not None
     registry_services.household_create(
@@ -157,13 +159,13 @@ def test_it_keeps_households_that_users_entered(official_units: None) -> None:
             )
         ],
     )
-    loader.load_demo(households=SMALL // 2, seed=4)
+    loader.load_demo(households=SMALL // 2, seed=4, parts=frozenset())
     assert Household.objects.filter(code="HO-THAT-1").exists()
     assert demo_households() == SMALL // 2 + 1
 
 
 def test_it_records_one_audit_event_for_the_households(official_units: None) -> None:
-    report = loader.load_demo(households=SMALL, seed=3)
+    report = loader.load_demo(households=SMALL, seed=3, parts=frozenset())
     event = AuditEvent.objects.get(action="demo.loaded")
     assert event.province_id == province().pk
     assert event.after["households"] == SMALL

@@ -13,7 +13,7 @@ from giamngheo.jobs import files
 from giamngheo.jobs.models import Job, JobStatus
 from tests.conftest import PASSWORD, World
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.jobs.urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

@@ -157,7 +157,6 @@ def test_an_export_imports_back_unchanged(registered: World, tmp_path: Path, use
     assert dict(Household.objects.values_list("code", "version")) == versions
 
 
-@pytest.mark.urls("tests.jobs.urls")
 def test_the_pages_offer_the_templates_and_queue_exports(world: World) -> None:
     from django.test import Client
     from django.urls import reverse

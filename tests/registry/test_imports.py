@@ -330,7 +330,6 @@ def test_a_file_without_the_required_columns_is_refused_with_one_clear_error(
     assert all(e["row"] == 1 for e in report.errors.to_dicts())
 
 
-@pytest.mark.urls("tests.jobs.urls")
 @pytest.mark.django_db(transaction=True)
 def test_the_web_import_runs_a_dry_run_then_imports_on_confirmation(
     world: World, tmp_path: Path, settings: Any

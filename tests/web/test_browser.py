@@ -100,7 +100,7 @@ def test_demo_user_xa1_sees_the_dashboard_but_cannot_reach_xa2s_households(
     from giamngheo.demo.loader import DEMO_PASSWORD, load_demo
     from giamngheo.registry.models import Household
 
-    load_demo(households=400)
+    load_demo(households=400, parts=frozenset())
     xa1, xa2 = User.objects.get(username="xa1"), User.objects.get(username="xa2")
     own = access.scoped(Household.objects.all(), xa1)
     others = access.scoped(Household.objects.all(), xa2)

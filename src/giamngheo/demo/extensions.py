@@ -70,11 +70,25 @@ def _training_seed(context: DemoContext) -> object:
     return load_training_demo(province=context.province, seed=context.seed)
 
 
-# Order matters: training turns the workforce roster into participants; purges run backwards.
+def _review_purge(context: DemoContext) -> object:
+    from giamngheo.review.demo import purge_review_demo
+
+    return purge_review_demo(context)
+
+
+def _review_seed(context: DemoContext) -> object:
+    from giamngheo.review.demo import seed_review_demo
+
+    return seed_review_demo(context)
+
+
+# Order matters: training turns the workforce roster into participants; the review uses the
+# surveys and the collaborators' household changes. Purges run backwards.
 PARTS: list[DemoPart] = [
     DemoPart("surveys", _surveys_purge, _surveys_seed),
     DemoPart("workforce", _workforce_purge, _workforce_seed),
     DemoPart("training", _training_purge, _training_seed),
+    DemoPart("review", _review_purge, _review_seed),
 ]
 
 
@@ -83,5 +97,6 @@ def purge_all(context: DemoContext) -> None:
         part.purge(context)
 
 
-def seed_all(context: DemoContext) -> dict[str, Any]:
-    return {part.name: part.seed(context) for part in PARTS}
+def seed_all(context: DemoContext, only: frozenset[str] | None = None) -> dict[str, Any]:
+    """Seed every part (or those named in ``only``, e.g. for quicker tests)."""
+    return {part.name: part.seed(context) for part in PARTS if only is None or part.name in only}

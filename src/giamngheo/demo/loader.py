@@ -344,6 +344,7 @@ def load_demo(
     seed: int = generator.DEFAULT_SEED,
     province_code: str | None = None,
     progress: Progress | None = None,
+    parts: frozenset[str] | None = None,
 ) -> LoadReport:
     """Build (or rebuild) the demo province. Idempotent: the previous demo households of the
     province are replaced, villages and users are reused."""
@@ -447,7 +448,7 @@ def load_demo(
 
         logins = ensure_demo_users(province=province, communes=communes, villages=village_units)
         say(f"Tài khoản dùng thử: {len(logins)} — {secs(lap('users'))} giây")
-        extensions.seed_all(context)
+        extensions.seed_all(context, only=parts)
         say(f"Khảo sát, rà soát, đội ngũ, tập huấn — {secs(lap('parts'))} giây")
         audit.record_bulk(
             actor=None,
