@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from giamngheo.accounts.models import User
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib.formatting import format_number as num
 from giamngheo.registry.models import Household
 from giamngheo.review import services
 from giamngheo.review.models import (
@@ -125,7 +126,7 @@ def seed_review_demo(context: Any, *, today: dt.date | None = None) -> ReviewDem
         say(
             f"Rà soát {LAST_YEAR}: {report.decided} xã đã có quyết định, "
             f"{report.households_decided} hộ, {report.certificates} giấy chứng nhận — "
-            f"{report.seconds['2025']} giây"
+            f"{num(report.seconds['2025'], 1)} giây"
         )
 
         clock = time.perf_counter()
@@ -146,7 +147,7 @@ def seed_review_demo(context: Any, *, today: dt.date | None = None) -> ReviewDem
         report.seconds["2026"] = round(time.perf_counter() - clock, 2)
         say(
             f"Rà soát {THIS_YEAR}: {report.in_progress} đợt đang thực hiện, "
-            f"{report.applications} đơn đề nghị — {report.seconds['2026']} giây"
+            f"{report.applications} đơn đề nghị — {num(report.seconds['2026'], 1)} giây"
         )
     return report
 

@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from giamngheo.audit import services as audit
+from giamngheo.lib.formatting import format_number as num
 from giamngheo.registry.models import Household, Membership
 from giamngheo.standards import classify_columns, schema
 from giamngheo.standards.columns import RawColumns
@@ -157,7 +158,10 @@ def surveys_for_demo(
         ],
     )
     lap("read")
-    say(f"Đọc {homes.height} hộ, {people.height} thành viên — {seconds['read']} giây")
+    say(
+        f"Đọc {num(homes.height)} hộ, {num(people.height)} thành viên — "
+        f"{num(seconds['read'], 1)} giây"
+    )
 
     now = timezone.now()
     frames: list[pl.DataFrame] = []
@@ -197,7 +201,7 @@ def surveys_for_demo(
             )
         )
     lap("classify")
-    say(f"Phân loại và lập phiếu — {seconds['classify']} giây")
+    say(f"Phân loại và lập phiếu — {num(seconds['classify'], 1)} giây")
 
     rows = pl.concat(frames) if frames else pl.DataFrame()
     if rows.height:
@@ -230,7 +234,7 @@ def surveys_for_demo(
             "status)"
         )
     lap("audit")
-    say(f"Ghi {rows.height} phiếu (COPY) — {seconds['copy']} giây")
+    say(f"Ghi {num(rows.height)} phiếu (COPY) — {num(seconds['copy'], 1)} giây")
     return BulkReport(
         surveys=rows.height,
         households=homes.height,
