@@ -34,3 +34,11 @@ def test_vietnamese_is_the_default_even_for_an_english_browser(world: World) -> 
     html = client.get(reverse("web:dashboard")).text
     assert '<html lang="vi">' in html
     assert "Tổng quan" in html
+
+
+def test_the_dashboard_shows_where_the_review_stands(world: World) -> None:
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    html = client.get(reverse("web:dashboard")).text
+    assert "Rà soát hộ nghèo, hộ cận nghèo năm" in html
+    assert "Việc cần chú ý" in html

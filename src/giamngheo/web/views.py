@@ -11,7 +11,12 @@ from giamngheo.web import selectors
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", selectors.dashboard_figures(request.user))
+    from giamngheo.review.selectors import dashboard_panel
+
+    context = selectors.dashboard_figures(request.user)
+    if context["has_access"]:
+        context.update(dashboard_panel(request.user))
+    return render(request, "web/dashboard.html", context)
 
 
 @login_not_required
