@@ -131,14 +131,18 @@ def test_members_are_added_edited_and_moved_through_pages(world: World) -> None:
     client.post(
         reverse("registry:member_edit", args=[household.pk, baby.pk]),
         {
-            "full_name": "Nguyễn Thị Bé Na",
-            "sex": "female",
-            "birth_date": "02/03/2024",
-            "ethnicity": "01",
+            "identity-full_name": "Nguyễn Thị Bé Na",
+            "identity-sex": "female",
+            "identity-birth_date": "02/03/2024",
+            "identity-ethnicity": "01",
+            "answers-employment": "not_working",
+            "answers-education": "none",
+            "answers-stunted": "on",
         },
     )
     baby.refresh_from_db()
     assert (baby.full_name, baby.birth_year) == ("Nguyễn Thị Bé Na", 2024)
+    assert (baby.stunted, baby.has_health_insurance) == (True, False)
     response = client.post(
         reverse("registry:member_move", args=[household.pk, baby.pk]),
         {

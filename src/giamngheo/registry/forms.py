@@ -138,3 +138,24 @@ def person_data(form: PersonForm, relation: str) -> dict[str, Any]:
 
 
 __all__ = ["HouseholdCreateForm", "HouseholdEditForm", "MemberForm", "MoveForm", "Person"]
+
+
+class PersonAnswersForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The member's answers that the standards engine reads (employment, insurance, education,
+    disability, allowance, child nutrition, …): field labels and choices come from the model."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "employment",
+            "education",
+            "has_health_insurance",
+            "receives_social_allowance",
+            "disability",
+            "studying",
+            "attends_age_appropriate",
+            "on_the_job_training",
+            "stunted",
+            "underweight",
+            "ill_untreated",
+        ]

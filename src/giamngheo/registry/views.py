@@ -23,6 +23,7 @@ from giamngheo.registry.forms import (
     HouseholdEditForm,
     MemberForm,
     MoveForm,
+    PersonAnswersForm,
     PersonForm,
     person_data,
 )
@@ -215,8 +216,9 @@ def _member_for_change(request: HttpRequest, pk: int, person_id: int) -> tuple[H
 def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     household, membership = _member_for_change(request, pk, person_id)
     person = membership.person
-    form = PersonForm(
+    identity = PersonForm(
         request.POST or None,
+        prefix="identity",
         initial={
             "full_name": person.full_name,
             "sex": person.sex,
@@ -226,18 +228,31 @@ def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
             "citizen_id": person.citizen_id,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = person_data(form, membership.relation)
+    answers = PersonAnswersForm(request.POST or None, prefix="answers", instance=person)
+    if request.method == "POST" and identity.is_valid() and answers.is_valid():
+        data = person_data(identity, membership.relation)
         data.pop("relation")
+        data.update({name: answers.cleaned_data[name] for name in PersonAnswersForm.Meta.fields})
         try:
             services.person_update(actor=request.user, person=person, **data)
         except services.RegistryError as error:
-            form.add_error(None, str(error))
+            identity.add_error(None, str(error))
         else:
             messages.success(request, _("Đã lưu thông tin thành viên."))
             return redirect("registry:household_detail", pk=household.pk)
     back = reverse("registry:household_detail", args=[household.pk])
-    return _form_page(request, form, _("Sửa thông tin thành viên"), back, household)
+    return render(
+        request,
+        "registry/form.html",
+        {
+            "form": identity,
+            "extra_form": answers,
+            "extra_title": _("Thông tin dùng để xác định mức độ thiếu hụt"),
+            "title": _("Sửa thông tin thành viên"),
+            "back": back,
+            "household": household,
+        },
+    )
 
 
 def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
