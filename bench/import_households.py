@@ -25,54 +25,28 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import scratch
 
 SCRATCH_DATABASE = "giamngheo_bench_import"
 
 
 def _server_url(database: str) -> str:
-    """A DATABASE_URL for ``database`` on the configured server."""
-    configured = os.environ.get("DATABASE_URL")
-    if configured:
-        from urllib.parse import urlsplit, urlunsplit
-
-        parts = urlsplit(configured)
-        return urlunsplit(parts._replace(path=f"/{database}"))
-    from giamngheo.lib import embedded_db
-
-    status = embedded_db.start()
-    host = quote(str(status.socket_dir or status.data_dir), safe="")
-    return f"postgres://{embedded_db.DEFAULT_USER}@{host}:{status.port or 5432}/{database}"
+    return scratch.server_url(database)
 
 
 def _admin(sql: str, url: str) -> None:
-    import psycopg
-    from psycopg import sql as pgsql
-
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        connection.execute(pgsql.SQL(sql).format(pgsql.Identifier(SCRATCH_DATABASE)))
+    scratch.admin(sql, url, SCRATCH_DATABASE)
 
 
 def _setup(url: str) -> None:
-    _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", url)
-    _admin("CREATE DATABASE {}", url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from giamngheo.areas import services as area_services
-
-    call_command("migrate", verbosity=0)
-    area_services.load_official_units()
+    scratch.create(url, SCRATCH_DATABASE)
 
 
 def _villages(province_code: str, seed: int) -> tuple[Any, list[Any]]:
