@@ -204,7 +204,7 @@ def test_every_problem_is_listed_by_row_column_and_message_and_nothing_is_import
     assert not report.written and report.blocked
     assert "11 chữ số" in error_at(report, 2, "citizen_id")
     assert "Không rõ" in error_at(report, 3, "sex")
-    assert "B1-777" in error_at(report, 4, "citizen_id")
+    assert "ngoài địa bàn" in error_at(report, 4, "citizen_id")  # B1-777 is not xa_a's to see
     assert "99" in error_at(report, 5, "ethnicity")
     assert "nhiều" in error_at(report, 6, "income")
     assert "31/02/1990" in error_at(report, 6, "birth_date")
@@ -253,6 +253,35 @@ def test_rows_outside_the_villages_a_user_may_change_are_errors(
     # An inspector changes nothing.
     report = imports.import_households(actor=world.inspector, path=path, dry_run=True)
     assert report.invalid == 2
+
+
+def test_an_id_held_outside_the_users_area_does_not_reveal_who_holds_it(
+    world: World, tmp_path: Path
+) -> None:
+    outside = services.member_add(
+        actor=None,
+        household=world.household_b1,
+        data=services.PersonData(
+            full_name="Lò Thị Kín",
+            sex="female",
+            birth_year=1990,
+            relation="other",
+            citizen_id="044190000999",
+        ),
+    ).person
+    rows = household_rows("H-001", world.village_a1, head_id=outside.citizen_id)
+    report = imports.import_households(
+        actor=world.xa_a, path=write_csv(tmp_path / "do-tham.csv", rows), dry_run=True
+    )
+    message = error_at(report, 2, "citizen_id")
+    assert "Lò Thị Kín" not in message
+    assert "B1-001" not in message
+    assert "ngoài địa bàn" in message
+    # Whoever may see the holder is told who it is.
+    report = imports.import_households(
+        actor=world.tinh, path=write_csv(tmp_path / "tinh.csv", rows), dry_run=True
+    )
+    assert "Lò Thị Kín" in error_at(report, 2, "citizen_id")
 
 
 def test_xlsx_cells_typed_as_numbers_keep_their_leading_zeros(world: World, tmp_path: Path) -> None:

@@ -1500,12 +1500,33 @@ class _Run:
             & (pl.col("_holder_code") != pl.col("code"))
         )
         conflict = found & ~same & ~orphan & ~move
+        # Who holds an ID outside the user's areas is not revealed (name, household code).
+        hidden = pl.lit(value=False)
+        if self.actor is not None:
+            holder_hids = rows.filter(conflict)["_holder_hid"].drop_nulls().unique().to_list()
+            seen = list(
+                access.scoped(Household.objects.filter(pk__in=holder_hids), self.actor).values_list(
+                    "pk", flat=True
+                )
+            )
+            hidden = ~pl.col("_holder_hid").is_in(pl.Series(seen, dtype=pl.Int64).implode())
         self.errors.append(
             _errors_of(
                 rows,
                 [
                     _Check(
-                        conflict,
+                        conflict & hidden,
+                        self.header("citizen_id"),
+                        _msg(
+                            _(
+                                "Số định danh %(id)s đã thuộc về một người ngoài địa bàn của bạn. "
+                                "Hãy kiểm tra lại số định danh."
+                            ),
+                            id=pl.col("citizen_id"),
+                        ),
+                    ),
+                    _Check(
+                        conflict & ~hidden,
                         self.header("citizen_id"),
                         _msg(
                             _(
@@ -1517,7 +1538,7 @@ class _Run:
                             name=pl.col("_holder_name"),
                             household=pl.col("_holder_code"),
                         ),
-                    )
+                    ),
                 ],
             )
         )
