@@ -100,3 +100,28 @@ def test_the_duplicates_page_merges_within_scope(world: World) -> None:
     client.post("/households/duplicates/", {"keep": first.pk, "remove": second.pk})
     second.refresh_from_db()
     assert second.merged_into_id == first.pk
+
+
+def test_the_duplicates_page_does_not_show_households_outside_the_users_area(
+    world: World,
+) -> None:
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    old = add(world, world.household_a2, "Đinh Văn Bảy", citizen_id="044090000888")
+    services.member_leave(actor=None, person=old, on=dt.date(2025, 1, 1), reason="Chuyển đi")
+    moved = add(world, world.household_a1, "Đinh Văn Bảy", citizen_id="044090000888")
+    services.member_move(
+        actor=None,
+        person=moved,
+        to_household=world.household_b1,
+        relation="other",
+        on=dt.date(2025, 6, 1),
+        reason="Kết hôn",
+    )
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    page = client.get("/households/duplicates/").text
+    assert "Trùng số định danh" in page  # both lived in commune A: the pair is xa_a's to see
+    assert "B1-001" not in page  # where the person lives now (commune B) is not

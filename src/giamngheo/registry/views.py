@@ -314,6 +314,8 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         for m in Membership.objects.filter(
             person__in=[p for pair in pairs for p in (pair.first, pair.second)],
             left_on__isnull=True,
+            # A person who moved out of the user's areas: their new household stays hidden.
+            household__in=selectors.households_visible_to(request.user),
         ).select_related("household")
     }
     rows = [(pair, households.get(pair.first.pk), households.get(pair.second.pk)) for pair in pairs]
