@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from giamngheo.accounts import services
 from giamngheo.accounts.models import RoleGrant, User
@@ -35,6 +36,22 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
             before=before,
             after=audit.snapshot(obj, USER_AUDIT_FIELDS),
         )
+
+    @transaction.atomic
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Django's view saves the form itself: record the change in the same transaction.
+        users = User.objects.filter(pk=unquote(id))
+        before = users.values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        user = users.first()
+        if user is not None and user.password != before:
+            audit.record(actor=request.user, action="account.password_changed", obj=user)
+        return response
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # accounts are deactivated (is_active), never deleted: no audited delete
 
 
 @admin.register(RoleGrant)
