@@ -174,6 +174,10 @@ class Household(models.Model):
             models.Index(fields=["province", "commune", "village", "id"]),
             models.Index(fields=["province", "status", "id"]),
             models.Index(fields=["commune", "status", "id"]),
+            # A commune's or a village's list, in id order (keyset pagination).
+            models.Index(fields=["commune", "id"], name="household_commune_id"),
+            models.Index(fields=["village", "id"], name="household_village_id"),
+            models.Index(fields=["code"], name="household_code"),
             GinIndex(
                 fields=["search_text"], name="household_search_trgm", opclasses=["gin_trgm_ops"]
             ),

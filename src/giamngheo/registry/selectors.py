@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection, transaction
 from django.db.models import CharField, Func, Prefetch, QuerySet, Value
 from django.db.models.functions import Lower
 
@@ -95,7 +96,9 @@ def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[
     12-digit personal ID, best matches first, within what the user may see.
 
     The query is folded by PostgreSQL's ``unaccent`` and compared with the accent-free
-    ``search_text`` column through pg_trgm word similarity (GIN trigram index).
+    ``search_text`` column through pg_trgm's word-similarity operator, which the GIN trigram
+    index serves (a similarity computed for every row would scan a province of a million
+    households); the threshold is set for this transaction only.
     """
     query = " ".join(query.split())
     if not query:
@@ -107,14 +110,18 @@ def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[
                 memberships__person__citizen_id=query, memberships__left_on__isnull=True
             )[:limit]
         )
-    exact = list(visible.filter(code__iexact=query)[:limit])
+    exact = list(visible.filter(code__in={query, query.upper()})[:limit])
     if exact:  # a household code names one household: similar codes are noise
         return exact
     folded = Lower(Func(Value(query), function="unaccent", output_field=CharField()))
     similarity = TrigramWordSimilarity(folded, "search_text")  # type: ignore[arg-type]
-    fuzzy = (
-        visible.annotate(similarity=similarity)
-        .filter(similarity__gte=SEARCH_MIN_SIMILARITY)
-        .order_by("-similarity", "id")[:limit]
-    )
-    return list(fuzzy)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(SEARCH_MIN_SIMILARITY)],
+        )
+        return list(
+            visible.filter(search_text__trigram_word_similar=folded)
+            .annotate(similarity=similarity)
+            .order_by("-similarity", "id")[:limit]
+        )
