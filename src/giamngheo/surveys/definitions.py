@@ -39,12 +39,16 @@ FORMAT: Final = 1
 # Engine inputs that are not survey-schema fields: score A (Circular 07/2021 Art. 1.1) is given,
 # not computed (the Phụ lục III tables are not shipped).
 SCORE_A: Final = "score_a"
+# A results form (kind "flags") maps each yes/no answer to an indicator of its standard:
+# ``maps_to = "flag.<indicator code>"``.
+FLAG_PREFIX: Final = "flag."
 
 
 class Kind(StrEnum):
     SCREENING = "screening"  # Phiếu A: needs a full survey or is excluded
     INCOME = "income"  # Phiếu B1: income (or a given score A)
     DEPRIVATION = "deprivation"  # Phiếu B2 (and the 2016-2020 Phiếu B): deprivations + income
+    FLAGS = "flags"  # results entered from a summary or another system: income + 0/1 flags
 
 
 class FieldType(StrEnum):
@@ -309,7 +313,13 @@ def _parse(data: Mapping[str, Any], origin: str) -> FormSpec:
         if ftype is not FieldType.ENUM and choices:
             problems.append(f"{where}choices: only an enum has choices")
         maps_to = raw.get("maps_to")
-        if maps_to is not None:
+        if isinstance(maps_to, str) and maps_to.startswith(FLAG_PREFIX):
+            if kind is not Kind.FLAGS or level != "household" or ftype is not FieldType.BOOL:
+                problems.append(
+                    f"{where}maps_to: {FLAG_PREFIX}* only for yes/no household questions of a "
+                    "results (flags) form"
+                )
+        elif maps_to is not None:
             _check_mapping(problems, where, name, level, ftype, maps_to, choices)
         bounds = [raw.get(k) for k in ("min", "max")]
         for key, value in zip(("min", "max"), bounds, strict=True):
@@ -348,7 +358,7 @@ def _parse(data: Mapping[str, Any], origin: str) -> FormSpec:
         groups.append(tuple(group))
     if kind is Kind.SCREENING and not any(f.excludes for f in fields):
         problems.append("fields: a screening form needs at least one question with excludes")
-    if kind in (Kind.INCOME, Kind.DEPRIVATION) and not {"income", SCORE_A} & {
+    if kind in (Kind.INCOME, Kind.DEPRIVATION, Kind.FLAGS) and not {"income", SCORE_A} & {
         f.maps_to for f in fields
     }:
         problems.append("fields: an income or deprivation form needs a field mapped to income")
@@ -406,6 +416,23 @@ def check_covers_pack(
     missing = [f"household.{n}" for n in household_fields if n not in skip | mapped_household]
     missing += [f"member.{n}" for n in member_fields if n not in skip | mapped_member]
     return missing
+
+
+def flag_fields(spec: FormSpec) -> dict[str, FormField]:
+    """Indicator code → the question of a results (flags) form that answers it."""
+    return {
+        f.maps_to.removeprefix(FLAG_PREFIX): f
+        for f in spec.household_fields
+        if f.maps_to and f.maps_to.startswith(FLAG_PREFIX)
+    }
+
+
+def check_covers_flags(spec: FormSpec, indicator_codes: Sequence[str]) -> list[str]:
+    """Indicators of the pack a results form does not ask, then questions naming an indicator the
+    pack does not have (empty when the form matches the pack)."""
+    asked = flag_fields(spec)
+    missing = [code for code in indicator_codes if code not in asked]
+    return missing + [f"unknown {code}" for code in asked if code not in indicator_codes]
 
 
 # -- validating answers -----------------------------------------------------------------------

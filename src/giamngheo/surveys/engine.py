@@ -28,10 +28,12 @@ from giamngheo.surveys.definitions import (
     FormSpec,
     Kind,
     Problem,
+    flag_fields,
 )
 
 SCREENING_EXCLUDED = "excluded"
 SCREENING_NEEDS_FULL = "needs_full_survey"
+METHOD_FLAGS = "flags"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,15 @@ def build_inputs(
             "excludes": [f.name for f in spec.household_fields if f.excludes],
         }
     household: dict[str, Any] = {"household_id": household_code, "area_type": area_type}
+    if spec.kind is Kind.FLAGS:
+        return flag_inputs(
+            household_code=household_code,
+            area_type=area_type,
+            income=answers.household.get("income"),  # type: ignore[arg-type]
+            flags={
+                code: bool(answers.household.get(f.name)) for code, f in flag_fields(spec).items()
+            },
+        )
     for spec_field in spec.household_fields:
         value = answers.household.get(spec_field.name)
         if spec_field.maps_to and value is not None:
@@ -120,11 +131,25 @@ def build_inputs(
     }
 
 
+def flag_inputs(
+    *, household_code: str, area_type: str, income: int, flags: Mapping[str, bool]
+) -> dict[str, Any]:
+    """The engine inputs of a results (flags) form: income and the given indicator flags."""
+    return {
+        "kind": Kind.FLAGS.value,
+        "by_score": False,
+        "household": {"household_id": household_code, "area_type": area_type, "income": income},
+        "flags": dict(flags),
+    }
+
+
 def evaluate(pack: Pack, inputs: Mapping[str, Any], *, explain: bool = True) -> SurveyResult:
     """Run the engine's scalar path on stored or fresh inputs."""
     kind = inputs["kind"]
     if kind == Kind.SCREENING:
         return _screening(pack, inputs)
+    if kind == Kind.FLAGS:
+        return _flags(pack, inputs, explain)
     household = inputs["household"]
     by_score = bool(inputs.get("by_score"))
     income = household.get("income")
@@ -201,6 +226,39 @@ def _income_only(
             ),
         ),
     )
+
+
+def _flags(pack: Pack, inputs: Mapping[str, Any], explain: bool) -> SurveyResult:
+    """Results entered as flags: ``classify_flags`` on the given flags and income."""
+    household = inputs["household"]
+    income = household["income"]
+    result = classify_flags(
+        pack,
+        area_type=str(household["area_type"]),
+        flags=inputs["flags"],
+        income=income,
+        household_id=household.get("household_id"),
+        explain_result=explain,
+    )
+    return SurveyResult(
+        kind=Kind.FLAGS.value,
+        standard_code=pack.code,
+        standard_version=pack.version,
+        method=METHOD_FLAGS,
+        status=result.status,
+        income=income,
+        score_b=flag_score_b(pack, result.deprivation_count),
+        flags=dict(result.flags),
+        count=result.deprivation_count,
+        clause=result.outcome.clause,
+        explanation=result.explanation,
+    )
+
+
+def flag_score_b(pack: Pack, count: int) -> int | None:
+    """Score B (Circular 07/2021 Art. 1.1: points per deprived indicator), where the pack has it."""
+    points = pack.score_method.points_per_deprivation if pack.score_method else None
+    return None if points is None else points * count
 
 
 def _screening(pack: Pack, inputs: Mapping[str, Any]) -> SurveyResult:

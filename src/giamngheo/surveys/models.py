@@ -27,6 +27,7 @@ class FormKind(models.TextChoices):
     SCREENING = "screening", _("Phiếu A (nhận dạng nhanh)")
     INCOME = "income", _("Phiếu B1 (thu nhập)")
     DEPRIVATION = "deprivation", _("Phiếu B2 (thiếu hụt dịch vụ xã hội cơ bản)")
+    FLAGS = "flags", _("Kết quả rà soát nhập từ bảng tổng hợp (thu nhập và chỉ số thiếu hụt)")
 
 
 class Screening(models.TextChoices):
@@ -39,6 +40,7 @@ class Method(models.TextChoices):
     NONE = "", _("—")
     INCOME = "income", _("Theo thu nhập bình quân đầu người")
     SCORE = "score", _("Theo điểm A và điểm B")
+    FLAGS = "flags", _("Theo thu nhập và các chỉ số thiếu hụt đã xác định")
 
 
 class FormDefinition(models.Model):

@@ -1,5 +1,7 @@
 """``giamngheo import households FILE [--dry-run] [--only-valid] [--province CODE]``: a thin
 wrapper over ``registry.imports.import_households``, run synchronously.
+``giamngheo import surveys FILE [--dry-run] [--only-valid]``: survey results (the survey-results
+template) through ``surveys.imports.import_survey_results``.
 
 Runs as the system (every area) unless ``--user`` names an account whose reach applies.
 Exit status 2 when the file has errors and ``--only-valid`` was not given.
@@ -24,7 +26,11 @@ class Command(BaseCommand):
     help = _("Nhập danh sách hộ gia đình và thành viên từ tệp .xlsx hoặc .csv.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["households"], help=_("loại dữ liệu: households"))
+        parser.add_argument(
+            "what",
+            choices=["households", "surveys"],
+            help=_("loại dữ liệu: households (hộ gia đình) hoặc surveys (kết quả rà soát)"),
+        )
         parser.add_argument("file", type=Path, help=_("tệp .xlsx hoặc .csv theo mẫu"))
         parser.add_argument("--dry-run", action="store_true", help=_("chỉ chạy thử, không ghi gì"))
         parser.add_argument(
@@ -65,6 +71,10 @@ class Command(BaseCommand):
             if options["verbosity"] > 1:
                 self.stderr.write(f"{done}% {message}")
 
+        if options["what"] == "surveys":
+            self.import_surveys(path, actor, options, progress)
+            return
+
         report = imports.import_households(
             actor=actor,
             path=path,
@@ -81,6 +91,38 @@ class Command(BaseCommand):
         if report.blocked:
             raise CommandError(
                 _("Tệp có lỗi: không nhập gì (dùng --only-valid để nhập các hộ hợp lệ)."),
+                returncode=2,
+            )
+
+    def import_surveys(
+        self, path: Path, actor: Any, options: dict[str, Any], progress: imports.Progress
+    ) -> None:
+        from giamngheo.surveys import imports as survey_imports
+
+        report = survey_imports.import_survey_results(
+            actor=actor,
+            path=path,
+            dry_run=options["dry_run"],
+            only_valid=options["only_valid"],
+            province_code=options["province"],
+            progress=progress,
+        )
+        self.stdout.write(report.headline())
+        if report.error_count:
+            self.stdout.write(_("Lỗi (dòng · cột · mã hộ · nội dung):"))
+            for error in report.errors[:SHOWN_ERRORS]:
+                self.stdout.write(
+                    f"  {error['row']} · {error['column']} · {error['household'] or ''} · "
+                    f"{error['message']}"
+                )
+            if report.error_count > SHOWN_ERRORS:
+                self.stdout.write(
+                    _("… và %(n)s lỗi khác.")
+                    % {"n": format_number(report.error_count - SHOWN_ERRORS)}
+                )
+        if report.blocked:
+            raise CommandError(
+                _("Tệp có lỗi: không nhập gì (dùng --only-valid để nhập các dòng hợp lệ)."),
                 returncode=2,
             )
 
