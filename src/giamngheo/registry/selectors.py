@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
-from django.db.models import CharField, Func, Prefetch, QuerySet, Value
+from django.db.models import CharField, F, Func, Prefetch, QuerySet, Value
 from django.db.models.functions import Lower
 
 from giamngheo.accounts import access
@@ -115,6 +115,18 @@ def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[
         return exact
     folded = Lower(Func(Value(query), function="unaccent", output_field=CharField()))
     similarity = TrigramWordSimilarity(folded, "search_text")  # type: ignore[arg-type]
+    # First the names that contain the query as typed (accents aside): selective, served by the
+    # trigram index, and what an officer means most of the time. Only when none does, the
+    # typo-tolerant word similarity, whose threshold is set for this transaction only.
+    containing = (
+        visible.annotate(folded_query=folded)
+        .filter(search_text__contains=F("folded_query"))
+        .annotate(similarity=similarity)
+        .order_by("-similarity", "id")[:limit]
+    )
+    found = list(containing)
+    if found:
+        return found
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
