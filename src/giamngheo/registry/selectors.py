@@ -124,7 +124,7 @@ def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[
         .annotate(similarity=similarity)
         .order_by("-similarity", "id")[:limit]
     )
-    found = list(containing)
+    found: list[Household] = list(containing)
     if found:
         return found
     with transaction.atomic(), connection.cursor() as cursor:
