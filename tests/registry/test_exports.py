@@ -199,3 +199,22 @@ def test_the_pages_offer_the_templates_and_queue_exports(world: World) -> None:
     assert inspector.login(username="inspector", password=PASSWORD)
     assert "Chạy thử" not in inspector.get(reverse("registry_io:index")).content.decode()
     assert inspector.post(reverse("registry_io:import_start")).status_code == 403
+
+
+def test_the_survey_template_defaults_to_the_standard_in_force(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from giamngheo.standards import pack_for_review_year
+    from tests.conftest import PASSWORD
+
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    in_force = pack_for_review_year(timezone.localdate().year)
+    default = client.get(reverse("registry_io:template", args=["surveys", "csv"]))
+    explicit = client.get(
+        reverse("registry_io:template", args=["surveys", "csv"]), {"standard": in_force.code}
+    )
+    assert default.status_code == 200
+    assert default.content == explicit.content

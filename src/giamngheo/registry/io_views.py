@@ -103,7 +103,7 @@ def io_index(request: HttpRequest) -> HttpResponse:
 
 def template_download(request: HttpRequest, name: str, file_format: str) -> HttpResponse:
     """``households``/``surveys`` templates (xlsx, csv) and their guides (``*-guide``, csv)."""
-    standard = request.GET.get("standard") or "2022-2025"
+    standard = request.GET.get("standard") or _standard_in_force()
     if standard not in available_standards() or file_format not in ("xlsx", "csv"):
         raise Http404
     if name == "households":
@@ -245,3 +245,12 @@ def export_start(request: HttpRequest) -> HttpResponse:
         commune=area if area.level == Level.COMMUNE else None,
     )
     return redirect("jobs:detail", pk=job.pk)
+
+
+def _standard_in_force() -> str:
+    """The national standard that governs this year's review (from the rule packs' data)."""
+    from django.utils import timezone
+
+    from giamngheo.standards import pack_for_review_year
+
+    return pack_for_review_year(timezone.localdate().year).code
