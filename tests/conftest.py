@@ -77,8 +77,10 @@ def make_household(village: AdministrativeUnit, code: str, head: str) -> Househo
     )
 
 
-@pytest.fixture
-def world(official_units: None) -> World:
+def build_world() -> World:
+    """The personas, built without fixtures (module-scoped fixtures elsewhere reuse it)."""
+    if not AdministrativeUnit.objects.filter(level=Level.PROVINCE).exists():
+        area_services.load_official_units()
     province = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
     communes = list(
         AdministrativeUnit.objects.filter(parent=province, unit_type=UnitType.COMMUNE).order_by(
@@ -118,3 +120,8 @@ def world(official_units: None) -> World:
         household_b1=make_household(b1, "B1-001", "Lê Văn Cường"),
         household_x1=make_household(x1, "X1-001", "Phạm Thị Dung"),
     )
+
+
+@pytest.fixture
+def world(official_units: None) -> World:
+    return build_world()

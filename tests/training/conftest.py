@@ -37,9 +37,6 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from giamngheo.accounts.models import Role
-from giamngheo.areas import services as area_services
-from giamngheo.areas.models import AdministrativeUnit, Level, UnitType
 from giamngheo.training import services
 from giamngheo.training.models import (
     ClassSession,
@@ -50,7 +47,7 @@ from giamngheo.training.models import (
 )
 from giamngheo.workforce import services as workforce_services
 from giamngheo.workforce.models import Worker
-from tests.conftest import PROVINCE_CODE, World, make_household, make_user
+from tests.conftest import World, build_world
 
 
 @dataclass
@@ -119,56 +116,13 @@ def sessions(training_class: TrainingClass, count: int) -> list[ClassSession]:
     ]
 
 
-def make_world() -> World:
-    """The personas of tests/conftest.py's ``world`` fixture, built without fixtures so that
-    a module-scoped fixture can build them once (same units, users and households)."""
-    if not AdministrativeUnit.objects.filter(level=Level.PROVINCE).exists():
-        area_services.load_official_units()
-    province = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
-    commune_a, commune_b = AdministrativeUnit.objects.filter(
-        parent=province, unit_type=UnitType.COMMUNE
-    ).order_by("code")[:2]
-    other_province = AdministrativeUnit.objects.get(code="01")
-    other_commune = AdministrativeUnit.objects.filter(parent=other_province).order_by("code")[0]
-
-    def village(commune: AdministrativeUnit, name: str) -> AdministrativeUnit:
-        return area_services.village_create(
-            actor=None, commune=commune, name=name, unit_type=UnitType.THON
-        )
-
-    a1, a2 = village(commune_a, "Thôn Một"), village(commune_a, "Thôn Hai")
-    b1 = village(commune_b, "Thôn Ba")
-    x1 = village(other_commune, "Tổ dân phố 1")
-    return World(
-        province=province,
-        commune_a=commune_a,
-        commune_b=commune_b,
-        village_a1=a1,
-        village_a2=a2,
-        village_b1=b1,
-        other_province=other_province,
-        village_x1=x1,
-        tinh=make_user("tinh", Role.PROVINCE_OFFICER, province),
-        xa_a=make_user("xa_a", Role.COMMUNE_OFFICER, commune_a),
-        xa_b=make_user("xa_b", Role.COMMUNE_OFFICER, commune_b),
-        ctv=make_user("ctv", Role.COLLABORATOR, a1),
-        inspector=make_user("inspector", Role.INSPECTOR, commune_a),
-        outsider=make_user("outsider", None, None),
-        admin=make_user("admin", Role.SYSTEM_ADMIN, None),
-        household_a1=make_household(a1, "A1-001", "Nguyễn Văn An"),
-        household_a2=make_household(a2, "A2-001", "Trần Thị Bình"),
-        household_b1=make_household(b1, "B1-001", "Lê Văn Cường"),
-        household_x1=make_household(x1, "X1-001", "Phạm Thị Dung"),
-    )
-
-
 @pytest.fixture(scope="module")
 def tw_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[TrainingWorld]:
     """The world and its training, built once per test module inside a transaction that is
     rolled back after the module; each test runs in a savepoint inside it (pytest-django's
     ``db``), so tests stay independent while the suite stays fast."""
     with django_db_blocker.unblock(), transaction.atomic():
-        built = build_training_world(make_world())
+        built = build_training_world(build_world())
         yield built
         transaction.set_rollback(True)
 
