@@ -218,3 +218,27 @@ def home_unit(user: User | AnonymousUser) -> AdministrativeUnit | None:
     if not areas:
         return None
     return min(areas, key=lambda unit: (order[Level(unit.level)], unit.code))
+
+
+def can_manage_account(user: User | AnonymousUser, account: User) -> bool:
+    """Whether ``user`` may attach grants to ``account`` (the workforce roster links a roster
+    entry to a login account and gives it the collaborator role on the entry's areas).
+
+    An officer manages an account that holds no grant yet, or only collaborator grants inside
+    the areas the officer may change. Never a system administrator, a staff account, or an
+    account with any role above collaborator: linking those would let an officer hand their
+    villages to (or take over) an officer of another area or the administrator."""
+    if is_system_admin(user):
+        return True
+    reach = change_reach(user)
+    if reach.empty:
+        return False
+    if account.is_superuser or account.is_staff:
+        return False
+    # A fresh query: the grants cached on ``account`` may be stale.
+    for grant in RoleGrant.objects.filter(user=account).select_related("area"):
+        if grant.role != Role.COLLABORATOR or grant.area is None:
+            return False
+        if not _unit_in(reach, grant.area):
+            return False
+    return True

@@ -180,6 +180,18 @@ def _require_self_or_manager(actor: Any, worker: Worker) -> None:
     )
 
 
+def account_not_manageable_message() -> str:
+    return _("Không có tài khoản với tên đăng nhập này, hoặc bạn không được quản lý tài khoản này.")
+
+
+def _require_account_manageable(actor: Any, user: Any) -> None:
+    """Only accounts the officer may manage (``access.can_manage_account``) get the roster's
+    grants. One message for "no such account" and "not yours", so that the form does not tell
+    which usernames exist."""
+    if actor is not None and not access.can_manage_account(actor, user):
+        raise WorkforceError(account_not_manageable_message())
+
+
 def worker_of(user: Any) -> Worker | None:
     """The roster entry linked to a user account, if any."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -372,6 +384,8 @@ def worker_link_user(*, actor: Any, worker: Worker, user: Any | None) -> Worker:
     account gets the collaborator role on the areas they are assigned to."""
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
     _require_manager(actor, worker)
+    if user is not None and worker.user_id != user.pk:
+        _require_account_manageable(actor, user)
     if user is not None and Worker.objects.filter(user=user).exclude(pk=worker.pk).exists():
         raise WorkforceError(_("Tài khoản này đã gắn với một người khác trong danh sách."))
     before = {"user": worker.user_id}

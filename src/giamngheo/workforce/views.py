@@ -353,8 +353,11 @@ def user_link(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
         user = User.objects.filter(username=username).first() if username else None
-        if username and user is None:
-            form.add_error("username", _("Không có tài khoản với tên đăng nhập này."))
+        unknown = user is None or (
+            user.pk != worker.user_id and not access.can_manage_account(request.user, user)
+        )
+        if username and unknown:
+            form.add_error("username", services.account_not_manageable_message())
         else:
             try:
                 services.worker_link_user(actor=request.user, worker=worker, user=user)
