@@ -1,0 +1,191 @@
+"""Input hygiene shared by forms, imports, services and (later) the API.
+
+Pure functions: each takes a value, returns it cleaned, or raises ``InvalidInput`` (a Django
+``ValidationError``, so a form field can list the ``validate_*`` wrappers in ``validators=``)
+with a Vietnamese message. Services call the ``clean_*``/``check_*`` functions inside
+``reraise_as(TheirError)`` so their callers keep catching the one error type they know.
+
+Why these rules:
+- Names are compared, searched and printed on certificates. The same name typed on two
+  keyboards may arrive composed (NFC, "ễ" as one code point) or decomposed (NFD, "e" + two
+  marks); storing NFC makes equal names equal bytes (exact match, unique checks, exports).
+- Bidirectional control characters (Unicode TR 9: embeddings, overrides, isolates, marks) make
+  text display in another order than it is stored ("Trojan Source", CVE-2021-42574): a name or
+  address could look like another household's on a posted list. Vietnamese is written left to
+  right, so no legitimate name or address needs them.
+- Other control characters (NUL, ESC, …) cannot be stored by PostgreSQL (NUL) or written to an
+  xlsx file (openpyxl refuses C0 controls), so accepting them turns into a 500 later.
+- Invisible format characters (zero-width space, joiners, soft hyphen, BOM) would let two names
+  look identical but differ; names refuse them too.
+- Dates: nothing the registry records (a birth of a living person, a meeting, a decision)
+  happened before 1900, and none of it has happened yet if it is in the future; years like 0001
+  also break date arithmetic (posting deadlines) and formatting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# The earliest year of a birth or a recorded act. A constant rather than a setting: the oldest
+# people alive were born after 1900 and every act the software records (Decision 24/2021/QĐ-TTg
+# review, surveys, trainings) is from this century; a year before it is a typing error.
+EARLIEST_YEAR = 1900
+EARLIEST_DATE = dt.date(EARLIEST_YEAR, 1, 1)
+
+# Unicode bidirectional formatting characters (TR 9 §2): LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI,
+# PDI; LRM, RLM; the Arabic letter mark.
+BIDI_CONTROLS = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+    + ["\u200e", "\u200f", "\u061c"]
+)
+# Controls that free text may keep (line breaks in notes, a tab pasted from a spreadsheet).
+_TEXT_WHITESPACE = frozenset("\t\n\r")
+_SPACES = re.compile(r"\s+")
+
+
+class InvalidInput(ValidationError):
+    """A value refused by a validator; ``str(error)`` / ``error.message`` is for the user."""
+
+    def __init__(self, message: str) -> None:
+        # Not "invalid": form fields replace an error of a code they know by their own message.
+        super().__init__(message, code="refused_input")
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@contextmanager
+def reraise_as(error: Callable[[str], Exception]) -> Iterator[None]:
+    """Turn ``InvalidInput`` raised in the block into ``error(message)`` (a service's own
+    error type, which its views and imports already catch)."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise error(str(exc.message)) from exc
+
+
+def _label(label: str | None, default: str) -> str:
+    return label if label else default
+
+
+def _refuse_hidden(text: str, label: str, *, allow: frozenset[str]) -> None:
+    for ch in text:
+        if ch in BIDI_CONTROLS:
+            raise InvalidInput(
+                _(
+                    "%(label)s chứa ký tự điều khiển hướng chữ (U+%(code)04X), có thể làm chữ "
+                    "hiển thị sai thứ tự; hãy gõ lại."
+                )
+                % {"label": label, "code": ord(ch)}
+            )
+        category = unicodedata.category(ch)
+        if ch not in allow and category in ("Cc", "Cs"):
+            raise InvalidInput(
+                _("%(label)s chứa ký tự điều khiển không được phép (U+%(code)04X); hãy gõ lại.")
+                % {"label": label, "code": ord(ch)}
+            )
+
+
+def _check_length(text: str, label: str, max_length: int | None) -> None:
+    if max_length is not None and len(text) > max_length:
+        raise InvalidInput(
+            _("%(label)s dài quá %(max)d ký tự (hiện có %(n)d).")
+            % {"label": label, "max": max_length, "n": len(text)}
+        )
+
+
+def clean_name(text: str, *, label: str | None = None, max_length: int | None = None) -> str:
+    """A person's, household's or place's name: NFC, trimmed, inner whitespace collapsed to one
+    space; bidi controls, control and invisible format characters refused. Tabs and line breaks
+    are whitespace and collapse like spaces (a paste from a spreadsheet), not errors."""
+    label = _label(label, _("Tên"))
+    text = unicodedata.normalize("NFC", str(text))
+    _refuse_hidden(text, label, allow=_TEXT_WHITESPACE)
+    for ch in text:
+        if unicodedata.category(ch) == "Cf":
+            raise InvalidInput(
+                _("%(label)s chứa ký tự ẩn (U+%(code)04X); hãy gõ lại.")
+                % {"label": label, "code": ord(ch)}
+            )
+    cleaned = _SPACES.sub(" ", text).strip()
+    _check_length(cleaned, label, max_length)
+    return cleaned
+
+
+def clean_text(text: str, *, label: str | None = None, max_length: int | None = None) -> str:
+    """Free text (addresses, notes, reasons): NFC and trimmed; line breaks and tabs kept; bidi
+    controls, NUL and other control characters refused."""
+    label = _label(label, _("Nội dung"))
+    text = unicodedata.normalize("NFC", str(text))
+    _refuse_hidden(text, label, allow=_TEXT_WHITESPACE)
+    cleaned = text.strip()
+    _check_length(cleaned, label, max_length)
+    return cleaned
+
+
+def _today() -> dt.date:
+    """Today in Vietnam (settings.TIME_ZONE is Asia/Ho_Chi_Minh): at 23:30 UTC it is already
+    tomorrow in Hà Nội, and a birth recorded then is not "in the future"."""
+    return timezone.localdate()
+
+
+def check_event_date(
+    value: dt.date, *, label: str | None = None, allow_future: bool = False
+) -> dt.date:
+    """A date on which something happened (a meeting, a posting, a decision): from 1900 and,
+    unless ``allow_future`` (a planned date), not after today."""
+    label = _label(label, _("Ngày"))
+    if value < EARLIEST_DATE:
+        raise InvalidInput(
+            _("%(label)s không thể trước năm %(year)d.") % {"label": label, "year": EARLIEST_YEAR}
+        )
+    if not allow_future and value > _today():
+        raise InvalidInput(_("%(label)s không thể ở tương lai.") % {"label": label})
+    return value
+
+
+def check_birth_date(value: dt.date, *, label: str | None = None) -> dt.date:
+    return check_event_date(value, label=_label(label, _("Ngày sinh")))
+
+
+def check_birth_year(value: int, *, label: str | None = None) -> int:
+    label = _label(label, _("Năm sinh"))
+    if value < EARLIEST_YEAR:
+        raise InvalidInput(
+            _("%(label)s không thể trước năm %(year)d.") % {"label": label, "year": EARLIEST_YEAR}
+        )
+    if value > _today().year:
+        raise InvalidInput(_("%(label)s không thể ở tương lai.") % {"label": label})
+    return value
+
+
+# -- form field validators (``validators=[...]``): same rules, value unchanged -----------------
+
+
+def validate_name(value: str) -> None:
+    clean_name(value)
+
+
+def validate_text(value: str) -> None:
+    clean_text(value)
+
+
+def validate_birth_date(value: dt.date) -> None:
+    check_birth_date(value)
+
+
+def validate_event_date(value: dt.date) -> None:
+    check_event_date(value)
+
+
+def validate_birth_year(value: int) -> None:
+    check_birth_year(value)
