@@ -204,7 +204,7 @@ def test_every_problem_is_listed_by_row_column_and_message_and_nothing_is_import
     assert not report.written and report.blocked
     assert "11 chữ số" in error_at(report, 2, "citizen_id")
     assert "Không rõ" in error_at(report, 3, "sex")
-    assert "ngoài địa bàn" in error_at(report, 4, "citizen_id")  # B1-777 is not xa_a's to see
+    assert "không dùng được" in error_at(report, 4, "citizen_id")  # B1-777: not xa_a's to see
     assert "99" in error_at(report, 5, "ethnicity")
     assert "nhiều" in error_at(report, 6, "income")
     assert "31/02/1990" in error_at(report, 6, "birth_date")
@@ -276,7 +276,8 @@ def test_an_id_held_outside_the_users_area_does_not_reveal_who_holds_it(
     message = error_at(report, 2, "citizen_id")
     assert "Lò Thị Kín" not in message
     assert "B1-001" not in message
-    assert "ngoài địa bàn" in message
+    assert "ngoài địa bàn" not in message  # not even that it is held elsewhere
+    assert "không dùng được" in message
     # Whoever may see the holder is told who it is.
     report = imports.import_households(
         actor=world.tinh, path=write_csv(tmp_path / "tinh.csv", rows), dry_run=True

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import polars as pl
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -167,6 +168,9 @@ class ImportReport:
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    # The day's limit of checks of IDs held outside the user's areas is used up: nothing of the
+    # file is reported or written (see ``_Run.refuse_id_checks``).
+    refused: bool = False
 
     @property
     def error_count(self) -> int:
@@ -175,7 +179,7 @@ class ImportReport:
     @property
     def blocked(self) -> bool:
         """Errors, and the user did not choose to import only the valid households."""
-        return self.error_count > 0 and not self.only_valid
+        return self.refused or (self.error_count > 0 and not self.only_valid)
 
     def headline(self) -> str:
         counts = {
@@ -185,6 +189,10 @@ class ImportReport:
             "errors": format_number(self.error_count),
             "invalid": format_number(self.invalid),
         }
+        if self.refused:
+            return _(
+                "Chưa nhập: tệp bị từ chối vì hôm nay đã quá giới hạn số định danh không dùng được."
+            )
         if self.written:
             return (
                 _(
@@ -768,6 +776,7 @@ class _Run:
         self.villages: dict[int, AdministrativeUnit] = {}
         self._codes: list[str] = []
         self._first_rows = pl.DataFrame(schema={"code": pl.String, "row": pl.Int64})
+        self.foreign_ids = 0  # distinct IDs of the file held outside the actor's areas
 
     # -- bookkeeping --
 
@@ -893,16 +902,79 @@ class _Run:
                 "SELECT pg_advisory_xact_lock(hashtext(%s))",
                 [f"giamngheo.registry.import.{province.code}"],
             )
+            if self.id_checks_used_up(limit=0):
+                self.record_id_checks(province, refused=True)
+                return self.refuse_id_checks(province)
             plan = self.compare(cursor, frame, province)
+            if self.foreign_ids and self.id_checks_used_up(limit=self.foreign_ids):
+                self.record_id_checks(province, refused=True)
+                return self.refuse_id_checks(province)
             self.report.errors = self.all_errors()
             self.lap("compare")
             if not self.dry_run and not self.report.blocked and plan is not None:
                 self.say(60, _("Đang ghi vào cơ sở dữ liệu…"))
                 self.write(cursor, plan, province)
                 self.report.written = True
+            if self.foreign_ids:
+                self.record_id_checks(province)
         self.lap("commit")
         self.say(99, _("Đang lập báo cáo…"))
         return self.finish(province)
+
+    # -- IDs held outside the user's areas --
+    #
+    # A citizen ID is unique in the country, so an ID held by an active person elsewhere cannot
+    # be used, and saying so reveals that the number exists: a file of guessed numbers would
+    # be a bulk existence check. The answer is the same for every unusable number, each run
+    # with such hits writes one audit event (the count, no number), and a user's daily total
+    # is capped (``IMPORT_FOREIGN_ID_DAILY_LIMIT``): past it the file is refused as a whole.
+
+    def id_checks_used_up(self, *, limit: int) -> bool:
+        """Whether ``limit`` more hits would take the actor past the day's limit (``limit=0``:
+        whether a previous run already did)."""
+        if self.actor is None or not getattr(self.actor, "is_authenticated", False):
+            return False
+        return foreign_id_checks_today(self.actor) + limit > foreign_id_daily_limit()
+
+    def refuse_id_checks(self, province: AdministrativeUnit) -> ImportReport:
+        """Refuse the whole file: no per-row answer, no counts, nothing written."""
+        report = self.report
+        self.report = ImportReport(
+            file_name=report.file_name,
+            dry_run=report.dry_run,
+            only_valid=report.only_valid,
+            rows=report.rows,
+            refused=True,
+        )
+        self.errors = []
+        self.error(
+            1,
+            self.header("citizen_id"),
+            _(
+                "Tệp chưa được kiểm tra: hôm nay bạn đã dùng quá số lần được nhập số định danh "
+                "không dùng được (%(limit)s số mỗi ngày). Hãy kiểm tra lại các số định danh "
+                "trong tệp, thử lại vào ngày mai hoặc liên hệ quản trị hệ thống."
+            )
+            % {"limit": format_number(foreign_id_daily_limit())},
+        )
+        return self.finish(province)
+
+    def record_id_checks(self, province: AdministrativeUnit, *, refused: bool = False) -> None:
+        with transaction.atomic():
+            audit.record_bulk(
+                actor=self.actor,
+                action=FOREIGN_ID_ACTION,
+                object_type=Household._meta.label_lower,
+                object_id=province.code,
+                summary={
+                    "file": self.report.file_name,
+                    "job": self.job_id,
+                    "dry_run": self.dry_run,
+                    "foreign_ids": self.foreign_ids,
+                    "refused": refused,
+                },
+                province_id=province.pk,
+            )
 
     def finish(self, province: AdministrativeUnit | None) -> ImportReport:
         report = self.report
@@ -1510,6 +1582,7 @@ class _Run:
                 )
             )
             hidden = ~pl.col("_holder_hid").is_in(pl.Series(seen, dtype=pl.Int64).implode())
+            self.foreign_ids = rows.filter(conflict & hidden)["citizen_id"].n_unique()
         self.errors.append(
             _errors_of(
                 rows,
@@ -1517,13 +1590,7 @@ class _Run:
                     _Check(
                         conflict & hidden,
                         self.header("citizen_id"),
-                        _msg(
-                            _(
-                                "Số định danh %(id)s đã thuộc về một người ngoài địa bàn của bạn. "
-                                "Hãy kiểm tra lại số định danh."
-                            ),
-                            id=pl.col("citizen_id"),
-                        ),
+                        _msg(str(UNUSABLE_ID_MESSAGE), id=pl.col("citizen_id")),
                     ),
                     _Check(
                         conflict & ~hidden,
@@ -2206,6 +2273,26 @@ class _Plan:
     membership_updates: pl.DataFrame
     moved_in: pl.DataFrame
     leaving: pl.DataFrame
+
+
+FOREIGN_ID_ACTION: Final = "registry.import_foreign_ids_checked"
+# Said of every ID that cannot be used without telling why: whether it is held by someone
+# outside the user's areas must not be learnt from an import.
+UNUSABLE_ID_MESSAGE: Final = gettext_lazy(
+    "Số định danh %(id)s không dùng được. Hãy kiểm tra lại số định danh."
+)
+
+
+def foreign_id_daily_limit() -> int:
+    return int(getattr(settings, "IMPORT_FOREIGN_ID_DAILY_LIMIT", 50))
+
+
+def foreign_id_checks_today(actor: Any) -> int:
+    """How many IDs held outside their areas ``actor`` has sent in imports today."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    events = AuditEvent.objects.filter(actor=actor, action=FOREIGN_ID_ACTION, at__gte=start)
+    counts = events.values_list("after", flat=True)
+    return sum(int((after or {}).get("foreign_ids", 0)) for after in counts)
 
 
 def import_households(
