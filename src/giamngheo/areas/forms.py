@@ -4,10 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import VILLAGE_TYPES, AreaKind, UnitType
+from giamngheo.lib import validators
 
 
 class VillageForm(forms.Form):
-    name = forms.CharField(label=_("Tên thôn, tổ dân phố"), max_length=200)
+    name = forms.CharField(
+        label=_("Tên thôn, tổ dân phố"), max_length=200, validators=[validators.validate_name]
+    )
     unit_type = forms.ChoiceField(
         label=_("Loại"), choices=[(t.value, t.label) for t in UnitType if t in VILLAGE_TYPES]
     )

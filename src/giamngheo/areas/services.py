@@ -20,6 +20,7 @@ from giamngheo.areas.models import (
     UnitType,
 )
 from giamngheo.audit import services as audit
+from giamngheo.lib import validators
 from giamngheo.lib.text import search_key
 
 # Default urban/rural per unit type; đặc khu is configurable (AreaKindSetting), rural by default.
@@ -173,7 +174,7 @@ def _next_village_code(commune: AdministrativeUnit) -> str:
 
 
 def _check_village(commune: AdministrativeUnit, name: str, unit_type: str) -> str:
-    name = " ".join(name.split())
+    name = _clean_unit_name(name)
     if commune.level != Level.COMMUNE:
         raise AreaError(_("Thôn, tổ dân phố chỉ được tạo trong một xã, phường hoặc đặc khu."))
     if not name:
@@ -189,6 +190,13 @@ def _check_village(commune: AdministrativeUnit, name: str, unit_type: str) -> st
             _("“%(name)s” đã có trong %(commune)s.") % {"name": name, "commune": commune.name}
         )
     return name
+
+
+def _clean_unit_name(name: str) -> str:
+    """NFC, single spaces, no bidi or control characters, at most the column's 200 characters
+    (lib.validators): a village name is printed on posted lists and certificates."""
+    with validators.reraise_as(AreaError):
+        return validators.clean_name(name, label=_("Tên đơn vị"), max_length=200)
 
 
 @transaction.atomic
@@ -250,7 +258,9 @@ def unit_rename(
     *, actor: Any, unit: AdministrativeUnit, new_name: str, effective_on: dt.date
 ) -> AdministrativeUnit:
     """Rename keeping the old name for documents dated before ``effective_on``."""
-    new_name = " ".join(new_name.split())
+    new_name = _clean_unit_name(new_name)
+    with validators.reraise_as(AreaError):
+        validators.check_event_date(effective_on, label=_("Ngày đổi tên"), allow_future=True)
     if not new_name:
         raise AreaError(_("Chưa nhập tên mới."))
     if effective_on <= unit.valid_from:

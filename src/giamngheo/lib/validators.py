@@ -47,6 +47,14 @@ BIDI_CONTROLS = frozenset(
     + [chr(c) for c in range(0x2066, 0x206A)]
     + ["\u200e", "\u200f", "\u061c"]
 )
+# The same rules as regular expressions in the Rust syntax Polars uses, for vectorised checks of
+# a whole imported column (names: any control or format character; free text: controls other
+# than tab and line breaks, and the bidi controls). Every bidi control is a format (Cf) character.
+POLARS_HIDDEN_IN_NAME = r"[\p{Cc}\p{Cf}]"
+POLARS_HIDDEN_IN_TEXT = (
+    r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\x{202A}-\x{202E}\x{2066}-\x{2069}"
+    r"\x{200E}\x{200F}\x{061C}]"
+)
 # Controls that free text may keep (line breaks in notes, a tab pasted from a spreadsheet).
 _TEXT_WHITESPACE = frozenset("\t\n\r")
 _SPACES = re.compile(r"\s+")

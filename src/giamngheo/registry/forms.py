@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib import validators
 from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
 from giamngheo.registry.reference import ethnicity_choices
 from giamngheo.registry.services import HOUSEHOLD_EDITABLE_FIELDS
@@ -24,11 +25,17 @@ class VietnameseDateField(forms.DateField):
 
 
 class PersonForm(forms.Form):
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=200, validators=[validators.validate_name]
+    )
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
-    birth_date = VietnameseDateField(label=_("Ngày sinh"), required=False)
+    birth_date = VietnameseDateField(
+        label=_("Ngày sinh"), required=False, validators=[validators.validate_birth_date]
+    )
     birth_year = forms.IntegerField(
-        label=_("Năm sinh (nếu không rõ ngày)"), required=False, min_value=1900
+        label=_("Năm sinh (nếu không rõ ngày)"),
+        required=False,
+        validators=[validators.validate_birth_year],
     )
     ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=ethnicity_choices, initial="01")
     citizen_id = forms.RegexField(
@@ -73,7 +80,9 @@ class HouseholdCreateForm(PersonForm):
         label=_("Thôn, tổ dân phố"), queryset=AdministrativeUnit.objects.none()
     )
     code = forms.CharField(label=_("Mã hộ"), max_length=30)
-    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Địa chỉ"), max_length=300, required=False, validators=[validators.validate_text]
+    )
     phone = forms.RegexField(
         label=_("Điện thoại"),
         regex=r"^0[0-9]{9,10}$",

@@ -48,6 +48,7 @@ from giamngheo.areas.models import Level as AreaLevel
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
 from giamngheo.jobs.kinds import job_kind
+from giamngheo.lib import validators
 from giamngheo.lib.formatting import format_number
 from giamngheo.lib.text import search_key
 from giamngheo.registry import legacy
@@ -387,7 +388,21 @@ def _parse_cells(
         raw = pl.col(key)
         header = column.header
         if column.kind == Kind.TEXT:
-            value = raw
+            # NFC, no bidi or control characters: the rules of lib.validators, vectorised.
+            value = raw.str.normalize("NFC")
+            hidden = validators.POLARS_HIDDEN_IN_NAME if key in ("code", "full_name") else None
+            checks.append(
+                _Check(
+                    raw.str.contains(hidden or validators.POLARS_HIDDEN_IN_TEXT),
+                    header,
+                    pl.lit(
+                        _(
+                            "Ô này chứa ký tự điều khiển hoặc ký tự ẩn (ví dụ ký tự đổi hướng "
+                            "chữ), có thể làm chữ hiển thị sai thứ tự; hãy gõ lại."
+                        )
+                    ),
+                )
+            )
             if column.max_length:
                 checks.append(
                     _Check(
@@ -449,7 +464,7 @@ def _parse_cells(
                 raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
             )
             value = (
-                pl.when((parsed >= dt.date(1900, 1, 1)) & (parsed <= today))
+                pl.when((parsed >= validators.EARLIEST_DATE) & (parsed <= today))
                 .then(parsed)
                 .otherwise(None)
             )
@@ -473,7 +488,11 @@ def _parse_cells(
                 .otherwise(None)
                 .cast(pl.Int64, strict=False)
             )
-            value = pl.when(number.is_between(1900, today.year)).then(number).otherwise(None)
+            value = (
+                pl.when(number.is_between(validators.EARLIEST_YEAR, today.year))
+                .then(number)
+                .otherwise(None)
+            )
             checks.append(
                 _Check(
                     raw.is_not_null() & value.is_null(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
+from giamngheo.lib import validators
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Relation
 
@@ -88,6 +90,45 @@ class PersonData:
     citizen_id: str | None = None
 
 
+def _clean_person(data: PersonData) -> PersonData:
+    """The name in NFC without hidden characters, birth date and year within 1900..today
+    (lib.validators): the same rules for forms, imports and the API."""
+    fields = {
+        "full_name": data.full_name,
+        "birth_year": data.birth_year,
+        "birth_date": data.birth_date,
+    }
+    return dataclasses.replace(data, **_clean_person_changes(fields))
+
+
+def _clean_person_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(changes)
+    with validators.reraise_as(RegistryError):
+        if "full_name" in cleaned:
+            cleaned["full_name"] = validators.clean_name(
+                cleaned["full_name"], label=_("Họ và tên"), max_length=200
+            )
+        if cleaned.get("birth_date") is not None:
+            validators.check_birth_date(cleaned["birth_date"])
+        if cleaned.get("birth_year") is not None:
+            validators.check_birth_year(cleaned["birth_year"])
+    return cleaned
+
+
+def _clean_household_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(changes)
+    with validators.reraise_as(RegistryError):
+        if "address" in cleaned:
+            cleaned["address"] = validators.clean_text(
+                cleaned["address"], label=_("Địa chỉ"), max_length=300
+            )
+        if "area_kind_override_reason" in cleaned:
+            cleaned["area_kind_override_reason"] = validators.clean_text(
+                cleaned["area_kind_override_reason"], label=_("Lý do"), max_length=300
+            )
+    return cleaned
+
+
 def _lock_household(household: Household, expected_version: int | None) -> Household:
     """Lock the row; refuse when someone saved since the editor loaded ``expected_version``."""
     locked = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
@@ -123,6 +164,13 @@ def household_create(
     area_kind_override_reason: str = "",
 ) -> Household:
     """Create a household with its members; the member whose relation is ``head`` heads it."""
+    members = [_clean_person(m) for m in members]
+    with validators.reraise_as(RegistryError):
+        code = validators.clean_name(code, label=_("Mã hộ"), max_length=30)
+        address = validators.clean_text(address, label=_("Địa chỉ"), max_length=300)
+        area_kind_override_reason = validators.clean_text(
+            area_kind_override_reason, label=_("Lý do"), max_length=300
+        )
     if village.level != Level.VILLAGE:
         raise RegistryError(_("Hộ gia đình phải thuộc một thôn, tổ dân phố."))
     _require_change(actor, village)
@@ -183,6 +231,7 @@ def household_update(
     unknown = set(changes) - set(HOUSEHOLD_EDITABLE_FIELDS)
     if unknown:
         raise RegistryError(f"Not editable household fields: {sorted(unknown)}")
+    changes = _clean_household_changes(changes)
     locked = _lock_household(household, expected_version)
     _require_change(actor, locked.village)
     if (
@@ -277,6 +326,7 @@ def member_add(
     expected_version: int | None = None,
 ) -> Membership:
     """Add a new person to a household (birth, arrival). A new head goes through head_change."""
+    data = _clean_person(data)
     locked = _lock_household(household, expected_version)
     _require_change(actor, locked.village)
     if data.relation == Relation.HEAD:
@@ -322,6 +372,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise RegistryError(f"Not editable person fields: {sorted(unknown)}")
+    changes = _clean_person_changes(changes)
     membership = _current_membership(person)
     _require_change(actor, membership.household.village)
     locked = Person.objects.select_for_update().get(pk=person.pk)
