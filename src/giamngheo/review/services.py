@@ -30,6 +30,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
+from giamngheo.lib import validators
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.models import Household, Membership, Status
 from giamngheo.registry.services import HOUSEHOLD_STATUS_FIELDS
@@ -86,6 +87,15 @@ class ReviewError(ValueError):
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _check_act_date(value: dt.date | None, label: str, *, planned: bool = False) -> None:
+    """The date of an act (meeting, posting, complaint, decision, application): from 1900 and,
+    unless it is a plan, not after today in Vietnam (lib.validators). A mistyped year would
+    otherwise shift the working-day deadlines computed from it."""
+    if value is not None:
+        with validators.reraise_as(ReviewError):
+            validators.check_event_date(value, label=label, allow_future=planned)
 
 
 def params(round_: Round) -> Params:
@@ -225,6 +235,7 @@ def round_create(
 ) -> Round:
     """Plan the annual review of ``commune`` for ``year`` (QĐ 24/2021 Art. 3: 1/9–14/12 by
     default, from the rule set). The round keeps a copy of the parameters in force."""
+    _check_act_date(plan_date, _("Ngày kế hoạch"), planned=True)
     if commune.level != Level.COMMUNE:
         raise ReviewError(_("Đợt rà soát được lập cho một xã, phường, đặc khu."))
     _require_officer(actor, commune)
@@ -651,6 +662,7 @@ def meeting_create(
     supervisor_note: str = "",
 ) -> Meeting:
     """Record a village meeting (chaired by the village head, Art. 4.3)."""
+    _check_act_date(held_on, _("Ngày họp"))
     _require_change(actor, village)
     if village.parent_id != round_.commune_id:
         raise ReviewError(_("Thôn không thuộc xã của đợt rà soát."))
@@ -840,6 +852,7 @@ def posting_create(*, actor: Any, round_: Round, posted_on: dt.date, places: str
     """Post the results agreed at the village meetings at the village houses and the commune
     office for the posting period (Art. 4.4; 03 working days — UNVERIFIED — from the round's
     parameters, counted with the holiday calendar). Complaints are received until its end."""
+    _check_act_date(posted_on, _("Ngày niêm yết"))
     round_ = _lock_round(round_)
     _require_officer(actor, round_.commune)
     ROUND.check("post", round_.state)
@@ -905,6 +918,7 @@ def complaint_file(
     received_on: dt.date,
 ) -> Complaint:
     """Receive a complaint against an entry of a posted list, within the complaint window."""
+    _check_act_date(received_on, _("Ngày nhận khiếu nại"))
     line = PostingEntry.objects.select_related("posting", "entry", "entry__round", "village").get(
         pk=line.pk
     )
@@ -983,6 +997,7 @@ def complaint_resolve(
 ) -> Complaint:
     """Conclude a complaint and post the re-check result (Art. 4.4). Without a re-check survey
     the complaint is dismissed and the posted status stays; the note gives the reasons."""
+    _check_act_date(resolved_on, _("Ngày giải quyết khiếu nại"))
     complaint = (
         Complaint.objects.select_for_update(of=("self",))
         .select_related("entry", "entry__household", "entry__village", "round", "commune")
@@ -1094,6 +1109,7 @@ def decision_issue(
     The lists are frozen in ``DecisionEntry`` rows (names, members, statuses as decided) and the
     households' official status changes here and only here (audited, one event per household).
     Refused while the posting period runs, a complaint is open, or a household is not posted."""
+    _check_act_date(signed_on, _("Ngày ký quyết định"))
     round_ = _lock_round(round_)
     _require_officer(actor, round_.commune)
     ROUND.check("decide", round_.state)
@@ -1314,6 +1330,7 @@ def certificates_issue(
     """Issue the certificates (Giấy chứng nhận hộ nghèo, hộ cận nghèo; number "…/GCNHN.HCN")
     of the poor and near-poor households of ``decision`` that have none yet (or only of
     ``entries``). Everything printed is copied into the certificate row (frozen)."""
+    _check_act_date(issued_on, _("Ngày cấp giấy chứng nhận"))
     decision = Decision.objects.select_related("round", "commune").get(pk=decision.pk)
     _require_officer(actor, decision.commune)
     round_ = decision.round
@@ -1576,6 +1593,7 @@ def application_file(
 
     Received during the annual window while the commune's annual round is listing, it joins that
     round; otherwise the month's in-year round, starting on the 15th and due 15 days later."""
+    _check_act_date(received_on, _("Ngày nhận đơn"))
     household = Household.objects.select_related("village", "commune").get(pk=household.pk)
     _require_change(actor, household.village)
     if form not in ApplicationForm.values:
@@ -1671,6 +1689,7 @@ def application_refuse(
 ) -> Application:
     """Refuse an application in writing with reasons (Art. 5.2); the letter is a PDF
     (``documents.refusal_letter_pdf``). The household leaves the round's list."""
+    _check_act_date(signed_on, _("Ngày ký văn bản"))
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("commune", "entry")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
+from giamngheo.lib import validators
 from giamngheo.lib.text import search_key
 from giamngheo.standards import available_standards
 from giamngheo.training import reference
@@ -463,6 +464,23 @@ def _participant_search(participant: Participant) -> str:
     return search_key(f"{participant.full_name} {participant.organisation}")[:420]
 
 
+def _clean_participant(values: dict[str, Any]) -> dict[str, Any]:
+    """Names in NFC without bidi or control characters, a birth year from 1900 to this year
+    (lib.validators), as for the registry."""
+    cleaned = dict(values)
+    with validators.reraise_as(TrainingError):
+        if "full_name" in cleaned:
+            cleaned["full_name"] = validators.clean_name(
+                cleaned["full_name"], label=_("Họ và tên"), max_length=200
+            )
+        for key in ("organisation", "position"):
+            if key in cleaned:
+                cleaned[key] = validators.clean_text(cleaned[key])
+        if cleaned.get("birth_year") is not None:
+            validators.check_birth_year(cleaned["birth_year"])
+    return cleaned
+
+
 @transaction.atomic
 def participant_create(
     *,
@@ -483,15 +501,17 @@ def participant_create(
     _check_categories([category])
     if not full_name.strip():
         raise TrainingError(_("Cần nhập họ và tên."))
+    values = {"full_name": full_name, "birth_year": birth_year, "organisation": organisation}
+    cleaned = _clean_participant({**values, "position": position})
     participant = Participant(
         province=province,
         commune=commune,
-        full_name=" ".join(full_name.split()),
+        full_name=cleaned["full_name"],
         category=category,
         sex=sex,
         birth_year=birth_year,
-        organisation=organisation.strip(),
-        position=position.strip(),
+        organisation=cleaned["organisation"],
+        position=cleaned["position"],
         phone=phone.strip(),
         is_demo=is_demo,
     )
@@ -540,6 +560,7 @@ def participant_update(*, actor: Any, participant: Participant, **changes: Any) 
     _require_change(actor, _area_unit(locked.province, locked.commune))
     if "category" in changes:
         _check_categories([changes["category"]])
+    changes = _clean_participant(changes)
     before = audit.snapshot(locked, PARTICIPANT_FIELDS)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)

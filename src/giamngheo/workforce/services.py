@@ -32,6 +32,7 @@ from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import RoleGrant
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
+from giamngheo.lib import validators
 from giamngheo.lib.text import search_key
 from giamngheo.registry import reference as registry_reference
 from giamngheo.registry.models import Household, Sex
@@ -241,6 +242,9 @@ class WorkerData:
 
 
 def _validate_worker(data: WorkerData) -> None:
+    with validators.reraise_as(WorkforceError):  # NFC, no bidi or control characters
+        validators.clean_name(data.full_name, label=_("Họ và tên"), max_length=200)
+        validators.clean_name(data.code, label=_("Mã"), max_length=30)
     if not data.full_name.strip() or not data.code.strip():
         raise WorkforceError(_("Cần ghi mã và họ tên."))
     if data.sex not in Sex.values:
@@ -261,8 +265,8 @@ def _validate_worker(data: WorkerData) -> None:
 
 def _worker_values(data: WorkerData) -> dict[str, Any]:
     values = asdict(data)
-    values["code"] = data.code.strip().upper()
-    values["full_name"] = " ".join(data.full_name.split())
+    values["code"] = validators.clean_name(data.code).upper()
+    values["full_name"] = validators.clean_name(data.full_name)
     values["search_name"] = search_key(values["full_name"])[:200]
     return values
 
@@ -888,6 +892,9 @@ def request_create(
         raise WorkforceError(_("Cần ghi nội dung yêu cầu."))
     today = timezone.localdate()
     received_on = received_on or today
+    with validators.reraise_as(WorkforceError):
+        description = validators.clean_text(description, label=_("Nội dung"))
+        validators.check_event_date(received_on, label=_("Ngày tiếp nhận"))
     if received_on > today:
         raise WorkforceError(_("Ngày tiếp nhận không được sau hôm nay."))
     collected_by = collected_by or worker_of(actor)
@@ -1090,6 +1097,9 @@ def household_change_report(
         raise WorkforceError(_("Cần mô tả biến động."))
     if occurred_on > timezone.localdate():
         raise WorkforceError(_("Ngày xảy ra không được sau hôm nay."))
+    with validators.reraise_as(WorkforceError):
+        description = validators.clean_text(description, label=_("Mô tả"))
+        validators.check_event_date(occurred_on, label=_("Ngày xảy ra"))
     form = ""
     if request_review:
         form = proposed_form or kinds[kind].suggested_form
