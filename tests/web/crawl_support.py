@@ -1,0 +1,640 @@
+"""Shared support for the URL crawls (isolation, hostile input, masking).
+
+* ``build_crawl_world()`` builds the ``tests.conftest`` personas plus objects of EVERY kind in
+  commune B (households, persons, surveys, a decided review round with its meeting, posting,
+  complaint, decision and certificates, an in-year application, workforce and training records,
+  jobs). ``CrawlWorld.objects`` maps a kind ("household", "round", …) to the object of commune B.
+* ``url_patterns()`` walks ``django.urls.get_resolver()`` recursively (the Django admin
+  included) and yields one ``Pattern`` per URL pattern: name, route and parameter names.
+* ``fill(pattern, world)`` turns a pattern into a path whose parameters point at commune B's
+  objects. The parameter → object mapping is generic (see ``PARAMETER_KINDS``): a new URL whose
+  parameters are named like the existing ones is covered without editing anything; a new
+  parameter name fails loudly with "add a factory for <param>".
+
+The API is stable: ``tests/web/test_masking_crawl.py`` imports it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from giamngheo.accounts.models import User
+from giamngheo.areas import services as area_services
+from giamngheo.areas.models import AdministrativeUnit, UnitType
+from giamngheo.jobs import files as job_files
+from giamngheo.jobs import services as job_services
+from giamngheo.registry import services as registry_services
+from giamngheo.registry.models import Household, Person
+from giamngheo.review import services as review_services
+from giamngheo.training import services as training_services
+from giamngheo.workforce import reference as workforce_reference
+from giamngheo.workforce import services as workforce_services
+from tests.conftest import World, build_world
+
+D = dt.date
+
+# Personal data of commune B that no other commune's user may ever see.
+FOREIGN_HEAD = "Quách Thị Bêta"
+FOREIGN_CODE = "B1-CRAWL"
+FOREIGN_CITIZEN_ID = "044199012345"
+FOREIGN_PHONE = "0983141592"
+FOREIGN_WORKER = "Hoàng Văn Bêta"
+FOREIGN_PARTICIPANT = "Văn Thị Ngoại Bêta"
+
+
+@dataclass
+class CrawlWorld:
+    world: World
+    objects: dict[str, Any]
+    # Strings that identify commune B's people (names, codes, ID and phone numbers).
+    markers: list[str] = field(default_factory=list)
+
+    def personas(self) -> dict[str, User | None]:
+        w = self.world
+        return {
+            "tinh": w.tinh,
+            "xa_a": w.xa_a,
+            "xa_b": w.xa_b,
+            "ctv": w.ctv,
+            "inspector": w.inspector,
+            "outsider": w.outsider,
+            "anonymous": None,
+        }
+
+
+# Personas that own commune B's data (the province officer of P and commune B's officer).
+OWNERS = frozenset({"tinh", "xa_b"})
+
+
+def _village(commune: AdministrativeUnit, name: str) -> AdministrativeUnit:
+    return area_services.village_create(
+        actor=None, commune=commune, name=name, unit_type=UnitType.THON
+    )
+
+
+def _household(village: AdministrativeUnit, code: str, head: str, **extra: Any) -> Household:
+    citizen_id = extra.pop("citizen_id", None)
+    return registry_services.household_create(
+        actor=None,
+        village=village,
+        code=code,
+        members=[
+            registry_services.PersonData(
+                full_name=head,
+                sex="female",
+                birth_year=1999,
+                relation="head",
+                citizen_id=citizen_id,
+            ),
+            registry_services.PersonData(
+                full_name=f"{head} Con", sex="male", birth_year=2020, relation="child"
+            ),
+        ],
+        **extra,
+    )
+
+
+def build_crawl_world() -> CrawlWorld:
+    """The personas and one object of every kind in commune B (the foreign commune for
+    ``xa_a``, ``ctv`` and ``inspector``). Run it inside a transaction that is rolled back."""
+    from tests.review.conftest import ReviewWorld, record_b2, set_status, started_round
+    from tests.workforce.conftest import START, make_worker
+
+    w = build_world()
+    b = w.commune_b
+    b2 = _village(b, "Thôn Bốn")
+    foreign = _household(
+        w.village_b1,
+        FOREIGN_CODE,
+        FOREIGN_HEAD,
+        citizen_id=FOREIGN_CITIZEN_ID,
+        phone=FOREIGN_PHONE,
+        address="Xóm Bêta",
+    )
+    near_poor = _household(b2, "B2-CRAWL", "Đinh Văn Bêta")
+    flagged = _household(b2, "B2-FLAG", "Mạc Thị Bêta")
+    person = Person.objects.get(memberships__household=foreign, full_name=FOREIGN_HEAD)
+    objects: dict[str, Any] = {
+        "unit": b,
+        "village": w.village_b1,
+        "province": w.province,
+        "household": foreign,
+        "person": person,
+    }
+
+    # Review: the round of commune B through the review tests' own helpers, on a mirrored
+    # world where "A" is commune B (so the flow is the one those tests prove).
+    mirror = dataclasses.replace(
+        w, commune_a=b, xa_a=w.xa_b, village_a1=w.village_b1, village_a2=b2
+    )
+    set_status(foreign, "poor")
+    set_status(near_poor, "near_poor")
+    rw = ReviewWorld(mirror, poor=foreign, near_poor=near_poor, flagged=flagged, other=flagged)
+    round_ = started_round(rw)
+    survey = record_b2(foreign, "poor")
+    record_b2(near_poor, "poor")
+    review_services.round_attach_latest_surveys(actor=w.xa_b, round_=round_)
+    entries = {e.household.code: e for e in round_.entries.select_related("household")}
+    meeting = None
+    for village, code in ((w.village_b1, FOREIGN_CODE), (b2, "B2-CRAWL")):
+        meeting = review_services.meeting_create(
+            actor=w.xa_b,
+            round_=round_,
+            village=village,
+            held_on=D(2025, 10, 15),
+            chair_name="Trưởng thôn Bêta",
+            secretary_name="Thư ký Bêta",
+            attendees=20,
+        )
+        review_services.meeting_record_votes(
+            actor=w.xa_b, meeting=meeting, votes={entries[code].pk: 15}
+        )
+    assert meeting is not None
+    review_services.meeting_upload_minutes(
+        actor=w.xa_b,
+        meeting=meeting,
+        scan=SimpleUploadedFile(
+            "bien-ban.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"
+        ),
+    )
+    posting = review_services.posting_create(actor=w.xa_b, round_=round_, posted_on=D(2025, 11, 3))
+    line = posting.lines.get(household_code=FOREIGN_CODE)
+    complaint = review_services.complaint_file(
+        actor=w.xa_b,
+        line=line,
+        complainant=FOREIGN_HEAD,
+        content="Gia đình vẫn khó khăn",
+        received_on=D(2025, 11, 4),
+    )
+    review_services.complaint_resolve(
+        actor=w.xa_b, complaint=complaint, resolved_on=D(2025, 11, 6), result_note="Giữ nguyên."
+    )
+    decision = review_services.decision_issue(
+        actor=w.xa_b,
+        round_=round_,
+        number="99/QĐ-UBND",
+        signed_on=D(2025, 11, 20),
+        signer_name="Chủ tịch Bêta",
+    )
+    certificates = review_services.certificates_issue(actor=w.xa_b, decision=decision)
+    review_services.report_submit(actor=w.xa_b, round_=round_)
+    application = review_services.application_file(
+        actor=w.xa_b,
+        household=flagged,
+        form="mau01",
+        reason="illness",
+        reason_note="Chủ hộ ốm nặng",
+        received_on=D(2025, 3, 3),
+        applicant_name="Mạc Thị Bêta",
+    )
+    application = review_services.application_refuse(
+        actor=w.xa_b,
+        application=application,
+        reasons="Không đủ điều kiện (Bêta)",
+        number="5/TB-UBND",
+        signed_on=D(2025, 3, 10),
+        signer_name="Chủ tịch Bêta",
+    )
+    round_.refresh_from_db()
+    objects.update(
+        survey=survey,
+        round=round_,
+        meeting=meeting,
+        posting=posting,
+        line=line,
+        complaint=complaint,
+        decision=decision,
+        certificate=certificates[0],
+        application=application,
+    )
+
+    # Workforce: commune B's officer on the roster with every kind of record.
+    officer = make_worker(b, "CB-BETA", "commune_officer", full_name="Công chức Bêta")
+    workforce_services.assignment_add(actor=None, worker=officer, area=b, starts_on=START)
+    workforce_services.worker_link_user(actor=None, worker=officer, user=w.xa_b)
+    worker = make_worker(b, "CRAWL-B", "collaborator", full_name=FOREIGN_WORKER)
+    assignment = workforce_services.assignment_add(
+        actor=None, worker=worker, area=w.village_b1, starts_on=START
+    )
+    workforce_services.contract_add(
+        actor=None,
+        worker=worker,
+        number="07/HĐ-Bêta",
+        starts_on=START,
+        monthly_allowance=500_000,
+        managing_unit="UBND xã",
+    )
+    workforce_services.evaluation_record(
+        actor=None,
+        worker=worker,
+        period_start=D(2025, 1, 1),
+        period_end=D(2025, 6, 30),
+        evaluator_body="managing_unit",
+        scores={code: c.max_score for code, c in workforce_reference.evaluation_criteria().items()},
+    )
+    workforce_services.task_add(
+        actor=None, worker=worker, month=D(2025, 3, 1), duty=1, description="Thăm hộ Bêta"
+    )
+    workforce_services.activity_record(
+        actor=None, worker=worker, on=D(2025, 3, 5), duty=1, description="Thăm", household=foreign
+    )
+    workforce_services.report_expect(actor=None, worker=worker, month=D(2025, 3, 1))
+    support_request = workforce_services.request_create(
+        actor=w.xa_b, household=foreign, need_type="housing", description="Nhà dột (Bêta)"
+    )
+    change = workforce_services.household_change_report(
+        actor=w.xa_b,
+        household=near_poor,
+        kind="death",
+        occurred_on=D(2025, 5, 2),
+        description="Chủ hộ mất (Bêta)",
+        request_review=True,
+    )
+    objects.update(
+        worker=worker,
+        assignment=assignment,
+        support_request=support_request,
+        household_change=change,
+        month_year=2025,
+        month=3,
+    )
+
+    # Training: a commune-B plan and class with every record.
+    plan = training_services.plan_create(
+        actor=None, province=w.province, commune=b, year=2025, title="Kế hoạch Bêta", purpose="TH"
+    )
+    training_class = training_services.class_create(
+        actor=None,
+        plan=plan,
+        code="C-BETA",
+        title="Lớp Bêta",
+        level="commune",
+        commune=b,
+        topics=["new_standard"],
+        standard_code="2022-2025",
+        place="Hội trường xã",
+        start_date=D(2025, 4, 1),
+        end_date=D(2025, 4, 1),
+        capacity=30,
+    )
+    session = training_services.session_add(
+        actor=None,
+        training_class=training_class,
+        date=D(2025, 4, 1),
+        part="morning",
+        topic="new_standard",
+    )
+    cost = training_services.cost_add(
+        actor=None, training_class=training_class, item_type="venue", quantity=1, unit_price=1000
+    )
+    participant = training_services.participant_create(
+        actor=None,
+        province=w.province,
+        commune=b,
+        full_name=FOREIGN_PARTICIPANT,
+        category="mass_organisation",
+        phone="0987654321",
+    )
+    registration = training_services.register(
+        actor=None, training_class=training_class, participant=participant
+    )
+    training_services.attendance_record(actor=None, session=session, present=[registration.pk])
+    training_services.certificates_issue(
+        actor=None, training_class=training_class, issued_on=D(2025, 4, 2)
+    )
+    question = training_services.question_create(
+        actor=None,
+        province=w.province,
+        topic="new_standard",
+        text="Câu hỏi Bêta",
+        choices=["Đúng", "Sai"],
+        correct=0,
+    )
+    assessment = training_services.class_test_create(
+        actor=None, training_class=training_class, kind="pre", held_on=D(2025, 4, 1)
+    )
+    training_services.attempt_record(
+        actor=None, assessment=assessment, participant=participant, answers=[0]
+    )
+    page = training_services.page_create(
+        actor=None,
+        province=w.province,
+        data=training_services.PageData(
+            slug="trang-beta",
+            kind="guide",
+            title="Trang Bêta",
+            body="Nội dung",
+            verification="verified",
+        ),
+    )
+    objects.update(
+        plan=plan,
+        training_class=training_class,
+        session=session,
+        cost=cost,
+        participant=participant,
+        registration=registration,
+        question=question,
+        assessment=assessment,
+        handbook_page=page,
+    )
+
+    # Jobs of commune B's officer (an export and an import).
+    job_export = job_services.job_enqueue(
+        actor=w.xa_b,
+        kind="registry.export_households",
+        parameters={"format": "xlsx"},
+        province=w.province,
+        commune=b,
+    )
+    job_import = job_services.job_enqueue(
+        actor=w.xa_b,
+        kind="registry.import_households",
+        parameters={"file": "missing.xlsx", "file_name": "ho-beta.xlsx", "dry_run": True},
+        province=w.province,
+        commune=b,
+    )
+    export = job_files.save_bytes("ho-beta.csv", f"{FOREIGN_CODE};{FOREIGN_HEAD}\n".encode())
+    job_export.outputs = {"export": export}
+    job_export.save(update_fields=["outputs"])
+    objects.update(job=job_export, import_job=job_import)
+
+    markers = [
+        FOREIGN_HEAD,
+        FOREIGN_CODE,
+        FOREIGN_CITIZEN_ID,
+        FOREIGN_PHONE,
+        FOREIGN_WORKER,
+        FOREIGN_PARTICIPANT,
+        "Đinh Văn Bêta",
+        "Mạc Thị Bêta",
+        w.household_b1.code,
+    ]
+    return CrawlWorld(world=w, objects=objects, markers=markers)
+
+
+# --- URL patterns -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str  # "namespace:name", or "" for unnamed patterns
+    route: str  # the whole route as written (route and regex parts joined)
+    parts: tuple[Any, ...]  # the pattern objects from the root to the leaf
+    params: tuple[str, ...]
+    callback: Any
+
+    @property
+    def namespace(self) -> str:
+        return self.name.rsplit(":", 1)[0] if ":" in self.name else ""
+
+    @property
+    def is_public(self) -> bool:
+        """A view marked ``login_not_required`` (shows what anyone may see by design)."""
+        return getattr(self.callback, "login_required", True) is False
+
+
+_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+def _params_of(pattern: Any) -> list[str]:
+    if isinstance(pattern, RoutePattern):
+        return list(pattern.converters)
+    if isinstance(pattern, RegexPattern):
+        return _GROUP.findall(pattern._regex)
+    return []
+
+
+def url_patterns() -> Iterator[Pattern]:
+    """Every URL pattern of the project, recursively (admin included)."""
+
+    def walk(resolver: URLResolver, parts: tuple[Any, ...], ns: str) -> Iterator[Pattern]:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                child_ns = f"{ns}:{entry.namespace}" if ns and entry.namespace else entry.namespace
+                yield from walk(entry, (*parts, entry.pattern), child_ns or ns)
+            elif isinstance(entry, URLPattern):
+                chain = (*parts, entry.pattern)
+                params = tuple(p for part in chain for p in _params_of(part))
+                name = f"{ns}:{entry.name}" if ns and entry.name else (entry.name or "")
+                yield Pattern(
+                    name=name,
+                    route="".join(str(p) for p in chain),
+                    parts=chain,
+                    params=params,
+                    callback=entry.callback,
+                )
+
+    yield from walk(get_resolver(), (), "")
+
+
+# --- filling parameters -------------------------------------------------------------------
+
+# A parameter is looked up by (the literal path segment just before it, its name), then by its
+# name alone. Values are kinds of ``CrawlWorld.objects`` (their pk, or their code for units), or
+# callables of (world, pattern) for values that are not objects.
+PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
+    # registry
+    ("households", "pk"): "household",
+    ("members", "person_id"): "person",
+    ("household", "household_pk"): "household",
+    ("surveys", "pk"): "survey",
+    "household_pk": "household",
+    "person_id": "person",
+    # io and jobs
+    ("import", "pk"): "import_job",
+    ("jobs", "pk"): "job",
+    # review
+    ("rounds", "pk"): "round",
+    ("meetings", "pk"): "meeting",
+    ("postings", "pk"): "posting",
+    ("lines", "pk"): "line",
+    ("complaints", "pk"): "complaint",
+    ("decisions", "pk"): "decision",
+    ("certificates", "pk"): "certificate",
+    ("applications", "pk"): "application",
+    # workforce
+    ("roster", "pk"): "worker",
+    ("assignments", "assignment_id"): "assignment",
+    ("requests", "pk"): "support_request",
+    ("changes", "pk"): "household_change",
+    # training
+    ("plans", "pk"): "plan",
+    ("plans", "plan_pk"): "plan",
+    "plan_pk": "plan",
+    ("classes", "pk"): "training_class",
+    ("costs", "pk"): "cost",
+    ("sessions", "pk"): "session",
+    ("registrations", "pk"): "registration",
+    ("participants", "pk"): "participant",
+    ("questions", "pk"): "question",
+    ("tests", "pk"): "assessment",
+    ("answers", "participant_pk"): "participant",
+    "participant_pk": "participant",
+    ("handbook", "pk"): "handbook_page",
+    # values that are not primary keys
+    ("areas", "code"): lambda cw, p: cw.objects["unit"].code,
+    ("provinces", "code"): lambda cw, p: cw.objects["province"].code,
+    ("verify", "code"): lambda cw, p: cw.objects["certificate"].code,
+    ("standards", "code"): lambda cw, p: "2022-2025",
+    ("audit", "object_type"): lambda cw, p: "registry.household",
+    "object_id": lambda cw, p: str(cw.objects["household"].pk),
+    "year": lambda cw, p: 2025,
+    "month": lambda cw, p: 3,
+    "number": lambda cw, p: 1,
+    "kind": lambda cw, p: "post",
+    "form_code": lambda cw, p: "b2-2022",
+    ("files", "name"): lambda cw, p: "export",
+    ("transition", "name"): lambda cw, p: "accept",
+    ("templates", "name"): lambda cw, p: "households",
+    "file_format": lambda cw, p: "xlsx",
+    # the Django admin (object_id is mapped through app_label/model_name below)
+    "app_label": lambda cw, p: "registry",
+    "content_type_id": lambda cw, p: _content_type_id(Household),
+    "url": lambda cw, p: "khong-co/",
+    "uidb64": lambda cw, p: "MQ",
+    "token": lambda cw, p: "khong-hop-le",
+}
+
+
+def _content_type_id(model: type[Any]) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(model).pk
+
+
+def _admin_object_id(cw: CrawlWorld, route: str) -> str:
+    """The admin's ``<path:object_id>``: an object of commune B of that model if the world has
+    one, else any row of the model, else "1"."""
+    match = re.search(r"admin/(\w+)/(\w+)/", route)
+    if match is None:
+        return str(cw.objects["household"].pk)
+    try:
+        model = apps.get_model(match.group(1), match.group(2))
+    except LookupError:
+        return "1"
+    for value in cw.objects.values():
+        if isinstance(value, model):
+            return str(value.pk)
+    if model is User:
+        return str(cw.world.xa_b.pk)
+    row = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
+    return str(row) if row is not None else "1"
+
+
+class MissingFactory(LookupError):
+    pass
+
+
+def param_value(cw: CrawlWorld, pattern: Pattern, param: str, before: str) -> Any:
+    if param in ("object_id", "id") and pattern.route.startswith("admin/"):
+        return _admin_object_id(cw, pattern.route)
+    kind = PARAMETER_KINDS.get((before, param), PARAMETER_KINDS.get(param))
+    if kind is None:
+        raise MissingFactory(
+            f"add a factory for <{param}> (after '{before}/') in tests/web/crawl_support.py "
+            f"PARAMETER_KINDS (URL {pattern.name or pattern.route})"
+        )
+    if callable(kind):
+        return kind(cw, pattern)
+    return cw.objects[kind].pk
+
+
+_TOKEN = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>\w+)>")
+
+
+def _last_segment(text: str) -> str:
+    return text.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _fill_regex(text: str, head: str, value_of: Any) -> str:
+    """A regex part: each (?P<name>…) group is replaced by its value; ^, $ and escapes go."""
+    text = text.lstrip("^").rstrip("$").replace("\\.", ".").replace("\\Z", "")
+    out, i = "", 0
+    while i < len(text):
+        group = _GROUP.match(text, i)
+        if group is None:
+            out += text[i]
+            i += 1
+            continue
+        depth, j = 1, group.end()
+        while j < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            j += 1
+        out += str(value_of(group.group(1), _last_segment(head + out)))
+        i = j
+    return out.replace("?", "")
+
+
+def _fill_route(text: str, head: str, value_of: Any) -> str:
+    out, last = "", 0
+    for match in _TOKEN.finditer(text):
+        out += text[last : match.start()]
+        out += str(value_of(match.group("name"), _last_segment(head + out)))
+        last = match.end()
+    return out + text[last:]
+
+
+def fill(pattern: Pattern, cw: CrawlWorld, overrides: dict[str, Any] | None = None) -> str:
+    """The path of ``pattern`` with its parameters filled by commune B's objects (or by
+    ``overrides``, e.g. hostile values)."""
+    chosen = overrides or {}
+
+    def value_of(name: str, before: str) -> Any:
+        if name in chosen:
+            return chosen[name]
+        return param_value(cw, pattern, name, before)
+
+    path = ""
+    for part in pattern.parts:
+        if isinstance(part, RegexPattern):
+            path += _fill_regex(part._regex, path, value_of)
+        else:
+            path += _fill_route(str(part), path, value_of)
+    return "/" + path
+
+
+# --- reading responses --------------------------------------------------------------------
+
+
+def response_text(response: HttpResponse) -> str:
+    """What a person would read in a response: HTML/text as is, PDF text, xlsx strings."""
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    else:
+        body = response.content
+    ctype = response.headers.get("Content-Type", "")
+    if body.startswith(b"%PDF"):
+        from giamngheo.lib.pdf import extract_text
+
+        try:
+            return extract_text(body)
+        except Exception:
+            return body.decode("latin-1")
+    if body.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                return "\n".join(
+                    archive.read(n).decode("utf-8", "replace")
+                    for n in archive.namelist()
+                    if n.endswith(".xml")
+                )
+        except zipfile.BadZipFile:
+            pass
+    charset = "utf-8"
+    if "charset=" in ctype:
+        charset = ctype.split("charset=", 1)[1].split(";")[0].strip()
+    return body.decode(charset, "replace")
