@@ -139,7 +139,7 @@ def test_a_reimport_updates_fields_adds_and_removes_members(world: World, tmp_pa
         others=(("Nguyễn Thị Bốn", "Vợ", "1985"), ("Nguyễn Văn Bé", "Con", "2024")),
     )
     report = imports.import_households(
-        actor=world.xa_a, path=write_csv(tmp_path / "b.csv", second), dry_run=False
+        actor=world.xa_a, path=write_csv(tmp_path / "b.csv", second), dry_run=False, complete=True
     )
     assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     assert (report.members_added, report.members_removed, report.members_updated) == (1, 1, 1)

@@ -19,8 +19,12 @@ Stages (set-based throughout: no query and no Python loop per row):
    households": write with COPY and a few set-based UPDATEs, and the audit events.
 
 Semantics of a cell: an empty cell keeps the stored value of an existing household or person
-and takes the default for a new one. The members listed for a household replace its current
-members: those no longer listed leave the household (and stop being active persons). A masked
+and takes the default for a new one. Members of an existing household who are not in the file
+stay (a file listing only the heads must not empty every household); only when the user declares
+the file complete (``complete``: every member of each household is listed) do they leave the
+household and stop being active persons; the dry run counts them either way
+(``members_absent``). Without ``complete`` a stored head missing from a file that names another
+head is an error (two heads). A masked
 number from an export made for a role that may not see it (``********1234``) counts as empty.
 """
 
@@ -160,6 +164,10 @@ class ImportReport:
     members_added: int = 0  # new persons in households that already existed
     persons_in_new_households: int = 0
     members_removed: int = 0
+    # Stored members of the file's households that the file does not list: they leave when the
+    # file is declared complete (then also counted in members_removed), else they stay.
+    members_absent: int = 0
+    complete: bool = False
     members_moved: int = 0
     members_updated: int = 0
     written: bool = False
@@ -238,6 +246,8 @@ class ImportReport:
             "members_added": self.members_added,
             "persons_in_new_households": self.persons_in_new_households,
             "members_removed": self.members_removed,
+            "members_absent": self.members_absent,
+            "complete": self.complete,
             "members_moved": self.members_moved,
             "members_updated": self.members_updated,
             "error_count": self.error_count,
@@ -778,16 +788,20 @@ class _Run:
         resolutions: dict[str, str],
         progress: Progress | None,
         job_id: int | None,
+        complete: bool = False,
     ) -> None:
         self.actor = actor
         self.path = path
         self.dry_run = dry_run
         self.only_valid = only_valid
+        self.complete = complete
         self.province_code = province_code
         self.resolutions = resolutions
         self.progress = progress
         self.job_id = job_id
-        self.report = ImportReport(file_name=file_name, dry_run=dry_run, only_valid=only_valid)
+        self.report = ImportReport(
+            file_name=file_name, dry_run=dry_run, only_valid=only_valid, complete=complete
+        )
         self.errors: list[pl.DataFrame] = []
         self.columns = sheets.columns_by_key(sheets.household_columns())
         self.clock = time.perf_counter()
@@ -1683,6 +1697,36 @@ class _Run:
             .drop("_by_name")
         )
 
+    def absent_heads(
+        self, rows: pl.DataFrame, members: pl.DataFrame, db_households: pl.DataFrame
+    ) -> pl.DataFrame:
+        """Errors for stored heads the file does not list, when the file is not declared
+        complete: they would stay, next to the head the file names."""
+        kept = rows.filter(pl.col("match").is_in(["id", "name"])).select("hid", "person_id")
+        moved = rows.filter(pl.col("match") == "move").select(
+            pl.col("source_membership").alias("membership_id")
+        )
+        absent = (
+            members.filter(pl.col("is_head_db"))
+            .join(kept, on=["hid", "person_id"], how="anti")
+            .join(moved, on="membership_id", how="anti")
+            .join(db_households.select(pl.col("id_db").alias("hid"), "code"), on="hid")
+            .join(self._first_rows, on="code")
+        )
+        return absent.select(
+            pl.col("row"),
+            pl.lit(self.header("relation")).alias("column"),
+            pl.col("code").alias("household"),
+            _msg(
+                _(
+                    "Chủ hộ hiện tại %(name)s không có trong tệp. Hãy ghi cả người này (với "
+                    "quan hệ mới), hoặc nếu tệp gồm đầy đủ thành viên thì chọn “Tệp gồm đầy "
+                    "đủ thành viên của các hộ”."
+                ),
+                name=pl.col("full_name_db"),
+            ).alias("message"),
+        ).cast(ERROR_SCHEMA)
+
     def cascade_moves(self, rows: pl.DataFrame) -> set[str]:
         """A person moving between two households of the file ties them together: both are
         written or neither (else the person would be lost or counted twice)."""
@@ -1803,6 +1847,8 @@ class _Run:
                 ],
             )
         )
+        if not self.complete:
+            self.errors.append(self.absent_heads(rows, members, db_households))
         invalid = self.cascade_moves(rows)
         valid = ~pl.col("code").is_in(list(invalid))
         households = households.filter(valid)
@@ -1895,6 +1941,17 @@ class _Run:
             .join(moved_out, on="membership_id", how="left")
             .with_columns(pl.col("_to").is_not_null().alias("moved"))
         )
+        # Members the file does not list leave only when the file is declared complete.
+        absent = leaving.filter(~pl.col("moved"))
+        self.report.members_absent = absent.height
+        staying = absent.clear() if self.complete else absent
+        if not self.complete:
+            leaving = leaving.filter(pl.col("moved"))
+        staying_by_code = (
+            staying.join(db_households.select(pl.col("id_db").alias("hid"), "code"), on="hid")
+            .group_by("code")
+            .agg(pl.col("full_name_db").alias("_staying"), pl.len().alias("_staying_count"))
+        )
 
         # Per household: names added, moved in, leaving; members changed.
         ordered = rows.sort(["code", "is_head", ROW], descending=[False, True, False])
@@ -1928,6 +1985,15 @@ class _Run:
             households.join(per_household, on="code", how="left", maintain_order="left")
             .join(leaving_names, on="code", how="left", maintain_order="left")
             .join(db_names, on="code", how="left", maintain_order="left")
+            .join(staying_by_code, on="code", how="left", maintain_order="left")
+            .with_columns(
+                pl.col("_names").list.concat(
+                    pl.col("_staying").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+                ),
+                (pl.col("member_count") + pl.col("_staying_count").fill_null(0)).alias(
+                    "member_count"
+                ),
+            )
             .with_columns(
                 pl.col("_removed").fill_null(pl.lit([], dtype=pl.List(pl.String))),
                 search_key_expr(
@@ -2201,6 +2267,7 @@ class _Run:
                 "members_moved": self.report.members_moved,
                 "members_updated": self.report.members_updated,
                 "only_valid": self.only_valid,
+                "complete": self.complete,
                 "legacy_addresses": self.report.legacy,
             },
             note=file_note,
@@ -2325,6 +2392,7 @@ def import_households(
     resolutions: dict[str, str] | None = None,
     progress: Progress | None = None,
     job_id: int | None = None,
+    complete: bool = False,
 ) -> ImportReport:
     """Import households with members from ``path`` (xlsx or CSV) on behalf of ``actor``
     (``None``: the system, e.g. the command line, which reaches every area).
@@ -2332,7 +2400,8 @@ def import_households(
     ``dry_run``: compare only, change nothing. ``only_valid``: when some households have
     errors, still write the others (else nothing is written). ``province_code`` fixes the
     province (else the province of most rows). ``resolutions`` maps ambiguous old addresses
-    (``legacy.address_key``) to the commune code the user chose.
+    (``legacy.address_key``) to the commune code the user chose. ``complete``: the file lists
+    every member of its households, so stored members it does not list leave (else they stay).
     """
     return _Run(
         actor=actor,
@@ -2344,6 +2413,7 @@ def import_households(
         resolutions=resolutions or {},
         progress=progress,
         job_id=job_id,
+        complete=complete,
     ).run()
 
 
@@ -2429,6 +2499,7 @@ def import_job(context: Any) -> dict[str, Any]:
         resolutions=parameters.get("resolutions") or {},
         progress=context.progress,
         job_id=context.job.pk,
+        complete=bool(parameters.get("complete", False)),
     )
     write_report_xlsx(report, context.output_path("report.xlsx", "bao-cao-nhap.xlsx"))
     if report.error_count:

@@ -35,6 +35,17 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Tệp danh sách hộ (.xlsx hoặc .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    # Members absent from a file stay unless the user says the file lists every member: a
+    # file of heads only must not empty every household in one click. The dry run that
+    # follows names how many people would leave before anything is written.
+    complete = forms.BooleanField(
+        label=gettext_lazy("Tệp gồm đầy đủ thành viên của các hộ"),
+        required=False,
+        help_text=gettext_lazy(
+            "Chỉ chọn khi tệp ghi mọi thành viên của từng hộ: thành viên đang có trong dữ liệu "
+            "mà không có trong tệp sẽ rời hộ. Không chọn thì họ vẫn ở lại hộ."
+        ),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -149,6 +160,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             "file": files.save_upload(upload),
             "file_name": Path(upload.name or "tep").name,
             "dry_run": True,
+            "complete": bool(form.cleaned_data.get("complete")),
         },
         province=province,
         commune=commune,

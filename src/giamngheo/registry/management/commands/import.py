@@ -1,5 +1,7 @@
-"""``giamngheo import households FILE [--dry-run] [--only-valid] [--province CODE]``: a thin
-wrapper over ``registry.imports.import_households``, run synchronously.
+"""``giamngheo import households FILE [--dry-run] [--only-valid] [--complete] [--province CODE]``:
+a thin wrapper over ``registry.imports.import_households``, run synchronously. Members absent
+from the file stay in their households unless ``--complete`` declares that the file lists them
+all.
 ``giamngheo import surveys FILE [--dry-run] [--only-valid]``: survey results (the survey-results
 template) through ``surveys.imports.import_survey_results``.
 
@@ -37,6 +39,14 @@ class Command(BaseCommand):
             "--only-valid",
             action="store_true",
             help=_("nếu có hộ lỗi, vẫn nhập các hộ hợp lệ (mặc định: không nhập gì)"),
+        )
+        parser.add_argument(
+            "--complete",
+            action="store_true",
+            help=_(
+                "tệp gồm đầy đủ thành viên của các hộ: thành viên không có trong tệp sẽ rời hộ "
+                "(mặc định: họ vẫn ở lại hộ)"
+            ),
         )
         parser.add_argument("--province", help=_("mã tỉnh (mặc định: tỉnh của các dòng)"))
         parser.add_argument(
@@ -83,6 +93,7 @@ class Command(BaseCommand):
             province_code=options["province"],
             resolutions=resolutions,
             progress=progress,
+            complete=options["complete"],
         )
         self.print_report(report)
         if options["report"]:
@@ -146,6 +157,14 @@ class Command(BaseCommand):
                 "updated": n(report.members_updated),
             }
         )
+        if report.members_absent and not report.complete:
+            self.stdout.write(
+                _(
+                    "%(n)s người đang có trong các hộ nhưng không có trong tệp: họ vẫn ở lại "
+                    "hộ (dùng --complete nếu tệp gồm đầy đủ thành viên; khi đó họ sẽ rời hộ)."
+                )
+                % {"n": n(report.members_absent)}
+            )
         for item in report.ambiguous:
             candidates = ", ".join(f"{c['name']} ({c['code']})" for c in item["candidates"])
             self.stdout.write(
