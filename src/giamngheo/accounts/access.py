@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 WRITING_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.COLLABORATOR})
-# Roles allowed to see unmasked personal ID and phone numbers.
+# Roles allowed to see unmasked personal ID and phone numbers, in the areas of those grants only
+# (Decree 13/2023/NĐ-CP on personal data: access limited to what the task needs).
 PERSONAL_DATA_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER})
 DECISION_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER})
 
@@ -207,8 +208,42 @@ def can_decide_in(user: User | AnonymousUser, unit: AdministrativeUnit) -> bool:
     return _unit_in(decision_reach(user), unit)
 
 
-def can_see_personal_data(user: User | AnonymousUser) -> bool:
-    return is_system_admin(user) or bool(roles(user) & PERSONAL_DATA_ROLES)
+def personal_data_reach(user: User | AnonymousUser) -> Reach:
+    """Where ``user`` may see full personal ID and phone numbers: the areas of their officer
+    grants (system administrators: everywhere). Collaborator and inspector grants never count,
+    so a commune officer of A who also collaborates in B sees full numbers in A only.
+
+    The set-based form of :func:`can_see_personal_data`, for lists and exports that mask row by
+    row (:func:`sees_personal_data_at`)."""
+    return _reach(user, PERSONAL_DATA_ROLES)
+
+
+def sees_personal_data_at(
+    reach: Reach,
+    *,
+    province_id: int | None,
+    commune_id: int | None = None,
+    village_id: int | None = None,
+) -> bool:
+    """Whether full numbers are allowed for a record whose area columns hold these ids (a
+    household, an audit event, a roster entry). A record without any area: administrators only."""
+    if reach.everything:
+        return True
+    return (
+        (province_id is not None and province_id in reach.provinces)
+        or (commune_id is not None and commune_id in reach.communes)
+        or (village_id is not None and village_id in reach.villages)
+    )
+
+
+def can_see_personal_data(user: User | AnonymousUser, area: AdministrativeUnit | None) -> bool:
+    """Whether ``user`` may see full personal ID and phone numbers of a record in ``area`` (the
+    household's village, the roster entry's commune…); everyone else sees them masked
+    (``lib.masking``). ``None`` (a record of no area): system administrators only."""
+    reach = personal_data_reach(user)
+    if area is None:
+        return reach.everything
+    return _unit_in(reach, area)
 
 
 def home_unit(user: User | AnonymousUser) -> AdministrativeUnit | None:

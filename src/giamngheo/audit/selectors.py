@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from giamngheo.accounts import access
 from giamngheo.audit.models import AuditEvent
+from giamngheo.lib.masking import PERSONAL_FIELDS, mask_snapshot, mask_text
 
 
 def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
@@ -30,3 +32,38 @@ def search(
     if object_type:
         events = events.filter(object_type=object_type)
     return events
+
+
+def for_display(user: Any, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Events ready to show to ``user``: each gets ``shown_changes`` (field, before, after),
+    with personal ID and phone numbers masked (in the snapshots, the note and the label) unless
+    ``user`` may see them in the event's area (``access.personal_data_reach``). The changes are
+    found on the real values, so a changed number still shows as changed when masked."""
+    reach = access.personal_data_reach(user)
+    shown = []
+    for event in events:
+        changes = event.changes
+        if not access.sees_personal_data_at(
+            reach,
+            province_id=event.province_id,
+            commune_id=event.commune_id,
+            village_id=event.village_id,
+        ):
+            changes = [
+                (field, _mask_field(field, before), _mask_field(field, after))
+                for field, before, after in changes
+            ]
+            # Display copies only: the audit table itself is append-only.
+            event.note = mask_text(event.note)
+            event.object_repr = mask_text(event.object_repr)
+            event.before = mask_snapshot(event.before)
+            event.after = mask_snapshot(event.after)
+        event.shown_changes = changes  # type: ignore[attr-defined]
+        shown.append(event)
+    return shown
+
+
+def _mask_field(field: str, value: Any) -> Any:
+    if field in PERSONAL_FIELDS and isinstance(value, str):
+        return PERSONAL_FIELDS[field](value)
+    return mask_snapshot(value)

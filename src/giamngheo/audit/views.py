@@ -17,7 +17,15 @@ def global_log(request: HttpRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "").strip() for key in ("text", "action", "actor")}
     events = selectors.search(request.user, **filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {"page": page, "filters": filters})
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": page,
+            "events": selectors.for_display(request.user, page.object_list),
+            "filters": filters,
+        },
+    )
 
 
 def object_log(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
@@ -35,5 +43,10 @@ def object_log(request: HttpRequest, object_type: str, object_id: str) -> HttpRe
     return render(
         request,
         "audit/list.html",
-        {"page": page, "object_label": model._meta.verbose_name, "object_id": object_id},
+        {
+            "page": page,
+            "events": selectors.for_display(request.user, page.object_list),
+            "object_label": model._meta.verbose_name,
+            "object_id": object_id,
+        },
     )

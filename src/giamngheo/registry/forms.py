@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib import validators
+from giamngheo.lib.masking import PERSONAL_FIELDS, is_masked
 from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
 from giamngheo.registry.reference import ethnicity_choices
 from giamngheo.registry.services import HOUSEHOLD_EDITABLE_FIELDS
@@ -22,6 +23,37 @@ class VietnameseDateField(forms.DateField):
     widget = forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"})
     input_formats = [DATE_FORMAT, "%Y-%m-%d"]
     default_error_messages = {"invalid": _("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")}
+
+
+def mask_numbers(form: forms.BaseForm, stored: dict[str, str | None]) -> None:
+    """Show the personal numbers of ``stored`` (field name → stored value) masked in ``form``,
+    for a user who may not see them in the record's area (``access.can_see_personal_data``).
+
+    The masked value submitted back means "unchanged": the field cleans to the stored value. A
+    full new number replaces it; any other value holding ``*`` is refused (a half-edited mask
+    must not be saved). Call it before validation, after the form is built."""
+    for name, value in stored.items():
+        if not value or name not in form.fields:
+            continue
+        masked = PERSONAL_FIELDS[name](value)
+        form.initial[name] = masked
+        field = form.fields[name]
+        field.clean = _keep_masked(field, masked, value)  # type: ignore[method-assign]
+
+
+def _keep_masked(field: forms.Field, masked: str, stored: str) -> Any:
+    original = field.clean
+
+    def clean(value: Any) -> Any:
+        if value == masked:
+            return stored
+        if isinstance(value, str) and is_masked(value):
+            raise forms.ValidationError(
+                _("Số này đang được che một phần: giữ nguyên, hoặc nhập lại đầy đủ số mới.")
+            )
+        return original(value)
+
+    return clean
 
 
 class PersonForm(forms.Form):

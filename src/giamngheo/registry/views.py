@@ -25,6 +25,7 @@ from giamngheo.registry.forms import (
     MoveForm,
     PersonAnswersForm,
     PersonForm,
+    mask_numbers,
     person_data,
 )
 from giamngheo.registry.models import Household, Membership, Person, Relation, Status
@@ -74,7 +75,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_for(request.user, pk)
-    full = access.can_see_personal_data(request.user)
+    full = access.can_see_personal_data(request.user, household.village)
     members = [
         (
             membership,
@@ -164,6 +165,8 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = HouseholdEditForm(
         request.POST or None, instance=household, initial={"version": household.version}
     )
+    if not access.can_see_personal_data(request.user, household.village):
+        mask_numbers(form, {"phone": household.phone})
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -228,6 +231,8 @@ def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
             "citizen_id": person.citizen_id,
         },
     )
+    if not access.can_see_personal_data(request.user, household.village):
+        mask_numbers(identity, {"citizen_id": person.citizen_id})
     answers = PersonAnswersForm(request.POST or None, prefix="answers", instance=person)
     if request.method == "POST" and identity.is_valid() and answers.is_valid():
         data = person_data(identity, membership.relation)

@@ -154,8 +154,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     workers = selectors.roster(request.user, area=area, role=role, status=status, query=query)
     page = Paginator(workers, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    full = access.can_see_personal_data(request.user)
-    rows = [(w, w.phone if full else mask_phone(w.phone)) for w in page.object_list]
+    rows = [(w, _shown_phone(request.user, w)) for w in page.object_list]
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(
@@ -176,9 +175,20 @@ def roster(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _shown_phone(user: Any, worker: Worker) -> str:
+    """The worker's phone, masked unless ``user`` may see personal data where the worker is
+    managed (their commune, or the province for provincial staff). A collaborator always sees
+    their own number on their own entry (it is theirs; they may correct it)."""
+    full = _is_self(user, worker) or access.sees_personal_data_at(
+        access.personal_data_reach(user),
+        province_id=worker.province_id,
+        commune_id=worker.commune_id,
+    )
+    return worker.phone if full else mask_phone(worker.phone)
+
+
 def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     worker = selectors.worker_for(request.user, pk)
-    full = access.can_see_personal_data(request.user) or _is_self(request.user, worker)
     reports = {r.month: r for r in worker.reports.all()[:24]}
     plans = list(worker.plans.all()[:24])
     months = sorted(set(reports) | {p.month for p in plans}, reverse=True)
@@ -188,7 +198,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workforce/worker_detail.html",
         {
             "worker": worker,
-            "phone": worker.phone if full else mask_phone(worker.phone),
+            "phone": _shown_phone(request.user, worker),
             "contracts": worker.contracts.all(),
             "assignments": worker.assignments.select_related("area__parent"),
             "history": worker.status_history.select_related("recorded_by"),
