@@ -125,17 +125,30 @@ def _serve(argv: Sequence[str]) -> int:
     django.setup()
     if problem := _database_reachable():
         return _fail(problem)
+    import signal
+
     from waitress import serve
 
-    from giamngheo.jobs.worker import start_background_worker
+    from giamngheo.jobs.supervisor import start_worker_process
     from giamngheo.wsgi import application
 
-    # Imports, exports and other long jobs run in this process unless separate
-    # 'giamngheo worker' processes are used (GIAMNGHEO_BACKGROUND_WORKER=0).
-    start_background_worker()
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(0)  # waitress closes on SystemExit; the finally below stops the worker
 
-    print(f"giamngheo đang phục vụ tại http://{options.host}:{options.port}/ (Ctrl+C để dừng)")
-    serve(application, host=options.host, port=options.port, threads=options.threads)
+    signal.signal(signal.SIGTERM, stop)
+    # Imports, exports and other long jobs run in a separate, supervised worker process (a job
+    # that exhausts memory cannot take the web server down), unless separate
+    # 'giamngheo worker' processes are used (GIAMNGHEO_BACKGROUND_WORKER=0).
+    supervisor = start_worker_process()
+    try:
+        print(
+            f"giamngheo đang phục vụ tại http://{options.host}:{options.port}/ (Ctrl+C để dừng)",
+            flush=True,
+        )
+        serve(application, host=options.host, port=options.port, threads=options.threads)
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
     return 0
 
 

@@ -155,3 +155,15 @@ DEMO_PROVINCE_CODE = os.environ.get("GIAMNGHEO_DEMO_PROVINCE", "44")
 
 for _directory in (VAR_DIR, STATIC_ROOT, MEDIA_ROOT):
     Path(_directory).mkdir(parents=True, exist_ok=True)
+
+# Background jobs (giamngheo.jobs.worker). Each job body runs in a process of its own with a
+# memory limit, so that no upload can take the web server or the worker down.
+# GIAMNGHEO_BACKGROUND_WORKER=0: `serve` starts no worker process (run `giamngheo worker`).
+JOB_ISOLATION = os.environ.get("GIAMNGHEO_JOB_ISOLATION", "1") != "0"
+JOB_MEMORY_LIMIT_MB = int(os.environ.get("GIAMNGHEO_JOB_MEMORY_LIMIT_MB", "2048"))
+JOB_TIMEOUT_SECONDS = int(os.environ.get("GIAMNGHEO_JOB_TIMEOUT_SECONDS", str(4 * 3600)))
+JOB_HEARTBEAT_SECONDS = float(os.environ.get("GIAMNGHEO_JOB_HEARTBEAT_SECONDS", "2"))
+JOB_HEARTBEAT_TIMEOUT_SECONDS = int(os.environ.get("GIAMNGHEO_JOB_STALE_SECONDS", "120"))
+JOB_CANCEL_GRACE_SECONDS = float(os.environ.get("GIAMNGHEO_JOB_CANCEL_GRACE_SECONDS", "10"))
+# Uploaded and exported job files (var/jobs) are deleted after this many days (0: never).
+FILE_RETENTION_DAYS = int(os.environ.get("GIAMNGHEO_FILE_RETENTION_DAYS", "7"))

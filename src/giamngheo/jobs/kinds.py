@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 JobFunction = Callable[["JobContext"], "dict[str, Any] | None"]
 
-DEFAULT_JOB_MODULES = ("giamngheo.registry.imports", "giamngheo.registry.exports")
+DEFAULT_JOB_MODULES = (
+    "giamngheo.registry.imports",
+    "giamngheo.registry.exports",
+    "giamngheo.jobs.retention",
+)
 
 
 class UnknownJobKindError(LookupError):

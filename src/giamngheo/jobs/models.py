@@ -9,8 +9,10 @@ output files back to the row. The status page reads the row every second.
 ::
 
     queued ──claim──▶ running ──▶ succeeded
-       │                 ├──────▶ failed      (exception, or worker gone: recovered on start)
+       │                 ├──────▶ failed      (exception, process died, timeout, worker gone)
        └──cancel──▶ cancelled ◀──┘            (cancel requested while running)
+
+The job body runs in a process of its own, watched by the worker (see ``worker.py``).
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ class Job(models.Model):
         related_name="+",
     )
     worker = models.CharField(_("tiến trình xử lý"), max_length=200, blank=True)
+    # The separate process running the job body (see worker.py) and its peak resident memory,
+    # measured by the supervising worker when the process ends.
+    process_id = models.PositiveIntegerField(_("mã tiến trình công việc"), null=True, blank=True)
+    peak_memory_kb = models.PositiveBigIntegerField(_("bộ nhớ tối đa (KB)"), null=True, blank=True)
+    # Written every few seconds while the job runs; a running job whose heartbeat is old is
+    # marked failed by the next recovery pass (worker.recover_stale_jobs).
+    heartbeat_at = models.DateTimeField(_("tín hiệu hoạt động"), null=True, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)

@@ -30,20 +30,24 @@ def job_enqueue(
     commune: AdministrativeUnit | None = None,
     message: str = "",
 ) -> Job:
+    from giamngheo.jobs.worker import clean_json, clean_text
+
     kinds.get_kind(kind)  # unknown kinds fail here, not later in the worker
+    # Cleaned of NUL characters (jsonb and text refuse them), e.g. in an uploaded file's name.
     return Job.objects.create(
         kind=kind,
-        parameters=parameters or {},
+        parameters=clean_json(parameters or {}),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         province=province,
         commune=commune,
-        message=message or _("Đang chờ xử lý…"),
+        message=clean_text(message or _("Đang chờ xử lý…"), 500),
     )
 
 
 @transaction.atomic
 def job_cancel(*, actor: Any, job: Job) -> Job:
-    """A queued job is cancelled at once; a running one at its next progress report."""
+    """A queued job is cancelled at once; a running one at its next progress report, or
+    killed by its worker after ``JOB_CANCEL_GRACE_SECONDS`` (see worker.py)."""
     locked = Job.objects.select_for_update().get(pk=job.pk)
     if locked.status == JobStatus.QUEUED:
         locked.status = JobStatus.CANCELLED
