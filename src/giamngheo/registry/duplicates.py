@@ -36,12 +36,14 @@ WITH known AS (  -- everyone who has lived in a visible household (current or pa
     JOIN registry_membership m ON m.person_id = p.id
     WHERE m.household_id = ANY(%(households)s) AND p.merged_into_id IS NULL
       AND p.citizen_id IS NOT NULL
+      AND (%(persons)s::bigint[] IS NULL OR p.id = ANY(%(persons)s::bigint[]))
 ), current AS (
     SELECT p.id, p.search_name, p.birth_year, p.birth_date, h.village_id
     FROM registry_person p
     JOIN registry_membership m ON m.person_id = p.id AND m.left_on IS NULL
     JOIN registry_household h ON h.id = m.household_id
     WHERE h.id = ANY(%(households)s) AND p.merged_into_id IS NULL
+      AND (%(persons)s::bigint[] IS NULL OR p.id = ANY(%(persons)s::bigint[]))
 )
 SELECT a.id, b.id, 'same_id'
 FROM known a JOIN known b ON b.citizen_id = a.citizen_id AND b.id > a.id
@@ -75,11 +77,26 @@ def possible_duplicates(user: Any, limit: int = 500) -> list[DuplicatePair]:
     if not visible:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_PAIRS_SQL, {"households": visible, "limit": limit})
+        cursor.execute(_PAIRS_SQL, {"households": visible, "limit": limit, "persons": None})
         rows = cursor.fetchall()
     ids = {pid for a, b, _reason in rows for pid in (a, b)}
     persons = Person.objects.in_bulk(ids)
     return [DuplicatePair(persons[a], persons[b], reason) for a, b, reason in rows]
+
+
+def is_proposed_pair(user: Any, first: Person, second: Person) -> bool:
+    """Whether ``user``'s duplicates page proposes ``first`` and ``second`` as one pair, computed
+    again for just these two (not from what the browser sent, and not cut by the page's limit).
+    """
+    visible = list(access.scoped(Household.objects.all(), user).values_list("id", flat=True))
+    if not visible or first.pk == second.pk:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PAIRS_SQL,
+            {"households": visible, "limit": 2, "persons": [first.pk, second.pk]},
+        )
+        return bool(cursor.fetchall())
 
 
 @transaction.atomic
@@ -107,6 +124,15 @@ def persons_merge(*, actor: Any, keep: Person, remove: Person, on: dt.date) -> P
                 _("Người cần gộp đang là chủ hộ %(code)s: hãy đổi chủ hộ trước.")
                 % {"code": remove_stay.household.code}
             )
+    # Only a pair the duplicates page proposes may be merged: merging two unrelated people
+    # would end one's stay and hand their ID to the other.
+    if actor is not None and not is_proposed_pair(actor, locked_keep, locked_remove):
+        raise RegistryError(
+            _(
+                "Hai người này không phải là một cặp có thể trùng nhau trong danh sách: không "
+                "gộp được."
+            )
+        )
     before_keep = audit.snapshot(locked_keep, PERSON_EDITABLE_FIELDS)
     before_remove = audit.snapshot(locked_remove, [*PERSON_EDITABLE_FIELDS, "is_active"])
     citizen_id = locked_remove.citizen_id
