@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamngheo.areas.models import AreaKind
+from giamngheo.lib import tabular
 from giamngheo.lib.text import search_key
 from giamngheo.registry import reference
 from giamngheo.registry.models import (
@@ -620,31 +622,43 @@ def _cell_text(value: Any, column: Column | None) -> str | None:
 
 
 def read_table(path: Path, columns: Sequence[Column], *, sheet: str | None = None) -> RawTable:
-    """Read an xlsx or CSV file (by its extension) into text columns."""
+    """Read an xlsx or CSV file (by its extension) into text columns, within the limits of
+    ``lib.tabular`` (rows, columns, cells, sizes; see docs/import-export.md)."""
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        rows = _xlsx_rows(path, sheet)
-        if not rows:
-            raise SpreadsheetError(_("Tệp không có dữ liệu."))
-        header_row = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
-        positions, headers, ignored, duplicates = _map_headers(header_row, columns)
-        frame = _frame_from_cells(rows, positions, columns_by_key(columns))
-    elif suffix in {".csv", ".txt"}:
-        raw = _csv_frame(path)
-        header_row = [str(cell or "").strip() for cell in raw.row(0)]
-        positions, headers, ignored, duplicates = _map_headers(header_row, columns)
-        by_key = columns_by_key(columns)
-        frame = (
-            raw.slice(1)
-            .with_row_index(ROW, offset=2)
-            .select(
-                pl.col(ROW).cast(pl.Int64),
-                *[pl.col(raw.columns[position]).alias(key) for key, position in positions.items()],
+    limits = tabular.Limits.from_settings()
+    try:
+        if suffix in {".xlsx", ".xlsm"}:
+            frame, headers, ignored, duplicates = _xlsx_table(path, sheet, columns, limits)
+        elif suffix in {".xls", ".ods"}:
+            # Their readers build the sheet's declared area in memory (see lib.tabular).
+            raise SpreadsheetError(
+                _(
+                    "Không nhận tệp %(suffix)s: hãy mở tệp bằng Excel hoặc LibreOffice rồi "
+                    "“Lưu thành” Excel Workbook (.xlsx)."
+                )
+                % {"suffix": suffix}
             )
-        )
-        frame = _pad_text_codes(frame, [by_key[key] for key in positions])
-    else:
-        raise SpreadsheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
+        elif suffix in {".csv", ".txt"}:
+            raw = _csv_frame(path, limits)
+            header_row = [str(cell or "").strip() for cell in raw.row(0)]
+            positions, headers, ignored, duplicates = _map_headers(header_row, columns)
+            by_key = columns_by_key(columns)
+            frame = (
+                raw.slice(1)
+                .with_row_index(ROW, offset=2)
+                .select(
+                    pl.col(ROW).cast(pl.Int64),
+                    *[
+                        pl.col(raw.columns[position]).alias(key)
+                        for key, position in positions.items()
+                    ],
+                )
+            )
+            frame = _pad_text_codes(frame, [by_key[key] for key in positions])
+        else:
+            raise SpreadsheetError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
+    except tabular.TableError as error:
+        raise SpreadsheetError(str(error)) from error
     keys = [key for key in frame.columns if key != ROW]
     if keys:
         # Blank lines are common between blocks of households.
@@ -674,23 +688,6 @@ def _map_headers(
     return positions, headers, ignored, duplicates
 
 
-def _frame_from_cells(
-    rows: list[list[Any]], positions: dict[str, int], by_key: dict[str, Column]
-) -> pl.DataFrame:
-    """Typed xlsx cells → text, column by column."""
-    body = rows[1:]
-    data: dict[str, list[str | None]] = {}
-    for key, position in positions.items():
-        column = by_key[key]
-        data[key] = [
-            _cell_text(row[position], column) if position < len(row) else None for row in body
-        ]
-    return pl.DataFrame(
-        {ROW: list(range(2, len(body) + 2)), **data},
-        schema={ROW: pl.Int64, **{key: pl.String for key in data}},
-    )
-
-
 def _pad_text_codes(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFrame:
     """CSV saved by Excel drops leading zeros of short codes (ethnicity 1 → 01, commune): give
     them back. Citizen IDs are not padded: an 11-digit ID is reported, not guessed."""
@@ -705,49 +702,67 @@ def _pad_text_codes(frame: pl.DataFrame, columns: Sequence[Column]) -> pl.DataFr
     return frame.with_columns(exprs) if exprs else frame
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> list[list[Any]]:
-    from python_calamine import CalamineError, CalamineWorkbook
+_FRAME_CHUNK: Final = 50_000  # rows turned into a Polars frame at a time
 
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = workbook.sheet_names
+
+def _xlsx_table(
+    path: Path, sheet: str | None, columns: Sequence[Column], limits: tabular.Limits
+) -> tuple[pl.DataFrame, dict[str, str], list[str], list[str]]:
+    """The chosen sheet (``sheet`` if the file has it, else the first that is not the guide),
+    streamed: row 1 is the header; the other rows keep their spreadsheet numbers in ``_row``.
+    Only cells present are read, and only the recognised columns are kept, as text, in
+    Polars frames of ``_FRAME_CHUNK`` rows (Python objects for one chunk at a time)."""
+    with tabular.XlsxReader(path, limits) as book:
+        names = book.sheet_names
         wanted = sheet if sheet in names else next((n for n in names if n != GUIDE_SHEET), None)
         if wanted is None:
             raise SpreadsheetError(_("Tệp Excel không có trang dữ liệu."))
-        # skip_empty_area=False keeps row numbers equal to the spreadsheet's.
-        rows: list[list[Any]] = workbook.get_sheet_by_name(wanted).to_python(skip_empty_area=False)
-    except (CalamineError, OSError, ValueError) as error:
-        if isinstance(error, SpreadsheetError):
-            raise
-        raise SpreadsheetError(
-            _("Không đọc được tệp Excel (%(error)s).") % {"error": str(error)[:200]}
-        ) from error
-    return rows
+        rows = book.rows(wanted)
+        first = next(rows, None)
+        if first is None:
+            raise SpreadsheetError(_("Tệp không có dữ liệu."))
+        header_cells = first[1] if first[0] == 1 else {}
+        width = max(header_cells, default=-1) + 1
+        header_row = [
+            str(header_cells[i]).strip() if i in header_cells else "" for i in range(width)
+        ]
+        positions, headers, ignored, duplicates = _map_headers(header_row, columns)
+        by_key = columns_by_key(columns)
+        wanted_columns = [(key, position, by_key[key]) for key, position in positions.items()]
+        schema = {ROW: pl.Int64, **{key: pl.String for key in positions}}
+        frames: list[pl.DataFrame] = []
+        numbers: list[int] = []
+        data: dict[str, list[str | None]] = {key: [] for key in positions}
+
+        def flush() -> None:
+            if numbers:
+                frames.append(pl.DataFrame({ROW: numbers, **data}, schema=schema))
+                numbers.clear()
+                for values in data.values():
+                    values.clear()
+
+        body = rows if first[0] == 1 else itertools.chain([first], rows)
+        for number, cells in body:
+            texts = [
+                (key, _cell_text(cells.get(position), column))
+                for key, position, column in wanted_columns
+            ]
+            if wanted_columns and all(text is None for _key, text in texts):
+                continue
+            numbers.append(number)
+            for key, text in texts:
+                data[key].append(text)
+            if len(numbers) >= _FRAME_CHUNK:
+                flush()
+        flush()
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+    return frame, headers, ignored, duplicates
 
 
-def _csv_frame(path: Path) -> pl.DataFrame:
-    """Every CSV cell as text (Polars' reader: a million rows in about a second)."""
-    with path.open("rb") as handle:
-        first_line = handle.readline()
-    try:
-        first_line.decode("utf-8-sig")
-        # Excel in Vietnamese locale separates CSV fields with ";" (the decimal mark is ",").
-        text = first_line.decode("utf-8-sig")
-        separator = max((",", ";", "\t"), key=text.count)
-        frame = pl.read_csv(
-            path,
-            has_header=False,
-            infer_schema=False,
-            separator=separator,
-            truncate_ragged_lines=True,
-            encoding="utf8",
-        )
-    except (UnicodeDecodeError, pl.exceptions.ComputeError) as error:
-        raise SpreadsheetError(
-            _("Tệp CSV phải được lưu với mã hóa UTF-8 (trong Excel: “CSV UTF-8”).")
-        ) from error
-    except pl.exceptions.NoDataError as error:
-        raise SpreadsheetError(_("Tệp không có dữ liệu.")) from error
+def _csv_frame(path: Path, limits: tabular.Limits) -> pl.DataFrame:
+    """Every CSV cell as text (Polars' reader: a million rows in about a second), after the
+    checks of ``lib.tabular.read_csv`` (UTF-8, no NUL byte, not another format, limits)."""
+    frame = tabular.read_csv(path, limits)
     if frame.height == 0:
         raise SpreadsheetError(_("Tệp không có dữ liệu."))
     return frame
@@ -840,10 +855,13 @@ def _append(sheet: Any, values: Sequence[Any], **style: Any) -> int:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+    from giamngheo.lib.spreadsheet_text import make_inert
+
     if isinstance(sheet, WriteOnlyWorksheet):
         cells = []
         for value in values:
             cell = WriteOnlyCell(sheet, value)
+            make_inert(cell)
             for name, setting in style.items():
                 setattr(cell, name, setting)
             cells.append(cell)
@@ -853,6 +871,7 @@ def _append(sheet: Any, values: Sequence[Any], **style: Any) -> int:
     sheet.append(list(values))
     row = int(sheet.max_row)
     for cell in sheet[row]:
+        make_inert(cell)
         for name, setting in style.items():
             setattr(cell, name, setting)
     return row
@@ -926,6 +945,8 @@ def write_template_xlsx(
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from giamngheo.lib.spreadsheet_text import inert_workbook
+
     style = _styles()
     workbook = Workbook()
     sheet = workbook.active
@@ -961,18 +982,22 @@ def write_template_xlsx(
             validation.showErrorMessage = False
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{last_row}")
+    inert_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """CSV with a BOM, so that Excel opens Vietnamese text correctly."""
+    """CSV with a BOM, so that Excel opens Vietnamese text correctly. Formula-like text gets
+    a leading apostrophe (``lib.spreadsheet_text``): error reports quote users' values."""
+    from giamngheo.lib.spreadsheet_text import inert_csv_row
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow(inert_csv_row(header))
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(inert_csv_row(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
