@@ -218,3 +218,117 @@ def test_the_survey_template_defaults_to_the_standard_in_force(world: World) -> 
     )
     assert default.status_code == 200
     assert default.content == explicit.content
+
+
+FORMULA = '=HYPERLINK("http://x","a")'
+
+
+def formula_address(world: World) -> Household:
+    """A collaborator stores a formula as an address (through the service, as the form does)."""
+    from giamngheo.registry import services
+
+    household = world.household_a1
+    household.refresh_from_db()
+    services.household_update(
+        actor=world.ctv,
+        household=household,
+        expected_version=household.version,
+        address=FORMULA,
+        phone="0912345678",
+    )
+    return household
+
+
+def test_a_formula_in_an_address_is_inert_text_in_the_xlsx_export(
+    world: World, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    formula_address(world)
+    path = exports.export_households(
+        actor=world.xa_a, area=world.commune_a, path=tmp_path / "f.xlsx"
+    ).path
+    sheet = load_workbook(path)[spreadsheets.DATA_SHEET]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == FORMULA]
+    assert cells, "the address is exported as written"
+    for cell in cells:
+        assert cell.data_type == "s" and cell.quotePrefix
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_a_formula_in_an_address_gets_an_apostrophe_in_the_csv_export(
+    world: World, tmp_path: Path
+) -> None:
+    formula_address(world)
+    path = exports.export_households(
+        actor=world.xa_a, area=world.commune_a, path=tmp_path / "f.csv"
+    ).path
+    rows = as_dicts(sheet_rows_csv(path))
+    addresses = {r[header("address")] for r in rows if r[header("code")] == "A1-001"}
+    assert addresses == {"'" + FORMULA}
+    # Ordinary values are untouched: the phone and a plain address.
+    assert {r[header("phone")] for r in rows if r[header("code")] == "A1-001"} == {"0912345678"}
+
+
+def test_csv_bytes_and_templates_never_hold_live_formulas() -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    data = spreadsheets.csv_bytes(["=h"], [["=cmd|' /C calc'!A0", "+1+1", "-2", "@x", "ok", 5]])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["'=h"], ["'=cmd|' /C calc'!A0", "'+1+1", "-2", "'@x", "ok", "5"]]
+    content = spreadsheets.write_template_xlsx(
+        spreadsheets.household_columns()[:2],
+        sheet_title="Dữ liệu",
+        guide_title="Hướng dẫn",
+        rules=["=1+1"],
+        examples=[["=2+2", "@SUM(A1)"]],
+    )
+    book = load_workbook(io.BytesIO(content))
+    assert not [c for s in book.worksheets for r in s.iter_rows() for c in r if c.data_type == "f"]
+    assert book["Dữ liệu"]["A2"].value == "=2+2" and book["Dữ liệu"]["A2"].data_type == "s"
+
+
+def test_a_commune_officer_collaborating_in_another_commune_gets_its_numbers_masked(
+    registered: World, tmp_path: Path
+) -> None:
+    """The export decides per household's area, not by "an officer role somewhere"."""
+    from giamngheo.accounts import services as account_services
+    from giamngheo.accounts.models import Role, User
+    from giamngheo.registry import services
+
+    world = registered
+    account_services.role_grant(
+        actor=None, user=world.xa_a, role=Role.COLLABORATOR, area=world.village_b1
+    )
+    b1 = world.household_b1
+    services.household_update(
+        actor=None, household=b1, expected_version=b1.version, phone="0987654321"
+    )
+    officer = User.objects.get(pk=world.xa_a.pk)
+    foreign = exports.export_households(
+        actor=officer, area=world.village_b1, path=tmp_path / "b.csv"
+    )
+    text = foreign.path.read_text(encoding="utf-8-sig")
+    assert foreign.masked and "0987654321" not in text and "098****321" in text
+    home = exports.export_households(actor=officer, area=world.commune_a, path=tmp_path / "a.csv")
+    assert not home.masked and "044080000001" in home.path.read_text(encoding="utf-8-sig")
+
+
+def test_the_import_report_quotes_formula_like_values_as_text(world: World, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    rows = household_rows("=1+1", world.village_a1, head="=cmd|' /C calc'!A0", income="abc")
+    report = imports.import_households(
+        actor=None, path=write_csv(tmp_path / "bad.csv", rows), dry_run=True
+    )
+    assert report.error_count > 0
+    imports.write_report_xlsx(report, tmp_path / "report.xlsx")
+    book = load_workbook(tmp_path / "report.xlsx")
+    cells = [c for s in book.worksheets for r in s.iter_rows() for c in r]
+    assert any(c.value == "=1+1" and c.data_type == "s" for c in cells)
+    assert not [c for c in cells if c.data_type == "f"]
+    imports.write_errors_csv(report, tmp_path / "errors.csv")
+    assert "'=1+1" in (tmp_path / "errors.csv").read_text(encoding="utf-8-sig")

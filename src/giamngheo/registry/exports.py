@@ -4,8 +4,11 @@ still reads right), so that an export can be corrected and imported back.
 
 - Scoped: the households the user may see (``access.scoped``) in the chosen area. The command
   line exports as the system (``actor=None``): whoever runs it already holds the database.
-- Personal numbers (citizen ID, phone) are masked unless ``access.can_see_personal_data``; a
-  masked number imported back counts as empty (the stored number is kept).
+- Personal numbers (citizen ID, phone) are masked row by row unless the user may see them in
+  the household's area (``access.personal_data_reach``); a masked number imported back counts
+  as empty (the stored number is kept).
+- Text beginning with ``=``, ``+``, ``-``, ``@`` is written inert (``lib.spreadsheet_text``):
+  a string cell with a quote prefix in xlsx, an apostrophe in CSV; never a live formula.
 - Every export is recorded in the audit log (who, which area, how many households and rows,
   masked or not), in a transaction of its own: names and birth dates are personal data even
   when the numbers are masked.
@@ -30,6 +33,7 @@ from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.jobs.kinds import job_kind
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
+from giamngheo.lib.spreadsheet_text import DANGEROUS_PATTERN, inert_row, inert_text_expr
 from giamngheo.registry import spreadsheets as sheets
 from giamngheo.registry.models import Household, Membership
 from giamngheo.registry.spreadsheets import Column, Kind
@@ -80,6 +84,11 @@ _SOURCES: Final = {
 }
 
 
+# The household's area, to decide row by row whether its personal numbers may be shown.
+_AREA_SOURCES: Final = ("household__province_id", "household__commune_id", "household__village_id")
+_AREA_COLUMNS: Final = ("_province", "_commune", "_village")
+
+
 def _source(column: Column) -> str:
     if column.key in _SOURCES:
         return _SOURCES[column.key]
@@ -101,12 +110,15 @@ def _frame(
     rows = (
         Membership.objects.filter(left_on__isnull=True, household__in=households.values("pk"))
         .order_by("household__code", "-is_head", "id")
-        .values_list("household_id", *sources)
+        .values_list("household_id", *_AREA_SOURCES, *sources)
     )
     data = list(rows.iterator(chunk_size=20_000))
-    values = list(zip(*data, strict=True)) if data else [() for _ in range(len(columns) + 1)]
+    width = 1 + len(_AREA_SOURCES) + len(columns)
+    values = list(zip(*data, strict=True)) if data else [() for _ in range(width)]
     series = [pl.Series("household_id", values[0], dtype=pl.Int64)]
-    for column, column_values in zip(columns, values[1:], strict=True):
+    for name, column_values in zip(_AREA_COLUMNS, values[1:4], strict=True):
+        series.append(pl.Series(name, column_values, dtype=pl.Int64))
+    for column, column_values in zip(columns, values[4:], strict=True):
         if column.kind == Kind.DECIMAL:
             column_values = tuple(float(v) if v is not None else None for v in column_values)
         series.append(pl.Series(column.key, column_values, dtype=_dtype(column)))
@@ -125,14 +137,35 @@ def _dtype(column: Column) -> Any:
     return kinds.get(column.kind, pl.String)
 
 
-def _masked(series: pl.Series, mask: Callable[[str | None], str]) -> pl.Series:
-    return pl.Series(series.name, [mask(v) if v else v for v in series], dtype=pl.String)
+def _full_rows(frame: pl.DataFrame, actor: Any) -> pl.Series:
+    """Per row: may ``actor`` see the household's full personal numbers? (The command line,
+    ``actor=None``, runs as the system.)"""
+    if actor is None:
+        return pl.Series("full", [True] * frame.height, dtype=pl.Boolean)
+    reach = access.personal_data_reach(actor)
+    if reach.everything:
+        return pl.Series("full", [True] * frame.height, dtype=pl.Boolean)
+    full = (
+        pl.col("_province").is_in(list(reach.provinces))
+        | pl.col("_commune").is_in(list(reach.communes))
+        | pl.col("_village").is_in(list(reach.villages))
+    )
+    return frame.select(full.fill_null(False).alias("full"))["full"]
+
+
+def _masked(series: pl.Series, full: pl.Series, mask: Callable[[str | None], str]) -> pl.Series:
+    return pl.Series(
+        series.name,
+        [v if ok or not v else mask(v) for v, ok in zip(series, full, strict=True)],
+        dtype=pl.String,
+    )
 
 
 def _text_values(
-    frame: pl.DataFrame, columns: tuple[Column, ...], *, masked: bool, csv: bool
+    frame: pl.DataFrame, columns: tuple[Column, ...], *, full: pl.Series, csv: bool
 ) -> pl.DataFrame:
-    """Values as the template writes them: labels, 1/0, dd/mm/yyyy, masked numbers."""
+    """Values as the template writes them: labels, 1/0, dd/mm/yyyy, masked numbers (where
+    ``full`` is false)."""
     exprs: list[pl.Expr] = [pl.col("household_id")]
     for column in columns:
         value = pl.col(column.key)
@@ -154,12 +187,12 @@ def _text_values(
                 value = value.round(1).cast(pl.String).str.replace(".", ",", literal=True)
         exprs.append(value.alias(column.key))
     frame = frame.select(exprs)
-    if masked:
+    if not full.all():
         for column in columns:
             if column.kind == Kind.CITIZEN_ID:
-                frame = frame.with_columns(_masked(frame[column.key], mask_citizen_id))
+                frame = frame.with_columns(_masked(frame[column.key], full, mask_citizen_id))
             elif column.kind == Kind.PHONE:
-                frame = frame.with_columns(_masked(frame[column.key], mask_phone))
+                frame = frame.with_columns(_masked(frame[column.key], full, mask_phone))
     return frame
 
 
@@ -180,12 +213,14 @@ def export_households(
         raise ExportError(_("Bạn không được xem dữ liệu của địa bàn này."))
     if actor is not None and area is None and not access.is_system_admin(actor):
         raise ExportError(_("Hãy chọn địa bàn cần xuất."))
-    masked = actor is not None and not access.can_see_personal_data(actor)
     say = progress or (lambda _done, _total, _message: None)
     columns = export_columns()
     say(5, 100, _("Đang đọc dữ liệu…"))
     raw = _frame(actor, area, columns)
-    frame = _text_values(raw, columns, masked=masked, csv=file_format == "csv")
+    full = _full_rows(raw, actor)
+    # "masked": some row of the file has its numbers masked.
+    masked = not bool(full.all())
+    frame = _text_values(raw, columns, full=full, csv=file_format == "csv")
     households = frame["household_id"].n_unique()
     rows = frame.height
     if file_format == "xlsx" and rows > sheets.MAX_XLSX_ROWS:
@@ -200,6 +235,8 @@ def export_households(
     body = frame.drop("household_id")
     path.parent.mkdir(parents=True, exist_ok=True)
     if file_format == "csv":
+        text = [name for name, dtype in body.schema.items() if dtype == pl.String]
+        body = body.with_columns(inert_text_expr(pl.col(name)).alias(name) for name in text)
         body.rename({c.key: c.header for c in columns}).write_csv(path, include_bom=True)
     else:
         _write_xlsx(body, columns, path, progress=say)
@@ -238,8 +275,12 @@ def _write_xlsx(
         header.append(cell)
     sheet.append(header)
     total = body.height
+    # Only the text columns holding formula-like values need a cell object per value.
+    text = [name for name, dtype in body.schema.items() if dtype == pl.String]
+    found = body.select(pl.col(name).str.contains(DANGEROUS_PATTERN).any() for name in text)
+    risky = [body.columns.index(name) for name in text if found[name][0]]
     for number, row in enumerate(body.iter_rows(), start=1):
-        sheet.append(row)
+        sheet.append(inert_row(sheet, row, risky) if risky else row)
         if number % 20_000 == 0:
             progress(40 + int(55 * number / total), 100, _("Đang ghi tệp…"))
     sheets.write_guide_sheet(

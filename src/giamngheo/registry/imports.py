@@ -2432,11 +2432,14 @@ def write_report_xlsx(report: ImportReport, path: Path) -> None:
     workbook: fast for hundreds of thousands of rows)."""
     from openpyxl import Workbook
 
+    from giamngheo.lib.spreadsheet_text import inert_row
+
+    # The report quotes the file's own values (codes, names): never as live formulas.
     workbook = Workbook(write_only=True)
     errors = workbook.create_sheet(_("Lỗi"))
     errors.append([_("Dòng"), _("Cột"), _("Mã hộ"), _("Lỗi")])
     for row in error_rows(report):
-        errors.append(row)
+        errors.append(inert_row(errors, row))
     changes = workbook.create_sheet(_("Thay đổi"))
     changes.append(
         [
@@ -2455,18 +2458,21 @@ def write_report_xlsx(report: ImportReport, path: Path) -> None:
     for change in report.changes.iter_rows():
         values = list(change)
         values[1] = labels.get(values[1], values[1])
-        changes.append(values)
+        changes.append(inert_row(changes, values))
     if report.ambiguous:
         sheet = workbook.create_sheet(_("Địa chỉ cũ cần chọn"))
         sheet.append([_("Địa chỉ cũ"), _("Các xã mới có thể"), _("Số dòng"), _("Các dòng")])
         for item in report.ambiguous:
             sheet.append(
-                [
-                    item["old_address"],
-                    "; ".join(f"{c['name']} ({c['code']})" for c in item["candidates"]),
-                    item["row_count"],
-                    ", ".join(str(r) for r in item["rows"]),
-                ]
+                inert_row(
+                    sheet,
+                    [
+                        item["old_address"],
+                        "; ".join(f"{c['name']} ({c['code']})" for c in item["candidates"]),
+                        item["row_count"],
+                        ", ".join(str(r) for r in item["rows"]),
+                    ],
+                )
             )
     workbook.save(path)
 

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from giamngheo.lib.formatting import format_date
+from giamngheo.lib.spreadsheet_text import inert_workbook
 from giamngheo.training.selectors import TrainingStatistics
 
 MONEY = "#,##0"
@@ -162,6 +163,7 @@ def statistics_workbook(stats: TrainingStatistics) -> bytes:
             for w in stats.never_trained
         ),
     )
+    inert_workbook(book)  # class titles and names are typed by users: never a live formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

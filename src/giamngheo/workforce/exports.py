@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from giamngheo.lib.formatting import format_date
+from giamngheo.lib.spreadsheet_text import inert_workbook
 from giamngheo.workforce import reference
 from giamngheo.workforce.selectors import Composition, CompositionRow
 
@@ -98,6 +99,7 @@ def composition_workbook(data: Composition, *, role_name: str, on: dt.date) -> b
     for index in range(2, col):
         sheet.column_dimensions[get_column_letter(index)].width = 11
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
+    inert_workbook(workbook)  # area names are typed by users: never a live formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
