@@ -167,3 +167,30 @@ JOB_HEARTBEAT_TIMEOUT_SECONDS = int(os.environ.get("GIAMNGHEO_JOB_STALE_SECONDS"
 JOB_CANCEL_GRACE_SECONDS = float(os.environ.get("GIAMNGHEO_JOB_CANCEL_GRACE_SECONDS", "10"))
 # Uploaded and exported job files (var/jobs) are deleted after this many days (0: never).
 FILE_RETENTION_DAYS = int(os.environ.get("GIAMNGHEO_FILE_RETENTION_DAYS", "7"))
+
+# Uploads and imported tables (docs/import-export.md "Limits"). A hostile file must get a clear
+# refusal, never a dense grid in memory (a 15 KB xlsx can declare 17 billion cells).
+UPLOAD_MAX_BYTES = int(os.environ.get("GIAMNGHEO_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024)))
+SCAN_MAX_BYTES = int(os.environ.get("GIAMNGHEO_SCAN_MAX_BYTES", str(20 * 1024 * 1024)))
+VILLAGES_CSV_MAX_BYTES = int(
+    os.environ.get("GIAMNGHEO_VILLAGES_CSV_MAX_BYTES", str(5 * 1024 * 1024))
+)
+TABLE_MAX_ROWS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_ROWS", "1048576"))  # Excel's own limit
+TABLE_MAX_COLUMNS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_COLUMNS", "200"))
+TABLE_MAX_CELLS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_CELLS", "20000000"))
+XLSX_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("GIAMNGHEO_XLSX_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024))
+)
+XLSX_MAX_RATIO = int(os.environ.get("GIAMNGHEO_XLSX_MAX_RATIO", "200"))
+XLSX_MAX_MEMBERS = int(os.environ.get("GIAMNGHEO_XLSX_MAX_MEMBERS", "1000"))
+# Files are streamed to a temporary file above 2.5 MB; UploadLimitHandler stops storing a file
+# past UPLOAD_MAX_BYTES (the form then says it is too large). Non-file fields stay under Django's
+# 2.5 MB (RequestDataTooBig answers 400).
+FILE_UPLOAD_HANDLERS = [
+    "giamngheo.lib.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10

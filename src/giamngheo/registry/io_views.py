@@ -13,7 +13,6 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -24,10 +23,9 @@ from giamngheo.jobs import files
 from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs import services as job_services
 from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.lib import uploads
 from giamngheo.registry import exports, imports, spreadsheets
 from giamngheo.standards.packs import available_standards
-
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -49,10 +47,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if Path(upload.name or "").suffix.lower() not in {".xlsx", ".csv"}:
-            raise forms.ValidationError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
-        if upload.size and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Tệp lớn hơn 100 MB: hãy chia nhỏ theo xã."))
+        # Size, and that the file is what its name says (lib.uploads, lib.tabular).
+        uploads.validate_table_upload(upload)
         return upload
 
 
