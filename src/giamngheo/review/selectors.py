@@ -194,11 +194,27 @@ class RoundProgress:
     open_complaints: int
     posting_ends: dt.date | None
     villages: list[dict[str, Any]] = field(default_factory=list)
+    # True when the figures cover only the user's villages (a collaborator), not the commune.
+    partial: bool = False
 
 
-def round_progress(round_: Round, *, with_villages: bool = False) -> RoundProgress:
+def sees_whole_commune(user: Any, round_: Round) -> bool:
+    """Whether ``user``'s grants cover the round's whole commune (not only some villages)."""
+    return access.can_view_area(user, round_.commune)
+
+
+def round_progress(
+    round_: Round, *, user: Any = None, with_villages: bool = False
+) -> RoundProgress:
+    """Counts of the round's entries by state, meetings, open complaints and (optionally) one
+    row per village. With ``user``, only what their reach covers: a collaborator of village A1
+    sees A1's figures, not the commune's (households of other villages are not theirs)."""
+
+    def mine(queryset: QuerySet[M]) -> QuerySet[M]:
+        return access.scoped(queryset, user) if user is not None else queryset
+
     counts = dict(
-        Entry.objects.filter(round=round_)
+        mine(Entry.objects.filter(round=round_))
         .values_list("state")
         .annotate(n=Count("pk"))
         .values_list("state", "n")
@@ -207,15 +223,18 @@ def round_progress(round_: Round, *, with_villages: bool = False) -> RoundProgre
         round=round_,
         counts={state: counts.get(state, 0) for state in EntryState.values},
         total=sum(counts.values()),
-        meetings=Meeting.objects.filter(round=round_).count(),
-        open_complaints=Complaint.objects.filter(
-            round=round_, state__in=[ComplaintState.RECEIVED, ComplaintState.RECHECKED]
+        meetings=mine(Meeting.objects.filter(round=round_)).count(),
+        open_complaints=mine(
+            Complaint.objects.filter(
+                round=round_, state__in=[ComplaintState.RECEIVED, ComplaintState.RECHECKED]
+            )
         ).count(),
         posting_ends=Posting.objects.filter(round=round_).aggregate(m=Max("ends_on"))["m"],
+        partial=user is not None and not sees_whole_commune(user, round_),
     )
     if with_villages:
         rows = (
-            Entry.objects.filter(round=round_)
+            mine(Entry.objects.filter(round=round_))
             .values("village_id", "village__name", "village__code")
             .annotate(
                 total=Count("pk"),
@@ -321,8 +340,9 @@ def province_progress(user: Any, province: AdministrativeUnit, year: int) -> dic
         for r in rounds(user).filter(province=province, year=year, kind=RoundKind.ANNUAL)
     }
     entry_counts: dict[int, dict[str, int]] = {}
+    # Counts of what the user sees: a collaborator's row shows their villages, not the commune.
     for round_id, state, n in (
-        Entry.objects.filter(round__in=list(by_commune.values()))
+        access.scoped(Entry.objects.filter(round__in=list(by_commune.values())), user)
         .values_list("round_id", "state")
         .annotate(n=Count("pk"))
         .values_list("round_id", "state", "n")

@@ -161,7 +161,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     villages = _round_villages(request.user, round_)
     p = Params(round_.parameters)
-    progress_ = selectors.round_progress(round_, with_villages=True)
+    progress_ = selectors.round_progress(round_, user=request.user, with_villages=True)
     return render(
         request,
         "review/round_detail.html",
@@ -635,7 +635,9 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_for(request.user, pk)
-    if round_.kind != RoundKind.ANNUAL:
+    # The report holds the whole commune's totals: only for users who see the whole commune
+    # (a collaborator of some villages sees their villages' figures on the round page).
+    if round_.kind != RoundKind.ANNUAL or not selectors.sees_whole_commune(request.user, round_):
         raise Http404
     submitted = CommuneReport.objects.filter(round=round_).first()
     if request.method == "POST":
