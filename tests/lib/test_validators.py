@@ -182,3 +182,33 @@ def test_reraise_as_converts_to_the_service_error() -> None:
 
     with pytest.raises(ServiceError, match="hướng chữ"), validators.reraise_as(ServiceError):
         clean_name("\u202e")
+
+
+@given(st.text(max_size=30))
+def test_the_polars_patterns_refuse_what_the_python_validators_refuse(text: str) -> None:
+    # The import checks whole columns with these patterns; the services with clean_*.
+    import polars as pl
+
+    # The import collapses whitespace (Rust's \s) before checking; compare on that text.
+    series = pl.Series([text]).str.replace_all(r"\s+", " ").str.strip_chars()
+    flat = series.item()
+    try:
+        clean_name(flat)
+        name_ok = True
+    except InvalidInput:
+        name_ok = False
+    try:
+        clean_text(flat)
+        text_ok = True
+    except InvalidInput:
+        text_ok = False
+    assert series.str.contains(validators.POLARS_HIDDEN_IN_NAME).item() is not name_ok
+    assert series.str.contains(validators.POLARS_HIDDEN_IN_TEXT).item() is not text_ok
+
+
+def test_search_keys_do_not_depend_on_the_normal_form() -> None:
+    from giamngheo.lib.text import search_key
+
+    composed = "Nguyễn Thị Ánh Đào"
+    assert search_key(unicodedata.normalize("NFD", composed)) == search_key(composed)
+    assert search_key(composed) == "nguyen thi anh dao"

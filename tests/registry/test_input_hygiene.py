@@ -292,3 +292,23 @@ def test_review_acts_are_dated_from_1900_to_today(world: World, offset: str) -> 
             received_on=day,
             applicant_name="Nguyễn Văn An",
         )
+
+
+def test_names_on_review_documents_refuse_bidi_controls(world: World) -> None:
+    today = timezone.localdate()
+    round_ = review_services.round_create(
+        actor=world.xa_a, commune=world.commune_a, year=today.year
+    )
+    with pytest.raises(ReviewError, match="hướng chữ"):
+        review_services.meeting_create(
+            actor=world.xa_a,
+            round_=round_,
+            village=world.village_a1,
+            held_on=today,
+            chair_name=f"Trưởng thôn {RLO}Hà",
+            attendees=10,
+        )
+    member = review_services.steering_member_add(
+        actor=world.xa_a, round_=round_, full_name=NFD_NAME, role="head"
+    )
+    assert member.full_name == "Nguyễn Thị Ánh"

@@ -98,6 +98,13 @@ def _check_act_date(value: dt.date | None, label: str, *, planned: bool = False)
             validators.check_event_date(value, label=label, allow_future=planned)
 
 
+def _clean_names(*names: str) -> list[str]:
+    """People's names printed on the review's documents (minutes, posted lists, decisions,
+    letters): NFC, single spaces, no bidi or control characters (lib.validators)."""
+    with validators.reraise_as(ReviewError):
+        return [validators.clean_name(n, label=_("Họ và tên"), max_length=200) for n in names]
+
+
 def params(round_: Round) -> Params:
     return Params(round_.parameters)
 
@@ -274,6 +281,7 @@ def steering_member_add(
     *, actor: Any, round_: Round, full_name: str, position: str = "", role: str
 ) -> SteeringMember:
     """A member of the commune steering committee (Ban chỉ đạo rà soát cấp xã, Art. 4.1)."""
+    (full_name,) = _clean_names(full_name)
     _require_officer(actor, round_.commune)
     if role not in SteeringRole.values:
         raise ReviewError(_("Vai trò trong ban chỉ đạo không hợp lệ."))
@@ -300,6 +308,7 @@ def steering_member_add(
 def reviewer_add(
     *, actor: Any, round_: Round, full_name: str, kind: str, user: Any = None
 ) -> Reviewer:
+    (full_name,) = _clean_names(full_name)
     _require_officer(actor, round_.commune)
     if not full_name.strip():
         raise ReviewError(_("Cần ghi họ và tên."))
@@ -662,6 +671,7 @@ def meeting_create(
     supervisor_note: str = "",
 ) -> Meeting:
     """Record a village meeting (chaired by the village head, Art. 4.3)."""
+    chair_name, secretary_name = _clean_names(chair_name, secretary_name)
     _check_act_date(held_on, _("Ngày họp"))
     _require_change(actor, village)
     if village.parent_id != round_.commune_id:
@@ -918,6 +928,7 @@ def complaint_file(
     received_on: dt.date,
 ) -> Complaint:
     """Receive a complaint against an entry of a posted list, within the complaint window."""
+    (complainant,) = _clean_names(complainant)
     _check_act_date(received_on, _("Ngày nhận khiếu nại"))
     line = PostingEntry.objects.select_related("posting", "entry", "entry__round", "village").get(
         pk=line.pk
@@ -1109,6 +1120,7 @@ def decision_issue(
     The lists are frozen in ``DecisionEntry`` rows (names, members, statuses as decided) and the
     households' official status changes here and only here (audited, one event per household).
     Refused while the posting period runs, a complaint is open, or a household is not posted."""
+    (signer_name,) = _clean_names(signer_name)
     _check_act_date(signed_on, _("Ngày ký quyết định"))
     round_ = _lock_round(round_)
     _require_officer(actor, round_.commune)
@@ -1593,6 +1605,7 @@ def application_file(
 
     Received during the annual window while the commune's annual round is listing, it joins that
     round; otherwise the month's in-year round, starting on the 15th and due 15 days later."""
+    (applicant_name,) = _clean_names(applicant_name)
     _check_act_date(received_on, _("Ngày nhận đơn"))
     household = Household.objects.select_related("village", "commune").get(pk=household.pk)
     _require_change(actor, household.village)
@@ -1689,6 +1702,7 @@ def application_refuse(
 ) -> Application:
     """Refuse an application in writing with reasons (Art. 5.2); the letter is a PDF
     (``documents.refusal_letter_pdf``). The household leaves the round's list."""
+    (signer_name,) = _clean_names(signer_name)
     _check_act_date(signed_on, _("Ngày ký văn bản"))
     application = (
         Application.objects.select_for_update(of=("self",))
