@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from giamngheo.areas.models import (
     UnitType,
 )
 from giamngheo.audit import services as audit
-from giamngheo.lib import validators
+from giamngheo.lib import tabular, validators
 from giamngheo.lib.text import search_key
 
 # Default urban/rural per unit type; đặc khu is configurable (AreaKindSetting), rural by default.
@@ -307,7 +308,19 @@ def villages_import_csv(
     communes = {unit.code: unit for unit in AdministrativeUnit.objects.filter(level=Level.COMMUNE)}
     seen: set[tuple[str, str]] = set()
     pending: list[tuple[int, AdministrativeUnit, str, str]] = []
-    for row_number, row in enumerate(reader, start=2):
+    rows = _csv_rows(reader, result)
+    for row_number, row in rows:
+        formula = next(
+            (
+                k
+                for k in VILLAGE_CSV_COLUMNS
+                if tabular.looks_like_formula((row.get(k) or "").strip())
+            ),
+            None,
+        )
+        if formula is not None:
+            result.errors.append((row_number, formula, _formula_message()))
+            continue
         code = (row.get("ma_xa") or "").strip().zfill(5)
         name = " ".join((row.get("ten") or "").split())
         unit_type = (row.get("loai") or "").strip()
@@ -339,6 +352,24 @@ def villages_import_csv(
             village_create(actor=actor, commune=commune, name=name, unit_type=unit_type)
         )
     return result
+
+
+def _formula_message() -> str:
+    return _(
+        "Ô bắt đầu bằng =, @, + hoặc - như một công thức bảng tính: không nhận công thức, "
+        "hãy ghi giá trị."
+    )
+
+
+def _csv_rows(
+    reader: csv.DictReader[str], result: VillageImportResult
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows with their line numbers; a malformed line ends the file with an error."""
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        result.errors.append((reader.line_num, "", _("Dòng CSV không hợp lệ (%s).") % error))
 
 
 @transaction.atomic

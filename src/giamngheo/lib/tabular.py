@@ -156,7 +156,8 @@ def sniff(head: bytes) -> str:
         # UTF-16 text without a BOM: every other byte of ASCII characters is 0.
         sample = head[:4096]
         half = max(1, len(sample) // 2)
-        if sample[0::2].count(0) > 0.3 * half or sample[1::2].count(0) > 0.3 * half:
+        zeros = max(sample[0::2].count(0), sample[1::2].count(0))
+        if zeros >= max(2, 0.3 * half):
             return "utf16"
         return "binary"
     return "text"

@@ -52,7 +52,7 @@ from giamngheo.areas.models import Level as AreaLevel
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
 from giamngheo.jobs.kinds import job_kind
-from giamngheo.lib import validators
+from giamngheo.lib import tabular, validators
 from giamngheo.lib.formatting import format_number
 from giamngheo.lib.text import search_key
 from giamngheo.registry import legacy
@@ -384,6 +384,30 @@ def _parse_multi(column: Column) -> Callable[[str], tuple[Any, str | None]]:
         return ",".join(code for code in order if code in codes), None
 
     return parse
+
+
+def _formula_errors(frame: pl.DataFrame, columns: dict[str, Column]) -> pl.DataFrame:
+    """Cells a spreadsheet program would run as a formula (xlsx formula cells are read as
+    "=…"): refused, so that no exported list or report can carry one (OWASP "CSV injection");
+    phone numbers ("+84 …") and negative numbers pass (``lib.tabular.looks_like_formula``)."""
+    return _errors_of(
+        frame,
+        [
+            _Check(
+                tabular.formula_expr(pl.col(key)),
+                columns[key].header,
+                _msg(
+                    _(
+                        "“%(value)s” là công thức bảng tính hoặc bắt đầu bằng =, @, +, - như "
+                        "một công thức: không nhận công thức, hãy ghi giá trị."
+                    ),
+                    value=pl.col(key).str.slice(0, 60),
+                ),
+            )
+            for key in frame.columns
+            if key in columns
+        ],
+    )
 
 
 def _parse_cells(
@@ -900,6 +924,7 @@ class _Run:
                 ],
             )
         )
+        self.errors.append(_formula_errors(frame, self.columns))
         # Which cells were filled in, before parsing turns invalid values into nulls.
         frame = frame.with_columns(
             (pl.col(k).is_not_null() if k in frame.columns else pl.lit(False)).alias(f"_g_{k}")
@@ -2189,8 +2214,9 @@ class _Run:
             )
             assignments = ", ".join(f"{_quote(c)} = u.{_quote(c)}" for c in person_columns)
             cursor.execute(
-                f"UPDATE {p_table} x SET {assignments}, updated_at = %s "  # noqa: S608
-                f"FROM {temp} u WHERE x.id = u.id",
+                # The version too: a member's edit form opened before the import is stale.
+                f"UPDATE {p_table} x SET {assignments}, version = x.version + 1, "  # noqa: S608
+                f"updated_at = %s FROM {temp} u WHERE x.id = u.id",
                 [now],
             )
         new_persons = plan.new_persons.join(

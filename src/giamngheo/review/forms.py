@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.lib import uploads
 from giamngheo.review.models import (
     ApplicationForm,
     ApplicationReason,
@@ -80,6 +81,10 @@ class MeetingForm(forms.Form):
 
 class MinutesScanForm(forms.Form):
     scan = forms.FileField(label=_("Biên bản đã ký (PDF hoặc ảnh)"))
+
+    def clean_scan(self) -> Any:
+        # PDF, JPEG or PNG by its first bytes (not its name), within SCAN_MAX_BYTES.
+        return uploads.validate_scan(self.cleaned_data["scan"])
 
 
 class PostingForm(forms.Form):

@@ -391,7 +391,8 @@ def meeting_scan(request: HttpRequest, pk: int) -> HttpResponse:
             _("Đã tải lên biên bản đã ký."),
         )
     else:
-        messages.error(request, _("Hãy chọn tệp biên bản."))
+        # The form says why (no file, too large, not PDF/JPEG/PNG).
+        messages.error(request, " ".join(form.errors.get("scan") or [_("Hãy chọn tệp biên bản.")]))
     return redirect("review:meeting_detail", pk)
 
 

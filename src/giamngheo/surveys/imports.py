@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
+from giamngheo.lib import tabular
 from giamngheo.lib.formatting import format_number
 from giamngheo.lib.text import search_key
 from giamngheo.registry import spreadsheets as sheets
@@ -255,6 +256,19 @@ class _Run:
         code = text("household_code")
         if not code:
             self.error(row, "household_code", _("Thiếu mã hộ."))
+        for key in record:
+            # What a spreadsheet would run as a formula is refused (lib.tabular).
+            if key != ROW and tabular.looks_like_formula(text(key)):
+                self.error(
+                    row,
+                    key,
+                    _(
+                        "“%(value)s” là công thức bảng tính hoặc bắt đầu bằng =, @, +, - như "
+                        "một công thức: không nhận công thức, hãy ghi giá trị."
+                    )
+                    % {"value": text(key)[:60]},
+                    code or None,
+                )
         year_text = text("review_year")
         year = int(year_text) if year_text.isdigit() else 0
         pack = None
