@@ -312,3 +312,28 @@ def test_names_on_review_documents_refuse_bidi_controls(world: World) -> None:
         actor=world.xa_a, round_=round_, full_name=NFD_NAME, role="head"
     )
     assert member.full_name == "Nguyễn Thị Ánh"
+
+
+def test_moves_and_departures_check_their_reason_and_date(world: World) -> None:
+    member = services.member_add(
+        actor=world.xa_a,
+        household=world.household_a1,
+        data=services.PersonData(
+            full_name="Con Út", sex="female", birth_year=2001, relation="child"
+        ),
+    ).person
+    with pytest.raises(services.RegistryError, match="hướng chữ"):
+        services.member_leave(
+            actor=world.xa_a, person=member, on=timezone.localdate(), reason=f"Qua đời{RLO}"
+        )
+    with pytest.raises(services.RegistryError, match="1900"):
+        services.member_move(
+            actor=world.xa_a,
+            person=member,
+            to_household=world.household_a2,
+            relation="other",
+            on=dt.date(1, 1, 1),
+            reason="Kết hôn",
+        )
+    member.refresh_from_db()
+    assert member.is_active

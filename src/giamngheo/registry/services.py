@@ -129,6 +129,14 @@ def _clean_household_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _clean_reason(reason: str, on: dt.date) -> str:
+    """A move's or departure's reason (free text, no bidi or control characters) and date
+    (from 1900, not after today)."""
+    with validators.reraise_as(RegistryError):
+        validators.check_event_date(on, label=_("Ngày"))
+        return validators.clean_text(reason, label=_("Lý do"), max_length=200)
+
+
 def _lock_household(household: Household, expected_version: int | None) -> Household:
     """Lock the row; refuse when someone saved since the editor loaded ``expected_version``."""
     locked = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
@@ -440,6 +448,7 @@ def member_move(
 ) -> Membership:
     """Move a person to another household (marriage, separation): the old stay ends the day
     before ``on`` and a new one starts, so the history is kept. A head must be replaced first."""
+    reason = _clean_reason(reason, on)
     if not reason.strip():
         raise RegistryError(_("Cần ghi lý do chuyển hộ (kết hôn, tách hộ, …)."))
     if relation == Relation.HEAD:
@@ -478,6 +487,7 @@ def member_move(
 def member_leave(*, actor: Any, person: Person, on: dt.date, reason: str) -> None:
     """A member leaves the registry (death, moving out of the province): the stay ends and the
     person is no longer active (their ID may then belong to a record elsewhere)."""
+    reason = _clean_reason(reason, on)
     if not reason.strip():
         raise RegistryError(_("Cần ghi lý do (qua đời, chuyển đi nơi khác, …)."))
     current = _current_membership(person)
