@@ -501,6 +501,8 @@ def _runner_payload(job_id: int, module: str) -> dict[str, Any]:
             "VAR_DIR": str(settings.VAR_DIR),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+            "JOB_MEMORY_LIMIT_MB": int(_setting("JOB_MEMORY_LIMIT_MB", 0)),
+            "FILE_RETENTION_DAYS": int(_setting("FILE_RETENTION_DAYS", 0)),
         },
     }
 
@@ -522,6 +524,19 @@ def _describe_exit(code: int) -> str:
         except ValueError:
             return f"signal {-code}"
     return f"exit status {code}"
+
+
+def _head_and_tail(stream: Any) -> str:
+    """The start (the first error line, e.g. "memory allocation of … failed") and the end of
+    what the runner wrote to stderr."""
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size <= STDERR_TAIL_CHARS:
+        return str(stream.read().decode("utf-8", "replace"))
+    head = stream.read(STDERR_TAIL_CHARS // 4).decode("utf-8", "replace")
+    stream.seek(size - STDERR_TAIL_CHARS * 3 // 4)
+    return f"{head}\n…\n{stream.read().decode('utf-8', 'replace')}"
 
 
 @dataclass
@@ -593,11 +608,14 @@ def _supervise(
         process.returncode = code  # reaped by wait4: tell Popen so it does not try again
         # ru_maxrss is in kilobytes on Linux.
         peak_kb = int(usage.ru_maxrss) if usage.ru_maxrss else None
-        stderr.seek(0, os.SEEK_END)
-        size = stderr.tell()
-        stderr.seek(max(0, size - STDERR_TAIL_CHARS))
-        tail = stderr.read().decode("utf-8", "replace")
+        tail = _head_and_tail(stderr)
     return code, peak_kb, tail, watch
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return _("%(n)s giây") % {"n": seconds}
+    return _("%(n)s phút") % {"n": seconds // 60}
 
 
 def _run_isolated(book: _Bookkeeper, job_id: int, abort: threading.Event | None) -> None:
@@ -635,10 +653,10 @@ def _run_isolated(book: _Bookkeeper, job_id: int, abort: threading.Event | None)
             job_id,
             JobStatus.FAILED,
             message=_(
-                "Công việc chạy quá %(minutes)s phút nên đã bị dừng. Dữ liệu không bị thay đổi "
-                "dở dang."
+                "Công việc chạy quá thời hạn (%(limit)s) nên đã bị dừng. Dữ liệu không bị thay "
+                "đổi dở dang."
             )
-            % {"minutes": int(_setting("JOB_TIMEOUT_SECONDS", 0)) // 60},
+            % {"limit": _duration(int(_setting("JOB_TIMEOUT_SECONDS", 0)))},
             error=details,
         )
     elif watch.killed == "stopped":
