@@ -131,6 +131,7 @@ def test_members_are_added_edited_and_moved_through_pages(world: World) -> None:
     client.post(
         reverse("registry:member_edit", args=[household.pk, baby.pk]),
         {
+            "identity-version": str(baby.version),
             "identity-full_name": "Nguyễn Thị Bé Na",
             "identity-sex": "female",
             "identity-birth_date": "02/03/2024",

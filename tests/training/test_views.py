@@ -216,6 +216,7 @@ def test_class_page_queries_do_not_grow_with_the_class(tw: TrainingWorld) -> Non
 def test_editing_a_class_keeps_its_rules(tw: TrainingWorld) -> None:
     url = reverse("training:class_edit", args=[tw.c1.pk])
     form = {
+        "version": str(tw.c1.version),
         "code": "C1",
         "title": "Lớp C1 (sửa)",
         "topics": ["new_standard", "review_procedure"],

@@ -234,10 +234,11 @@ def test_the_collaborator_fills_and_submits_the_monthly_report(world: World, sta
         "duty_1": "Tiếp nhận 3 yêu cầu hỗ trợ",
         "duty_6": "Tuyên truyền tại 2 cuộc họp thôn",
     }
-    assert client.post(url, {**form, "action": "save"}).status_code == 302
+    assert client.post(url, {**form, "version": "1", "action": "save"}).status_code == 302
     report = MonthlyReport.objects.get(worker=staff.ctv_a1, month=MARCH)
     assert report.submitted_at is None
-    assert client.post(url, {**form, "action": "submit"}).status_code == 302
+    submit = {**form, "version": str(report.version), "action": "submit"}
+    assert client.post(url, submit).status_code == 302
     report.refresh_from_db()
     assert report.submitted_at is not None
     assert {i.duty: i.text for i in report.items.all()} == {

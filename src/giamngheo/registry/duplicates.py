@@ -143,12 +143,14 @@ def persons_merge(*, actor: Any, keep: Person, remove: Person, on: dt.date) -> P
     locked_remove.is_active = False
     locked_remove.merged_into = locked_keep
     locked_remove.citizen_id = None if citizen_id and not locked_keep.citizen_id else citizen_id
+    locked_remove.version += 1  # an open edit form of either person is now stale
     locked_remove.save()
     if locked_keep.citizen_id is None and citizen_id:
         locked_keep.citizen_id = citizen_id
     if locked_keep.birth_date is None and locked_remove.birth_date is not None:
         locked_keep.birth_date = locked_remove.birth_date
         locked_keep.birth_year = locked_remove.birth_date.year
+    locked_keep.version += 1
     locked_keep.save()
     if remove_stay is not None:
         _refresh_household(remove_stay.household)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib import validators
+from giamngheo.lib.locking import VersionedForm
 from giamngheo.lib.masking import PERSONAL_FIELDS, is_masked
 from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
 from giamngheo.registry.reference import ethnicity_choices
@@ -94,6 +95,10 @@ class PersonForm(forms.Form):
         return data
 
 
+class PersonEditForm(VersionedForm, PersonForm):
+    """A member's identity, with the version it was loaded with (``lib.locking``)."""
+
+
 class MemberForm(PersonForm):
     relation = forms.ChoiceField(
         label=_("Quan hệ với chủ hộ"),
@@ -135,8 +140,7 @@ class HouseholdCreateForm(PersonForm):
         return str(self.cleaned_data["code"]).strip().upper()
 
 
-class HouseholdEditForm(forms.ModelForm):  # type: ignore[type-arg]
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class HouseholdEditForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
     poverty_reasons = forms.MultipleChoiceField(
         label=_("Nguyên nhân nghèo"),
         choices=PovertyReason.choices,

@@ -16,6 +16,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit, AreaKind
+from giamngheo.lib.locking import Versioned
 from giamngheo.standards import schema
 
 
@@ -73,7 +74,7 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Household(models.Model):
+class Household(Versioned):
     code = models.CharField(_("mã hộ"), max_length=30)
     province = models.ForeignKey(
         AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
@@ -150,7 +151,7 @@ class Household(models.Model):
     loudspeaker_access = models.BooleanField(_("nghe được loa truyền thanh"), default=True)
     waste_handled = models.BooleanField(_("rác thải được thu gom, xử lý"), default=True)
     search_text = models.CharField(max_length=400, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    # ``version`` (Versioned): optimistic locking of the edit form and of imports.
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -187,7 +188,9 @@ class Household(models.Model):
         return f"{self.code} · {self.head_name}" if self.head_name else self.code
 
 
-class Person(models.Model):
+class Person(Versioned):
+    """``version`` (Versioned): edits of a member's identity and answers are version-checked."""
+
     full_name = models.CharField(_("họ và tên"), max_length=200)
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)

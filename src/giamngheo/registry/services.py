@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.lib import validators
+from giamngheo.lib import locking, validators
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Relation
 
@@ -139,15 +139,16 @@ def _clean_reason(reason: str, on: dt.date) -> str:
 
 def _lock_household(household: Household, expected_version: int | None) -> Household:
     """Lock the row; refuse when someone saved since the editor loaded ``expected_version``."""
-    locked = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise RegistryError(
-            _(
-                "Hộ này vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi mới "
-                "rồi nhập lại."
-            )
-        )
-    return locked
+    return locking.lock_for_edit(
+        Household.objects.select_related("village"),
+        household.pk,
+        expected_version,
+        error=RegistryError,
+        message=_(
+            "Hộ này vừa được người khác cập nhật. Hãy tải lại trang để xem thay đổi mới "
+            "rồi nhập lại."
+        ),
+    )
 
 
 def _search_text(household: Household, names: list[str]) -> str:
@@ -376,14 +377,27 @@ def _current_membership(person: Person) -> Membership:
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+def person_update(
+    *, actor: Any, person: Person, expected_version: int | None = None, **changes: Any
+) -> Person:
+    """Change a person's facts. ``expected_version``: the version the edit form was loaded
+    with; a save against a stale version is refused (optimistic locking, ``lib.locking``)."""
     unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise RegistryError(f"Not editable person fields: {sorted(unknown)}")
     changes = _clean_person_changes(changes)
     membership = _current_membership(person)
     _require_change(actor, membership.household.village)
-    locked = Person.objects.select_for_update().get(pk=person.pk)
+    locked = locking.lock_for_edit(
+        Person.objects,
+        person.pk,
+        expected_version,
+        error=RegistryError,
+        message=_(
+            "Thông tin người này vừa được người khác cập nhật. Hãy tải lại trang để xem thay "
+            "đổi mới rồi nhập lại."
+        ),
+    )
     if "citizen_id" in changes:
         _check_citizen_id(changes["citizen_id"], exclude_person=locked.pk)
     before = audit.snapshot(locked, PERSON_EDITABLE_FIELDS)
@@ -392,6 +406,7 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     if locked.birth_date is not None:
         locked.birth_year = locked.birth_date.year
     locked.search_name = search_key(locked.full_name)
+    locking.bump(locked)
     locked.save()
     _refresh_household(membership.household)
     audit.record(

@@ -24,7 +24,7 @@ from giamngheo.registry.forms import (
     MemberForm,
     MoveForm,
     PersonAnswersForm,
-    PersonForm,
+    PersonEditForm,
     mask_numbers,
     person_data,
 )
@@ -219,10 +219,11 @@ def _member_for_change(request: HttpRequest, pk: int, person_id: int) -> tuple[H
 def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     household, membership = _member_for_change(request, pk, person_id)
     person = membership.person
-    identity = PersonForm(
+    identity = PersonEditForm(
         request.POST or None,
         prefix="identity",
         initial={
+            "version": person.version,
             "full_name": person.full_name,
             "sex": person.sex,
             "birth_date": person.birth_date,
@@ -239,7 +240,12 @@ def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
         data.pop("relation")
         data.update({name: answers.cleaned_data[name] for name in PersonAnswersForm.Meta.fields})
         try:
-            services.person_update(actor=request.user, person=person, **data)
+            services.person_update(
+                actor=request.user,
+                person=person,
+                expected_version=identity.cleaned_data["version"],
+                **data,
+            )
         except services.RegistryError as error:
             identity.add_error(None, str(error))
         else:

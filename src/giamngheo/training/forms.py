@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.locking import VersionedForm
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.standards import available_standards
 from giamngheo.training import reference
@@ -63,6 +64,10 @@ class PlanForm(forms.Form):
             self.order_fields(["commune"])
 
 
+class PlanEditForm(VersionedForm, PlanForm):
+    """A plan's edit form, with the version it was loaded with (``lib.locking``)."""
+
+
 class ClassForm(forms.Form):
     code = forms.CharField(label=_("Mã lớp"), max_length=30)
     title = forms.CharField(label=_("Tên lớp"), max_length=300)
@@ -102,6 +107,10 @@ class ClassForm(forms.Form):
             del self.fields["commune"]
         else:
             self.fields["commune"] = _commune_field(communes, _("Xã (lớp cấp xã)"))
+
+
+class ClassEditForm(VersionedForm, ClassForm):
+    """A class's edit form, with the version it was loaded with (``lib.locking``)."""
 
 
 class SessionForm(forms.Form):

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.locking import Versioned
 from giamngheo.training import reference
 
 
@@ -57,7 +58,7 @@ def _commune_fk() -> models.ForeignKey[AdministrativeUnit | None, Administrative
     )
 
 
-class TrainingPlan(models.Model):
+class TrainingPlan(Versioned):
     """A yearly training plan of a province (commune NULL) or of a commune."""
 
     province = _province_fk()
@@ -93,7 +94,7 @@ class TrainingPlan(models.Model):
         return f"{self.title} ({self.year})"
 
 
-class TrainingClass(models.Model):
+class TrainingClass(Versioned):
     """A class (lớp tập huấn) of a plan: topics, place, dates, sessions, trainers, costs."""
 
     plan = models.ForeignKey(

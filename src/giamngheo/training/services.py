@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.lib import validators
+from giamngheo.lib import locking, validators
 from giamngheo.lib.text import search_key
 from giamngheo.standards import available_standards
 from giamngheo.training import reference
@@ -183,11 +183,17 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, actor: Any, plan: TrainingPlan, **changes: Any) -> TrainingPlan:
+def plan_update(
+    *, actor: Any, plan: TrainingPlan, expected_version: int | None = None, **changes: Any
+) -> TrainingPlan:
+    """Change a plan; ``expected_version`` is the version the edit form was loaded with
+    (optimistic locking, ``lib.locking``)."""
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    locked = TrainingPlan.objects.select_for_update().get(pk=plan.pk)
+    locked = locking.lock_for_edit(
+        TrainingPlan.objects, plan.pk, expected_version, error=TrainingError
+    )
     _require_decide(actor, _area_unit(locked.province, locked.commune))
     if "target_groups" in changes:
         changes["target_groups"] = _check_categories(changes["target_groups"])
@@ -200,6 +206,7 @@ def plan_update(*, actor: Any, plan: TrainingPlan, **changes: Any) -> TrainingPl
     before = audit.snapshot(locked, PLAN_FIELDS)
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    locking.bump(locked)
     locked.save()
     audit.record(
         actor=actor,
@@ -328,12 +335,22 @@ def class_create(
 
 
 @transaction.atomic
-def class_update(*, actor: Any, training_class: TrainingClass, **changes: Any) -> TrainingClass:
+def class_update(
+    *,
+    actor: Any,
+    training_class: TrainingClass,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> TrainingClass:
+    """Change a class; ``expected_version`` as in :func:`plan_update`."""
     unknown = set(changes) - set(CLASS_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
-    locked = (
-        TrainingClass.objects.select_for_update().select_related("plan").get(pk=training_class.pk)
+    locked = locking.lock_for_edit(
+        TrainingClass.objects.select_related("plan"),
+        training_class.pk,
+        expected_version,
+        error=TrainingError,
     )
     _require_decide(actor, locked.area)
     before = audit.snapshot(locked, CLASS_FIELDS)
@@ -354,6 +371,7 @@ def class_update(*, actor: Any, training_class: TrainingClass, **changes: Any) -
     if locked.registrations.count() > locked.capacity:
         raise TrainingError(_("Số học viên đã đăng ký nhiều hơn số dự kiến mới."))
     locked.search_text = _class_search_text(locked)
+    locking.bump(locked)
     try:
         with transaction.atomic():
             locked.save()

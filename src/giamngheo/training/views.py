@@ -24,12 +24,14 @@ from giamngheo.standards import available_standards, pack_for_review_year
 from giamngheo.training import exports, handbook, reference, selectors, services
 from giamngheo.training.certificates import certificate_pdf
 from giamngheo.training.forms import (
+    ClassEditForm,
     ClassForm,
     ClassTestForm,
     ContestForm,
     CostForm,
     PageForm,
     ParticipantForm,
+    PlanEditForm,
     PlanForm,
     QuestionForm,
     SessionForm,
@@ -227,12 +229,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_for(request.user, pk)
     _require(access.can_decide_in(request.user, plan.commune or plan.province))
     initial = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
-    form = PlanForm(request.POST or None, initial=initial)
+    initial["version"] = plan.version
+    form = PlanEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update(
                 actor=request.user,
                 plan=plan,
+                expected_version=form.cleaned_data["version"],
                 **{name: form.cleaned_data[name] for name in services.PLAN_FIELDS},
             )
         except services.TrainingError as error:
@@ -341,12 +345,14 @@ def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = selectors.class_for(request.user, pk)
     _require(access.can_decide_in(request.user, training_class.area))
     initial = {name: getattr(training_class, name) for name in services.CLASS_FIELDS}
-    form = ClassForm(request.POST or None, initial=initial)
+    initial["version"] = training_class.version
+    form = ClassEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.class_update(
                 actor=request.user,
                 training_class=training_class,
+                expected_version=form.cleaned_data["version"],
                 **{name: form.cleaned_data[name] for name in services.CLASS_FIELDS},
             )
         except services.TrainingError as error:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.locking import VersionedForm
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.models import Sex
 from giamngheo.registry.reference import ethnicity_choices
@@ -63,6 +64,10 @@ class WorkerForm(forms.Form):
         label=_("Tổ chức hội, đoàn thể"),
         choices=lambda: reference.choices(reference.mass_organisations()),
     )
+
+
+class WorkerEditForm(VersionedForm, WorkerForm):
+    """The roster entry's edit form, with the version it was loaded with (``lib.locking``)."""
 
 
 class WorkerCreateForm(WorkerForm):
@@ -140,8 +145,9 @@ class TaskForm(forms.Form):
     due_on = VietnameseDateField(label=_("Hạn"), required=False)
 
 
-class ReportForm(forms.Form):
-    """One text box per duty (the six duties are data), and the month's figures."""
+class ReportForm(VersionedForm):
+    """One text box per duty (the six duties are data), and the month's figures; the version
+    of the draft it was loaded with (the worker and an officer may both edit it)."""
 
     households_visited = forms.IntegerField(label=_("Số hộ đã đến"), min_value=0, initial=0)
     meetings_attended = forms.IntegerField(label=_("Số cuộc họp đã dự"), min_value=0, initial=0)

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.locking import Versioned
 from giamngheo.registry.models import Household, Sex
 from giamngheo.workforce.states import CLOSED_STATES, RequestState
 
@@ -44,7 +45,7 @@ class WorkerStatus(models.TextChoices):
     ENDED = "ended", _("Đã thôi việc")
 
 
-class Worker(models.Model):
+class Worker(Versioned):
     """A person of the workforce: a commune officer, a collaborator, a village head…
 
     ``commune`` is the commune that manages the person (null for provincial staff); the areas
@@ -263,7 +264,7 @@ class Activity(models.Model):
         return f"{self.on:%d/%m/%Y} · {self.description}"
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(Versioned):
     """A collaborator's report for one month. The row exists from the moment the report is
     expected (the month was opened or a plan was given), with its deadline frozen in
     ``due_on``; ``submitted_at`` is set once, when it is submitted."""

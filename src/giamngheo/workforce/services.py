@@ -32,7 +32,7 @@ from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import RoleGrant
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.lib import validators
+from giamngheo.lib import locking, validators
 from giamngheo.lib.text import search_key
 from giamngheo.registry import reference as registry_reference
 from giamngheo.registry.models import Household, Sex
@@ -309,8 +309,14 @@ def worker_create(
 
 
 @transaction.atomic
-def worker_update(*, actor: Any, worker: Worker, data: WorkerData) -> Worker:
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+def worker_update(
+    *, actor: Any, worker: Worker, data: WorkerData, expected_version: int | None = None
+) -> Worker:
+    """Change a roster entry; ``expected_version`` is the version the edit form was loaded
+    with (optimistic locking, ``lib.locking``)."""
+    worker = locking.lock_for_edit(
+        Worker.objects, worker.pk, expected_version, error=WorkforceError
+    )
     _require_manager(actor, worker)
     _validate_worker(data)
     values = _worker_values(data)
@@ -323,6 +329,7 @@ def worker_update(*, actor: Any, worker: Worker, data: WorkerData) -> Worker:
     old_role = worker.role
     for name, value in values.items():
         setattr(worker, name, value)
+    locking.bump(worker)
     worker.save()
     audit.record(
         actor=actor,
@@ -725,13 +732,21 @@ def report_save(
     meetings_attended: int,
     summary: str = "",
     submit: bool = False,
+    expected_version: int | None = None,
 ) -> MonthlyReport:
     """Save a monthly report (a draft), and submit it when ``submit``. A submitted report is
-    final: its submission time decides whether it was on time."""
-    report = MonthlyReport.objects.select_for_update().select_related("worker").get(pk=report.pk)
+    final: its submission time decides whether it was on time. ``expected_version``: the
+    version the form was loaded with (the worker and an officer may both edit a draft)."""
+    report = locking.lock_for_edit(
+        MonthlyReport.objects.select_related("worker"),
+        report.pk,
+        None,
+        error=WorkforceError,
+    )
     _require_self_or_manager(actor, report.worker)
     if report.submitted_at is not None:
         raise WorkforceError(_("Báo cáo đã nộp, không sửa được nữa."))
+    locking.check_version(report, expected_version, error=WorkforceError)
     for duty in items:
         _check_duty(duty)
     if households_visited < 0 or meetings_attended < 0:
@@ -745,6 +760,7 @@ def report_save(
     if submit:
         report.submitted_at = timezone.now()
         report.submitted_by = _user_or_none(actor)
+    locking.bump(report)
     report.save()
     report.items.all().delete()
     ReportItem.objects.bulk_create(

@@ -256,10 +256,16 @@ def worker_new(request: HttpRequest) -> HttpResponse:
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     worker = _worker_to_manage(request, pk)
     initial = {name: getattr(worker, name) for name in services.WORKER_FIELDS}
-    form = forms.WorkerForm(request.POST or None, initial=initial)
+    initial["version"] = worker.version
+    form = forms.WorkerEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.worker_update(actor=request.user, worker=worker, data=_worker_data(form))
+            services.worker_update(
+                actor=request.user,
+                worker=worker,
+                data=_worker_data(form),
+                expected_version=form.cleaned_data["version"],
+            )
         except services.WorkforceError as error:
             form.add_error(None, str(error))
         else:
@@ -543,9 +549,11 @@ def report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse
         .prefetch_related("items")
         .first()
     )
-    initial: dict[str, Any] = {}
+    # A report not yet expected is created at version 1 by the first save.
+    initial: dict[str, Any] = {"version": 1}
     if existing is not None:
         initial = {
+            "version": existing.version,
             "households_visited": existing.households_visited,
             "meetings_attended": existing.meetings_attended,
             "summary": existing.summary,
@@ -569,6 +577,7 @@ def report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse
                     meetings_attended=form.cleaned_data["meetings_attended"],
                     summary=form.cleaned_data["summary"],
                     submit=submit,
+                    expected_version=form.cleaned_data["version"],
                 )
             except services.WorkforceError as error:
                 form.add_error(None, str(error))
