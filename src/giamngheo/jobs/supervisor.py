@@ -118,8 +118,8 @@ class WorkerProcessSupervisor:
             logger.warning("could not check for jobs left running", exc_info=True)
 
 
-def start_worker_process(**options: float) -> WorkerProcessSupervisor | None:
+def start_worker_process() -> WorkerProcessSupervisor | None:
     """Start the supervised worker process unless ``GIAMNGHEO_BACKGROUND_WORKER=0``."""
     if os.environ.get("GIAMNGHEO_BACKGROUND_WORKER", "1").strip() == "0":
         return None
-    return WorkerProcessSupervisor(**options).start()
+    return WorkerProcessSupervisor().start()

@@ -578,32 +578,40 @@ def _supervise(
         started = time.monotonic()
         watch = _Watch()
         next_beat = started
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            now = time.monotonic()
-            if now >= next_beat:
-                next_beat = now + heartbeat_every
-                cancel, running = book.heartbeat(job_id, process.pid)
-                if not running and watch.outcome_seen is None:
-                    watch.outcome_seen = now
-                if cancel and watch.cancel_seen is None:
-                    watch.cancel_seen = now
-            if watch.killed is None:
-                if watch.outcome_seen is not None and now - watch.outcome_seen >= max(grace, 2):
-                    # An outcome is recorded (by the runner, which is exiting, or by a recovery
-                    # pass): nothing this process may still do counts.
-                    watch.killed = "gone"
-                elif watch.cancel_seen is not None and now - watch.cancel_seen >= grace:
-                    watch.killed = "cancelled"
-                elif now - started >= timeout:
-                    watch.killed = "timeout"
-                elif abort is not None and abort.is_set():
-                    watch.killed = "stopped"
-                if watch.killed is not None:
-                    _kill(process)
-            time.sleep(WAIT_STEP_SECONDS)
+        try:
+            while True:
+                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+                if pid:
+                    break
+                now = time.monotonic()
+                if now >= next_beat:
+                    next_beat = now + heartbeat_every
+                    cancel, running = book.heartbeat(job_id, process.pid)
+                    if not running and watch.outcome_seen is None:
+                        watch.outcome_seen = now
+                    if cancel and watch.cancel_seen is None:
+                        watch.cancel_seen = now
+                if watch.killed is None:
+                    if watch.outcome_seen is not None and now - watch.outcome_seen >= max(grace, 2):
+                        # An outcome is recorded (by the runner, which is exiting, or by a recovery
+                        # pass): nothing this process may still do counts.
+                        watch.killed = "gone"
+                    elif watch.cancel_seen is not None and now - watch.cancel_seen >= grace:
+                        watch.killed = "cancelled"
+                    elif now - started >= timeout:
+                        watch.killed = "timeout"
+                    elif abort is not None and abort.is_set():
+                        watch.killed = "stopped"
+                    if watch.killed is not None:
+                        _kill(process)
+                time.sleep(WAIT_STEP_SECONDS)
+        except BaseException:
+            # Unsupervised, the job could still commit after a recovery pass marked it failed:
+            # it ends with its watcher (e.g. the bookkeeping connection broke).
+            _kill(process)
+            os.waitpid(process.pid, 0)
+            process.returncode = -signal.SIGKILL
+            raise
         code = os.waitstatus_to_exitcode(status)
         process.returncode = code  # reaped by wait4: tell Popen so it does not try again
         # ru_maxrss is in kilobytes on Linux.
