@@ -173,6 +173,17 @@ def _bench(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as error:
+        from django.core.exceptions import ImproperlyConfigured
+
+        if isinstance(error, ImproperlyConfigured):  # e.g. production without a secret key
+            return _fail(str(error))
+        raise
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = args[0] if args else "help"
     if command in ENGINE_COMMANDS:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.lib import embedded_db
@@ -18,9 +19,32 @@ from giamngheo.lib.paths import PACKAGE_DIR, var_dir
 BASE_DIR = PACKAGE_DIR
 VAR_DIR = var_dir()
 
-DEBUG = os.environ.get("GIAMNGHEO_DEBUG", "0") == "1"
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _flag("GIAMNGHEO_DEBUG")
 # The demo and test secret is public on purpose; production sets GIAMNGHEO_SECRET_KEY.
-SECRET_KEY = os.environ.get("GIAMNGHEO_SECRET_KEY", "giamngheo-demo-insecure-key-change-me")
+DEMO_SECRET_KEY = "giamngheo-demo-insecure-key-change-me"  # noqa: S105 (public on purpose)
+SECRET_KEY = os.environ.get("GIAMNGHEO_SECRET_KEY", "").strip() or DEMO_SECRET_KEY
+# The public key is accepted only where nothing real is at stake: debugging, the demo
+# (GIAMNGHEO_DEMO=1, or the embedded database of `make demo`, reachable only through a Unix
+# socket on this machine) and the test settings. A deployment on an external PostgreSQL
+# (DATABASE_URL) refuses to start without its own key: sessions, password-reset tokens and the
+# login throttle's device cookies are signed with it.
+INSECURE_KEY_ALLOWED = (
+    DEBUG
+    or _flag("GIAMNGHEO_DEMO")
+    or not os.environ.get("DATABASE_URL")
+    or os.environ.get("GIAMNGHEO_TEST_SETTINGS") == "1"
+)
+if SECRET_KEY == DEMO_SECRET_KEY and not INSECURE_KEY_ALLOWED:
+    raise ImproperlyConfigured(
+        "GIAMNGHEO_SECRET_KEY chưa được đặt: khi chạy thật (DATABASE_URL, không ở chế độ "
+        "trình diễn) phải đặt một khóa bí mật ngẫu nhiên dài ít nhất 50 ký tự."
+    )
 ALLOWED_HOSTS = os.environ.get("GIAMNGHEO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
 )
@@ -49,12 +73,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "giamngheo.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamngheo.web.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "giamngheo.accounts.middleware.KnownDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -103,7 +129,9 @@ USES_EMBEDDED_DATABASE = "DATABASE_URL" not in os.environ
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["giamngheo.accounts.backends.LockoutModelBackend"]
+# Every login path (the login page, the admin, later the API) goes through this backend's
+# throttle: see giamngheo.accounts.throttle for the rules and why they are these.
+AUTHENTICATION_BACKENDS = ["giamngheo.accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -113,9 +141,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lock an account for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES consecutive failures.
-LOGIN_MAX_FAILURES = int(os.environ.get("GIAMNGHEO_LOGIN_MAX_FAILURES", "5"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GIAMNGHEO_LOGIN_LOCKOUT_MINUTES", "15"))
+# Argon2 (memory-hard) for new and changed passwords; the older hashes still verify and are
+# upgraded to Argon2 at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Login throttle (giamngheo.accounts.throttle): after the free failures, each failure refuses
+# further attempts for 2, 4, 8, … seconds, up to the cap.
+LOGIN_ADDRESS_FREE_FAILURES = int(os.environ.get("GIAMNGHEO_LOGIN_ADDRESS_FREE_FAILURES", "10"))
+LOGIN_ADDRESS_MAX_BLOCK_SECONDS = int(
+    os.environ.get("GIAMNGHEO_LOGIN_ADDRESS_MAX_BLOCK_SECONDS", "3600")
+)
+LOGIN_ACCOUNT_FREE_FAILURES = int(os.environ.get("GIAMNGHEO_LOGIN_ACCOUNT_FREE_FAILURES", "5"))
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(
+    os.environ.get("GIAMNGHEO_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "300")
+)
+LOGIN_THROTTLE_FORGET_SECONDS = int(os.environ.get("GIAMNGHEO_LOGIN_FORGET_SECONDS", "86400"))
+LOGIN_KNOWN_DEVICE_DAYS = int(os.environ.get("GIAMNGHEO_LOGIN_KNOWN_DEVICE_DAYS", "90"))
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the header
+# is ignored and REMOTE_ADDR is the client). Set it only when such proxies really are there.
+LOGIN_TRUSTED_PROXY_COUNT = int(os.environ.get("GIAMNGHEO_TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -141,6 +190,18 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Behind HTTPS (README, "Settings"): cookies only over HTTPS, redirect plain HTTP, HSTS.
+SESSION_COOKIE_SECURE = _flag("GIAMNGHEO_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _flag("GIAMNGHEO_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("GIAMNGHEO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("GIAMNGHEO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _flag("GIAMNGHEO_HSTS_PRELOAD")
+if LOGIN_TRUSTED_PROXY_COUNT > 0:
+    # A trusted TLS-terminating proxy says whether the client's request was HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+# The public demo key is allowed here (giamngheo.settings refuses it in production).
+os.environ["GIAMNGHEO_TEST_SETTINGS"] = "1"
 if not os.environ.get("DATABASE_URL"):
     os.environ["GIAMNGHEO_EMBEDDED_TEST_SERVER"] = "1"
     from giamngheo.lib import embedded_db
@@ -13,5 +15,6 @@ if not os.environ.get("DATABASE_URL"):
 
 from giamngheo.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+# Fast; tests only. tests/web/test_security_settings.py checks that production uses Argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "vi"

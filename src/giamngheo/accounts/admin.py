@@ -23,7 +23,7 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         *(DjangoUserAdmin.fieldsets or ()),
         ("giamngheo", {"fields": ("full_name",)}),
     )
-    list_display = ("username", "full_name", "is_active", "is_staff", "locked_until")
+    list_display = ("username", "full_name", "is_active", "is_staff", "last_login")
 
     @transaction.atomic
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:

@@ -21,8 +21,6 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
-    failed_login_count = models.PositiveIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -64,3 +62,34 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.area or '*'}"
+
+
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("tài khoản")
+    ADDRESS = "address", _("địa chỉ mạng")
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account name or one client address, and until when further attempts
+    are refused (``giamngheo.accounts.throttle`` explains the rules). In PostgreSQL, not in
+    memory: the web app runs in several processes."""
+
+    scope = models.CharField(_("phạm vi"), max_length=10, choices=ThrottleScope.choices)
+    # Account: a hash of the case-folded user name (known or not, so that the table does not
+    # tell which names exist). Address: the client's IPv4 address or IPv6 /64 network.
+    key = models.CharField(_("khóa"), max_length=64)
+    failures = models.PositiveIntegerField(_("số lần sai"), default=0)
+    last_failure_at = models.DateTimeField(_("lần sai gần nhất"), null=True, blank=True)
+    blocked_until = models.DateTimeField(_("tạm hoãn đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hạn chế đăng nhập")
+        verbose_name_plural = _("hạn chế đăng nhập")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_unique"),
+        ]
+        indexes = [models.Index(fields=["last_failure_at"], name="login_throttle_last_idx")]
+
+    def __str__(self) -> str:
+        label = self.key if self.scope == ThrottleScope.ADDRESS else self.key[:12]
+        return f"{self.get_scope_display()} {label}"

@@ -1,15 +1,12 @@
-"""Writes on accounts: users, role grants, login failures. Each writes an audit event."""
+"""Writes on accounts: users, role grants, login throttles. Each writes an audit event."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
+from giamngheo.accounts import throttle
 from giamngheo.accounts.models import Role, RoleGrant, User
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
@@ -71,36 +68,11 @@ def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
     grant.delete()
 
 
-def lockout_duration() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-
-
-@transaction.atomic
-def login_failed(*, username: str) -> User | None:
-    """Count a failed login; lock the account after LOGIN_MAX_FAILURES in a row."""
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is None:
-        return None
-    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-    user.refresh_from_db(fields=["failed_login_count", "locked_until"])
-    if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
-        user.locked_until = timezone.now() + lockout_duration()
-        user.failed_login_count = 0
-        user.save(update_fields=["locked_until", "failed_login_count"])
-        audit.record(
-            actor=None,
-            action="account.locked",
-            obj=user,
-            after={"locked_until": user.locked_until},
-            note="Khóa tạm thời do đăng nhập sai nhiều lần",
-        )
-    return user
-
-
 @transaction.atomic
 def login_succeeded(*, user: User) -> None:
-    if user.failed_login_count or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    """Forget the failed logins counted on this account (the demo reset, an administrator);
+    the counters themselves live in ``giamngheo.accounts.throttle``."""
+    throttle.clear_account(user.get_username())
 
 
 @transaction.atomic
