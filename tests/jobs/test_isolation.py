@@ -219,6 +219,17 @@ def test_cancelling_a_queued_job() -> None:
     assert worker.run_next_job() is None
 
 
+def test_cancelling_a_job_left_running_by_a_dead_worker_cancels_it_at_once() -> None:
+    orphan = Job.objects.create(kind="tests.isolation.ok", status=JobStatus.RUNNING)
+    held = Job.objects.create(kind="tests.isolation.ok", status=JobStatus.RUNNING)
+    with _other_session() as live_worker:
+        live_worker.execute("SELECT pg_advisory_lock(%s)", [worker.LOCK_BASE + held.pk])
+        assert services.job_cancel(actor=None, job=orphan).status == JobStatus.CANCELLED
+        cancelling = services.job_cancel(actor=None, job=held)
+    assert cancelling.status == JobStatus.RUNNING and cancelling.cancel_requested
+    assert Job.objects.get(pk=orphan.pk).finished_at is not None
+
+
 def test_cancelling_a_running_job_that_reports_progress(
     in_background: Callable[[], threading.Thread],
 ) -> None:

@@ -9,6 +9,7 @@ PostgreSQL through DATABASE_URL, as in production).
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -96,6 +97,7 @@ def serve(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
         DATABASE_URL=database_url(),
         GIAMNGHEO_VAR_DIR=str(tmp_path),
         GIAMNGHEO_BACKGROUND_WORKER="1",
+        GIAMNGHEO_SECRET_KEY=secrets.token_urlsafe(48),  # as in production
     )
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,19 @@ def job_enqueue(
     )
 
 
+def _worker_alive(job_id: int) -> bool:
+    """Whether a worker holds the job's advisory lock (see worker.py). This connection never
+    holds job locks itself, so a successful try means nobody does."""
+    from giamngheo.jobs.worker import LOCK_BASE
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_BASE + job_id])
+        if not cursor.fetchone()[0]:
+            return True
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_BASE + job_id])
+    return False
+
+
 @transaction.atomic
 def job_cancel(*, actor: Any, job: Job) -> Job:
     """A queued job is cancelled at once; a running one at its next progress report, or
@@ -54,6 +67,13 @@ def job_cancel(*, actor: Any, job: Job) -> Job:
         locked.finished_at = timezone.now()
         locked.message = _("Đã hủy theo yêu cầu.")
         locked.save(update_fields=["status", "finished_at", "message", "updated_at"])
+    elif locked.status == JobStatus.RUNNING and not _worker_alive(locked.pk):
+        # Nothing runs it any more (its worker died): cancelled now, not "cancelling" for ever.
+        locked.status = JobStatus.CANCELLED
+        locked.finished_at = timezone.now()
+        locked.message = _("Đã hủy theo yêu cầu.")
+        locked.error = "cancelled while no worker held the job (worker lost)"
+        locked.save(update_fields=["status", "finished_at", "message", "error", "updated_at"])
     elif locked.status == JobStatus.RUNNING:
         locked.cancel_requested = True
         locked.message = _("Đang hủy…")
