@@ -150,3 +150,10 @@ def test_a_dead_worker_is_restarted_and_a_killed_server_leaves_no_worker(
     serve.kill()  # no chance to clean up: the kernel tells the worker (PR_SET_PDEATHSIG)
     serve.wait()
     wait_for(lambda: gone(second), 15)
+
+
+def test_no_worker_process_when_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from giamngheo.jobs.supervisor import start_worker_process
+
+    monkeypatch.setenv("GIAMNGHEO_BACKGROUND_WORKER", "0")
+    assert start_worker_process() is None

@@ -11,7 +11,9 @@ Processes (``giamngheo serve`` starts the worker by default, see ``supervisor.py
   whose thread pool does not survive ``fork()``; a fresh interpreter costs ~1 s per job). The
   runner sets ``RLIMIT_DATA`` to ``JOB_MEMORY_LIMIT_MB`` before importing anything, so a
   hostile file that makes a reader allocate without bound ends in a ``MemoryError`` or an
-  abort of that runner only; the web server and the worker never carry the limit. The
+  abort of that runner only; the web server and the worker never carry the limit, and the
+  worker survives to record what happened (a limit on the worker alone would take its
+  bookkeeping down with the job). Why ``RLIMIT_DATA``: see ``runner.limit_memory``. The
   runner dies with the worker (``PR_SET_PDEATHSIG``).
 - **The worker watches.** While the runner lives the worker writes ``heartbeat_at`` every
   ``JOB_HEARTBEAT_SECONDS`` and reads ``cancel_requested``. A runner that exits without
