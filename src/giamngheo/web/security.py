@@ -8,7 +8,10 @@ styles and not to evaluate code (``allowEval: false``): nothing the app uses nee
 
 ``Cache-Control: no-store`` keeps pages with ID and phone numbers, exports and PDFs out of the
 browser's and any proxy's cache, so that they cannot be read back after logout on a shared
-office computer (static assets stay cacheable).
+office computer. It is set on every response except static assets (which stay cacheable):
+simpler and safer than deciding per page, since even anonymous pages hold personal data (the
+public certificate check at ``/verify/`` shows a household head's name), and nothing of the
+app gains from being cached.
 """
 
 from __future__ import annotations
@@ -24,11 +27,6 @@ DEFAULT_POLICY = (
 )
 
 
-def _is_download(response: HttpResponse) -> bool:
-    disposition = str(response.headers.get("Content-Disposition", ""))
-    return bool(disposition) or bool(getattr(response, "streaming", False))
-
-
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,12 +37,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if self.policy:
             response.headers.setdefault("Content-Security-Policy", self.policy)
-        if request.path.startswith(self.static_prefix):
-            return response
-        # request.user is set by the authentication middleware further in; static files
-        # answered by WhiteNoise never get there (and are handled above anyway).
-        user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated) or _is_download(response):
+        if not request.path.startswith(self.static_prefix):
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
         return response
