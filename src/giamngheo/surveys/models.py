@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.idempotency import Idempotent
 from giamngheo.registry.models import Household, Status
 from giamngheo.standards import schema
 
@@ -86,7 +87,8 @@ class RulePackSnapshot(models.Model):
         return f"{self.code} {self.version} ({self.sha256[:12]})"
 
 
-class Survey(models.Model):
+class Survey(Idempotent):
+    # ``submission_key`` (Idempotent): a double-submitted entry form records one survey.
     # Province-first composite indexes below cover the province column.
     province = models.ForeignKey(
         AdministrativeUnit,

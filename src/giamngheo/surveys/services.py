@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.audit import services as audit
+from giamngheo.lib import idempotency
 from giamngheo.registry.models import Household, Membership
 from giamngheo.standards import Pack, load_pack, load_pack_file
 from giamngheo.surveys import definitions, engine, selectors
@@ -249,15 +251,23 @@ def survey_record(
     answers: Mapping[str, Any],
     surveyor: Any = None,
     surveyor_name: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Survey:
     """Record one filled form (current version of form ``form``) for ``household``.
 
     Checks that ``actor`` may change the household's village (collaborators in their villages,
     officers in their area; inspectors never), validates the answers, runs the engine and stores
     the survey with its result, the exact inputs and the rule pack's snapshot. ``surveyor`` (a
-    user) and/or ``surveyor_name`` say who filled the form."""
+    user) and/or ``surveyor_name`` say who filled the form.
+
+    ``submission_key``: the entry form's one-time key (``lib.idempotency``); a second call
+    with the same key returns the survey of the first one and records nothing."""
     if actor is not None and not access.can_change_area(actor, household.village):
         raise SurveyError(_("Bạn không có quyền nhập phiếu khảo sát cho hộ ở địa bàn này."))
+    same_household = Survey.objects.filter(household=household)
+    recorded = idempotency.earlier(same_household, submission_key)
+    if recorded is not None:
+        return recorded
     surveyor_name = surveyor_name.strip()
     if surveyor is None and not surveyor_name:
         raise SurveyError([Problem("surveyor_name", _("Cần ghi tên rà soát viên."))])
@@ -271,22 +281,29 @@ def survey_record(
         answers=answers,
     )
     snapshot = pack_snapshot(evaluation.pack_files)
-    survey = Survey.objects.create(
-        province_id=household.province_id,
-        commune_id=household.commune_id,
-        village_id=household.village_id,
-        household=household,
-        form=definition,
-        review_year=review_year,
-        surveyed_on=surveyed_on,
-        surveyor=surveyor,
-        surveyor_name=surveyor_name,
-        answers=evaluation.answers.to_json(),
-        inputs=evaluation.inputs,
-        standard_snapshot=snapshot,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        **evaluation.result.stored_fields(),
-    )
+
+    def create(key: uuid.UUID | None) -> Survey:
+        return Survey.objects.create(
+            submission_key=key,
+            province_id=household.province_id,
+            commune_id=household.commune_id,
+            village_id=household.village_id,
+            household=household,
+            form=definition,
+            review_year=review_year,
+            surveyed_on=surveyed_on,
+            surveyor=surveyor,
+            surveyor_name=surveyor_name,
+            answers=evaluation.answers.to_json(),
+            inputs=evaluation.inputs,
+            standard_snapshot=snapshot,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **evaluation.result.stored_fields(),
+        )
+
+    survey = idempotency.create_once(same_household, submission_key, create)
+    if idempotency.replayed(survey):
+        return survey
     audit.record(
         actor=actor,
         action="surveys.survey_recorded",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
+from giamngheo.lib import idempotency
 from giamngheo.lib.formatting import format_money, format_number
 from giamngheo.registry.models import Household, Status
 from giamngheo.standards import Explanation
@@ -84,6 +85,9 @@ def survey_new(request: HttpRequest, household_pk: int, form_code: str) -> HttpR
     spec = _form_spec(form_code)
     today = timezone.localdate()
     problems: list[Problem] = []
+    # A double click or a resent form records one survey (lib.idempotency); the key is kept
+    # while the form comes back with errors.
+    submission_key = idempotency.key_from(request.POST) or idempotency.new_key()
     if request.method == "POST":
         meta = SurveyMetaForm(request.POST)
         answers = parse_answers(spec, request.POST)
@@ -98,11 +102,15 @@ def survey_new(request: HttpRequest, household_pk: int, form_code: str) -> HttpR
                     surveyor=request.user,
                     surveyor_name=meta.cleaned_data["surveyor_name"],
                     answers=answers,
+                    submission_key=idempotency.key_from(request.POST),
                 )
             except SurveyError as exc:
                 problems = exc.problems
             else:
-                messages.success(request, _("Đã lưu phiếu khảo sát."))
+                if idempotency.replayed(survey):
+                    messages.info(request, _("Phiếu này đã được lưu trước đó; không lưu lần nữa."))
+                else:
+                    messages.success(request, _("Đã lưu phiếu khảo sát."))
                 return redirect("surveys:survey_detail", pk=survey.pk)
         on = meta.cleaned_data.get("surveyed_on") if meta.is_valid() else None
     else:
@@ -131,6 +139,7 @@ def survey_new(request: HttpRequest, household_pk: int, form_code: str) -> HttpR
             "problems": [p for p in problems if not _is_field_key(p.key)],
             "preview": preview or {"problems": problems},
             "english": _english(),
+            "submission_key": submission_key,
         },
         status=400 if problems else 200,
     )

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.lib.locking import VersionedForm
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.models import Sex
@@ -180,7 +181,9 @@ class ActivityForm(forms.Form):
     household_code = forms.CharField(label=_("Mã hộ (nếu có)"), max_length=30, required=False)
 
 
-class SupportRequestForm(forms.Form):
+class SupportRequestForm(IdempotentForm):
+    """A new request; its one-time key makes a double submission record one request."""
+
     need_type = forms.ChoiceField(
         label=_("Loại nhu cầu"), choices=lambda: reference.choices(reference.need_types())
     )

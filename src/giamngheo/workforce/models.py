@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.idempotency import Idempotent
 from giamngheo.lib.locking import Versioned
 from giamngheo.registry.models import Household, Sex
 from giamngheo.workforce.states import CLOSED_STATES, RequestState
@@ -316,9 +317,10 @@ class ReportItem(models.Model):
         return f"{self.report} · {self.duty}"
 
 
-class SupportRequest(models.Model):
+class SupportRequest(Idempotent):
     """A household's request for support, carried by the workforce until it is closed and the
-    household is told the result. The workflow is declared in ``states.py``."""
+    household is told the result. The workflow is declared in ``states.py``. A double-submitted
+    form records one request (``submission_key``, ``lib.idempotency``)."""
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("hộ")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import RoleGrant
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.lib import locking, validators
+from giamngheo.lib import idempotency, locking, validators
 from giamngheo.lib.text import search_key
 from giamngheo.registry import reference as registry_reference
 from giamngheo.registry.models import Household, Sex
@@ -897,11 +898,17 @@ def request_create(
     received_on: dt.date | None = None,
     collected_by: Worker | None = None,
     owner: Worker | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> SupportRequest:
     """Record a household's request for support. It starts ``received`` and is owned by the
     person who collected it (a collaborator), else by the commune's officer: a request always
-    has an owner (a database constraint keeps it so)."""
+    has an owner (a database constraint keeps it so). ``submission_key``: the form's one-time
+    key (``lib.idempotency``); a second call with it returns the first request."""
     _require(actor is None or access.can_change_area(actor, household.village))
+    same_household = SupportRequest.objects.filter(household=household)
+    recorded = idempotency.earlier(same_household, submission_key)
+    if recorded is not None:
+        return recorded
     if need_type not in reference.need_types():
         raise WorkforceError(_("Loại nhu cầu không có trong danh mục."))
     if not description.strip():
@@ -925,20 +932,27 @@ def request_create(
     _check_owner(owner, household.commune_id)
     rules = rules_for(household.province_id)
     now = timezone.now()
-    request = SupportRequest.objects.create(
-        household=household,
-        **_household_columns(household),
-        need_type=need_type,
-        description=description.strip(),
-        state=RequestState.RECEIVED,
-        owner=owner,
-        collected_by=collected_by,
-        recorded_by=_user_or_none(actor),
-        received_on=received_on,
-        forward_due_on=received_on + dt.timedelta(days=rules.forward_within_days),
-        due_on=received_on + dt.timedelta(days=rules.resolve_within_days),
-        state_since=now,
-    )
+
+    def create(key: uuid.UUID | None) -> SupportRequest:
+        return SupportRequest.objects.create(
+            submission_key=key,
+            household=household,
+            **_household_columns(household),
+            need_type=need_type,
+            description=description.strip(),
+            state=RequestState.RECEIVED,
+            owner=owner,
+            collected_by=collected_by,
+            recorded_by=_user_or_none(actor),
+            received_on=received_on,
+            forward_due_on=received_on + dt.timedelta(days=rules.forward_within_days),
+            due_on=received_on + dt.timedelta(days=rules.resolve_within_days),
+            state_since=now,
+        )
+
+    request = idempotency.create_once(same_household, submission_key, create)
+    if idempotency.replayed(request):
+        return request
     _step(request, "create", "", actor, "", now)
     audit.record(
         actor=actor,

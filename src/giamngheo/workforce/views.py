@@ -21,6 +21,7 @@ from giamngheo.accounts import access
 from giamngheo.accounts.models import User
 from giamngheo.areas import selectors as area_selectors
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib import idempotency
 from giamngheo.lib.masking import mask_phone
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
@@ -783,7 +784,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except services.WorkforceError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Đã ghi nhận yêu cầu #%(pk)d.") % {"pk": created.pk})
+            if idempotency.replayed(created):
+                messages.info(
+                    request,
+                    _("Yêu cầu #%(pk)d đã được ghi nhận trước đó; không ghi lần nữa.")
+                    % {"pk": created.pk},
+                )
+            else:
+                messages.success(request, _("Đã ghi nhận yêu cầu #%(pk)d.") % {"pk": created.pk})
             return redirect("workforce:request_detail", pk=created.pk)
     back = reverse("registry:household_detail", args=[household.pk])
     return _form_page(request, form, _("Ghi nhận yêu cầu hỗ trợ"), back, household=household)
