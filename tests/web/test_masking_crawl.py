@@ -10,9 +10,10 @@ personal ID or phone number of another person may appear.
 The numbers looked for are every ID and phone stored in the database when the crawl starts, so
 a new model with a phone is covered once the world holds one.
 
-The one explicit exception: a collaborator's own phone number, on their own roster entry
-(``workforce.views._shown_phone``: it is theirs, they may correct it). A new URL is covered
-without editing this file (its parameters are filled by ``crawl_support.PARAMETER_KINDS``).
+The one explicit exception: a collaborator's own phone number, on the roster and their own
+roster entry (``workforce.views._shown_phone``: it is theirs, they may correct it). A new URL
+is covered without editing this file (its parameters are filled by
+``crawl_support.PARAMETER_KINDS``).
 """
 
 from __future__ import annotations
@@ -394,7 +395,15 @@ def _crawl(mw: MaskingWorld, persona: str) -> tuple[list[str], int, Counter[int]
     user = User.objects.get(pk=getattr(mw.crawl.world, persona).pk)
     client = _client(user)
     secrets = mw.secrets()
-    allowed = {CTV_OWN_PHONE} if persona == "ctv" else set()
+    # The explicit exception: the collaborator's own phone, on the roster list and on their own
+    # entry's pages only.
+    roster = reverse("workforce:roster")
+    own_entry = reverse("workforce:worker_detail", args=[mw.own_worker.pk])
+
+    def allowed(path: str) -> set[str]:
+        own_page = path.split("?")[0] == roster or path.startswith(own_entry)
+        return {CTV_OWN_PHONE} if persona == "ctv" and own_page else set()
+
     failures: list[str] = []
     statuses: Counter[int] = Counter()
     paths: list[tuple[str, str]] = []
@@ -419,7 +428,7 @@ def _crawl(mw: MaskingWorld, persona: str) -> tuple[list[str], int, Counter[int]
             continue
         # A number the user typed into the query (a search by ID) is echoed back: theirs.
         typed = {n for n in secrets if n in path}
-        leaked = sorted(n for n in secrets - allowed - typed if n in text)
+        leaked = sorted(n for n in secrets - allowed(path) - typed if n in text)
         if leaked:
             failures.append(f"{persona} GET {path} ({name}): full numbers {leaked}")
     return failures, statuses.total(), statuses
