@@ -319,3 +319,23 @@ def test_granting_a_role_in_the_admin_goes_through_the_audited_service(world: Wo
 
     fresh = User.objects.get(pk=world.outsider.pk)
     assert access.can_view_area(fresh, world.commune_b)
+
+
+def test_an_administrator_lifts_a_throttle_in_the_admin(world: World, clock: Clock) -> None:
+    attacker = from_address("198.51.100.40")
+    for _attempt in range(THROTTLE["LOGIN_ADDRESS_FREE_FAILURES"] + 1):
+        login(attacker, "xa_a", "sai")
+    row = LoginThrottle.objects.get(scope="address")
+    staff = User.objects.create_superuser("quantri", password="mat-khau-quan-tri")
+    admin = Client()
+    admin.force_login(staff)
+    changelist = reverse("admin:accounts_loginthrottle_changelist")
+    assert admin.get(changelist).status_code == 200
+    response = admin.post(changelist, {"action": "lift", "_selected_action": [row.pk], "index": 0})
+    assert response.status_code == 302
+    assert not LoginThrottle.objects.filter(pk=row.pk).exists()
+    assert AuditEvent.objects.filter(
+        action="account.login_throttle_cleared", object_id=str(row.pk), actor=staff
+    ).exists()
+    login(attacker, "xa_a", PASSWORD)
+    assert logged_in(attacker)

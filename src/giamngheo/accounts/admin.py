@@ -8,10 +8,13 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamngheo.accounts import services
-from giamngheo.accounts.models import RoleGrant, User
+from giamngheo.accounts.models import LoginThrottle, RoleGrant, User
 from giamngheo.audit import services as audit
 
 USER_AUDIT_FIELDS = ("username", "full_name", "email", "is_active", "is_staff", "is_superuser")
@@ -76,3 +79,34 @@ class RoleGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for grant in queryset:
             services.role_revoke(actor=request.user, grant=grant)
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: the counters are written by the login throttle; an administrator may only
+    lift a throttle (audited)."""
+
+    list_display = ("scope", "key", "failures", "last_failure_at", "blocked_until")
+    list_filter = ("scope",)
+    search_fields = ("key",)
+    actions = ["lift"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("lift", None)
+        return actions
+
+    @admin.action(description=gettext_lazy("Gỡ hạn chế đăng nhập đã chọn"))
+    def lift(self, request: HttpRequest, queryset: QuerySet[LoginThrottle]) -> None:
+        count = services.login_throttle_clear(actor=request.user, throttles=list(queryset))
+        self.message_user(request, _("Đã gỡ %(count)s hạn chế đăng nhập.") % {"count": count})

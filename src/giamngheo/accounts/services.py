@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 
 from giamngheo.accounts import throttle
-from giamngheo.accounts.models import Role, RoleGrant, User
+from giamngheo.accounts.models import LoginThrottle, Role, RoleGrant, User
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 
@@ -73,6 +74,22 @@ def login_succeeded(*, user: User) -> None:
     """Forget the failed logins counted on this account (the demo reset, an administrator);
     the counters themselves live in ``giamngheo.accounts.throttle``."""
     throttle.clear_account(user.get_username())
+
+
+@transaction.atomic
+def login_throttle_clear(*, actor: Any, throttles: Iterable[LoginThrottle]) -> int:
+    """An administrator lifts throttles (e.g. an office behind one address after a typo storm)."""
+    count = 0
+    for row in throttles:
+        audit.record(
+            actor=actor,
+            action="account.login_throttle_cleared",
+            obj=row,
+            before=audit.snapshot(row, ["scope", "key", "failures", "blocked_until"]),
+        )
+        row.delete()
+        count += 1
+    return count
 
 
 @transaction.atomic
