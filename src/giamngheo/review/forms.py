@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.lib import uploads
+from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.review.models import (
     ApplicationForm,
     ApplicationReason,
@@ -59,7 +60,9 @@ class FlagForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(IdempotentForm):
+    """A new village meeting; its one-time key makes a double submission record one."""
+
     village = forms.ChoiceField(label=_("Thôn, tổ dân phố"))
     held_on = _date(_("Ngày họp"))
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)

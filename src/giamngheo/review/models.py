@@ -24,6 +24,7 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.idempotency import Idempotent
 from giamngheo.registry.models import Household, Status
 from giamngheo.review.states import (
     ApplicationState,
@@ -328,7 +329,8 @@ class Entry(models.Model):
 # -- village meeting (Art. 4.3) -----------------------------------------------------------------
 
 
-class Meeting(models.Model):
+class Meeting(Idempotent):
+    # ``submission_key`` (Idempotent): a double-submitted meeting form records one meeting.
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="meetings")
     province = _unit(_("tỉnh"))
     commune = _unit(_("xã"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -30,7 +31,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
-from giamngheo.lib import validators
+from giamngheo.lib import idempotency, validators
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.models import Household, Membership, Status
 from giamngheo.registry.services import HOUSEHOLD_STATUS_FIELDS
@@ -669,13 +670,20 @@ def meeting_create(
     place: str = "",
     attendees_note: str = "",
     supervisor_note: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Meeting:
-    """Record a village meeting (chaired by the village head, Art. 4.3)."""
+    """Record a village meeting (chaired by the village head, Art. 4.3). ``submission_key``:
+    the form's one-time key (``lib.idempotency``); a second call with it returns the first
+    meeting."""
     chair_name, secretary_name = _clean_names(chair_name, secretary_name)
     _check_act_date(held_on, _("Ngày họp"))
     _require_change(actor, village)
     if village.parent_id != round_.commune_id:
         raise ReviewError(_("Thôn không thuộc xã của đợt rà soát."))
+    same_village = Meeting.objects.filter(round=round_, village=village)
+    recorded = idempotency.earlier(same_village, submission_key)
+    if recorded is not None:
+        return recorded
     round_ = _lock_round(round_)
     if round_.state != RoundState.REVIEWING and not (
         round_.state == RoundState.POSTING
@@ -691,20 +699,27 @@ def meeting_create(
         raise ReviewError(_("Số người dự họp phải từ 1 trở lên."))
     if not chair_name.strip():
         raise ReviewError(_("Cần ghi người chủ trì (trưởng thôn)."))
-    meeting = Meeting.objects.create(
-        round=round_,
-        province_id=round_.province_id,
-        commune_id=round_.commune_id,
-        village=village,
-        held_on=held_on,
-        chair_name=chair_name.strip(),
-        secretary_name=secretary_name.strip(),
-        attendees=attendees,
-        place=place,
-        attendees_note=attendees_note,
-        supervisor_note=supervisor_note,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+
+    def create(key: uuid.UUID | None) -> Meeting:
+        return Meeting.objects.create(
+            submission_key=key,
+            round=round_,
+            province_id=round_.province_id,
+            commune_id=round_.commune_id,
+            village=village,
+            held_on=held_on,
+            chair_name=chair_name.strip(),
+            secretary_name=secretary_name.strip(),
+            attendees=attendees,
+            place=place,
+            attendees_note=attendees_note,
+            supervisor_note=supervisor_note,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+    meeting = idempotency.create_once(same_village, submission_key, create)
+    if idempotency.replayed(meeting):
+        return meeting
     audit.record(
         actor=actor,
         action="review.meeting_created",
