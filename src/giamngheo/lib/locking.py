@@ -52,7 +52,7 @@ def check_version(
 
 
 def lock_for_edit(
-    queryset: QuerySet[M],
+    queryset: QuerySet[M] | models.Manager[M],
     pk: Any,
     expected_version: int | None,
     *,
@@ -61,7 +61,7 @@ def lock_for_edit(
 ) -> M:
     """The row ``pk`` of ``queryset``, locked until the end of the transaction, checked against
     the version the editor loaded."""
-    locked = queryset.select_for_update().get(pk=pk)
+    locked: M = queryset.select_for_update().get(pk=pk)
     check_version(locked, expected_version, error=error, message=message)
     return locked
 
