@@ -63,6 +63,11 @@ DEVICE_ACCOUNTS = 10  # a shared office computer: the last ten accounts logged i
 DEVICE_KEY_CHARS = 16
 
 
+def _setting(name: str) -> int:
+    # Read at call time (tests override them); all are integers (giamngheo.settings).
+    return int(getattr(settings, name))
+
+
 def now() -> dt.datetime:
     """The clock of the throttle (tests replace it; nothing here sleeps)."""
     return timezone.now()
@@ -91,7 +96,7 @@ def client_address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     meta = request.META
-    proxies = int(getattr(settings, "LOGIN_TRUSTED_PROXY_COUNT", 0))
+    proxies = _setting("LOGIN_TRUSTED_PROXY_COUNT")
     if proxies > 0:
         # Each trusted proxy appends the address it received the request from: the client's
         # address is the proxies-th entry from the right; entries further left are the
@@ -129,8 +134,8 @@ class Attempt:
 def _rules(scope: str) -> tuple[int, int]:
     """(free failures, longest block in seconds) of a scope."""
     if scope == ThrottleScope.ADDRESS:
-        return settings.LOGIN_ADDRESS_FREE_FAILURES, settings.LOGIN_ADDRESS_MAX_BLOCK_SECONDS
-    return settings.LOGIN_ACCOUNT_FREE_FAILURES, settings.LOGIN_ACCOUNT_MAX_DELAY_SECONDS
+        return _setting("LOGIN_ADDRESS_FREE_FAILURES"), _setting("LOGIN_ADDRESS_MAX_BLOCK_SECONDS")
+    return _setting("LOGIN_ACCOUNT_FREE_FAILURES"), _setting("LOGIN_ACCOUNT_MAX_DELAY_SECONDS")
 
 
 def block_seconds(scope: str, failures: int) -> int:
@@ -146,7 +151,7 @@ def _forgotten(row: LoginThrottle, at: dt.datetime) -> bool:
     """Counters start again after a quiet period (measured from the end of the last block)."""
     last = max(filter(None, (row.last_failure_at, row.blocked_until)), default=None)
     return last is not None and at - last > dt.timedelta(
-        seconds=settings.LOGIN_THROTTLE_FORGET_SECONDS
+        seconds=_setting("LOGIN_THROTTLE_FORGET_SECONDS")
     )
 
 
@@ -186,9 +191,8 @@ def failed(attempt: Attempt) -> None:
             _audit_throttle(row, attempt, seconds)
         row.save()
     # Stale counters (mostly names that never existed) are removed as failures come in.
-    cutoff = at - dt.timedelta(
-        seconds=settings.LOGIN_THROTTLE_FORGET_SECONDS + settings.LOGIN_ADDRESS_MAX_BLOCK_SECONDS
-    )
+    stale = _setting("LOGIN_THROTTLE_FORGET_SECONDS") + _setting("LOGIN_ADDRESS_MAX_BLOCK_SECONDS")
+    cutoff = at - dt.timedelta(seconds=stale)
     LoginThrottle.objects.filter(last_failure_at__lt=cutoff).delete()
 
 
@@ -233,7 +237,7 @@ def device_accounts(request: HttpRequest | None) -> list[str]:
         return []
     try:
         keys: Any = signing.loads(
-            value, salt=DEVICE_SALT, max_age=dt.timedelta(days=settings.LOGIN_KNOWN_DEVICE_DAYS)
+            value, salt=DEVICE_SALT, max_age=dt.timedelta(days=_setting("LOGIN_KNOWN_DEVICE_DAYS"))
         )
     except signing.BadSignature:
         return []
@@ -247,7 +251,7 @@ def remember_device(request: HttpRequest, response: HttpResponse, username: str)
     response.set_cookie(
         DEVICE_COOKIE,
         signing.dumps(keys, salt=DEVICE_SALT),
-        max_age=settings.LOGIN_KNOWN_DEVICE_DAYS * 86400,
+        max_age=_setting("LOGIN_KNOWN_DEVICE_DAYS") * 86400,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
