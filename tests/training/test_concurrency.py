@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from giamngheo.training import services
 from giamngheo.training.models import TrainingClass, TrainingPlan
 from tests.training.conftest import TrainingWorld
 
@@ -64,3 +65,25 @@ def test_the_second_of_two_stale_class_edits_is_refused(tw: TrainingWorld) -> No
     second = tab_2.post(url, {**form, "version": v2, "title": "Lớp B"})
     assert second.status_code == 200 and "vừa được người khác cập nhật" in second.text
     assert TrainingClass.objects.get(pk=c1.pk).title == "Lớp A"
+
+
+def test_a_question_edit_needs_its_version_and_a_stale_one_is_refused(tw: TrainingWorld) -> None:
+    question = services.question_create(
+        actor=None,
+        province=tw.world.province,
+        topic=tw.c1.topics[0],
+        text="Chuẩn nghèo đa chiều có mấy chiều?",
+        choices=["Năm", "Sáu"],
+        correct=1,
+    )
+    url = reverse("training:question_edit", args=[question.pk])
+    tab_1, tab_2 = two_tabs(tw)
+    v1, v2 = loaded_version(tab_1.get(url).text), loaded_version(tab_2.get(url).text)
+    form = {"topic": question.topic, "choice_1": "Năm", "choice_2": "Sáu", "correct": "2"}
+    missing = tab_1.post(url, {**form, "text": "Không có phiên bản"})
+    assert missing.status_code == 200 and "Trang đã cũ" in missing.text
+    assert tab_1.post(url, {**form, "version": v1, "text": "Câu A"}).status_code == 302
+    second = tab_2.post(url, {**form, "version": v2, "text": "Câu B"})
+    assert second.status_code == 200 and "người khác sửa" in second.text
+    question.refresh_from_db()
+    assert question.text == "Câu A"

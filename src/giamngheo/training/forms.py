@@ -209,6 +209,10 @@ class QuestionForm(forms.Form):
         return data
 
 
+class QuestionEditForm(VersionedForm, QuestionForm):
+    """A question's edit form: the version is required (``lib.locking``)."""
+
+
 class ClassTestForm(forms.Form):
     held_on = VietnameseDateField(label=_("Ngày kiểm tra"))
     count = forms.IntegerField(
@@ -279,3 +283,7 @@ class PageForm(forms.Form):
             self.fields["slug"].required = True
         else:
             del self.fields["slug"]
+
+
+class PageEditForm(VersionedForm, PageForm):
+    """A handbook page's edit form: the version is required (``lib.locking``)."""

@@ -29,10 +29,12 @@ from giamngheo.training.forms import (
     ClassTestForm,
     ContestForm,
     CostForm,
+    PageEditForm,
     PageForm,
     ParticipantForm,
     PlanEditForm,
     PlanForm,
+    QuestionEditForm,
     QuestionForm,
     SessionForm,
     answer_form,
@@ -716,14 +718,14 @@ def question_new(request: HttpRequest) -> HttpResponse:
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = selectors.question_for(request.user, pk)
     _require(_can_edit_bank(request.user, question.province_id))
-    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
+    form = QuestionEditForm(request.POST or None, initial=QuestionForm.initial_for(question))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.question_update(
                 actor=request.user,
                 question=question,
-                expected_version=data.get("version") or question.version,
+                expected_version=data["version"],
                 topic=data["topic"],
                 text=data["text"],
                 choices=data["choices"],
@@ -1035,11 +1037,11 @@ def handbook_page_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _require(page.province_id is None and adapt_for is not None)
     initial = {name: getattr(page, name) for name in services.PAGE_FIELDS}
     initial["version"] = page.version
-    form = PageForm(request.POST or None, initial=initial)
+    form = PageEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         note = data.pop("note")
-        version = data.pop("version") or page.version
+        version = data.pop("version")
         try:
             if adapt_for is not None:
                 saved = services.page_adapt(
