@@ -376,22 +376,42 @@ def test_a_csv_that_is_not_utf8_text_is_refused_with_the_line(
         tabular.read_csv(write(tmp_path, data, "t.csv"), Limits())
 
 
-def test_csv_rows_keep_their_lines_ragged_rows_fit_the_header(tmp_path: Path) -> None:
-    path = write(tmp_path, "\ufeffa;b;c\n1;2\n\n3;4;5;6;7\n".encode(), "t.csv")
+def test_csv_records_keep_their_numbers_ragged_ones_fit_the_header(tmp_path: Path) -> None:
+    path = write(tmp_path, '\ufeffa;b;c\n1;2\n\n;;\n3;4;5;6;7\n"x\ny";"z""q"\n'.encode(), "t.csv")
     frame = tabular.read_csv(path, Limits())
-    assert frame.width == 3
-    assert frame.rows() == [("a", "b", "c"), ("1", "2", None), (None, None, None), ("3", "4", "5")]
+    assert frame.columns == [tabular.LINE, "column_0", "column_1", "column_2"]
+    assert frame.rows() == [
+        (1, "a", "b", "c"),
+        (2, "1", "2", None),
+        (5, "3", "4", "5"),  # blank records 3 and 4 are dropped, numbers kept
+        (6, "x\ny", 'z"q', None),
+    ]
 
 
-def test_a_million_empty_csv_lines_are_read_quickly_and_within_the_row_limit(
-    tmp_path: Path,
+def test_blocks_are_cut_outside_quoted_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(tmp_path, b"a,b\n" + b",\n" * 1_000_000, "t.csv")
+    # 1,000 lines a block (the minimum): a quoted field spanning lines 999-1002 stays whole.
+    lines = [f"r{i},v" for i in range(1, 999)] + ['"a\nb\nc\nd",v'] + ["x,y"] * 3000
+    path = write(tmp_path, ("h1,h2\n" + "\n".join(lines) + "\n").encode(), "t.csv")
+    monkeypatch.setattr(tabular, "BLOCK_CELLS", 1)
+    frame = tabular.read_csv(path, Limits())
+    assert frame.height == 1 + 998 + 1 + 3000
+    assert frame.row(999) == (1000, "a\nb\nc\nd", "v")
+    assert frame[tabular.LINE].to_list() == list(range(1, 4001))
+
+
+def test_a_million_empty_csv_lines_cost_neither_time_nor_memory(tmp_path: Path) -> None:
+    header = ",".join(f"c{i}" for i in range(200))
+    path = write(
+        tmp_path, (header + "\n").encode() + b"\n" * 500_000 + b",,\n" * 500_000 + b"1\n", "t.csv"
+    )
     started = time.perf_counter()
     frame = tabular.read_csv(path, Limits())
     assert time.perf_counter() - started < 5
-    assert frame.height == 1_000_001
-    assert frame.slice(1).drop_nulls().height == 0
+    # Read block by block, the empty records are gone: 2 rows of 200 cells, not 200 million.
+    assert frame.shape == (2, 201)
+    assert frame[tabular.LINE].to_list() == [1, 1_000_002]
     with pytest.raises(TableError, match=r"hơn 1\.000 dòng"):
         tabular.read_csv(path, Limits(max_rows=1000))
 

@@ -44,6 +44,7 @@ import csv
 import datetime as dt
 import io
 import math
+import mmap
 import posixpath
 import re
 import struct
@@ -947,53 +948,130 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
+LINE: Final = "_line"  # the record's number in the file (the header is 1)
+# Cells parsed by Polars at a time: its allocator keeps a few blocks' worth of memory, so
+# blocks stay small (1,000 lines of 200 columns: about 40 MB at the peak).
+BLOCK_CELLS: Final = 200_000
+
+
 def read_csv(path: Path, limits: Limits | None = None) -> pl.DataFrame:
-    """Every cell of a CSV file as text (no header: the first line is row 0), after the checks
-    above. The separator is the most frequent of , ; and tab in the first line (Excel in a
-    Vietnamese locale writes ";"). Lines longer than the header are cut at its width, shorter
-    ones filled with nulls; blank lines are kept (row numbers stay the file's)."""
+    """The header and every non-empty record of a CSV file as text, with ``LINE`` (the record's
+    number, header = 1) and one column ``column_0``… per header field, after the checks above.
+
+    The separator is the most frequent of , ; and tab in the header (Excel in a Vietnamese
+    locale writes ";"). Records longer than the header are cut at its width, shorter ones
+    filled with nulls. Polars parses blocks of at most ``BLOCK_CELLS`` cells cut at line breaks
+    outside quotes (a quote count that is even: RFC 4180 doubles quotes inside fields), and
+    empty records are dropped block by block: a megabyte of blank lines costs a megabyte, not a
+    million rows × the header's width."""
     limits = limits or Limits.from_settings()
     check_file_size(path.stat().st_size, limits)
     lines = check_text_chunks(_file_chunks(path))
     if lines > limits.max_rows:
         # More line breaks than rows allowed (blank lines count: they are rows of the file).
         raise TableError(_too_many_rows(limits))
-    with path.open("rb") as handle:
-        first_line = handle.readline(4 * MiB).decode("utf-8-sig", errors="replace")
-    separator = max((",", ";", "\t"), key=first_line.count)
+    if path.stat().st_size == 0:
+        raise TableError(_("Tệp không có dữ liệu."))
+    # Mapped, not read: the pages are the file's (the kernel may drop them), not a copy.
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return _read_mapped_csv(data, limits)
+
+
+def _read_mapped_csv(data: mmap.mmap, limits: Limits) -> pl.DataFrame:
+    newline = data.find(b"\n")
+    text = data[: newline if 0 <= newline < 4 * MiB else 4 * MiB].decode("utf-8-sig", "replace")
+    separator = max((",", ";", "\t"), key=text.count)
     try:
-        width = len(next(csv.reader([first_line], delimiter=separator), []))
+        width = len(next(csv.reader([text], delimiter=separator), [])) or 1
     except csv.Error:
-        width = first_line.count(separator) + 1
+        width = text.count(separator) + 1
     if width > limits.max_columns:
         raise TableError(
             _("Dòng tiêu đề có %(count)s cột, vượt quá giới hạn %(limit)s cột.")
             % {"count": format_number(width), "limit": format_number(limits.max_columns)}
         )
-    try:
-        frame = pl.read_csv(
-            path,
-            has_header=False,
-            infer_schema=False,
-            separator=separator,
-            truncate_ragged_lines=True,
-            encoding="utf8",
+    names = [f"column_{i}" for i in range(width)]
+    schema = {name: pl.String for name in names}
+    blank = b" \t\r\n" + separator.encode()
+    frames: list[pl.DataFrame] = []
+    records = 0
+    cells = 0
+    for block in _blocks(data, max(1_000, BLOCK_CELLS // width)):
+        if records and not block.translate(None, blank):
+            # Only blank lines and separators: empty records, counted without parsing.
+            records += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+            continue
+        try:
+            frame = pl.read_csv(
+                block,
+                has_header=False,
+                schema=schema,
+                separator=separator,
+                truncate_ragged_lines=True,
+                missing_columns="insert",
+                encoding="utf8",
+            )
+        except (pl.exceptions.PolarsError, OSError) as error:
+            raise TableError(
+                _(
+                    "Không đọc được tệp CSV từ dòng %(line)s: hãy kiểm tra dấu ngoặc kép và dấu "
+                    "phân cách (%(error)s)."
+                )
+                % {
+                    "line": format_number(records + 1),
+                    "error": str(error).splitlines()[0][:200] if str(error) else "",
+                }
+            ) from error
+        frame = frame.with_row_index(LINE, offset=records + 1).with_columns(
+            pl.col(LINE).cast(pl.Int64)
         )
-    except pl.exceptions.NoDataError as error:
-        raise TableError(_("Tệp không có dữ liệu.")) from error
-    except (pl.exceptions.PolarsError, OSError) as error:
-        raise TableError(
-            _("Không đọc được tệp CSV: hãy kiểm tra dấu ngoặc kép và dấu phân cách (%(error)s).")
-            % {"error": str(error).splitlines()[0][:200] if str(error) else type(error).__name__}
-        ) from error
-    if frame.height > limits.max_rows:
+        records += frame.height
+        frame = frame.filter(
+            (pl.col(LINE) == 1) | pl.any_horizontal(pl.col(n).is_not_null() for n in names)
+        )
+        cells += frame.height * width
+        if cells > limits.max_cells:
+            raise TableError(
+                _("Tệp có hơn %(limit)s ô (giới hạn): hãy chia nhỏ tệp.")
+                % {"limit": format_number(limits.max_cells)}
+            )
+        if frame.height:
+            frames.append(frame)
+        if len(frames) >= 32:
+            # Many small frames of wide rows cost more than their cells: one frame (chunked).
+            frames = [pl.concat(frames, rechunk=False)]
+    if records > limits.max_rows:
         raise TableError(_too_many_rows(limits))
-    if frame.height * frame.width > limits.max_cells:
-        raise TableError(
-            _("Tệp có hơn %(limit)s ô (giới hạn): hãy chia nhỏ tệp.")
-            % {"limit": format_number(limits.max_cells)}
-        )
-    return frame
+    if not frames:
+        raise TableError(_("Tệp không có dữ liệu."))
+    return pl.concat(frames, rechunk=False)
+
+
+def _blocks(data: mmap.mmap, block_lines: int) -> Iterator[bytes]:
+    """``data`` in pieces of about ``block_lines`` lines, each ending at a line break outside
+    quotes."""
+    position = 0
+    size = len(data)
+    while position < size:
+        end = position
+        for _line in range(block_lines):
+            found = data.find(b"\n", end)
+            if found < 0:
+                end = size
+                break
+            end = found + 1
+        block = data[position:end]
+        # Inside a quoted field (odd number of quotes so far): go on to the next line break.
+        quotes = block.count(b'"')
+        while quotes % 2 and end < size:
+            found = data.find(b"\n", end)
+            following = size if found < 0 else found + 1
+            extra = data[end:following]
+            quotes += extra.count(b'"')
+            block += extra
+            end = following
+        yield block
+        position = end
 
 
 def _too_many_rows(limits: Limits) -> str:

@@ -640,19 +640,13 @@ def read_table(path: Path, columns: Sequence[Column], *, sheet: str | None = Non
             )
         elif suffix in {".csv", ".txt"}:
             raw = _csv_frame(path, limits)
-            header_row = [str(cell or "").strip() for cell in raw.row(0)]
+            body = raw.filter(pl.col(tabular.LINE) > 1)
+            header_row = [str(cell or "").strip() for cell in raw.drop(tabular.LINE).row(0)]
             positions, headers, ignored, duplicates = _map_headers(header_row, columns)
             by_key = columns_by_key(columns)
-            frame = (
-                raw.slice(1)
-                .with_row_index(ROW, offset=2)
-                .select(
-                    pl.col(ROW).cast(pl.Int64),
-                    *[
-                        pl.col(raw.columns[position]).alias(key)
-                        for key, position in positions.items()
-                    ],
-                )
+            frame = body.select(
+                pl.col(tabular.LINE).alias(ROW),
+                *[pl.col(f"column_{position}").alias(key) for key, position in positions.items()],
             )
             frame = _pad_text_codes(frame, [by_key[key] for key in positions])
         else:
@@ -763,7 +757,7 @@ def _csv_frame(path: Path, limits: tabular.Limits) -> pl.DataFrame:
     """Every CSV cell as text (Polars' reader: a million rows in about a second), after the
     checks of ``lib.tabular.read_csv`` (UTF-8, no NUL byte, not another format, limits)."""
     frame = tabular.read_csv(path, limits)
-    if frame.height == 0:
+    if frame.height == 0 or frame[tabular.LINE][0] != 1:
         raise SpreadsheetError(_("Tệp không có dữ liệu."))
     return frame
 
