@@ -221,7 +221,7 @@ class InformForm(forms.Form):
     how = forms.CharField(label=_("Hình thức thông báo"), max_length=200, required=False)
 
 
-class HouseholdChangeForm(forms.Form):
+class HouseholdChangeForm(IdempotentForm):
     kind = forms.ChoiceField(label=_("Loại biến động"), choices=reference.change_kind_choices)
     occurred_on = VietnameseDateField(label=_("Ngày xảy ra"))
     description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -241,7 +241,7 @@ class DismissForm(forms.Form):
     note = forms.CharField(label=_("Lý do"), max_length=300)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(IdempotentForm):
     period_start = VietnameseDateField(label=_("Kỳ đánh giá từ ngày"))
     period_end = VietnameseDateField(label=_("đến ngày"))
     evaluator_body = forms.ChoiceField(

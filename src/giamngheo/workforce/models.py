@@ -447,7 +447,7 @@ class ReviewFlag(models.TextChoices):
     DISMISSED = "dismissed", _("Không đưa vào rà soát")
 
 
-class HouseholdChange(models.Model):
+class HouseholdChange(Idempotent):
     """A collaborator's report that a household's situation changed (duty 2 of seed 001: a
     shock, a birth, a death, a marriage, a return from military service…). When it warrants an
     in-year review, the household stays flagged (``review_flag = pending``) until the review
@@ -511,7 +511,7 @@ class HouseholdChange(models.Model):
         return f"{self.household} · {self.kind} · {self.occurred_on:%d/%m/%Y}"
 
 
-class Evaluation(models.Model):
+class Evaluation(Idempotent):
     """A periodic evaluation of a worker by the managing unit or an inspection team. Rows are
     only added; the history is the list of evaluations."""
 

@@ -1115,11 +1115,17 @@ def household_change_report(
     description: str,
     request_review: bool,
     proposed_form: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> HouseholdChange:
     """Record that a household's situation changed. With ``request_review`` the household is
     flagged for the in-year review (Mẫu 01 to join the list, Mẫu 04 to leave it; QĐ
-    24/2021/QĐ-TTg): the review process (issue 5) picks up pending flags."""
+    24/2021/QĐ-TTg): the review process (issue 5) picks up pending flags. ``submission_key``:
+    the form's one-time key (``lib.idempotency``)."""
     _require(actor is None or access.can_change_area(actor, household.village))
+    same_household = HouseholdChange.objects.filter(household=household)
+    recorded = idempotency.earlier(same_household, submission_key)
+    if recorded is not None:
+        return recorded
     kinds = reference.change_kinds()
     if kind not in kinds:
         raise WorkforceError(_("Loại biến động không có trong danh mục."))
@@ -1135,18 +1141,25 @@ def household_change_report(
         form = proposed_form or kinds[kind].suggested_form
         if form not in REVIEW_FORMS:
             raise WorkforceError(_("Cần chọn mẫu đề nghị (Mẫu 01 hoặc Mẫu 04)."))
-    change = HouseholdChange.objects.create(
-        household=household,
-        **_household_columns(household),
-        kind=kind,
-        occurred_on=occurred_on,
-        description=description.strip(),
-        reported_by=_user_or_none(actor),
-        worker=worker_of(actor),
-        review_flag=ReviewFlag.PENDING if request_review else ReviewFlag.NOT_NEEDED,
-        proposed_form=form,
-        review_flag_at=timezone.now() if request_review else None,
-    )
+
+    def create(key: uuid.UUID | None) -> HouseholdChange:
+        return HouseholdChange.objects.create(
+            submission_key=key,
+            household=household,
+            **_household_columns(household),
+            kind=kind,
+            occurred_on=occurred_on,
+            description=description.strip(),
+            reported_by=_user_or_none(actor),
+            worker=worker_of(actor),
+            review_flag=ReviewFlag.PENDING if request_review else ReviewFlag.NOT_NEEDED,
+            proposed_form=form,
+            review_flag_at=timezone.now() if request_review else None,
+        )
+
+    change = idempotency.create_once(same_household, submission_key, create)
+    if idempotency.replayed(change):
+        return change
     audit.record(
         actor=actor,
         action="workforce.household_change_reported",
@@ -1213,10 +1226,16 @@ def evaluation_record(
     evaluator_body: str,
     scores: dict[str, int],
     remarks: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> Evaluation:
     """Record one evaluation, scored on every criterion of ``evaluation_criteria.csv``; the
-    rating follows ``ratings.csv``. Earlier evaluations stay (history)."""
+    rating follows ``ratings.csv``. Earlier evaluations stay (history). ``submission_key``:
+    the form's one-time key (``lib.idempotency``)."""
     _require_manager(actor, worker)
+    same_worker = Evaluation.objects.filter(worker=worker)
+    recorded = idempotency.earlier(same_worker, submission_key)
+    if recorded is not None:
+        return recorded
     if period_end < period_start:
         raise WorkforceError(_("Kỳ đánh giá: ngày kết thúc phải sau ngày bắt đầu."))
     if evaluator_body not in reference.evaluator_bodies():
@@ -1232,19 +1251,26 @@ def evaluation_record(
             )
     total = sum(scores.values())
     maximum = sum(c.max_score for c in criteria.values())
-    evaluation = Evaluation.objects.create(
-        worker=worker,
-        province_id=worker.province_id,
-        commune_id=worker.commune_id,
-        period_start=period_start,
-        period_end=period_end,
-        evaluator_body=evaluator_body,
-        evaluated_by=_user_or_none(actor),
-        total=total,
-        max_total=maximum,
-        rating=reference.rating_for(total, maximum),
-        remarks=remarks.strip(),
-    )
+
+    def create(key: uuid.UUID | None) -> Evaluation:
+        return Evaluation.objects.create(
+            submission_key=key,
+            worker=worker,
+            province_id=worker.province_id,
+            commune_id=worker.commune_id,
+            period_start=period_start,
+            period_end=period_end,
+            evaluator_body=evaluator_body,
+            evaluated_by=_user_or_none(actor),
+            total=total,
+            max_total=maximum,
+            rating=reference.rating_for(total, maximum),
+            remarks=remarks.strip(),
+        )
+
+    evaluation = idempotency.create_once(same_worker, submission_key, create)
+    if idempotency.replayed(evaluation):
+        return evaluation
     EvaluationScore.objects.bulk_create(
         EvaluationScore(
             evaluation=evaluation,

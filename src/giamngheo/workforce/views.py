@@ -408,6 +408,7 @@ def evaluation_new(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluator_body=data["evaluator_body"],
                 scores=form.scores(),
                 remarks=data["remarks"],
+                submission_key=data["submission_key"],
             )
         except services.WorkforceError as error:
             form.add_error(None, str(error))
@@ -958,6 +959,7 @@ def change_new(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 request_review=data["request_review"],
                 proposed_form=data["proposed_form"],
+                submission_key=data["submission_key"],
             )
         except services.WorkforceError as error:
             form.add_error(None, str(error))
