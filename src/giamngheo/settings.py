@@ -160,7 +160,8 @@ LOGIN_ACCOUNT_FREE_FAILURES = int(os.environ.get("GIAMNGHEO_LOGIN_ACCOUNT_FREE_F
 LOGIN_ACCOUNT_MAX_DELAY_SECONDS = int(
     os.environ.get("GIAMNGHEO_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "300")
 )
-LOGIN_THROTTLE_FORGET_SECONDS = int(os.environ.get("GIAMNGHEO_LOGIN_FORGET_SECONDS", "86400"))
+# One failure is forgotten per this many seconds without failures (after the last block).
+LOGIN_THROTTLE_LEAK_SECONDS = int(os.environ.get("GIAMNGHEO_LOGIN_LEAK_SECONDS", "900"))
 LOGIN_KNOWN_DEVICE_DAYS = int(os.environ.get("GIAMNGHEO_LOGIN_KNOWN_DEVICE_DAYS", "90"))
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the header
 # is ignored and REMOTE_ADDR is the client). Set it only when such proxies really are there.

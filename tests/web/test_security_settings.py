@@ -21,6 +21,7 @@ PRODUCTION = {
     "GIAMNGHEO_HSTS_SECONDS": "31536000",
     "GIAMNGHEO_HSTS_INCLUDE_SUBDOMAINS": "1",
     "GIAMNGHEO_HSTS_PRELOAD": "1",
+    "GIAMNGHEO_TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -77,6 +78,10 @@ def test_check_deploy_is_clean_with_the_production_environment() -> None:
     result = run([str(GIAMNGHEO), "check", "--deploy"], **plain, GIAMNGHEO_SECRET_KEY=key)
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in result.stdout + result.stderr
+    # HTTPS without a trusted proxy: the throttle would see one address for everybody.
+    untrusted = {k: v for k, v in PRODUCTION.items() if k != "GIAMNGHEO_TRUSTED_PROXY_COUNT"}
+    result = run([str(GIAMNGHEO), "check", "--deploy"], **untrusted, GIAMNGHEO_SECRET_KEY=key)
+    assert "giamngheo.W001" in result.stdout + result.stderr
 
 
 def test_production_hashes_passwords_with_argon2() -> None:
@@ -84,13 +89,17 @@ def test_production_hashes_passwords_with_argon2() -> None:
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'giamngheo.settings'; "
         "django.setup(); "
         "from django.conf import settings; from django.contrib.auth.hashers import make_password;"
-        "print(settings.PASSWORD_HASHERS[0]); print(make_password('mat-khau').split('$')[0])"
+        "print(settings.PASSWORD_HASHERS[0]); print(make_password('mat-khau').split('$')[0]);"
+        "from django.contrib.auth.hashers import check_password;"
+        "old = make_password('mat-khau', hasher='pbkdf2_sha256');"
+        "print(check_password('mat-khau', old))"  # hashes made before Argon2 still verify
     )
     result = run([sys.executable, "-c", code], **PRODUCTION, GIAMNGHEO_SECRET_KEY="k" * 60)
     assert result.returncode == 0, result.stderr
-    first, algorithm = result.stdout.split()
+    first, algorithm, old_still_verifies = result.stdout.split()
     assert first == "django.contrib.auth.hashers.Argon2PasswordHasher"
     assert algorithm == "argon2"
+    assert old_still_verifies == "True"
 
 
 def test_production_security_settings() -> None:

@@ -11,6 +11,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from giamngheo.accounts import checks  # noqa: F401 (registers the deployment checks)
+
         user_logged_in.connect(_mark_login, dispatch_uid="giamngheo.accounts.known_device")
 
 

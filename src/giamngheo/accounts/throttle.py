@@ -7,15 +7,17 @@ before checking a password and reports the outcome after. The counters are rows 
 :class:`~giamngheo.accounts.models.LoginThrottle` in PostgreSQL, shared by all processes.
 
 Two counters, both with exponential backoff (after ``free`` failures, failure number
-``free + k`` refuses further attempts for ``2**k`` seconds, up to a cap):
+``free + k`` refuses further attempts for ``2**k`` seconds, up to a cap). Failures leak away,
+one per ``LOGIN_THROTTLE_LEAK_SECONDS`` (15 minutes) without failures after the end of the
+last block, so that the occasional typos of an office behind one address never add up to a
+block, while a sustained guesser is held to about one guess per leak period:
 
 * **Per client address** (IPv4 address, or the /64 network of an IPv6 address, since one
   subscriber holds a whole /64): ``LOGIN_ADDRESS_FREE_FAILURES`` free failures, blocks of up
   to ``LOGIN_ADDRESS_MAX_BLOCK_SECONDS`` (one hour). This is what stops an attacker: one
-  address gets about a dozen guesses in the first hour and then one an hour, whatever account
-  names it tries. A success does not reset it (an insider could otherwise reset their address
-  between guesses on other accounts); it is forgotten after ``LOGIN_THROTTLE_FORGET_SECONDS``
-  without failures.
+  address gets about twenty guesses in the first hour and then at most one per leak period,
+  whatever account names it tries. A success does not reset it (an insider could otherwise
+  reset their address between guesses on other accounts).
 * **Per account name** (known or unknown alike, so that nothing reveals which names exist):
   ``LOGIN_ACCOUNT_FREE_FAILURES`` free failures, then delays of at most
   ``LOGIN_ACCOUNT_MAX_DELAY_SECONDS`` (five minutes). It only slows down a guesser spread over
@@ -24,9 +26,9 @@ Two counters, both with exponential backoff (after ``free`` failures, failure nu
 Why a stranger cannot lock the owner out: the account delay is short and is never applied to a
 browser that has logged in to that account before (a signed, HttpOnly "known device" cookie
 set at each successful login, ``LOGIN_KNOWN_DEVICE_DAYS``; the idea of OWASP's "device
-cookies"). A single attacking address is soon blocked by its own counter and can then renew
-the account delay at most once an hour, so even on a new device the owner waits at most
-``LOGIN_ACCOUNT_MAX_DELAY_SECONDS`` after the attacker's last counted guess. Attempts refused
+cookies"). The account delay lasts at most ``LOGIN_ACCOUNT_MAX_DELAY_SECONDS`` after the last
+counted guess, and a single attacking address is soon blocked by its own, longer, counter, so
+even on a new device the owner waits minutes, not hours. Attempts refused
 by a block are not counted, so they neither lengthen a block nor let anyone push another
 person's delay further out. The owner's own address is blocked only by failures from that
 address.
@@ -61,6 +63,7 @@ DEVICE_COOKIE = "giamngheo_device"
 DEVICE_SALT = "giamngheo.accounts.known-device"
 DEVICE_ACCOUNTS = 10  # a shared office computer: the last ten accounts logged in there
 DEVICE_KEY_CHARS = 16
+STALE_AFTER = dt.timedelta(days=7)
 
 
 def _setting(name: str) -> int:
@@ -147,12 +150,14 @@ def block_seconds(scope: str, failures: int) -> int:
     return int(min(cap, 2 ** min(over, 40)))
 
 
-def _forgotten(row: LoginThrottle, at: dt.datetime) -> bool:
-    """Counters start again after a quiet period (measured from the end of the last block)."""
+def _leaked(row: LoginThrottle, at: dt.datetime) -> int:
+    """The row's failures once old ones have leaked away: one per ``LOGIN_THROTTLE_LEAK_SECONDS``
+    without failures, counted from the end of the last block (a block does not leak)."""
     last = max(filter(None, (row.last_failure_at, row.blocked_until)), default=None)
-    return last is not None and at - last > dt.timedelta(
-        seconds=_setting("LOGIN_THROTTLE_FORGET_SECONDS")
-    )
+    if last is None or at <= last:
+        return row.failures
+    leaked = int((at - last).total_seconds() // max(1, _setting("LOGIN_THROTTLE_LEAK_SECONDS")))
+    return max(0, row.failures - leaked)
 
 
 def _keys(attempt: Attempt) -> list[tuple[str, str]]:
@@ -181,19 +186,16 @@ def failed(attempt: Attempt) -> None:
         row, _created = LoginThrottle.objects.select_for_update().get_or_create(
             scope=scope, key=key
         )
-        if _forgotten(row, at):
-            row.failures = 0
-        row.failures += 1
+        row.failures = _leaked(row, at) + 1
         row.last_failure_at = at
         seconds = block_seconds(scope, row.failures)
         if seconds:
             row.blocked_until = at + dt.timedelta(seconds=seconds)
             _audit_throttle(row, attempt, seconds)
         row.save()
-    # Stale counters (mostly names that never existed) are removed as failures come in.
-    stale = _setting("LOGIN_THROTTLE_FORGET_SECONDS") + _setting("LOGIN_ADDRESS_MAX_BLOCK_SECONDS")
-    cutoff = at - dt.timedelta(seconds=stale)
-    LoginThrottle.objects.filter(last_failure_at__lt=cutoff).delete()
+    # Stale counters (mostly names that never existed; a week without failures has leaked any
+    # real count away) are removed as failures come in.
+    LoginThrottle.objects.filter(last_failure_at__lt=at - STALE_AFTER).delete()
 
 
 def _audit_throttle(row: LoginThrottle, attempt: Attempt, seconds: int) -> None:
