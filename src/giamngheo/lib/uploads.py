@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from giamngheo.lib import tabular
 
 HEAD_BYTES: Final = 8192
+Upload: TypeAlias = "UploadedFile[Any]"
 SCAN_KINDS: Final = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}  # kind → file extension
 
 
@@ -35,7 +36,7 @@ def upload_max_bytes() -> int:
     return int(getattr(settings, "UPLOAD_MAX_BYTES", tabular.Limits().max_bytes))
 
 
-class OversizedUpload(UploadedFile):
+class OversizedUpload(UploadedFile):  # type: ignore[type-arg]
     """Stands for a file dropped because it passed ``UPLOAD_MAX_BYTES``: no content, its size."""
 
     oversized = True
@@ -70,7 +71,7 @@ class UploadLimitHandler(FileUploadHandler):
             return None  # the next handlers do not get this chunk
         return raw_data
 
-    def file_complete(self, file_size: int) -> UploadedFile | None:
+    def file_complete(self, file_size: int) -> Upload | None:
         if not self.oversized:
             return None  # the next handler returns the stored file
         return OversizedUpload(
@@ -82,7 +83,7 @@ class UploadLimitHandler(FileUploadHandler):
         )
 
 
-def check_size(upload: UploadedFile, limit: int, *, hint: str = "") -> None:
+def check_size(upload: Upload, limit: int, *, hint: str = "") -> None:
     size = int(upload.size or 0)
     if getattr(upload, "oversized", False) or size > limit:
         message = _("Tệp lớn %(size)s, vượt quá giới hạn %(limit)s.") % {
@@ -92,14 +93,14 @@ def check_size(upload: UploadedFile, limit: int, *, hint: str = "") -> None:
         raise ValidationError(f"{message} {hint}".strip(), code="too_large")
 
 
-def read_head(upload: UploadedFile, size: int = HEAD_BYTES) -> bytes:
+def read_head(upload: Upload, size: int = HEAD_BYTES) -> bytes:
     upload.seek(0)
     head = upload.read(size)
     upload.seek(0)
     return head if isinstance(head, bytes) else head.encode()
 
 
-def validate_table_upload(upload: UploadedFile) -> None:
+def validate_table_upload(upload: Upload) -> None:
     """An import file: .xlsx or .csv by name, within ``UPLOAD_MAX_BYTES``, and really what the
     name says (an xlsx container that holds a workbook; a UTF-8 text without NUL bytes)."""
     suffix = Path(upload.name or "").suffix.lower()
@@ -124,7 +125,7 @@ def validate_table_upload(upload: UploadedFile) -> None:
         upload.seek(0)
 
 
-def validate_csv_text(upload: UploadedFile, limit: int) -> str:
+def validate_csv_text(upload: Upload, limit: int) -> str:
     """A small CSV upload as text (UTF-8, a BOM dropped), or a ``ValidationError``."""
     check_size(upload, limit)
     upload.seek(0)
@@ -136,7 +137,7 @@ def validate_csv_text(upload: UploadedFile, limit: int) -> str:
         raise ValidationError(str(error), code="unreadable") from error
 
 
-def validate_scan(upload: UploadedFile) -> UploadedFile:
+def validate_scan(upload: Upload) -> Upload:
     """A scan of a signed paper: PDF, JPEG or PNG by its first bytes, within
     ``SCAN_MAX_BYTES``. The stored name gets the extension of what the file is."""
     check_size(upload, int(getattr(settings, "SCAN_MAX_BYTES", 20 * 1024 * 1024)))
