@@ -392,7 +392,8 @@ def meeting_scan(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         # The form says why (no file, too large, not PDF/JPEG/PNG).
-        messages.error(request, " ".join(form.errors.get("scan") or [_("Hãy chọn tệp biên bản.")]))
+        problems = " ".join(str(e) for e in form.errors.get("scan", []))
+        messages.error(request, problems or _("Hãy chọn tệp biên bản."))
     return redirect("review:meeting_detail", pk)
 
 
