@@ -30,6 +30,12 @@ class ThrottledModelBackend(ModelBackend):
         attempt = throttle.Attempt.of(request, str(username))
         if throttle.refused(attempt):
             return None
+        if "\x00" in str(username):
+            # No account name holds a NUL byte, and PostgreSQL refuses one in a query: a
+            # failure like any other, not a database error (the forms refuse NUL bytes before,
+            # an API calling authenticate() might not).
+            throttle.failed(attempt)
+            return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             throttle.failed(attempt)
