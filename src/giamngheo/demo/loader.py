@@ -281,6 +281,7 @@ def _person_rows(data: generator.DemoData, *, ids: NDArray[np.int64], now: str) 
         "ill_untreated",
         "search_name",
         pl.lit(None, dtype=pl.Int64).alias("merged_into_id"),
+        pl.lit(1).alias("version"),
         pl.lit(now).alias("created_at"),
         pl.lit(now).alias("updated_at"),
     )

@@ -435,6 +435,7 @@ def _survey_rows(
         pl.lit("").alias("screening"),
         pl.lit(None, dtype=pl.Int64).alias("created_by_id"),
         pl.lit(now).alias("created_at"),
+        pl.lit(None, dtype=pl.String).alias("submission_key"),  # not made through a form
     )
 
 
