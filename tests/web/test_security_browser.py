@@ -89,6 +89,7 @@ def test_pages_have_no_csp_violation_and_htmx_still_works(
     visit(f"/surveys/household/{household.pk}/new/b2-2022/")
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
     assert page.evaluate("htmx.config.allowEval") is False
+    assert page.evaluate("htmx.config.historyCacheSize") == 0
     before = page.locator("#preview").inner_html()
     with page.expect_response(lambda r: "/preview/" in r.url and r.request.method == "POST") as r:
         page.locator("#h__income").fill("1234567")
