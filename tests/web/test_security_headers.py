@@ -97,3 +97,13 @@ def test_htmx_is_told_not_to_inject_styles_nor_evaluate(world: World) -> None:
     assert '"allowEval": false' in html
     css = Client().get("/static/giamngheo/app.css")
     assert b".htmx-indicator" in b"".join(css.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_the_csrf_failure_page_has_no_inline_style(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "xa_a", "password": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Không gửi được biểu mẫu" in html
+    assert not INLINE.search(html)
+    assert response["Content-Security-Policy"] == POLICY
