@@ -208,7 +208,8 @@ def _audit_throttle(row: LoginThrottle, attempt: Attempt, seconds: int) -> None:
     }
     note = "Tạm hoãn đăng nhập do đăng nhập sai nhiều lần"
     if row.scope == ThrottleScope.ACCOUNT:
-        user = User.objects.filter(username=attempt.username).first()
+        known = "\x00" not in attempt.username  # PostgreSQL refuses NUL in a query
+        user = User.objects.filter(username=attempt.username).first() if known else None
         if user is None:
             return  # an unknown name: its address's counter is audited
         audit.record(actor=None, action="account.login_throttled", obj=user, after=after, note=note)
