@@ -696,139 +696,142 @@ class XlsxReader:
         cells: dict[int, Value] = {}
         text: list[str] = []
         formula: list[str] = []
-        # Mutable parse state: row, previous row, column cursor, cell column, type, style,
-        # capture mode (0 none, 1 value, 2 inline text, 3 formula), inside <is>, in phonetic,
-        # has formula, cell count.
-        st: dict[str, Any] = {
-            "row": 0,
-            "last": 0,
-            "col": -1,
-            "ccol": 0,
-            "ref": "",
-            "t": "n",
-            "s": -1,
-            "cap": 0,
-            "is": False,
-            "ph": 0,
-            "f": False,
-            "count": 0,
-        }
         reference = _REFERENCE.match
+        # Parse state (closures with nonlocal names: the handlers run once per element).
+        row = 0  # current row number
+        last = 0  # previous row number
+        column = -1  # current cell's column (0-based)
+        ref = ""  # current cell's reference as written ("" when it has none)
+        kind = "n"  # current cell's type (t)
+        style = -1  # current cell's style index (s)
+        capture = 0  # 0 nothing, 1 value <v>, 2 inline text <is><t>, 3 formula <f>
+        inline = False  # inside <is>
+        phonetic = 0  # inside <rPh> (phonetic guide: not the cell's text)
+        has_formula = False
+        count = 0  # cells with a value so far
 
-        def where(column: int) -> str:
-            return st["ref"] or cell_name(st["row"], column)
+        def where() -> str:
+            return ref or cell_name(row, column)
 
         def start(tag: str, attrs: dict[str, str]) -> None:
-            local = tag if ":" not in tag else tag.rpartition(":")[2]
-            if local == "c":
-                ref = attrs.get("r")
-                if ref is not None:
-                    match = reference(ref)
+            nonlocal row, column, ref, kind, style, capture, inline, phonetic, has_formula
+            if ":" in tag:
+                tag = tag.rpartition(":")[2]
+            if tag == "c":
+                written = attrs.get("r")
+                if written is None:
+                    column += 1
+                    ref = ""
+                else:
+                    match = reference(written)
                     if match is None:
                         raise TableError(
                             _(
                                 "Tệp Excel có tham chiếu ô không hợp lệ “%(ref)s” "
                                 "(trang “%(sheet)s”)."
                             )
-                            % {"ref": ref[:20], "sheet": sheet}
+                            % {"ref": written[:20], "sheet": sheet}
                         )
                     column = column_index(match.group(1))
-                    st["ref"] = ref.replace("$", "").upper()
-                else:
-                    column = st["col"] + 1
-                    st["ref"] = ""
-                st["col"] = st["ccol"] = column
-                st["t"] = attrs.get("t", "n")
-                style = attrs.get("s")
-                st["s"] = int(style) if style is not None and style.isdigit() else -1
-                st["f"] = False
+                    ref = written
+                kind = attrs.get("t", "n")
+                number = attrs.get("s")
+                style = int(number) if number is not None and number.isdigit() else -1
+                has_formula = False
                 text.clear()
                 formula.clear()
-            elif local == "v":
-                st["cap"] = 1
-            elif local == "f":
-                st["f"] = True
-                st["cap"] = 3
-            elif local == "is":
-                st["is"] = True
-            elif local == "t" and st["is"] and not st["ph"]:
-                st["cap"] = 2
-            elif local == "rPh":
-                st["ph"] += 1
-            elif local == "row":
+            elif tag == "v":
+                capture = 1
+            elif tag == "row":
                 number = attrs.get("r")
-                st["row"] = (
-                    int(number) if number is not None and number.isdigit() else st["last"] + 1
-                )
-                if st["row"] <= st["last"]:
+                row = int(number) if number is not None and number.isdigit() else last + 1
+                if row <= last:
                     raise TableError(
                         _(
                             "Tệp Excel có các dòng không theo thứ tự (dòng %(row)s sau dòng "
                             "%(last)s, trang “%(sheet)s”): hãy lưu lại bằng Excel."
                         )
-                        % {"row": st["row"], "last": st["last"], "sheet": sheet}
+                        % {"row": row, "last": last, "sheet": sheet}
                     )
-                st["col"] = -1
+                column = -1
                 cells.clear()
+            elif tag == "f":
+                has_formula = True
+                capture = 3
+            elif tag == "is":
+                inline = True
+            elif tag == "t":
+                if inline and not phonetic:
+                    capture = 2
+            elif tag == "rPh":
+                phonetic += 1
 
         def end(tag: str) -> None:
-            local = tag if ":" not in tag else tag.rpartition(":")[2]
-            if local == "c":
+            nonlocal last, capture, inline, phonetic, count
+            if ":" in tag:
+                tag = tag.rpartition(":")[2]
+            if tag == "c":
                 value = cell_value()
                 if value is None:
                     return
-                column = st["ccol"]
                 if column >= max_columns:
                     raise TableError(
                         _("Ô %(cell)s vượt quá giới hạn %(limit)s cột (trang “%(sheet)s”).")
-                        % {
-                            "cell": where(column),
-                            "limit": format_number(max_columns),
-                            "sheet": sheet,
-                        }
+                        % {"cell": where(), "limit": format_number(max_columns), "sheet": sheet}
                     )
-                if st["row"] > max_rows:
+                if row > max_rows:
                     raise TableError(
                         _("Ô %(cell)s vượt quá giới hạn %(limit)s dòng (trang “%(sheet)s”).")
-                        % {"cell": where(column), "limit": format_number(max_rows), "sheet": sheet}
+                        % {"cell": where(), "limit": format_number(max_rows), "sheet": sheet}
                     )
-                st["count"] += 1
-                if st["count"] > max_cells:
+                count += 1
+                if count > max_cells:
                     raise TableError(
                         _(
                             "Trang “%(sheet)s” có hơn %(limit)s ô có dữ liệu (giới hạn), "
                             "đến ô %(cell)s: hãy chia nhỏ tệp."
                         )
-                        % {"cell": where(column), "limit": format_number(max_cells), "sheet": sheet}
+                        % {"cell": where(), "limit": format_number(max_cells), "sheet": sheet}
                     )
                 cells[column] = value
-            elif local in ("v", "f"):
-                st["cap"] = 0
-            elif local == "t":
-                if st["cap"] == 2:
-                    st["cap"] = 0
-            elif local == "is":
-                st["is"] = False
-            elif local == "rPh":
-                st["ph"] -= 1
-            elif local == "row":
-                st["last"] = st["row"]
+            elif tag == "v" or tag == "f":
+                capture = 0
+            elif tag == "row":
+                last = row
                 if cells:
-                    ready.append((st["row"], dict(cells)))
+                    ready.append((row, dict(cells)))
                     cells.clear()
+            elif tag == "t":
+                if capture == 2:
+                    capture = 0
+            elif tag == "is":
+                inline = False
+            elif tag == "rPh":
+                phonetic -= 1
 
         def characters(data: str) -> None:
-            cap = st["cap"]
-            if cap == 1 or cap == 2:
-                text.append(data)
-            elif cap == 3:
-                formula.append(data)
+            if capture:
+                (formula if capture == 3 else text).append(data)
 
         def cell_value() -> Value | None:
-            if st["f"]:
+            if has_formula:
                 return Formula("=" + "".join(formula))
             raw = "".join(text)
-            kind = st["t"]
+            if kind == "n":
+                raw = raw.strip()
+                if not raw:
+                    return None
+                try:
+                    number: int | float = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+                except ValueError:
+                    return raw
+                if isinstance(number, float) and not math.isfinite(number):
+                    return raw
+                if style >= 0:
+                    date_kind = styles.get(style)
+                    if date_kind is not None:
+                        return from_serial(number, date1904=date1904, kind=date_kind)
+                return number
             if kind == "s":
                 try:
                     value: Value = shared[int(raw)]
@@ -838,7 +841,7 @@ class XlsxReader:
                             "Ô %(cell)s tham chiếu một chuỗi chữ không có trong tệp "
                             "(trang “%(sheet)s”)."
                         )
-                        % {"cell": where(st["ccol"]), "sheet": sheet}
+                        % {"cell": where(), "sheet": sheet}
                     ) from None
                 return value or None
             if kind in ("inlineStr", "str"):
@@ -847,21 +850,9 @@ class XlsxReader:
                 return raw.strip() in ("1", "true") if raw.strip() else None
             if kind == "e":
                 return raw or None
-            raw = raw.strip()
-            if not raw:
-                return None
             if kind == "d":
-                return _iso_date(raw)
-            try:
-                number: int | float = int(raw) if raw.lstrip("-").isdigit() else float(raw)
-            except ValueError:
-                return raw
-            if isinstance(number, float) and not math.isfinite(number):
-                return raw
-            date_kind = styles.get(st["s"]) if st["s"] >= 0 else None
-            if date_kind is not None:
-                return from_serial(number, date1904=date1904, kind=date_kind)
-            return number
+                return _iso_date(raw.strip()) if raw.strip() else None
+            return raw.strip() or None
 
         parser = _new_parser()
         parser.StartElementHandler = start
