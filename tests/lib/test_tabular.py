@@ -456,3 +456,18 @@ def test_the_polars_expression_agrees_with_the_python_function() -> None:
     frame = pl.DataFrame({"v": [*FORMULAS, *NOT_FORMULAS, None]})
     flags = frame.select(tabular.formula_expr(pl.col("v")))["v"].to_list()
     assert flags == [True] * len(FORMULAS) + [False] * len(NOT_FORMULAS) + [None]
+
+
+def test_a_cell_longer_than_excel_allows_is_refused(tmp_path: Path) -> None:
+    long = "x" * (tabular.EXCEL_MAX_CELL_CHARS + 1)
+    with pytest.raises(TableError, match=r"Ô B2 dài hơn 32\.767 ký tự"):
+        read(one_sheet(tmp_path, build.table_rows([["a", "b"], ["c", long]])))
+    shared = f'<sst xmlns="{build.MAIN}"><si><t>ok</t></si><si><t>{long}</t></si></sst>'
+    with pytest.raises(TableError, match="Ô có chuỗi chữ thứ 2 dài hơn"):
+        read(one_sheet(tmp_path, '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', shared=shared))
+    path = write(tmp_path, f"a,b\n1,2\n3,{long}\n".encode(), "t.csv")
+    with pytest.raises(TableError, match="Ô ở dòng 3 dài hơn"):
+        tabular.read_csv(path, Limits())
+    # Vietnamese letters take 2-3 bytes: 20,000 of them (50,000 bytes) are within the limit.
+    fine = write(tmp_path, ("a\n" + "ệ" * 20_000 + "\n").encode(), "f.csv")
+    assert tabular.read_csv(fine, Limits()).height == 2

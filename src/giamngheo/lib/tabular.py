@@ -665,7 +665,10 @@ class XlsxReader:
                         _("Tệp Excel có hơn %(limit)s chuỗi chữ (giới hạn số ô).")
                         % {"limit": format_number(limit)}
                     )
-                strings.append(_unescape("".join(parts)))
+                string = _unescape("".join(parts))
+                if len(string) > EXCEL_MAX_CELL_CHARS:
+                    raise TableError(_too_long(_("có chuỗi chữ thứ %(n)s") % {"n": len(strings) + 1}))
+                strings.append(string)
 
         def text(data: str) -> None:
             if state["t"]:
@@ -845,6 +848,8 @@ class XlsxReader:
                     ) from None
                 return value or None
             if kind in ("inlineStr", "str"):
+                if len(raw) > EXCEL_MAX_CELL_CHARS:
+                    raise TableError(_too_long(where()))
                 return _unescape(raw) or None
             if kind == "b":
                 return raw.strip() in ("1", "true") if raw.strip() else None
@@ -1020,6 +1025,16 @@ def _read_mapped_csv(data: mmap.mmap, limits: Limits) -> pl.DataFrame:
         frame = frame.filter(
             (pl.col(LINE) == 1) | pl.any_horizontal(pl.col(n).is_not_null() for n in names)
         )
+        longest = frame.select(
+            pl.max_horizontal(pl.col(n).str.len_bytes().max() for n in names)
+        ).item()
+        if longest is not None and longest > EXCEL_MAX_CELL_CHARS:
+            # Bytes first (cheap); a UTF-8 character is 1 to 4 bytes.
+            over = frame.filter(
+                pl.any_horizontal(pl.col(n).str.len_chars() > EXCEL_MAX_CELL_CHARS for n in names)
+            )
+            if over.height:
+                raise TableError(_too_long(_("ở dòng %(line)s") % {"line": format_number(over[LINE][0])}))
         cells += frame.height * width
         if cells > limits.max_cells:
             raise TableError(
@@ -1063,6 +1078,13 @@ def _blocks(data: mmap.mmap, block_lines: int) -> Iterator[bytes]:
             end = following
         yield block
         position = end
+
+
+def _too_long(where: str) -> str:
+    return _("Ô %(cell)s dài hơn %(limit)s ký tự (giới hạn của một ô Excel): tệp không hợp lệ.") % {
+        "cell": where,
+        "limit": format_number(EXCEL_MAX_CELL_CHARS),
+    }
 
 
 def _too_many_rows(limits: Limits) -> str:
