@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
-from giamngheo.lib.locking import VersionedForm
+from giamngheo.lib.locking import VersionedForm, VersionField
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.standards import available_standards
 from giamngheo.training import reference
@@ -178,7 +178,7 @@ class QuestionForm(forms.Form):
         label=_("Giải thích, căn cứ"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     is_active = forms.BooleanField(label=_("Đang dùng"), required=False, initial=True)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)  # required on the edit form (QuestionEditForm)
 
     @classmethod
     def initial_for(cls, question: Question) -> dict[str, Any]:
@@ -275,7 +275,7 @@ class PageForm(forms.Form):
     verification = forms.ChoiceField(label=_("Mức kiểm chứng"), choices=Verification.choices)
     position = forms.IntegerField(label=_("Thứ tự"), min_value=0, initial=100)
     note = forms.CharField(label=_("Ghi chú sửa đổi"), max_length=300, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)  # required on the edit form (PageEditForm)
 
     def __init__(self, *args: Any, creating: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
