@@ -667,7 +667,9 @@ class XlsxReader:
                     )
                 string = _unescape("".join(parts))
                 if len(string) > EXCEL_MAX_CELL_CHARS:
-                    raise TableError(_too_long(_("có chuỗi chữ thứ %(n)s") % {"n": len(strings) + 1}))
+                    raise TableError(
+                        _too_long(_("có chuỗi chữ thứ %(n)s") % {"n": len(strings) + 1})
+                    )
                 strings.append(string)
 
         def text(data: str) -> None:
@@ -1034,7 +1036,9 @@ def _read_mapped_csv(data: mmap.mmap, limits: Limits) -> pl.DataFrame:
                 pl.any_horizontal(pl.col(n).str.len_chars() > EXCEL_MAX_CELL_CHARS for n in names)
             )
             if over.height:
-                raise TableError(_too_long(_("ở dòng %(line)s") % {"line": format_number(over[LINE][0])}))
+                raise TableError(
+                    _too_long(_("ở dòng %(line)s") % {"line": format_number(over[LINE][0])})
+                )
         cells += frame.height * width
         if cells > limits.max_cells:
             raise TableError(
