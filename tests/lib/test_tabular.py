@@ -340,7 +340,8 @@ def cp1258(text: str) -> bytes:
     as combining characters (how Excel on an old Windows saves "CSV")."""
     out = []
     for char in unicodedata.normalize("NFC", text):
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
         rest = []
         for mark in marks:
             composed = unicodedata.normalize("NFC", base + mark)

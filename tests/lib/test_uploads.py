@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.jobs.models import Job
@@ -24,6 +25,10 @@ from tests.registry.hostile import build
 FILES = Path(__file__).parents[1] / "registry" / "hostile" / "files"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n"
+
+
+def scan_form(upload: SimpleUploadedFile) -> MinutesScanForm:
+    return MinutesScanForm(files=MultiValueDict({"scan": [upload]}))
 
 
 def logged_in(user: object) -> Client:
@@ -84,7 +89,7 @@ def test_valid_import_files_pass_and_are_rewound() -> None:
     [(PDF, "scan.pdf"), (PNG, "scan.png"), (b"\xff\xd8\xff\xe0" + b"\0" * 20, "scan.jpg")],
 )
 def test_a_scan_is_recognised_by_its_bytes_and_named_after_them(data: bytes, accepted: str) -> None:
-    form = MinutesScanForm(files={"scan": SimpleUploadedFile("scan.exe", data)})
+    form = scan_form(SimpleUploadedFile("scan.exe", data))
     assert form.is_valid(), form.errors
     assert form.cleaned_data["scan"].name == accepted
 
@@ -98,7 +103,7 @@ def test_a_scan_is_recognised_by_its_bytes_and_named_after_them(data: bytes, acc
     ],
 )
 def test_a_scan_that_is_not_pdf_jpeg_or_png_is_refused(data: bytes, message: str) -> None:
-    form = MinutesScanForm(files={"scan": SimpleUploadedFile("bien-ban.pdf", data)})
+    form = scan_form(SimpleUploadedFile("bien-ban.pdf", data))
     assert not form.is_valid()
     assert "Bản chụp phải là tệp PDF, JPEG hoặc PNG" in form.errors["scan"][0]
     assert message in form.errors["scan"][0]
@@ -106,7 +111,7 @@ def test_a_scan_that_is_not_pdf_jpeg_or_png_is_refused(data: bytes, message: str
 
 @override_settings(SCAN_MAX_BYTES=1024)
 def test_a_scan_larger_than_the_limit_is_refused() -> None:
-    form = MinutesScanForm(files={"scan": SimpleUploadedFile("a.pdf", PDF + b"\0" * 2000)})
+    form = scan_form(SimpleUploadedFile("a.pdf", PDF + b"\0" * 2000))
     assert not form.is_valid()
     assert "vượt quá giới hạn 1 KB" in form.errors["scan"][0]
 
@@ -183,7 +188,11 @@ def test_a_village_named_like_a_formula_is_refused_by_row(world: World) -> None:
 def test_the_minutes_scan_page_refuses_a_file_that_is_not_a_scan(
     world: World, tmp_path: Path, settings: object
 ) -> None:
-    from tests.review.conftest import ReviewWorld, make_household, set_status
+    from tests.review.conftest import (  # type: ignore[attr-defined]
+        ReviewWorld,
+        make_household,
+        set_status,
+    )
     from tests.review.helpers import decided_round
 
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
@@ -207,5 +216,5 @@ def test_the_minutes_scan_page_refuses_a_file_that_is_not_a_scan(
     assert not meeting.minutes_scan
     response = client.post(url, {"scan": SimpleUploadedFile("bien-ban.exe", PNG)}, follow=True)
     meeting.refresh_from_db()
-    assert meeting.minutes_scan.name.endswith(".png")
+    assert (meeting.minutes_scan.name or "").endswith(".png")
     assert io.BytesIO(meeting.minutes_scan.read()).read(8) == PNG[:8]

@@ -43,7 +43,8 @@ def cp1258(text: str) -> bytes:
 
     out = []
     for char in unicodedata.normalize("NFC", text):
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
         rest = []
         for mark in marks:
             composed = unicodedata.normalize("NFC", base + mark)

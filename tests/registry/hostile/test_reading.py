@@ -4,6 +4,7 @@ without building the empty rows, typed cells as text the way the user saw them."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tests.registry.io_helpers import header
 COLUMNS = spreadsheets.household_columns()
 
 
-def sheet(rows: list[tuple[int, list[object]]]) -> str:
+def sheet(rows: Sequence[tuple[int, Sequence[object]]]) -> str:
     return build.sheet_xml("".join(build.table_rows([values], start=n) for n, values in rows))
 
 
