@@ -111,18 +111,18 @@ def workbook_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
         archive.writestr(
-            "[Content_Types].xml",
+            _info("[Content_Types].xml"),
             '<?xml version="1.0" encoding="UTF-8"?><Types '
             'xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
         )
         archive.writestr(
-            "_rels/.rels",
+            _info("_rels/.rels"),
             f'<Relationships xmlns="{PACKAGE_RELS}"><Relationship Id="rId1" '
             f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         )
-        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr(_info("xl/workbook.xml"), workbook, compress_type=compression)
         archive.writestr(
-            "xl/_rels/workbook.xml.rels",
+            _info("xl/_rels/workbook.xml.rels"),
             f'<Relationships xmlns="{PACKAGE_RELS}">{"".join(relations)}</Relationships>',
         )
         for name, data in [*members, *extra]:
@@ -133,8 +133,15 @@ def workbook_bytes(
                     for block in data():
                         member.write(block)
             else:
-                archive.writestr(name, data)
+                archive.writestr(_info(name), data, compress_type=compression)
     return buffer.getvalue()
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    """A member with a fixed date: the committed corpus is the same each time it is made."""
+    info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
 
 
 def styles_xml(number_formats: Sequence[int | str]) -> str:

@@ -66,8 +66,11 @@ def corpus() -> dict[str, bytes]:
     )
     ods = io.BytesIO()
     with zipfile.ZipFile(ods, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", "<office:document-content/>")
+        for name, text in (
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("content.xml", "<office:document-content/>"),
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text)
     big_rows = build.table_rows([["x" * 100] * 5] * 5_000, start=2)
     return {
         # One value at the last cell Excel has: 16,384 × 1,048,576 cells to a dense reader.
