@@ -472,3 +472,24 @@ def test_a_cell_longer_than_excel_allows_is_refused(tmp_path: Path) -> None:
     # Vietnamese letters take 2-3 bytes: 20,000 of them (50,000 bytes) are within the limit.
     fine = write(tmp_path, ("a\n" + "ệ" * 20_000 + "\n").encode(), "f.csv")
     assert tabular.read_csv(fine, Limits()).height == 2
+
+
+def test_shared_strings_are_packed_in_blocks_and_found_by_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tabular.SharedStrings, "BLOCK", 3)
+    words = ["", "Bản", "Lò Văn Kín", "x", "Thôn Một", "ệ" * 50, "cuối"]
+    shared = (
+        f'<sst xmlns="{build.MAIN}">' + "".join(f"<si><t>{w}</t></si>" for w in words) + "</sst>"
+    )
+    cells = "".join(f'<c r="{build.column_letters(i)}1" t="s"><v>{i}</v></c>' for i in range(7))
+    ((_, values),) = read(one_sheet(tmp_path, f'<row r="1">{cells}</row>', shared=shared))
+    assert values == {i: w for i, w in enumerate(words) if w}
+    strings = tabular.SharedStrings()
+    for word in words:
+        strings.append(word)
+    assert strings[6] == "cuối"  # in the pending block, before close()
+    strings.close()
+    assert [strings[i] for i in range(len(strings))] == words
+    with pytest.raises(IndexError):
+        strings[7]

@@ -38,11 +38,13 @@ imports no app of the project.
 
 from __future__ import annotations
 
+import array
 import codecs
 import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import math
 import mmap
 import posixpath
@@ -457,6 +459,49 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+class SharedStrings:
+    """The shared strings of a workbook, packed: per block of ``BLOCK`` strings, one joined
+    ``str`` and an array of offsets. A list of millions of short ``str`` objects costs about
+    50 bytes of object header each; here a string costs its characters and 4 bytes."""
+
+    BLOCK = 65_536
+
+    def __init__(self) -> None:
+        self._texts: list[str] = []
+        self._offsets: list[array.array[int]] = []
+        self._pending: list[str] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, text: str) -> None:
+        self._pending.append(text)
+        self._count += 1
+        if len(self._pending) >= self.BLOCK:
+            self._flush()
+
+    def close(self) -> None:
+        if self._pending:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._texts.append("".join(self._pending))
+        self._offsets.append(
+            array.array("I", itertools.accumulate((len(t) for t in self._pending), initial=0))
+        )
+        self._pending = []
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        block, position = divmod(index, self.BLOCK)
+        if block == len(self._texts):  # not closed yet
+            return self._pending[position]
+        offsets = self._offsets[block]
+        return self._texts[block][offsets[position] : offsets[position + 1]]
+
+
 class XlsxReader:
     """An open xlsx file: ``sheet_names`` (worksheets in workbook order) and ``rows(name)``."""
 
@@ -477,7 +522,7 @@ class XlsxReader:
         except BaseException:
             self.close()
             raise
-        self._shared: list[str] | None = None
+        self._shared: SharedStrings | None = None
         self._styles: dict[int, str] | None = None
 
     def __enter__(self) -> XlsxReader:
@@ -634,10 +679,10 @@ class XlsxReader:
         self._styles = styles
         return styles
 
-    def _shared_strings(self) -> list[str]:
+    def _shared_strings(self) -> SharedStrings:
         if self._shared is not None:
             return self._shared
-        strings: list[str] = []
+        strings = SharedStrings()
         parts: list[str] = []
         state = {"si": False, "t": False, "skip": 0}
         limit = self.limits.max_cells
@@ -681,6 +726,7 @@ class XlsxReader:
         parser.EndElementHandler = end
         parser.CharacterDataHandler = text
         self._run(self._shared_path, parser)
+        strings.close()
         self._shared = strings
         return strings
 
