@@ -80,6 +80,21 @@ def big_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             ).encode()
         yield b"</sheetData></worksheet>"
 
+    def strings() -> Iterator[bytes]:
+        yield f'<sst xmlns="{build.MAIN}">'.encode()
+        for start in range(0, 3_000_000, 100_000):
+            items = (f"<si><t>Người {i}</t></si>" for i in range(start, start + 100_000))
+            yield "".join(items).encode()
+        yield b"</sst>"
+
+    # Three million shared strings (8 MB compressed) for a sheet of one cell.
+    many = folder / "many_strings.xlsx"
+    one_cell = build.sheet_xml('<row r="1"><c r="A1" t="s"><v>2999999</v></c></row>')
+    many.write_bytes(
+        build.workbook_bytes([("Hộ", one_cell)], extra=[("xl/sharedStrings.xml", strings)])
+    )
+    paths["many_strings.xlsx"] = many
+
     sheet = folder / "million_empty_rows.xlsx"
     sheet.write_bytes(build.workbook_bytes([("Hộ và thành viên", empty_rows)]))
     paths["million_empty_rows.xlsx"] = sheet
@@ -155,6 +170,7 @@ CASES = [
     Case("NUL byte in CSV", committed("nul.csv"), "ký tự NUL (mã 0) ở dòng 3"),
     Case("a million empty CSV rows", big("million_empty_rows.csv"), NO_DATA),
     Case("a million empty xlsx rows", big("million_empty_rows.xlsx"), NO_DATA),
+    Case("three million shared strings", big("many_strings.xlsx"), "Thiếu cột “Mã hộ”"),
     Case("duplicate IDs", duplicate_ids, "xuất hiện nhiều lần trong tệp", (4, "citizen_id")),
     Case("extra and missing columns", extra_and_missing_columns, "Thiếu cột “Họ và tên”"),
     Case(
@@ -286,6 +302,7 @@ MEMORY_CASES = [
         "NUL byte in CSV",
         "a million empty CSV rows",
         "a million empty xlsx rows",
+        "three million shared strings",
     }
 ]
 
