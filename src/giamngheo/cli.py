@@ -127,6 +127,7 @@ def _serve(argv: Sequence[str]) -> int:
         return _fail(problem)
     import signal
 
+    from django.conf import settings
     from waitress import serve
 
     from giamngheo.jobs.supervisor import start_worker_process
@@ -145,7 +146,15 @@ def _serve(argv: Sequence[str]) -> int:
             f"giamngheo đang phục vụ tại http://{options.host}:{options.port}/ (Ctrl+C để dừng)",
             flush=True,
         )
-        serve(application, host=options.host, port=options.port, threads=options.threads)
+        serve(
+            application,
+            host=options.host,
+            port=options.port,
+            threads=options.threads,
+            # waitress buffers a body up to 1 GB by default: stop at the upload limit plus room
+            # for the form's other fields (it answers 413 itself past that).
+            max_request_body_size=settings.UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        )
     finally:
         if supervisor is not None:
             supervisor.stop()

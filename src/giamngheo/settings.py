@@ -256,3 +256,6 @@ FILE_UPLOAD_HANDLERS = [
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# A dry-run import answers "cannot be used" for an ID held outside the user's areas; past this many
+# such answers a day the user's imports are refused (the import would be an existence oracle).
+IMPORT_FOREIGN_ID_DAILY_LIMIT = int(os.environ.get("GIAMNGHEO_IMPORT_FOREIGN_ID_DAILY_LIMIT", "50"))
