@@ -68,7 +68,7 @@ class MeetingForm(IdempotentForm):
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     chair_name = forms.CharField(label=_("Chủ trì (trưởng thôn)"), max_length=200)
     secretary_name = forms.CharField(label=_("Thư ký"), max_length=200, required=False)
-    attendees = forms.IntegerField(label=_("Số người dự họp"), min_value=1)
+    attendees = forms.IntegerField(label=_("Số người dự họp"), min_value=1, max_value=100_000)
     attendees_note = forms.CharField(
         label=_("Thành phần dự họp"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib import params
 from giamngheo.registry.models import Household
 from giamngheo.review import documents, forms, selectors, services
 from giamngheo.review.models import (
@@ -148,10 +149,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("household", "village", "reviewer")
         .order_by("village__name", "household__code")
     )
-    try:
-        limit = min(int(request.GET.get("limit", 200)), 5000)
-    except ValueError:
-        limit = 200
+    limit = params.limit_param(request, default=200, maximum=5000)
     state = request.GET.get("state") or ""
     if state in EntryState.values:
         entries = entries.filter(state=state)

@@ -51,7 +51,10 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    budget = forms.IntegerField(label=_("Kinh phí dự kiến (đồng)"), min_value=0, initial=0)
+    # Bounds keep values inside the database columns (issue 10: 10**30 was an HTTP 500).
+    budget = forms.IntegerField(
+        label=_("Kinh phí dự kiến (đồng)"), min_value=0, max_value=10**13, initial=0
+    )
 
     def __init__(
         self, *args: Any, communes: QuerySet[AdministrativeUnit] | None = None, **kwargs: Any
@@ -89,7 +92,7 @@ class ClassForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    capacity = forms.IntegerField(label=_("Số học viên dự kiến"), min_value=1)
+    capacity = forms.IntegerField(label=_("Số học viên dự kiến"), min_value=1, max_value=10_000)
     min_attendance_percent = forms.IntegerField(
         label=_("Tỷ lệ chuyên cần để hoàn thành (%)"), min_value=1, max_value=100, initial=80
     )
@@ -128,8 +131,9 @@ class SessionForm(forms.Form):
 class CostForm(forms.Form):
     item_type = forms.ChoiceField(label=_("Khoản chi"), choices=reference.cost_type_choices)
     description = forms.CharField(label=_("Diễn giải"), max_length=300, required=False)
-    quantity = forms.IntegerField(label=_("Số lượng"), min_value=1, initial=1)
-    unit_price = forms.IntegerField(label=_("Đơn giá (đồng)"), min_value=0)
+    quantity = forms.IntegerField(label=_("Số lượng"), min_value=1, max_value=100_000, initial=1)
+    # quantity × unit price stays inside bigint (the cost's total).
+    unit_price = forms.IntegerField(label=_("Đơn giá (đồng)"), min_value=0, max_value=10**12)
 
 
 class ParticipantForm(forms.Form):
@@ -273,7 +277,7 @@ class PageForm(forms.Form):
         label=_("Căn cứ pháp lý"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     verification = forms.ChoiceField(label=_("Mức kiểm chứng"), choices=Verification.choices)
-    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, initial=100)
+    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=32_767, initial=100)
     note = forms.CharField(label=_("Ghi chú sửa đổi"), max_length=300, required=False)
     version = VersionField(required=False)  # required on the edit form (PageEditForm)
 

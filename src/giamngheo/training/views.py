@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib import params
 from giamngheo.standards import available_standards, pack_for_review_year
 from giamngheo.training import exports, handbook, reference, selectors, services
 from giamngheo.training.certificates import certificate_pdf
@@ -56,10 +57,7 @@ def _today() -> dt.date:
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year") or _today().year)
-    except ValueError as exc:
-        raise Http404 from exc
+    return params.year_param(request, default=_today().year) or _today().year
 
 
 def _working_province(request: HttpRequest) -> AdministrativeUnit:
@@ -592,8 +590,8 @@ def participant_new(request: HttpRequest) -> HttpResponse:
     province = _working_province(request)
     communes = _changeable_communes(request.user, province)
     _require(access.can_change_area(request.user, province) or communes.exists())
-    for_class = request.GET.get("class")
-    training_class = selectors.class_for(request.user, int(for_class)) if for_class else None
+    for_class = params.id_param(request, "class")
+    training_class = selectors.class_for(request.user, for_class) if for_class else None
     form = ParticipantForm(request.POST or None, communes=communes)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -150,8 +150,12 @@ class ReportForm(VersionedForm):
     """One text box per duty (the six duties are data), and the month's figures; the version
     of the draft it was loaded with (the worker and an officer may both edit it)."""
 
-    households_visited = forms.IntegerField(label=_("Số hộ đã đến"), min_value=0, initial=0)
-    meetings_attended = forms.IntegerField(label=_("Số cuộc họp đã dự"), min_value=0, initial=0)
+    households_visited = forms.IntegerField(
+        label=_("Số hộ đã đến"), min_value=0, max_value=100_000, initial=0
+    )
+    meetings_attended = forms.IntegerField(
+        label=_("Số cuộc họp đã dự"), min_value=0, max_value=10_000, initial=0
+    )
     summary = forms.CharField(
         label=_("Tóm tắt, khó khăn, kiến nghị"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -68,7 +68,7 @@ def _month_param(request: HttpRequest, default: dt.date) -> dt.date:
 def _month(year: int, month: int) -> dt.date:
     try:
         return dt.date(year, month, 1)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # year 10**30 in the address
         raise Http404 from exc
 
 

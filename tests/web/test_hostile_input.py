@@ -1,0 +1,363 @@
+"""Hostile-input fuzz (issue 10): every URL pattern with hostile path parameters, query values and
+form fields (NUL bytes, huge and negative numbers, impossible dates, 10 kB strings, bidi marks,
+SQL-ish text). Nothing a user sends may give a 5xx: bad input is a 400 or a form error.
+
+Where the values go, found without a list per view:
+* query parameters: the names the views read (``request.GET`` in the views' source, through
+  ``inspect``), the fields of the page's own GET forms, and common names;
+* form fields: every ``<input>``, ``<select>`` and ``<textarea>`` of the forms found on the pages
+  the persona can open, posted to the form's action (all fields hostile at once, then one field
+  at a time on top of the form's own values, so the view's service is reached too);
+* path parameters: each in turn replaced by an out-of-range or malformed value.
+
+Personas: ``xa_b`` (owner of the crawl world's objects: reaches every form), ``xa_a`` (another
+commune) and anonymous.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import time
+import traceback
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from tests.web.crawl_support import (
+    CrawlWorld,
+    MissingFactory,
+    Pattern,
+    build_crawl_world,
+    fill,
+    url_patterns,
+)
+
+HUGE = str(10**30)
+LONG = "Nguyễn " * 1500  # 10 kB
+# Every value is sent everywhere (all fields at once).
+HOSTILE = [
+    "a\x00b",
+    HUGE,
+    "-1",
+    "0",
+    "01/01/0001",
+    "31/02/2026",
+    LONG,
+    "\u202eNguyễn' OR 1=1 --",
+    "１２",  # full-width digits: isdigit() is true, int() works, the database may disagree
+]
+# The admin answers non-staff with a redirect to its login: a few values suffice there.
+HOSTILE_ADMIN = ["a\x00b", HUGE, "-1", "31/02/2026"]
+# One field at a time, on top of the form's own values: the values that pass a careless parser
+# and reach the service or the database, by the kind of field.
+ONE_AT_A_TIME = {
+    "number": [HUGE, "-5"],
+    "date": ["01/01/0001", "01/01/9999"],
+    "text": ["x" * 300],
+    "choice": [HUGE],
+    "hidden": [HUGE],
+    "file": [],
+}
+_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$|^\d{4}-\d{2}-\d{2}$")
+
+
+def values_for(form: Form, name: str) -> list[str]:
+    kind = form.kinds.get(name, "text")
+    if kind == "text" and form.fields.get(name, "").lstrip("-").isdigit():
+        kind = "number"
+    return ONE_AT_A_TIME[kind]
+
+
+COMMON_QUERY = [
+    "q",
+    "page",
+    "year",
+    "limit",
+    "after",
+    "before",
+    "status",
+    "state",
+    "village",
+    "commune",
+    "province",
+    "area",
+    "id",
+    "pk",
+    "household",
+    "month",
+    "code",
+    "kind",
+    "format",
+    "o",
+    "p",
+    "next",
+]
+PATH_VALUES = {
+    "int": ["0", "9" * 30, "99999999999"],
+    "str": ["%00", "a%00b", "x" * 300, "%E2%80%AE", "..%2F..%2Fetc"],
+    "slug": ["x" * 300, "0"],
+    "path": ["%00", "..%2F"],
+}
+
+PERSONAS = ["xa_b", "xa_a", "anonymous"]
+
+
+@pytest.fixture(scope="module")
+def crawl_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[CrawlWorld]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_crawl_world()
+        transaction.set_rollback(True)
+
+
+# --- forms on pages -------------------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)  # name → the page's value
+    kinds: dict[str, str] = field(default_factory=dict)  # name → number, date, text, choice…
+
+
+class FormParser(HTMLParser):
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page = page
+        self.forms: list[Form] = []
+        self.loose = Form("post", page)  # fields outside any form (htmx)
+        self._current: Form | None = None
+        self._select: str | None = None
+
+    def _form(self) -> Form:
+        return self._current if self._current is not None else self.loose
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            action = a.get("action") or self.page
+            self._current = Form(a.get("method", "get").lower(), urlsplit(action).path or self.page)
+            self.forms.append(self._current)
+        elif tag in ("input", "textarea", "select", "button") and a.get("name"):
+            name = a["name"]
+            kind = a.get("type", "text").lower()
+            form = self._form()
+            fields = form.fields
+            form.kinds[name] = field_kind(tag, kind, a)
+            if kind in ("checkbox", "radio"):
+                if "checked" in a or name not in fields:
+                    fields[name] = a.get("value", "on")
+            elif tag != "button":
+                fields.setdefault(name, a.get("value", ""))
+            if tag == "select":
+                self._select = name
+        elif tag == "option" and self._select is not None:
+            fields = self._form().fields
+            if "selected" in a or not fields.get(self._select):
+                fields[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._current = None
+        elif tag == "select":
+            self._select = None
+
+
+def field_kind(tag: str, kind: str, attrs: dict[str, str]) -> str:
+    if tag in ("select", "button") or kind in ("checkbox", "radio"):
+        return "choice"
+    if kind in ("number", "range") or attrs.get("inputmode") == "numeric":
+        return "number"
+    if (
+        kind == "date"
+        or "dd/mm" in attrs.get("placeholder", "")
+        or _DATE.match(attrs.get("value", ""))
+    ):
+        return "date"
+    if kind == "file":
+        return "file"
+    if kind == "hidden":
+        return "hidden"
+    return "text"
+
+
+def forms_of(page: str, html: str) -> tuple[list[Form], Form]:
+    parser = FormParser(page)
+    parser.feed(html)
+    return parser.forms, parser.loose
+
+
+# --- what the views read ----------------------------------------------------------------------
+
+_GET_NAME = re.compile(r"""request\.GET(?:\.get|\.getlist|\[)\(?\s*["'](\w+)["']""")
+
+
+def query_names_of(pattern: Pattern) -> list[str]:
+    """The query parameters the view's module reads (inspect: no list to keep up to date)."""
+    module = inspect.getmodule(getattr(pattern.callback, "__wrapped__", pattern.callback))
+    try:
+        source = inspect.getsource(module) if module is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    return sorted(set(_GET_NAME.findall(source)))
+
+
+# --- the fuzz ---------------------------------------------------------------------------------
+
+
+def where(response: Any) -> str:
+    """The exception and the project's innermost frame that raised it."""
+    info = getattr(response, "exc_info", None)
+    if not info:
+        return ""
+    frames = [f for f in traceback.extract_tb(info[2]) if "/giamngheo/" in f.filename]
+    last = frames[-1] if frames else None
+    frame = f" at {last.filename.split('/giamngheo/')[-1]}:{last.lineno}" if last else ""
+    return f"({info[0].__name__}: {str(info[1])[:80]}{frame})"
+
+
+class Fuzz:
+    def __init__(self, cw: CrawlWorld, persona: str) -> None:
+        self.cw = cw
+        self.persona = persona
+        self.client = Client(raise_request_exception=False)
+        user = cw.personas()[persona]
+        if user is not None:
+            self.client.force_login(user)
+        self.failures: list[str] = []
+        self.count = 0
+        self.phases: Counter[str] = Counter()
+        self.seconds: Counter[str] = Counter()
+        self.slow: Counter[str] = Counter()
+        self.phase = "pages"
+
+    def send(self, method: str, path: str, data: dict[str, Any] | None = None) -> int:
+        started = time.perf_counter()
+        cookies = {k: v.value for k, v in self.client.cookies.items()}
+        with transaction.atomic():
+            if method == "GET":
+                response = self.client.get(path, data or {})
+            else:
+                response = self.client.post(path, data or {})
+            transaction.set_rollback(True)
+        for key, value in cookies.items():
+            self.client.cookies[key] = value
+        self.count += 1
+        self.phases[self.phase] += 1
+        self.seconds[self.phase] += time.perf_counter() - started
+        self.slow[re.sub(r"/\d+/", "/N/", path.split("?")[0])[:60]] += time.perf_counter() - started
+        if response.status_code >= 500:
+            shown = {k: (v[:20] + "…" if len(v) > 20 else v) for k, v in (data or {}).items()}
+            self.failures.append(
+                f"{self.persona} {method} {path[:120]}: HTTP {response.status_code} "
+                f"{where(response)} with {shown!r:.300}"
+            )
+        return response.status_code
+
+    def page(self, path: str) -> tuple[int, str]:
+        with transaction.atomic():
+            response = self.client.get(path)
+            transaction.set_rollback(True)
+        self.count += 1
+        if response.status_code >= 500:
+            self.failures.append(
+                f"{self.persona} GET {path}: HTTP {response.status_code} {where(response)}"
+            )
+        ctype = response.headers.get("Content-Type", "")
+        html = response.content.decode() if "html" in ctype and not response.streaming else ""
+        return response.status_code, html
+
+    def run(self, deep: bool, only: str = "") -> None:
+        """Fuzz every URL (``only``: a regular expression on routes, to debug one part)."""
+        patterns = [p for p in url_patterns() if re.search(only, p.route)]
+        paths: dict[str, Pattern] = {}
+        post_fields: dict[str, list[Form]] = {}
+        get_fields: dict[str, set[str]] = {}
+        for pattern in patterns:
+            try:
+                path = fill(pattern, self.cw)
+            except MissingFactory as error:
+                self.failures.append(str(error))
+                continue
+            paths[path] = pattern
+            if pattern.route.startswith("admin/"):
+                continue
+            _status, html = self.page(path)
+            forms, loose = forms_of(path, html)
+            if loose.fields:
+                forms.append(loose)
+            for form in forms:
+                if form.method == "post":
+                    known = post_fields.setdefault(form.action, [])
+                    if all(set(other.fields) != set(form.fields) for other in known):
+                        known.append(form)
+                else:
+                    get_fields.setdefault(form.action, set()).update(form.fields)
+
+        for path, pattern in paths.items():
+            self.phase = "path"
+            self.fuzz_path(pattern)
+            self.phase = "all at once"
+            admin = pattern.route.startswith("admin/")
+            view_names = [] if admin else query_names_of(pattern)
+            names = sorted(set(COMMON_QUERY) | set(view_names) | get_fields.get(path, set()))
+            for value in HOSTILE_ADMIN if admin else HOSTILE:
+                self.send("GET", path, {name: value for name in names})
+            forms = post_fields.get(path, [])
+            post_names = sorted({name for form in forms for name in form.fields} | {"id", "pk"})
+            for value in HOSTILE_ADMIN if admin else HOSTILE:
+                self.send("POST", path, {name: value for name in post_names})
+            if not deep or admin:
+                continue
+            self.phase = "one at a time"
+            for name in sorted(set(view_names) | get_fields.get(path, set())):
+                for value in ONE_AT_A_TIME:
+                    self.send("GET", path, {name: value})
+            for form in forms:
+                for name in form.fields:
+                    if name == "csrfmiddlewaretoken":
+                        continue
+                    for value in values_for(form, name):
+                        self.send("POST", path, {**form.fields, name: value})
+
+    def fuzz_path(self, pattern: Pattern) -> None:
+        converters = {}
+        for part in pattern.parts:
+            for name, converter in getattr(part, "converters", {}).items():
+                converters[name] = type(converter).__name__.replace("Converter", "").lower()
+        for name in pattern.params:
+            kind = converters.get(name, "str")
+            kind = {"string": "str"}.get(kind, kind)
+            for value in PATH_VALUES.get(kind, PATH_VALUES["str"]):
+                try:
+                    path = fill(pattern, self.cw, {name: value})
+                except MissingFactory:
+                    continue
+                self.send("GET", path)
+                self.send("POST", path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_hostile_input_never_gives_a_server_error(crawl_world: CrawlWorld, persona: str) -> None:
+    fuzz = Fuzz(crawl_world, persona)
+    fuzz.run(deep=persona == "xa_b")
+    assert fuzz.count > 500
+    assert not fuzz.failures, f"{len(fuzz.failures)} of {fuzz.count} requests failed:\n" + (
+        "\n".join(fuzz.failures)
+    )
+
+
+@pytest.mark.django_db
+def test_anonymous_verify_with_a_nul_byte_is_a_bad_request(crawl_world: CrawlWorld) -> None:
+    client = Client(raise_request_exception=False)
+    assert client.get("/verify/%00/").status_code == 400
+    assert client.get("/verify/", {"code": "A\x00B"}).status_code == 400
