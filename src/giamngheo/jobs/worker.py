@@ -580,11 +580,13 @@ def _supervise(
         started = time.monotonic()
         watch = _Watch()
         next_beat = started
+        high_water_kb: int | None = None
         try:
             while True:
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid:
                     break
+                high_water_kb = _high_water_kb(process.pid) or high_water_kb
                 now = time.monotonic()
                 if now >= next_beat:
                     next_beat = now + heartbeat_every
@@ -616,10 +618,24 @@ def _supervise(
             raise
         code = os.waitstatus_to_exitcode(status)
         process.returncode = code  # reaped by wait4: tell Popen so it does not try again
-        # ru_maxrss is in kilobytes on Linux.
-        peak_kb = int(usage.ru_maxrss) if usage.ru_maxrss else None
+        # The child's own high-water mark, read while it ran: ru_maxrss survives exec, so for a
+        # child forked from a big process (a test run, a busy worker) it reports the parent's
+        # size. ru_maxrss (kilobytes on Linux) only when /proc could not be read.
+        peak_kb = high_water_kb or (int(usage.ru_maxrss) if usage.ru_maxrss else None)
         tail = _head_and_tail(stderr)
     return code, peak_kb, tail, watch
+
+
+def _high_water_kb(pid: int) -> int | None:
+    """VmHWM of a running process (its peak resident memory since exec), or None."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def _duration(seconds: int) -> str:
