@@ -22,6 +22,7 @@ from giamngheo.areas.models import (
 )
 from giamngheo.audit import services as audit
 from giamngheo.lib import tabular, validators
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
 
 # Default urban/rural per unit type; đặc khu is configurable (AreaKindSetting), rural by default.
@@ -39,7 +40,7 @@ _PACKAGE_TYPES = {
 }
 
 
-class AreaError(ValueError):
+class AreaError(DomainError):
     """A refused change to administrative units; the message is for the user (Vietnamese)."""
 
 

@@ -27,6 +27,7 @@ from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.demo import extensions, generator
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Status
@@ -43,7 +44,7 @@ _COPY_CHUNK_ROWS: Final = 50_000
 Progress = Callable[[str], None]
 
 
-class DemoError(Exception):
+class DemoError(DomainError):
     """The demo cannot be loaded; the message is for the user (Vietnamese)."""
 
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from giamngheo.lib.errors import DomainError
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -30,7 +32,7 @@ DEFAULT_JOB_MODULES = (
 )
 
 
-class UnknownJobKindError(LookupError):
+class UnknownJobKindError(DomainError, LookupError):
     pass
 
 

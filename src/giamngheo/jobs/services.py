@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.jobs import kinds
 from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.lib.errors import DomainError
 
 
-class JobError(ValueError):
+class JobError(DomainError):
     """A refused job operation; the message is for the user (Vietnamese)."""
 
 

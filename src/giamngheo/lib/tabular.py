@@ -61,6 +61,7 @@ from xml.parsers import expat
 import polars as pl
 from django.utils.translation import gettext as _
 
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.formatting import format_number
 
 MiB: Final = 1024 * 1024
@@ -103,7 +104,7 @@ class Limits:
         )
 
 
-class TableError(ValueError):
+class TableError(DomainError):
     """The file cannot be read; the message is for the user (Vietnamese)."""
 
 

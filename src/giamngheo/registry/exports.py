@@ -32,6 +32,7 @@ from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.jobs.kinds import job_kind
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
 from giamngheo.lib.spreadsheet_text import DANGEROUS_PATTERN, inert_row, inert_text_expr
 from giamngheo.registry import spreadsheets as sheets
@@ -43,7 +44,7 @@ FORMATS: Final = ("xlsx", "csv")
 EXPORT_JOB: Final = "registry.export_households"
 
 
-class ExportError(ValueError):
+class ExportError(DomainError):
     """The export cannot be made; the message is for the user (Vietnamese)."""
 
 

@@ -14,6 +14,7 @@ from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Relation
 
@@ -75,7 +76,7 @@ PERSON_EDITABLE_FIELDS = (
 )
 
 
-class RegistryError(ValueError):
+class RegistryError(DomainError):
     """A refused registry change; the message is for the user (Vietnamese)."""
 
 

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from giamngheo.areas.models import AreaKind
 from giamngheo.lib import tabular
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
 from giamngheo.registry import reference
 from giamngheo.registry.models import (
@@ -60,7 +61,7 @@ MULTI_SEPARATOR: Final = "; "
 MAX_XLSX_ROWS: Final = 1_048_575  # Excel's limit, minus the header
 
 
-class SpreadsheetError(ValueError):
+class SpreadsheetError(DomainError):
     """The file cannot be read at all; the message is for the user (Vietnamese)."""
 
 

@@ -19,6 +19,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from giamngheo.lib.errors import DomainError
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "process_rules.toml"
 
 
@@ -47,7 +49,7 @@ KEYS: dict[str, tuple[type, str]] = {
 }
 
 
-class RulesMissing(LookupError):
+class RulesMissing(DomainError, LookupError):
     """No rule set covers the year; the message is for the user (Vietnamese)."""
 
 

@@ -32,6 +32,7 @@ from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib import idempotency, validators
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.models import Household, Membership, Status
 from giamngheo.registry.services import HOUSEHOLD_STATUS_FIELDS
@@ -83,7 +84,7 @@ OPEN_COMPLAINT = (ComplaintState.RECEIVED, ComplaintState.RECHECKED)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
 
-class ReviewError(ValueError):
+class ReviewError(DomainError):
     """A refused review action; the message is for the user (Vietnamese)."""
 
 

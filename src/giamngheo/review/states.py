@@ -49,8 +49,10 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.lib.errors import DomainError
 
-class TransitionRefused(Exception):
+
+class TransitionRefused(DomainError):
     """A move the workflow does not allow; ``message`` is for the user (Vietnamese)."""
 
     def __init__(self, message: str) -> None:

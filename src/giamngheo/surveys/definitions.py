@@ -32,6 +32,7 @@ from typing import Any, Final
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from giamngheo.lib.errors import DomainError
 from giamngheo.standards import schema
 
 FORMS_DIR: Final = Path(__file__).resolve().parent / "forms"
@@ -73,7 +74,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class FormDefinitionError(ValueError):
+class FormDefinitionError(DomainError):
     """A form definition file is wrong (a developer's or data maintainer's mistake)."""
 
 
@@ -447,7 +448,7 @@ class Problem:
     message: str
 
 
-class SurveyError(ValueError):
+class SurveyError(DomainError):
     """A refused survey; ``problems`` lists every reason (Vietnamese messages for the user)."""
 
     def __init__(self, problems: Sequence[Problem] | str):

@@ -27,6 +27,7 @@ from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
+from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
 from giamngheo.standards import available_standards
 from giamngheo.training import reference
@@ -52,7 +53,7 @@ from giamngheo.training.models import (
 from giamngheo.workforce.models import Worker
 
 
-class TrainingError(ValueError):
+class TrainingError(DomainError):
     """A refused training change; the message is for the user (Vietnamese)."""
 
 

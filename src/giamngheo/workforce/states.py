@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.lib.errors import DomainError
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -112,7 +114,7 @@ _BY_KEY = {(t.name, t.source): t for t in TRANSITIONS}
 TRANSITION_NAMES = tuple(dict.fromkeys(t.name for t in TRANSITIONS))
 
 
-class WorkforceError(ValueError):
+class WorkforceError(DomainError):
     """A refused workforce change; the message is for the user (Vietnamese)."""
 
 
