@@ -157,3 +157,31 @@ def test_personal_numbers_are_masked_for_collaborators(world: World) -> None:
     collaborator_view = client_for(world.ctv).get(url).text
     assert "0912345678" not in collaborator_view
     assert "091****678" in collaborator_view
+
+
+DECIDABLE_COMMUNES = {
+    "tinh": {"commune_a", "commune_b"},
+    "xa_a": {"commune_a"},
+    "xa_b": {"commune_b"},
+    "ctv": set(),
+    "inspector": set(),
+    "outsider": set(),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(DECIDABLE_COMMUNES))
+def test_decidable_communes_are_those_of_officer_grants(world: World, persona: str) -> None:
+    user = getattr(world, persona)
+    communes = set(access.decidable_communes(user, province=world.province))
+    expected = {getattr(world, name) for name in DECIDABLE_COMMUNES[persona]}
+    if persona == "tinh":
+        # The provincial officer decides in every commune of the province.
+        assert expected <= communes
+        assert {c.province_id for c in communes} == {world.province.pk}
+    else:
+        assert communes == expected
+
+
+def test_a_collaborators_village_grant_reaches_no_whole_commune(world: World) -> None:
+    assert not access.changeable_communes(world.ctv).exists()
+    assert set(access.changeable_communes(world.xa_a)) == {world.commune_a}

@@ -71,3 +71,40 @@ def test_a_stale_edit_is_refused(world: World) -> None:
         )
     household.refresh_from_db()
     assert household.phone == "0900000001"
+
+
+def test_record_many_writes_one_event_per_object_with_its_area(world: World) -> None:
+    households = [world.household_a1, world.household_b1]
+    with transaction.atomic():
+        written = services.record_many(
+            actor=world.tinh,
+            action="registry.household_status_changed",
+            changes=[
+                services.Change(obj=h, before={"status": ""}, after={"status": "poor"})
+                for h in households
+            ],
+            note="QĐ 12/QĐ-UBND",
+        )
+    assert written == 2
+    events = AuditEvent.objects.filter(action="registry.household_status_changed")
+    by_object = {e.object_id: e for e in events}
+    assert set(by_object) == {str(h.pk) for h in households}
+    for household in households:
+        event = by_object[str(household.pk)]
+        assert event.actor == world.tinh
+        assert (event.province_id, event.commune_id, event.village_id) == (
+            household.province_id,
+            household.commune_id,
+            household.village_id,
+        )
+        assert event.changes == [("status", "", "poor")]
+        assert event.note == "QĐ 12/QĐ-UBND"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_many_refuses_to_run_outside_a_transaction(official_units: None) -> None:
+    from giamngheo.areas.models import AdministrativeUnit
+
+    unit = AdministrativeUnit.objects.get(code="44")
+    with pytest.raises(RuntimeError, match="transaction"):
+        services.record_many(actor=None, action="x", changes=[services.Change(obj=unit)])

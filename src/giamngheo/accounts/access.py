@@ -173,6 +173,33 @@ def visible_units(user: User | AnonymousUser) -> QuerySet[AdministrativeUnit]:
     return units.filter(own | ancestors)
 
 
+def communes_in_reach(
+    reach: Reach, *, province: AdministrativeUnit | None = None
+) -> QuerySet[AdministrativeUnit]:
+    """Communes in force that ``reach`` covers as a whole (a grant on one of its villages does
+    not reach the commune), by name; only those of ``province`` when given."""
+    units = AdministrativeUnit.objects.filter(level=Level.COMMUNE, valid_to__isnull=True)
+    if province is not None:
+        units = units.filter(province=province)
+    return units.filter(area_filter(reach, province="province", commune="pk", village="")).order_by(
+        "name"
+    )
+
+
+def decidable_communes(
+    user: User | AnonymousUser, *, province: AdministrativeUnit | None = None
+) -> QuerySet[AdministrativeUnit]:
+    """The communes where ``user`` may make official acts (rounds, decisions, plans)."""
+    return communes_in_reach(decision_reach(user), province=province)
+
+
+def changeable_communes(
+    user: User | AnonymousUser, *, province: AdministrativeUnit | None = None
+) -> QuerySet[AdministrativeUnit]:
+    """The communes where ``user`` may change data as a whole."""
+    return communes_in_reach(change_reach(user), province=province)
+
+
 def _ancestor_ids(reach: Reach) -> set[int]:
     ids: set[int] = set()
     rows = AdministrativeUnit.objects.filter(pk__in=reach.communes | reach.villages).values_list(

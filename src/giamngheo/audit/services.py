@@ -6,9 +6,11 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from giamngheo.audit.models import AuditEvent
 
@@ -55,6 +57,52 @@ def _area_of(obj: models.Model) -> dict[str, Any]:
         f"{name}_id": getattr(obj, f"{name}_id", None)
         for name in ("province", "commune", "village")
     }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One object's change in a bulk service: what ``record`` would write for it."""
+
+    obj: models.Model
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    changes: Iterable[Change],
+    note: str = "",
+    batch_size: int = 2000,
+) -> int:
+    """One audit event per changed object, written in batches (a bulk status change, an import).
+
+    The events are those ``record`` writes one by one (the object's history page lists them),
+    inserted with a few statements instead of one per object. Must run inside the caller's
+    transaction. Returns the number of events written.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must be called inside the service's transaction")
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    events = [
+        AuditEvent(
+            at=now,
+            actor=actor_user,
+            action=action,
+            object_type=change.obj._meta.label_lower,
+            object_id=str(change.obj.pk),
+            object_repr=str(change.obj)[:300],
+            before=_jsonable(change.before) if change.before is not None else None,
+            after=_jsonable(change.after) if change.after is not None else None,
+            note=note,
+            **_area_of(change.obj),
+        )
+        for change in changes
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)
 
 
 def record_bulk(
