@@ -211,6 +211,19 @@ def test_a_province_pack_inherits_and_overrides(tmp_path: Path, pack_2022: Pack)
     assert pack.files[1].endswith("2022-2025.toml")
 
 
+def test_a_pack_is_built_once_per_process_while_its_files_are_unchanged(tmp_path: Path) -> None:
+    write_pack(tmp_path, "ha-noi-2022-2025", PROVINCE)
+    first = load_pack("ha-noi-2022-2025", packs_dir=tmp_path)
+    assert load_pack("ha-noi-2022-2025", packs_dir=tmp_path) is first
+    # An edit of the province file, even one of the same length, is seen at the next load.
+    edited = PROVINCE.replace("2_000_000", "2_100_000")
+    assert len(edited) == len(PROVINCE)
+    write_pack(tmp_path, "ha-noi-2022-2025", edited)
+    second = load_pack("ha-noi-2022-2025", packs_dir=tmp_path)
+    assert second is not first
+    assert second.poverty_line.rural == 2_100_000
+
+
 def test_the_packs_directory_can_come_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -222,3 +222,12 @@ def test_prefilled_answers_come_from_the_registry(world: World) -> None:
     assert answers["household"]["income"] == 1_234_000
     assert answers["household"]["water_source"] == "piped"
     assert [(m["age"], m["sex"]) for m in answers["members"]] == [(44, "male"), (9, "female")]
+
+
+def test_the_installed_packs_files_are_read_and_hashed_once_per_process() -> None:
+    # The survey preview asks for the pack on every keystroke: the same object comes back.
+    first = services.pack_files("2022-2025")
+    again = services.pack_files("2022-2025")
+    assert again is first
+    assert first.pack.code == "2022-2025"
+    assert [f["name"] for f in first.files] == ["2022-2025.toml"]

@@ -13,6 +13,7 @@ mistake at once, each with the file, the key path and the line (`PackError`).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import re
@@ -316,12 +317,45 @@ def available_standards(packs_dir: str | Path | Sequence[str | Path] | None = No
     return sorted(discover(packs_dir))
 
 
-def load_pack(code: str, *, packs_dir: str | Path | Sequence[str | Path] | None = None) -> Pack:
-    """Load and validate the pack with this code (following `inherits`)."""
-    files = discover(packs_dir)
+# A pack is immutable once built, but building one parses and validates its TOML chain (a few
+# milliseconds): too slow to repeat on every survey preview keystroke. Packs are kept per
+# process, keyed by the exact content of every pack file that could take part, so an edited,
+# added or removed file is picked up at the next call (reading a few small files is cheap;
+# parsing and validating them is not).
+_FilesKey = tuple[tuple[str, str, bytes], ...]
+_PACKS: dict[tuple[str, _FilesKey], Pack] = {}
+_CACHE_LIMIT: Final = 64
+
+
+def _files_key(files: Mapping[str, Path]) -> _FilesKey:
+    return tuple(
+        (code, str(path), hashlib.sha256(path.read_bytes()).digest())
+        for code, path in sorted(files.items())
+    )
+
+
+def _load_cached(code: str, files: Mapping[str, Path]) -> Pack:
     if code not in files:
         raise UnknownStandardError(code, sorted(files))
-    return _Loader(files).load(code)
+    key = (code, _files_key(files))
+    pack = _PACKS.get(key)
+    if pack is None:
+        pack = _Loader(files).load(code)
+        if len(_PACKS) >= _CACHE_LIMIT:  # packs from many temporary directories (tests)
+            _PACKS.clear()
+        _PACKS[key] = pack
+    return pack
+
+
+def clear_cache() -> None:
+    """Forget every loaded pack (the next load reads and validates the files again)."""
+    _PACKS.clear()
+
+
+def load_pack(code: str, *, packs_dir: str | Path | Sequence[str | Path] | None = None) -> Pack:
+    """Load and validate the pack with this code (following `inherits`). The same files give
+    the same (immutable) `Pack` object for the life of the process."""
+    return _load_cached(code, discover(packs_dir))
 
 
 def load_pack_file(
@@ -331,13 +365,12 @@ def load_pack_file(
     path = Path(path)
     files = discover(packs_dir)
     files[path.stem] = path
-    return _Loader(files).load(path.stem)
+    return _load_cached(path.stem, files)
 
 
 def load_all(packs_dir: str | Path | Sequence[str | Path] | None = None) -> list[Pack]:
     files = discover(packs_dir)
-    loader = _Loader(files)
-    return [loader.load(code) for code in sorted(files)]
+    return [_load_cached(code, files) for code in sorted(files)]
 
 
 def pack_for_review_year(

@@ -85,12 +85,24 @@ class PackFiles:
     files: list[dict[str, str]]
 
 
+# The files and hash of each loaded pack. ``load_pack`` returns the same object while its files
+# are unchanged, so the text is read and hashed once per pack per process, not on every preview.
+_PACK_FILES: dict[int, PackFiles] = {}
+
+
 def pack_files(code: str) -> PackFiles:
     """The rule pack ``code`` as currently installed, with its files' text and their hash."""
     pack = load_pack(code)
+    cached = _PACK_FILES.get(id(pack))
+    if cached is not None and cached.pack is pack:
+        return cached
     files = [{"name": Path(p).name, "text": Path(p).read_text("utf-8")} for p in pack.files]
     digest = hashlib.sha256(json.dumps(files, ensure_ascii=False).encode()).hexdigest()
-    return PackFiles(pack, digest, files)
+    current = PackFiles(pack, digest, files)
+    if len(_PACK_FILES) >= 64:  # packs from many temporary directories (tests)
+        _PACK_FILES.clear()
+    _PACK_FILES[id(pack)] = current
+    return current
 
 
 def pack_snapshot(current: PackFiles) -> RulePackSnapshot:
