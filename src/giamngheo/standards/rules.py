@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from giamngheo.standards.columns import BoolArray, IntArray
-from giamngheo.standards.packs import (
+from giamngheo.standards.pack_model import (
     RULE_INCOME_AND_COUNT,
     RULE_INCOME_ONLY_OR_COUNT,
     ByArea,
