@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from giamngheo.standards.classify import household_flags
 from giamngheo.standards.errors import PackError, PackIssue, UnknownStandardError
 from giamngheo.standards.packs import (
     PACKS_DIR_ENV,
@@ -17,6 +18,7 @@ from giamngheo.standards.packs import (
     load_pack,
     pack_for_review_year,
 )
+from tests.standards.builders import household, member
 
 CODES_2022 = (
     "employment",
@@ -224,6 +226,81 @@ def test_a_pack_is_built_once_per_process_while_its_files_are_unchanged(tmp_path
     assert second.poverty_line.rural == 2_100_000
 
 
+# -- readings: thresholds the sources word differently (issue 11) ------------------------------
+
+
+SWITCH_READING = """\
+format = 1
+code = "tinh-2022-2025"
+inherits = "2022-2025"
+version = "2026.1"
+
+[name]
+vi = "Chuẩn nghèo tỉnh 2022-2025"
+en = "Province standard 2022-2025"
+
+[legal_basis]
+document = "Quyết định 1/2026/QĐ-UBND"
+article = "Điều 1"
+source = "Provincial decision (example)"
+verified = false
+
+[indicators.health_insurance]
+reading = "child_over_6"
+source = "Provincial decision (example)"
+verified = false
+"""
+
+
+def test_conflicting_readings_are_both_kept_one_chosen(pack_2022: Pack) -> None:
+    insurance = pack_2022.indicator("health_insurance")
+    assert insurance.reading == "member_from_6"
+    assert [r.code for r in insurance.readings] == ["member_from_6", "child_over_6"]
+    assert [r.code for r in insurance.other_readings] == ["child_over_6"]
+    assert insurance.params == insurance.readings[0].params
+    employment = pack_2022.indicator("employment")
+    assert employment.reading == "from_15"
+    assert [r.code for r in employment.other_readings] == ["working_age"]
+    shown = insurance.to_dict()
+    assert shown["reading"] == "member_from_6"
+    assert [r["code"] for r in shown["readings"]] == ["member_from_6", "child_over_6"]  # type: ignore[index]
+
+
+def test_a_province_switches_the_reading_with_its_own_source(
+    tmp_path: Path, pack_2022: Pack
+) -> None:
+    write_pack(tmp_path, "tinh-2022-2025", SWITCH_READING)
+    province = load_pack("tinh-2022-2025", packs_dir=tmp_path)
+    insurance = province.indicator("health_insurance")
+    assert insurance.reading == "child_over_6"
+    assert insurance.fact.source == "Provincial decision (example)"
+    # A 40-year-old without insurance: deprived under "any member aged 6+", not "a child over 6".
+    adult_uninsured = (household(), [member(age=40, has_health_insurance=False)])
+    child_uninsured = (household(), [member(), member(age=6, has_health_insurance=False)])
+    assert household_flags(pack_2022, *adult_uninsured)["health_insurance"]
+    assert not household_flags(province, *adult_uninsured)["health_insurance"]
+    assert household_flags(province, *child_uninsured)["health_insurance"]
+    too_old = (household(), [member(age=16, has_health_insurance=False)])
+    assert not household_flags(province, *too_old)["health_insurance"]
+
+
+def test_switching_a_reading_without_a_source_is_refused(tmp_path: Path) -> None:
+    text = SWITCH_READING.rsplit('source = "Provincial decision (example)"', 1)[0]
+    write_pack(tmp_path, "tinh-2022-2025", text)
+    with pytest.raises(PackError, match="must state its own 'source'"):
+        load_pack("tinh-2022-2025", packs_dir=tmp_path)
+
+
+def test_an_unknown_reading_or_params_beside_readings_is_refused(tmp_path: Path) -> None:
+    write_pack(tmp_path, "tinh-2022-2025", SWITCH_READING.replace('"child_over_6"', '"children"'))
+    with pytest.raises(PackError, match="unknown reading 'children'"):
+        load_pack("tinh-2022-2025", packs_dir=tmp_path)
+    beside = SWITCH_READING + 'params = { field = "has_health_insurance", age_from = 6 }\n'
+    write_pack(tmp_path, "tinh-2022-2025", beside)
+    with pytest.raises(PackError, match="params in each reading"):
+        load_pack("tinh-2022-2025", packs_dir=tmp_path)
+
+
 def test_the_packs_directory_can_come_from_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -425,7 +502,7 @@ def test_evaluator_parameters_are_checked_against_the_schema(tmp_path: Path) -> 
         source = "x"
         verified = false
 
-        [indicators.health_insurance]
+        [indicators.health_insurance.readings.member_from_6]
         params = { field = "insured", age_from = 6 }
         source = "x"
         verified = false
@@ -442,5 +519,6 @@ def test_evaluator_parameters_are_checked_against_the_schema(tmp_path: Path) -> 
     assert found["indicators.water.params.allowed[1]"].line == 34
     assert (
         "'insured' is not a member bool field"
-        in found["indicators.health_insurance.params.field"].message
+        # The health-insurance threshold has two readings: each reading's params are checked.
+        in found["indicators.health_insurance.readings.member_from_6.params.field"].message
     )

@@ -112,6 +112,32 @@ class Dimension:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """One way to read an indicator whose wording the sources give differently.
+
+    A pack keeps every reading it knows, chooses one (``Indicator.reading``) and shows the others,
+    so a province can switch by stating its own source, without a code change. Example: the
+    2022-2025 health-insurance threshold reads "any member aged 6 or over" in one source and "a
+    child over 6" in another.
+    """
+
+    code: str
+    label: Text
+    params: Mapping[str, object]
+    evaluator: Evaluator
+    fact: Fact
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "label": self.label.to_dict(),
+            "params": dict(self.params),
+            "threshold": self.evaluator.threshold().to_dict(),
+            **self.fact.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
 class Indicator:
     code: str
     dimension: str
@@ -121,6 +147,13 @@ class Indicator:
     evaluator: Evaluator
     weight: Fraction
     fact: Fact
+    # The chosen reading (its params and evaluator are the indicator's) and every known one.
+    reading: str | None = None
+    readings: tuple[Reading, ...] = ()
+
+    @property
+    def other_readings(self) -> tuple[Reading, ...]:
+        return tuple(r for r in self.readings if r.code != self.reading)
 
     def to_dict(self) -> dict[str, object]:
         threshold = self.evaluator.threshold()
@@ -135,6 +168,8 @@ class Indicator:
             "household_fields": list(self.evaluator.household_fields()),
             "member_fields": list(self.evaluator.member_fields()),
             **self.fact.to_dict(),
+            "reading": self.reading,
+            "readings": [reading.to_dict() for reading in self.readings],
         }
 
 

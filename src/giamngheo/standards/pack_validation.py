@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final, TypeVar
@@ -27,6 +27,7 @@ from giamngheo.standards.pack_model import (
     Indicator,
     LegalBasis,
     Pack,
+    Reading,
     ScoreMethod,
 )
 from giamngheo.standards.schema import AREA_TYPES
@@ -430,7 +431,17 @@ class PackValidator:
         if not node:
             self.issue(("indicators",), "declare at least one indicator")
             return []
-        allowed = {"dimension", "vi", "en", "evaluator", "params", "weight", *FACT_KEYS}
+        allowed = {
+            "dimension",
+            "vi",
+            "en",
+            "evaluator",
+            "params",
+            "weight",
+            "reading",
+            "readings",
+            *FACT_KEYS,
+        }
         built: list[Indicator] = []
         weights: dict[str, Fraction] = {}
         for code, table in node.items():
@@ -449,7 +460,16 @@ class PackValidator:
                 )
             label = self.text(table, path)
             fact = self.fact(table, path)
-            evaluator = self._evaluator(table, path)
+            readings: tuple[Reading, ...] = ()
+            chosen: str | None = None
+            if "readings" in table or "reading" in table:
+                readings, chosen = self._readings(table, path)
+                picked = next((r for r in readings if r.code == chosen), None)
+                evaluator = picked.evaluator if picked is not None else None
+                params: Mapping[str, object] = picked.params if picked is not None else {}
+            else:
+                evaluator = self._evaluator(table, path)
+                params = table.get("params", {})
             if "weight" in table:
                 try:
                     weight = parse_exact_fraction(table["weight"])
@@ -464,7 +484,6 @@ class PackValidator:
                         weights[code] = weight
             if dimension is None or label is None or fact is None or evaluator is None:
                 continue
-            params = table.get("params", {})
             built.append(
                 Indicator(
                     code,
@@ -475,6 +494,8 @@ class PackValidator:
                     evaluator,
                     Fraction(0),
                     fact,
+                    chosen,
+                    readings,
                 )
             )
         for dimension_code in dimensions:
@@ -506,26 +527,51 @@ class PackValidator:
                     ("indicators", with_weight[-1], "weight"),
                     f"indicator weights must add up to exactly 1, they add up to {total}",
                 )
-            return [
-                Indicator(
-                    i.code,
-                    i.dimension,
-                    i.label,
-                    i.evaluator_name,
-                    i.params,
-                    i.evaluator,
-                    weights.get(i.code, Fraction(0)),
-                    i.fact,
-                )
-                for i in built
-            ]
+            return [replace(i, weight=weights.get(i.code, Fraction(0))) for i in built]
         equal = Fraction(1, len(codes)) if codes else Fraction(0)
-        return [
-            Indicator(
-                i.code, i.dimension, i.label, i.evaluator_name, i.params, i.evaluator, equal, i.fact
+        return [replace(i, weight=equal) for i in built]
+
+    def _readings(
+        self, table: Mapping[str, Any], path: KeyPath
+    ) -> tuple[tuple[Reading, ...], str | None]:
+        """The indicator's readings (each with its params, label and source) and the chosen one.
+
+        `params` then lives in each reading, never beside them: one threshold, one place."""
+        if "params" in table:
+            self.issue(
+                (*path, "params"),
+                "an indicator with readings gives its params in each reading, not beside them",
             )
-            for i in built
-        ]
+        node = self.table(table, path, "readings")
+        chosen = self.string(table, path, "reading")
+        if node is None:
+            return (), None
+        if not node:
+            self.issue((*path, "readings"), "declare at least one reading")
+            return (), None
+        built: list[Reading] = []
+        for code, reading_table in node.items():
+            reading_path: KeyPath = (*path, "readings", code)
+            if not isinstance(reading_table, dict):
+                self.issue(reading_path, f"must be a table, got {_type_name(reading_table)}")
+                continue
+            if not _CODE_PATTERN.match(code):
+                self.issue(reading_path, "reading codes use letters, digits, '-', '_' or '.' only")
+            self.unknown_keys(reading_table, reading_path, {"vi", "en", "params", *FACT_KEYS})
+            label = self.text(reading_table, reading_path)
+            fact = self.fact(reading_table, reading_path)
+            evaluator = self._evaluator(
+                {"evaluator": table.get("evaluator"), "params": reading_table.get("params", {})},
+                reading_path,
+            )
+            if label is None or fact is None or evaluator is None:
+                continue
+            built.append(Reading(code, label, reading_table.get("params", {}), evaluator, fact))
+        if chosen is not None and chosen not in node:
+            known = ", ".join(node)
+            self.issue((*path, "reading"), f"unknown reading {chosen!r} (declared: {known})")
+            chosen = None
+        return tuple(built), chosen
 
     def _evaluator(self, table: Mapping[str, Any], path: KeyPath) -> Evaluator | None:
         name = table.get("evaluator")
