@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -53,3 +55,50 @@ def test_db_status_reports_the_embedded_server() -> None:
     result = run("db", "status")
     assert result.returncode in (0, 3)
     assert "PostgreSQL nhúng" in result.stdout
+
+
+@pytest.fixture
+def fresh_database_url(django_db_blocker: Any) -> Iterator[str]:
+    """A URL to a new, empty database on the test server (dropped afterwards)."""
+    from urllib.parse import quote
+
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    name = f"giamngheo_cli_fresh_{os.getpid()}"
+    params = {
+        "host": settings["HOST"] or "localhost",
+        "port": settings["PORT"] or 5432,
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+        "dbname": "postgres",
+        "autocommit": True,
+    }
+    with django_db_blocker.unblock(), psycopg.connect(**params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    host = quote(str(params["host"]), safe="")
+    password = f":{quote(str(settings['PASSWORD']))}" if settings["PASSWORD"] else ""
+    yield f"postgres://{settings['USER']}{password}@{host}:{params['port']}/{name}"
+    with django_db_blocker.unblock(), psycopg.connect(**params) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_command_before_migrate_says_so_in_one_sentence(fresh_database_url: str) -> None:
+    env = {"DATABASE_URL": fresh_database_url, "GIAMNGHEO_DEBUG": "1"}
+    for command in (["areas", "stats", "--format", "json"], ["demo", "logins"]):
+        result = run(*command, env=env)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        assert lines == [
+            "giamngheo: Cơ sở dữ liệu chưa được khởi tạo: hãy chạy “giamngheo migrate” trước."
+        ]
+    # Half-way (only one app migrated): the sentence says the schema is behind.
+    assert run("migrate", "contenttypes", env=env).returncode == 0
+    result = run("areas", "stats", env=env)
+    assert result.returncode == 1
+    assert "chưa được cập nhật" in result.stderr
+    assert "giamngheo migrate" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -81,6 +81,48 @@ def _database_reachable() -> str | None:
     return None
 
 
+# Commands that work on a database whose schema is missing or behind (or need no database).
+_SCHEMA_NOT_NEEDED = frozenset(
+    {
+        "help",
+        "--help",
+        "-h",
+        "version",
+        "--version",
+        "migrate",
+        "makemigrations",
+        "showmigrations",
+        "sqlmigrate",
+        "squashmigrations",
+        "optimizemigration",
+        "check",
+        "dbshell",
+        "shell",
+        "diffsettings",
+        "makemessages",
+        "compilemessages",
+    }
+)
+
+
+def _schema_problem() -> str | None:
+    """None when every migration is applied, else one sentence telling what to run."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not pending:
+        return None
+    applied = executor.loader.applied_migrations
+    if not applied:
+        return "Cơ sở dữ liệu chưa được khởi tạo: hãy chạy “giamngheo migrate” trước."
+    return (
+        f"Cơ sở dữ liệu chưa được cập nhật ({len(pending)} bước chuyển đổi chưa chạy): "
+        "hãy chạy “giamngheo migrate” trước."
+    )
+
+
 def _django(argv: Sequence[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
     import django
@@ -99,6 +141,8 @@ def _django(argv: Sequence[str]) -> int:
     }:
         problem = _database_reachable()
         if problem:
+            return _fail(problem)
+        if argv[0] not in _SCHEMA_NOT_NEEDED and (problem := _schema_problem()):
             return _fail(problem)
     from django.core.management import execute_from_command_line
 
@@ -123,7 +167,7 @@ def _serve(argv: Sequence[str]) -> int:
     import django
 
     django.setup()
-    if problem := _database_reachable():
+    if problem := _database_reachable() or _schema_problem():
         return _fail(problem)
     import signal
 
