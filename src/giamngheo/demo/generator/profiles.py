@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import vietnam_provinces as vp
 from numpy.typing import NDArray
 
 # Ages are counted to this day: the reference date of the 2025 annual review (fixed, not
@@ -167,8 +168,6 @@ def commune_profile(province_code: str, commune: CommuneInput) -> CommuneProfile
 def official_communes(province_code: str) -> list[CommuneInput]:
     """The communes of a province from the ``vietnam-provinces`` package (no database), with the
     default urban/rural of their unit type: for benchmarks and tests without PostgreSQL."""
-    import vietnam_provinces as vp
-
     kinds = {"phường": ("phuong", "urban"), "xã": ("xa", "rural"), "đặc khu": ("dac_khu", "rural")}
     communes = []
     for ward in vp.Ward.iter_all():
@@ -180,8 +179,6 @@ def official_communes(province_code: str) -> list[CommuneInput]:
 
 
 def official_province_name(province_code: str) -> str:
-    import vietnam_provinces as vp
-
     for province in vp.Province.iter_all():
         if int(province.code) == int(province_code):
             return str(province.name)
