@@ -42,22 +42,30 @@ submitted; before that the figures are computed live).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.lib.errors import DomainError
+from giamngheo.lib.workflow import Step, Transition, TransitionRefused, Workflow
 
-
-class TransitionRefused(DomainError):
-    """A move the workflow does not allow; ``message`` is for the user (Vietnamese)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = [
+    "APPLICATION",
+    "COMPLAINT",
+    "ENTRY",
+    "MEETING",
+    "REPORT",
+    "ROUND",
+    "WORKFLOWS",
+    "ApplicationState",
+    "ComplaintState",
+    "EntryState",
+    "MeetingState",
+    "ReportState",
+    "RoundState",
+    "Step",
+    "Transition",
+    "TransitionRefused",
+    "Workflow",
+]
 
 
 class RoundState(models.TextChoices):
@@ -103,61 +111,13 @@ class ReportState(models.TextChoices):
     CONSOLIDATED = "consolidated", _("Tỉnh đã tổng hợp")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    source: frozenset[str]
-    target: str
-
-
-class Workflow:
-    """One workflow's transition table. ``explain`` maps (action, current state) to the reason a
-    move is refused, so each refusal says what to do instead."""
-
-    def __init__(
-        self,
-        name: str,
-        states: type[models.TextChoices],
-        transitions: list[Transition],
-        explain: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.states = states
-        self.transitions = {t.name: t for t in transitions}
-        self.explain = dict(explain or {})
-        for transition in transitions:
-            unknown = (transition.source | {transition.target}) - set(states.values)
-            if unknown:  # pragma: no cover - a typo in the table below
-                raise ValueError(f"{name}.{transition.name}: unknown states {sorted(unknown)}")
-
-    def allowed(self, action: str, state: str) -> bool:
-        return state in self.transitions[action].source
-
-    def check(self, action: str, state: str) -> str:
-        """The target state of ``action`` from ``state``, or :class:`TransitionRefused`."""
-        transition = self.transitions[action]
-        if state in transition.source:
-            return transition.target
-        reason = str(self.explain.get(action, ""))
-        label = str(self.states(state).label) if state in self.states.values else state
-        allowed = ", ".join(str(self.states(s).label) for s in sorted(transition.source))
-        message = _(
-            "Không thể thực hiện bước này khi đang ở trạng thái “%(state)s”; chỉ làm được khi ở: "
-            "%(allowed)s."
-        ) % {"state": label, "allowed": allowed}
-        raise TransitionRefused(f"{message} {reason}".strip())
-
-    def actions_from(self, state: str) -> list[str]:
-        return [name for name, t in self.transitions.items() if state in t.source]
-
-
 def _t(name: str, source: set[str], target: str) -> Transition:
     return Transition(name, frozenset(source), target)
 
 
 R, E = RoundState, EntryState
 
-ROUND = Workflow(
+ROUND = Workflow.of(
     "round",
     RoundState,
     [
@@ -166,7 +126,7 @@ ROUND = Workflow(
         _t("decide", {R.POSTING}, R.DECIDED),
         _t("report", {R.DECIDED}, R.REPORTED),
     ],
-    {
+    explain={
         "start": _("Kế hoạch phải được lập trước khi lập danh sách và khảo sát."),
         "post": _(
             "Chỉ niêm yết sau khi đã họp dân (QĐ 24/2021 Điều 4 khoản 3, 4) và trước khi có "
@@ -180,7 +140,7 @@ ROUND = Workflow(
     },
 )
 
-ENTRY = Workflow(
+ENTRY = Workflow.of(
     "entry",
     EntryState,
     [
@@ -195,7 +155,7 @@ ENTRY = Workflow(
         _t("recognise", {E.POSTED}, E.RECOGNISED),
         _t("refuse", {E.LISTED, E.TO_SURVEY, E.SURVEYED, E.AGREED, E.POSTED}, E.REFUSED),
     ],
-    {
+    explain={
         "screen_in": _("Chỉ hộ vừa vào danh sách mới cần nhận dạng nhanh bằng Phiếu A."),
         "screen_out": _("Chỉ hộ vừa vào danh sách mới cần nhận dạng nhanh bằng Phiếu A."),
         "survey": _(
@@ -214,20 +174,20 @@ ENTRY = Workflow(
     },
 )
 
-MEETING = Workflow(
+MEETING = Workflow.of(
     "meeting",
     MeetingState,
     [
         _t("hold", {MeetingState.SCHEDULED}, MeetingState.HELD),
         _t("sign", {MeetingState.HELD, MeetingState.SIGNED}, MeetingState.SIGNED),
     ],
-    {
+    explain={
         "hold": _("Cuộc họp đã có kết quả biểu quyết; muốn họp lại hãy lập cuộc họp mới."),
         "sign": _("Chỉ tải biên bản đã ký sau khi cuộc họp đã biểu quyết."),
     },
 )
 
-COMPLAINT = Workflow(
+COMPLAINT = Workflow.of(
     "complaint",
     ComplaintState,
     [
@@ -236,30 +196,30 @@ COMPLAINT = Workflow(
         ),
         _t("resolve", {ComplaintState.RECEIVED, ComplaintState.RECHECKED}, ComplaintState.RESOLVED),
     ],
-    {
+    explain={
         "recheck": _("Khiếu nại đã giải quyết xong."),
         "resolve": _("Khiếu nại đã giải quyết xong."),
     },
 )
 
-APPLICATION = Workflow(
+APPLICATION = Workflow.of(
     "application",
     ApplicationState,
     [
         _t("approve", {ApplicationState.RECEIVED}, ApplicationState.APPROVED),
         _t("refuse", {ApplicationState.RECEIVED}, ApplicationState.REFUSED),
     ],
-    {
+    explain={
         "approve": _("Đơn đã được giải quyết."),
         "refuse": _("Đơn đã được giải quyết."),
     },
 )
 
-REPORT = Workflow(
+REPORT = Workflow.of(
     "report",
     ReportState,
     [_t("consolidate", {ReportState.SUBMITTED}, ReportState.CONSOLIDATED)],
-    {"consolidate": _("Báo cáo đã được tỉnh tổng hợp.")},
+    explain={"consolidate": _("Báo cáo đã được tỉnh tổng hợp.")},
 )
 
 WORKFLOWS = {w.name: w for w in (ROUND, ENTRY, MEETING, COMPLAINT, APPLICATION, REPORT)}
