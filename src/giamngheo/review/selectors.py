@@ -8,18 +8,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db.models import Count, Max, Model, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.registry.models import Household
 from giamngheo.review import calendar
+from giamngheo.review.calculations import NEAR_POOR, POOR
 from giamngheo.review.models import (
     Application,
     Certificate,
     Complaint,
     Decision,
+    DecisionEntry,
     Entry,
     Meeting,
     Posting,
@@ -375,3 +378,39 @@ def dashboard_panel(user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "review_overdue": overdue_items(user, today=today),
         "review_today": today,
     }
+
+
+def report_figures(round_: Round) -> dict[str, Any]:
+    """The round's summary (Art. 7; likely Thông tư 07/2021 Mẫu 7.x, titles unverified):
+    households and people of the commune; for poor and near-poor: at start, escaped, re-entered,
+    newly, at end, people at end and the rate. Read from the decision's frozen lists."""
+    totals = Household.objects.filter(
+        province_id=round_.province_id, commune_id=round_.commune_id
+    ).aggregate(households=Count("pk"), people=Sum("member_count"))
+    figures: dict[str, Any] = {
+        "households": totals["households"] or 0,
+        "people": totals["people"] or 0,
+        "year": round_.year,
+        "standard": round_.standard,
+    }
+    decided = DecisionEntry.objects.filter(decision__round=round_)
+    rows = list(decided.values_list("status_before", "status_after", "reentered", "members"))
+    for status in (POOR, NEAR_POOR):
+        start = sum(1 for b, _a, _r, _m in rows if b == status)
+        escaped = sum(1 for b, a, _r, _m in rows if b == status and a != status)
+        reentered = sum(
+            1 for b, a, r, _m in rows if a == status and b != status and r and status == POOR
+        )
+        newly = sum(1 for b, a, _r, _m in rows if a == status and b != status) - reentered
+        end = sum(1 for _b, a, _r, _m in rows if a == status)
+        people = sum(len(m) for _b, a, _r, m in rows if a == status)
+        figures[status] = {
+            "start": start,
+            "escaped": escaped,
+            "reentered": reentered,
+            "newly": newly,
+            "end": end,
+            "people": people,
+            "rate": round(end / figures["households"], 6) if figures["households"] else None,
+        }
+    return figures
