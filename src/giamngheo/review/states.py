@@ -1,8 +1,10 @@
 """The review workflows: each one's states and allowed transitions, declared once, here.
 
-Services move an object with :func:`Workflow.check` (or :func:`Workflow.move`) and nothing else
-changes a ``state`` column; a refused move raises :class:`TransitionRefused` whose Vietnamese
-message says why. Every accepted move is audited by the calling service.
+The tables are ``lib.workflow.Workflow`` objects. Services move an object with
+:meth:`Workflow.check` and nothing else changes a ``state`` column; a refused move raises
+:class:`TransitionRefused` whose Vietnamese message says why. Every accepted move is audited by
+the calling service. ``ROUND_ACTS`` says what a round's pages offer in each state and to whom
+(its transitions and the work done while it stays in a state); pages never test states by hand.
 
 Annual round (Quyết định 24/2021/QĐ-TTg Art. 4; one per commune and year)::
 
@@ -42,6 +44,9 @@ submitted; before that the figures are computed live).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,20 +56,27 @@ __all__ = [
     "APPLICATION",
     "COMPLAINT",
     "ENTRY",
+    "FIELD",
     "MEETING",
+    "OFFICER",
     "REPORT",
     "ROUND",
+    "ROUND_ACTS",
+    "ROUND_WORK",
+    "VILLAGE",
     "WORKFLOWS",
     "ApplicationState",
     "ComplaintState",
     "EntryState",
     "MeetingState",
     "ReportState",
+    "RoundAct",
     "RoundState",
     "Step",
     "Transition",
     "TransitionRefused",
     "Workflow",
+    "round_acts",
 ]
 
 
@@ -111,8 +123,15 @@ class ReportState(models.TextChoices):
     CONSOLIDATED = "consolidated", _("Tỉnh đã tổng hợp")
 
 
-def _t(name: str, source: set[str], target: str) -> Transition:
-    return Transition(name, frozenset(source), target)
+# Who may fire a round transition or do a round's work (checked through ``accounts.access``):
+# OFFICER — an official act of the commune (``access.can_decide_in``); FIELD — field work in the
+# commune or some of its villages (``access.can_change_area``); VILLAGE — work in a village the
+# user may change (a village meeting).
+OFFICER, FIELD, VILLAGE = "officer", "field", "village"
+
+
+def _t(name: str, source: set[str], target: str, permission: str = "") -> Transition:
+    return Transition(name, frozenset(source), target, permission)
 
 
 R, E = RoundState, EntryState
@@ -121,10 +140,10 @@ ROUND = Workflow.of(
     "round",
     RoundState,
     [
-        _t("start", {R.PLANNING}, R.REVIEWING),
-        _t("post", {R.REVIEWING, R.POSTING}, R.POSTING),
-        _t("decide", {R.POSTING}, R.DECIDED),
-        _t("report", {R.DECIDED}, R.REPORTED),
+        _t("start", {R.PLANNING}, R.REVIEWING, OFFICER),
+        _t("post", {R.REVIEWING, R.POSTING}, R.POSTING, OFFICER),
+        _t("decide", {R.POSTING}, R.DECIDED, OFFICER),
+        _t("report", {R.DECIDED}, R.REPORTED, OFFICER),
     ],
     explain={
         "start": _("Kế hoạch phải được lập trước khi lập danh sách và khảo sát."),
@@ -139,6 +158,49 @@ ROUND = Workflow.of(
         "report": _("Chỉ báo cáo cấp trên sau khi đã có quyết định công nhận."),
     },
 )
+
+
+@dataclass(frozen=True)
+class RoundAct:
+    """What a round's pages offer: a transition of ``ROUND`` (``moves`` is true) or work done
+    while the round stays in one of ``states``. ``page`` is where it is offered: the round
+    page's plan section (``plan``) or next steps (``next``), or the report page (``report``)."""
+
+    name: str
+    states: frozenset[str]
+    permission: str
+    moves: bool = False
+    page: str = "next"
+
+
+def _move(name: str, page: str = "next") -> RoundAct:
+    transition = ROUND.transitions[name]
+    return RoundAct(name, transition.source, transition.permission, moves=True, page=page)
+
+
+UNDECIDED = frozenset({R.PLANNING, R.REVIEWING, R.POSTING})
+
+# In the order the pages show them. The work's states are the ones its service accepts
+# (a meeting in ``posting`` only re-discusses households not yet agreed, Art. 4.3).
+ROUND_ACTS: tuple[RoundAct, ...] = (
+    RoundAct("steering_add", UNDECIDED, OFFICER, page="plan"),
+    RoundAct("reviewer_add", UNDECIDED, OFFICER, page="plan"),
+    _move("start"),
+    RoundAct("flag", frozenset({R.PLANNING, R.REVIEWING}), FIELD),
+    RoundAct("surveys", frozenset({R.REVIEWING}), FIELD),
+    RoundAct("meeting", frozenset({R.REVIEWING, R.POSTING}), VILLAGE),
+    _move("post"),
+    _move("decide"),
+    _move("report", page="report"),
+)
+ROUND_WORK = {act.name: act for act in ROUND_ACTS if not act.moves}
+
+
+def round_acts(state: str, permissions: Iterable[str]) -> list[RoundAct]:
+    """What the round's pages offer a user holding ``permissions`` on a round in ``state``."""
+    held = set(permissions)
+    return [a for a in ROUND_ACTS if state in a.states and a.permission in held]
+
 
 ENTRY = Workflow.of(
     "entry",

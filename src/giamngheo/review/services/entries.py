@@ -32,8 +32,8 @@ from giamngheo.review.services.base import (
     take_up_change,
 )
 from giamngheo.review.states import (
+    ROUND_WORK,
     EntryState,
-    RoundState,
     TransitionRefused,
 )
 
@@ -55,7 +55,7 @@ def entry_add(
     if household.commune_id != round_.commune_id:
         raise ReviewError(_("Hộ không thuộc xã của đợt rà soát này."))
     round_ = lock_round(round_)
-    if round_.state not in (RoundState.PLANNING, RoundState.REVIEWING):
+    if round_.state not in ROUND_WORK["flag"].states:
         raise TransitionRefused(
             _("Danh sách hộ rà soát đã chốt: đợt rà soát đang ở bước “%(state)s”.")
             % {"state": round_.get_state_display()}
@@ -184,7 +184,7 @@ def round_attach_latest_surveys(
         require_change(actor, village)
     else:
         require_change(actor, round_.commune)
-    if round_.state not in (RoundState.REVIEWING,):
+    if round_.state not in ROUND_WORK["surveys"].states:
         raise TransitionRefused(
             _("Chỉ gắn kết quả khảo sát khi đợt rà soát đang ở bước lập danh sách, khảo sát.")
         )
