@@ -17,6 +17,9 @@ commune handles them ... and inform the household of the result".
     received, forwarded, in_progress: open (an owner works on it; deadlines run)
     resolved, refused: closed (an outcome is required; the household may then be informed)
 
+The table is a ``lib.workflow.Workflow`` (``REQUEST``), the mechanism the review's workflows
+share; a refusal is a ``WorkflowError`` (a ``TransitionRefused``).
+
 Who may fire a transition (checked in ``services.request_transition``):
 
 - ``field``: anyone who may change data in the household's village (collaborator or officer);
@@ -103,7 +106,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_note=True,
     ),
 )
-
 
 
 class WorkforceError(DomainError):
