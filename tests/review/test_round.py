@@ -261,3 +261,38 @@ def run_round(rw: ReviewWorld, *, year: int, results: dict[str, str]) -> object:
         signer_name="Nguyễn Văn Chủ",
     )
     return round_
+
+
+def test_the_registry_sets_statuses_in_bulk_only_with_a_basis(review_world: ReviewWorld) -> None:
+    # The decision's bulk status change lives in registry (the one app that writes a status).
+    from giamngheo.registry import services as registry_services
+
+    rw = review_world
+    household = Household.objects.get(pk=rw.near_poor.pk)
+    with pytest.raises(registry_services.RegistryError, match="căn cứ"):
+        registry_services.households_status_set_bulk(
+            actor=rw.world.xa_a,
+            statuses={household.pk: "poor"},
+            standard="2022-2025",
+            year=2025,
+            basis=" ",
+        )
+    written = registry_services.households_status_set_bulk(
+        actor=rw.world.xa_a,
+        statuses={household.pk: "poor"},
+        standard="2022-2025",
+        year=2025,
+        basis="Quyết định số 1/QĐ-UBND",
+    )
+    assert written == 1
+    after = Household.objects.get(pk=household.pk)
+    assert (after.status, after.version) == ("poor", household.version + 1)
+    event = AuditEvent.objects.get(
+        action="registry.household_status_changed", note="Quyết định số 1/QĐ-UBND"
+    )
+    assert event.before == {
+        "status": "near_poor",
+        "status_standard": household.status_standard,
+        "status_year": household.status_year,
+    }
+    assert (event.commune_id, event.village_id) == (household.commune_id, household.village_id)

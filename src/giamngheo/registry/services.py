@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
@@ -523,4 +526,61 @@ def member_leave(*, actor: Any, person: Person, on: dt.date, reason: str) -> Non
         after={"is_active": False, "on": on},
         note=reason,
         area_of=current.household,
+    )
+
+
+@transaction.atomic
+def households_status_set_bulk(
+    *, actor: Any, statuses: Mapping[int, str], standard: str, year: int, basis: str
+) -> int:
+    """The bulk form of ``household_status_set`` for a recognition decision (Decision
+    24/2021/QĐ-TTg Art. 4.5, 5.2; ``review.services.decision_issue`` calls it): rows locked, one
+    UPDATE per target status, ``version`` bumped (optimistic locking), and one
+    ``registry.household_status_changed`` audit event per household with the same before/after
+    fields and the decision as note — the conventions of the single-household service."""
+    if not basis.strip():
+        raise RegistryError(_("Cần ghi căn cứ (quyết định công nhận) khi thay đổi tình trạng hộ."))
+    if not statuses:
+        return 0
+    locked = list(
+        Household.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(statuses))
+        .only(
+            "pk",
+            "code",
+            "head_name",
+            "province_id",
+            "commune_id",
+            "village_id",
+            *HOUSEHOLD_STATUS_FIELDS,
+        )
+    )
+    by_status: dict[str, list[int]] = {}
+    for pk, status in statuses.items():
+        by_status.setdefault(status, []).append(pk)
+    now = timezone.now()
+    for status, ids in by_status.items():
+        Household.objects.filter(pk__in=ids).update(
+            status=status,
+            status_standard=standard,
+            status_year=year,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+    return audit.record_many(
+        actor=actor,
+        action="registry.household_status_changed",
+        changes=[
+            audit.Change(
+                obj=household,
+                before=audit.snapshot(household, HOUSEHOLD_STATUS_FIELDS),
+                after={
+                    "status": statuses[household.pk],
+                    "status_standard": standard,
+                    "status_year": year,
+                },
+            )
+            for household in locked
+        ],
+        note=basis,
     )

@@ -5,29 +5,47 @@ households."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.db.models import Count, Max, Model, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.registry.models import Household
 from giamngheo.review import calendar
+from giamngheo.review.calculations import NEAR_POOR, POOR
 from giamngheo.review.models import (
     Application,
     Certificate,
+    CommuneReport,
     Complaint,
     Decision,
+    DecisionEntry,
     Entry,
     Meeting,
     Posting,
     PostingEntry,
+    ProvinceReport,
     Round,
     RoundKind,
+    Vote,
 )
-from giamngheo.review.states import ApplicationState, ComplaintState, EntryState, RoundState
+from giamngheo.review.states import (
+    FIELD,
+    OFFICER,
+    VILLAGE,
+    ApplicationState,
+    ComplaintState,
+    EntryState,
+    RoundAct,
+    RoundState,
+    round_acts,
+)
+from giamngheo.surveys.models import Survey
 
 # An application is "near its deadline" this many days before it (QĐ 24/2021 Art. 5.2: 15 days).
 APPLICATION_WARNING_DAYS = 3
@@ -375,3 +393,210 @@ def dashboard_panel(user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "review_overdue": overdue_items(user, today=today),
         "review_today": today,
     }
+
+
+def report_figures(round_: Round) -> dict[str, Any]:
+    """The round's summary (Art. 7; likely Thông tư 07/2021 Mẫu 7.x, titles unverified):
+    households and people of the commune; for poor and near-poor: at start, escaped, re-entered,
+    newly, at end, people at end and the rate. Read from the decision's frozen lists."""
+    totals = Household.objects.filter(
+        province_id=round_.province_id, commune_id=round_.commune_id
+    ).aggregate(households=Count("pk"), people=Sum("member_count"))
+    figures: dict[str, Any] = {
+        "households": totals["households"] or 0,
+        "people": totals["people"] or 0,
+        "year": round_.year,
+        "standard": round_.standard,
+    }
+    decided = DecisionEntry.objects.filter(decision__round=round_)
+    rows = list(decided.values_list("status_before", "status_after", "reentered", "members"))
+    for status in (POOR, NEAR_POOR):
+        start = sum(1 for b, _a, _r, _m in rows if b == status)
+        escaped = sum(1 for b, a, _r, _m in rows if b == status and a != status)
+        reentered = sum(
+            1 for b, a, r, _m in rows if a == status and b != status and r and status == POOR
+        )
+        newly = sum(1 for b, a, _r, _m in rows if a == status and b != status) - reentered
+        end = sum(1 for _b, a, _r, _m in rows if a == status)
+        people = sum(len(m) for _b, a, _r, m in rows if a == status)
+        figures[status] = {
+            "start": start,
+            "escaped": escaped,
+            "reentered": reentered,
+            "newly": newly,
+            "end": end,
+            "people": people,
+            "rate": round(end / figures["households"], 6) if figures["households"] else None,
+        }
+    return figures
+
+
+# -- what the pages read ----------------------------------------------------------------------
+
+
+def household_by_code(user: Any, code: str, commune_id: int | None = None) -> Household | None:
+    """The household with ``code`` in ``user``'s areas (and ``commune_id`` when given)."""
+    households = access.scoped(Household.objects.select_related("village", "commune"), user)
+    if commune_id is not None:
+        households = households.filter(commune_id=commune_id)
+    return households.filter(code=code.strip()).first()
+
+
+def rounds_of_year(user: Any, year: int) -> QuerySet[Round]:
+    return (
+        rounds(user)
+        .filter(year=year)
+        .select_related("commune")
+        .order_by("kind", "commune__name", "month")
+    )
+
+
+def home_provinces(user: Any, visible: QuerySet[Round]) -> list[AdministrativeUnit]:
+    """The provinces whose progress page the home page links: the user's provinces, or for a
+    system administrator those of the rounds shown."""
+    if access.is_system_admin(user):
+        return list(
+            AdministrativeUnit.objects.filter(
+                level=Level.PROVINCE, pk__in=visible.values("province_id")
+            )
+        )
+    return list(
+        AdministrativeUnit.objects.filter(
+            level=Level.PROVINCE, pk__in=access.view_reach(user).provinces
+        )
+    )
+
+
+def plannable_communes(user: Any, limit: int = 500) -> list[tuple[str, str]]:
+    """(code, name) of the communes where ``user`` may plan a round."""
+    return [(u.code, u.name) for u in access.decidable_communes(user)[:limit]]
+
+
+def plannable_commune(user: Any, code: str) -> AdministrativeUnit:
+    return access.decidable_communes(user).get(code=code)
+
+
+def round_entries(user: Any, round_: Round, state: str = "") -> QuerySet[Entry]:
+    """The round's list as ``user`` sees it (a village grant: its villages), one step or all."""
+    entries = (
+        access.scoped(Entry.objects.filter(round=round_), user)
+        .select_related("household", "village", "reviewer")
+        .order_by("village__name", "household__code")
+    )
+    if state in EntryState.values:
+        entries = entries.filter(state=state)
+    return entries
+
+
+def round_meetings(user: Any, round_: Round) -> QuerySet[Meeting]:
+    return (
+        access.scoped(Meeting.objects.filter(round=round_), user)
+        .select_related("village")
+        .order_by("-held_on")
+    )
+
+
+def round_complaints(user: Any, round_: Round) -> QuerySet[Complaint]:
+    return (
+        access.scoped(Complaint.objects.filter(round=round_), user)
+        .select_related("line")
+        .order_by("-received_on")
+    )
+
+
+def round_postings(round_: Round) -> QuerySet[Posting]:
+    return round_.postings.order_by("-posted_on", "-pk")
+
+
+def commune_report(round_: Round) -> CommuneReport | None:
+    return CommuneReport.objects.filter(round=round_).first()
+
+
+def changeable_villages(user: Any, round_: Round) -> list[AdministrativeUnit]:
+    """The villages of the round's commune where ``user`` may record field work."""
+    villages = AdministrativeUnit.objects.filter(parent=round_.commune, level=Level.VILLAGE)
+    return [v for v in villages.order_by("name") if access.can_change_area(user, v)]
+
+
+def round_village(round_: Round, code: str) -> AdministrativeUnit | None:
+    return AdministrativeUnit.objects.filter(code=code, parent=round_.commune).first()
+
+
+def round_actions(
+    user: Any, round_: Round, *, villages: Sequence[AdministrativeUnit] = ()
+) -> list[RoundAct]:
+    """What the round's pages offer ``user`` on ``round_`` now, from the tables of ``review.states``
+    (``ROUND_ACTS``): the round's transitions and the work done in its state, by permission."""
+    held: set[str] = set()
+    if access.can_decide_in(user, round_.commune):
+        held.add(OFFICER)
+    if access.can_change_area(user, round_.commune) or access.change_reach(user).villages:
+        held.add(FIELD)
+    if villages:
+        held.add(VILLAGE)
+    return round_acts(round_.state, held)
+
+
+def meeting_votes(meeting: Meeting) -> list[Vote]:
+    return list(
+        Vote.objects.filter(meeting=meeting).select_related("entry__household").order_by("pk")
+    )
+
+
+def meeting_candidates(meeting: Meeting) -> QuerySet[Entry]:
+    """The village's households waiting for the meeting's vote (surveyed, not yet agreed)."""
+    return (
+        Entry.objects.filter(
+            round=meeting.round, village=meeting.village, state=EntryState.SURVEYED
+        )
+        .select_related("household")
+        .order_by("household__code")
+    )
+
+
+def recheck_survey_candidate(complaint: Complaint) -> Survey | None:
+    """The household's latest survey of the year taken since the complaint (the re-check)."""
+    return (
+        Survey.objects.filter(
+            household_id=complaint.entry.household_id,
+            review_year=complaint.round.year,
+            surveyed_on__gte=complaint.received_on,
+        )
+        .exclude(status="")
+        .exclude(pk=complaint.recheck_survey_id or 0)
+        .order_by("-surveyed_on", "-pk")
+        .first()
+    )
+
+
+def survey_for(user: Any, pk: Any) -> Survey:
+    return access.get_visible_or_404(Survey.objects.select_related("form"), user, pk=pk or 0)
+
+
+def decision_entries(user: Any, decision: Decision) -> QuerySet[DecisionEntry]:
+    return access.scoped(DecisionEntry.objects.filter(decision=decision), user).order_by(
+        "village_name", "household_code"
+    )
+
+
+def decision_entry_for(user: Any, decision: Decision, pk: Any) -> DecisionEntry:
+    return access.get_visible_or_404(DecisionEntry.objects.filter(decision=decision), user, pk=pk)
+
+
+def province_for(user: Any, code: str) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.filter(code=code, level=Level.PROVINCE).first()
+    if unit is None or not access.can_view_area(user, unit):
+        raise Http404
+    return unit
+
+
+def latest_consolidation(province: AdministrativeUnit, year: int) -> ProvinceReport | None:
+    return (
+        ProvinceReport.objects.filter(province=province, year=year)
+        .order_by("-consolidated_at")
+        .first()
+    )
+
+
+def submitted_reports(province: AdministrativeUnit, year: int) -> int:
+    return CommuneReport.objects.filter(province=province, year=year).count()

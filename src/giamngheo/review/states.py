@@ -1,8 +1,10 @@
 """The review workflows: each one's states and allowed transitions, declared once, here.
 
-Services move an object with :func:`Workflow.check` (or :func:`Workflow.move`) and nothing else
-changes a ``state`` column; a refused move raises :class:`TransitionRefused` whose Vietnamese
-message says why. Every accepted move is audited by the calling service.
+The tables are ``lib.workflow.Workflow`` objects. Services move an object with
+:meth:`Workflow.check` and nothing else changes a ``state`` column; a refused move raises
+:class:`TransitionRefused` whose Vietnamese message says why. Every accepted move is audited by
+the calling service. ``ROUND_ACTS`` says what a round's pages offer in each state and to whom
+(its transitions and the work done while it stays in a state); pages never test states by hand.
 
 Annual round (Quyết định 24/2021/QĐ-TTg Art. 4; one per commune and year)::
 
@@ -42,22 +44,40 @@ submitted; before that the figures are computed live).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.lib.errors import DomainError
+from giamngheo.lib.workflow import Step, Transition, TransitionRefused, Workflow
 
-
-class TransitionRefused(DomainError):
-    """A move the workflow does not allow; ``message`` is for the user (Vietnamese)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = [
+    "APPLICATION",
+    "COMPLAINT",
+    "ENTRY",
+    "FIELD",
+    "MEETING",
+    "OFFICER",
+    "REPORT",
+    "ROUND",
+    "ROUND_ACTS",
+    "ROUND_WORK",
+    "VILLAGE",
+    "WORKFLOWS",
+    "ApplicationState",
+    "ComplaintState",
+    "EntryState",
+    "MeetingState",
+    "ReportState",
+    "RoundAct",
+    "RoundState",
+    "Step",
+    "Transition",
+    "TransitionRefused",
+    "Workflow",
+    "round_acts",
+]
 
 
 class RoundState(models.TextChoices):
@@ -103,70 +123,29 @@ class ReportState(models.TextChoices):
     CONSOLIDATED = "consolidated", _("Tỉnh đã tổng hợp")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    source: frozenset[str]
-    target: str
+# Who may fire a round transition or do a round's work (checked through ``accounts.access``):
+# OFFICER — an official act of the commune (``access.can_decide_in``); FIELD — field work in the
+# commune or some of its villages (``access.can_change_area``); VILLAGE — work in a village the
+# user may change (a village meeting).
+OFFICER, FIELD, VILLAGE = "officer", "field", "village"
 
 
-class Workflow:
-    """One workflow's transition table. ``explain`` maps (action, current state) to the reason a
-    move is refused, so each refusal says what to do instead."""
-
-    def __init__(
-        self,
-        name: str,
-        states: type[models.TextChoices],
-        transitions: list[Transition],
-        explain: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.name = name
-        self.states = states
-        self.transitions = {t.name: t for t in transitions}
-        self.explain = dict(explain or {})
-        for transition in transitions:
-            unknown = (transition.source | {transition.target}) - set(states.values)
-            if unknown:  # pragma: no cover - a typo in the table below
-                raise ValueError(f"{name}.{transition.name}: unknown states {sorted(unknown)}")
-
-    def allowed(self, action: str, state: str) -> bool:
-        return state in self.transitions[action].source
-
-    def check(self, action: str, state: str) -> str:
-        """The target state of ``action`` from ``state``, or :class:`TransitionRefused`."""
-        transition = self.transitions[action]
-        if state in transition.source:
-            return transition.target
-        reason = str(self.explain.get(action, ""))
-        label = str(self.states(state).label) if state in self.states.values else state
-        allowed = ", ".join(str(self.states(s).label) for s in sorted(transition.source))
-        message = _(
-            "Không thể thực hiện bước này khi đang ở trạng thái “%(state)s”; chỉ làm được khi ở: "
-            "%(allowed)s."
-        ) % {"state": label, "allowed": allowed}
-        raise TransitionRefused(f"{message} {reason}".strip())
-
-    def actions_from(self, state: str) -> list[str]:
-        return [name for name, t in self.transitions.items() if state in t.source]
-
-
-def _t(name: str, source: set[str], target: str) -> Transition:
-    return Transition(name, frozenset(source), target)
+def _t(name: str, source: set[str], target: str, permission: str = "") -> Transition:
+    return Transition(name, frozenset(source), target, permission)
 
 
 R, E = RoundState, EntryState
 
-ROUND = Workflow(
+ROUND = Workflow.of(
     "round",
     RoundState,
     [
-        _t("start", {R.PLANNING}, R.REVIEWING),
-        _t("post", {R.REVIEWING, R.POSTING}, R.POSTING),
-        _t("decide", {R.POSTING}, R.DECIDED),
-        _t("report", {R.DECIDED}, R.REPORTED),
+        _t("start", {R.PLANNING}, R.REVIEWING, OFFICER),
+        _t("post", {R.REVIEWING, R.POSTING}, R.POSTING, OFFICER),
+        _t("decide", {R.POSTING}, R.DECIDED, OFFICER),
+        _t("report", {R.DECIDED}, R.REPORTED, OFFICER),
     ],
-    {
+    explain={
         "start": _("Kế hoạch phải được lập trước khi lập danh sách và khảo sát."),
         "post": _(
             "Chỉ niêm yết sau khi đã họp dân (QĐ 24/2021 Điều 4 khoản 3, 4) và trước khi có "
@@ -180,7 +159,50 @@ ROUND = Workflow(
     },
 )
 
-ENTRY = Workflow(
+
+@dataclass(frozen=True)
+class RoundAct:
+    """What a round's pages offer: a transition of ``ROUND`` (``moves`` is true) or work done
+    while the round stays in one of ``states``. ``page`` is where it is offered: the round
+    page's plan section (``plan``) or next steps (``next``), or the report page (``report``)."""
+
+    name: str
+    states: frozenset[str]
+    permission: str
+    moves: bool = False
+    page: str = "next"
+
+
+def _move(name: str, page: str = "next") -> RoundAct:
+    transition = ROUND.transitions[name]
+    return RoundAct(name, transition.source, transition.permission, moves=True, page=page)
+
+
+UNDECIDED = frozenset({R.PLANNING, R.REVIEWING, R.POSTING})
+
+# In the order the pages show them. The work's states are the ones its service accepts
+# (a meeting in ``posting`` only re-discusses households not yet agreed, Art. 4.3).
+ROUND_ACTS: tuple[RoundAct, ...] = (
+    RoundAct("steering_add", UNDECIDED, OFFICER, page="plan"),
+    RoundAct("reviewer_add", UNDECIDED, OFFICER, page="plan"),
+    _move("start"),
+    RoundAct("flag", frozenset({R.PLANNING, R.REVIEWING}), FIELD),
+    RoundAct("surveys", frozenset({R.REVIEWING}), FIELD),
+    RoundAct("meeting", frozenset({R.REVIEWING, R.POSTING}), VILLAGE),
+    _move("post"),
+    _move("decide"),
+    _move("report", page="report"),
+)
+ROUND_WORK = {act.name: act for act in ROUND_ACTS if not act.moves}
+
+
+def round_acts(state: str, permissions: Iterable[str]) -> list[RoundAct]:
+    """What the round's pages offer a user holding ``permissions`` on a round in ``state``."""
+    held = set(permissions)
+    return [a for a in ROUND_ACTS if state in a.states and a.permission in held]
+
+
+ENTRY = Workflow.of(
     "entry",
     EntryState,
     [
@@ -195,7 +217,7 @@ ENTRY = Workflow(
         _t("recognise", {E.POSTED}, E.RECOGNISED),
         _t("refuse", {E.LISTED, E.TO_SURVEY, E.SURVEYED, E.AGREED, E.POSTED}, E.REFUSED),
     ],
-    {
+    explain={
         "screen_in": _("Chỉ hộ vừa vào danh sách mới cần nhận dạng nhanh bằng Phiếu A."),
         "screen_out": _("Chỉ hộ vừa vào danh sách mới cần nhận dạng nhanh bằng Phiếu A."),
         "survey": _(
@@ -214,20 +236,20 @@ ENTRY = Workflow(
     },
 )
 
-MEETING = Workflow(
+MEETING = Workflow.of(
     "meeting",
     MeetingState,
     [
         _t("hold", {MeetingState.SCHEDULED}, MeetingState.HELD),
         _t("sign", {MeetingState.HELD, MeetingState.SIGNED}, MeetingState.SIGNED),
     ],
-    {
+    explain={
         "hold": _("Cuộc họp đã có kết quả biểu quyết; muốn họp lại hãy lập cuộc họp mới."),
         "sign": _("Chỉ tải biên bản đã ký sau khi cuộc họp đã biểu quyết."),
     },
 )
 
-COMPLAINT = Workflow(
+COMPLAINT = Workflow.of(
     "complaint",
     ComplaintState,
     [
@@ -236,30 +258,30 @@ COMPLAINT = Workflow(
         ),
         _t("resolve", {ComplaintState.RECEIVED, ComplaintState.RECHECKED}, ComplaintState.RESOLVED),
     ],
-    {
+    explain={
         "recheck": _("Khiếu nại đã giải quyết xong."),
         "resolve": _("Khiếu nại đã giải quyết xong."),
     },
 )
 
-APPLICATION = Workflow(
+APPLICATION = Workflow.of(
     "application",
     ApplicationState,
     [
         _t("approve", {ApplicationState.RECEIVED}, ApplicationState.APPROVED),
         _t("refuse", {ApplicationState.RECEIVED}, ApplicationState.REFUSED),
     ],
-    {
+    explain={
         "approve": _("Đơn đã được giải quyết."),
         "refuse": _("Đơn đã được giải quyết."),
     },
 )
 
-REPORT = Workflow(
+REPORT = Workflow.of(
     "report",
     ReportState,
     [_t("consolidate", {ReportState.SUBMITTED}, ReportState.CONSOLIDATED)],
-    {"consolidate": _("Báo cáo đã được tỉnh tổng hợp.")},
+    explain={"consolidate": _("Báo cáo đã được tỉnh tổng hợp.")},
 )
 
 WORKFLOWS = {w.name: w for w in (ROUND, ENTRY, MEETING, COMPLAINT, APPLICATION, REPORT)}

@@ -17,6 +17,9 @@ commune handles them ... and inform the household of the result".
     received, forwarded, in_progress: open (an owner works on it; deadlines run)
     resolved, refused: closed (an outcome is required; the household may then be informed)
 
+The table is a ``lib.workflow.Workflow`` (``REQUEST``), the mechanism the review's workflows
+share; a refusal is a ``WorkflowError`` (a ``TransitionRefused``).
+
 Who may fire a transition (checked in ``services.request_transition``):
 
 - ``field``: anyone who may change data in the household's village (collaborator or officer);
@@ -27,15 +30,12 @@ Who may fire a transition (checked in ``services.request_transition``):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from giamngheo.lib import workflow
 from giamngheo.lib.errors import DomainError
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 class RequestState(models.TextChoices):
@@ -54,12 +54,9 @@ DECIDE = "decide"
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
-    source: RequestState
-    target: RequestState
-    permission: str  # FIELD or DECIDE
-    label: StrOrPromise
+class Transition(workflow.Step):
+    """One row of the table (``permission``: FIELD or DECIDE), with the request's own flags."""
+
     # The transition needs a note from the user (the outcome or the reason for refusing).
     needs_note: bool = False
     # A forward hands the request to a (new) owner: the commune officer.
@@ -110,43 +107,34 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )
 
-_BY_KEY = {(t.name, t.source): t for t in TRANSITIONS}
-TRANSITION_NAMES = tuple(dict.fromkeys(t.name for t in TRANSITIONS))
-
 
 class WorkforceError(DomainError):
     """A refused workforce change; the message is for the user (Vietnamese)."""
 
 
-class WorkflowError(WorkforceError):
+class WorkflowError(WorkforceError, workflow.TransitionRefused):
     """A refused support-request transition; the message says why and what is allowed."""
+
+
+def _refusal(table: workflow.Workflow[Transition], name: str, source: str) -> WorkflowError:
+    allowed = ", ".join(str(t.label) for t in table.available(source)) or str(_("không có"))
+    return WorkflowError(
+        _(
+            "Không thể thực hiện «%(action)s» với yêu cầu đang ở trạng thái «%(state)s». "
+            "Thao tác được phép: %(allowed)s."
+        )
+        % {"action": table.label(name), "state": RequestState(source).label, "allowed": allowed}
+    )
+
+
+REQUEST = workflow.Workflow("request", RequestState, TRANSITIONS, refusal=_refusal)
+TRANSITION_NAMES = REQUEST.names
 
 
 def find(name: str, source: str) -> Transition:
     """The transition ``name`` from state ``source``, or a WorkflowError saying why not."""
-    transition = _BY_KEY.get((name, RequestState(source)))
-    if transition is None:
-        allowed = ", ".join(str(t.label) for t in available(source)) or str(_("không có"))
-        raise WorkflowError(
-            _(
-                "Không thể thực hiện «%(action)s» với yêu cầu đang ở trạng thái «%(state)s». "
-                "Thao tác được phép: %(allowed)s."
-            )
-            % {
-                "action": _action_label(name),
-                "state": RequestState(source).label,
-                "allowed": allowed,
-            }
-        )
-    return transition
+    return REQUEST.find(name, source)
 
 
 def available(source: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if t.source == source]
-
-
-def _action_label(name: str) -> str:
-    for transition in TRANSITIONS:
-        if transition.name == name:
-            return str(transition.label)
-    return name
+    return REQUEST.available(source)

@@ -1,0 +1,197 @@
+"""What every review service shares: the refusal (``ReviewError``), the access checks, the
+round lock, the audited state moves through ``review.states`` and the workforce flag take-up.
+
+Who may do what (docs/review.md):
+- official acts — plan a round, post lists, resolve complaints, issue the decision and the
+  certificates, refuse an application, submit or consolidate a report — need an officer
+  (``access.can_decide_in``);
+- field work — flag a household, file an application on behalf of a household, record a village
+  meeting, receive a complaint, attach surveys — is open to collaborators in their villages
+  (``access.can_change_area``); inspectors only read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts import access
+from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.audit import services as audit
+from giamngheo.lib import validators
+from giamngheo.lib.errors import DomainError
+from giamngheo.registry.models import Household
+from giamngheo.review import rules
+from giamngheo.review.models import (
+    Entry,
+    Round,
+)
+from giamngheo.review.rules import Params
+from giamngheo.review.states import (
+    ENTRY,
+    ROUND,
+    ComplaintState,
+    EntryState,
+    RoundState,
+    TransitionRefused,
+)
+
+# Entries still before the village meeting's agreement.
+BEFORE_AGREEMENT = (EntryState.LISTED, EntryState.TO_SURVEY, EntryState.SURVEYED)
+OPEN_COMPLAINT = (ComplaintState.RECEIVED, ComplaintState.RECHECKED)
+
+
+class ReviewError(DomainError):
+    """A refused review action; the message is for the user (Vietnamese)."""
+
+
+def check_act_date(value: dt.date | None, label: str, *, planned: bool = False) -> None:
+    """The date of an act (meeting, posting, complaint, decision, application): from 1900 and,
+    unless it is a plan, not after today in Vietnam (lib.validators). A mistyped year would
+    otherwise shift the working-day deadlines computed from it."""
+    if value is not None:
+        with validators.reraise_as(ReviewError):
+            validators.check_event_date(value, label=label, allow_future=planned)
+
+
+def clean_names(*names: str) -> list[str]:
+    """People's names printed on the review's documents (minutes, posted lists, decisions,
+    letters): NFC, single spaces, no bidi or control characters (lib.validators)."""
+    with validators.reraise_as(ReviewError):
+        return [validators.clean_name(n, label=_("Họ và tên"), max_length=200) for n in names]
+
+
+def params(round_: Round) -> Params:
+    return Params(round_.parameters)
+
+
+def require_officer(actor: Any, unit: AdministrativeUnit) -> None:
+    """Official acts of QĐ 24/2021 (Art. 4.4, 4.5, 5.2, 7) belong to the commune (officers)."""
+    if actor is not None and not access.can_decide_in(actor, unit):
+        raise ReviewError(
+            _(
+                "Việc này là văn bản, quyết định chính thức của xã: chỉ cán bộ xã (hoặc tỉnh) "
+                "được phân quyền trên địa bàn mới thực hiện được."
+            )
+        )
+
+
+def require_change(actor: Any, unit: AdministrativeUnit) -> None:
+    if actor is not None and not access.can_change_area(actor, unit):
+        raise ReviewError(_("Bạn không có quyền thay đổi dữ liệu của địa bàn này."))
+
+
+def lock_round(round_: Round) -> Round:
+    return (
+        Round.objects.select_for_update(of=("self",))
+        .select_related("commune", "province")
+        .get(pk=round_.pk)
+    )
+
+
+def move_round(actor: Any, round_: Round, action: str, note: str = "") -> None:
+    before = round_.state
+    round_.state = ROUND.check(action, before)
+    round_.save(update_fields=["state", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"review.round_{action}",
+        obj=round_,
+        before={"state": before},
+        after={"state": round_.state},
+        note=note,
+    )
+
+
+def move_entries(
+    actor: Any,
+    round_: Round,
+    entries: Sequence[Entry],
+    action: str,
+    *,
+    extra: Mapping[int, Mapping[str, Any]] | None = None,
+    note: str = "",
+) -> None:
+    """Move ``entries`` through ``action`` (all or none) with ONE audit event listing each
+    entry's household and transition; ``extra`` sets more fields per entry id."""
+    if not entries:
+        return
+    changes = []
+    for entry in entries:
+        before = entry.state
+        try:
+            entry.state = ENTRY.check(action, before)
+        except TransitionRefused as exc:
+            household = entry.__dict__.get("_state") and entry._state.fields_cache.get("household")
+            code = household.code if household is not None else f"#{entry.household_id}"
+            raise TransitionRefused(
+                _("Hộ %(code)s: %(reason)s") % {"code": code, "reason": exc.message}
+            ) from None
+        for name, value in (extra or {}).get(entry.pk, {}).items():
+            setattr(entry, name, value)
+        changes.append({"entry": entry.pk, "household": entry.household_id, "from": before})
+    fields = {"state", "updated_at"}
+    for values in (extra or {}).values():
+        fields.update(values)
+    now = timezone.now()
+    for entry in entries:
+        entry.updated_at = now
+    Entry.objects.bulk_update(entries, sorted(fields), batch_size=2000)
+    audit.record(
+        actor=actor,
+        action=f"review.entries_{action}",
+        obj=round_,
+        after={"to": ENTRY.transitions[action].target, "entries": changes},
+        note=note,
+    )
+
+
+def province_of(commune: AdministrativeUnit) -> int:
+    if commune.province_id is None:  # pragma: no cover - a commune always has a province
+        raise ReviewError(_("Đơn vị hành chính không thuộc tỉnh nào."))
+    return commune.province_id
+
+
+def resolve_rules(year: int, province_id: int | None) -> rules.Resolved:
+    try:
+        return rules.resolve(year, province_id)
+    except rules.RulesMissing as exc:
+        raise ReviewError(str(exc)) from None
+
+
+def open_entry(household: Household) -> Entry | None:
+    """The household's entry in a round still under way, if any."""
+    return (
+        Entry.objects.filter(household=household)
+        .exclude(state__in=[EntryState.RECOGNISED, EntryState.REFUSED, EntryState.SCREENED_OUT])
+        .exclude(round__state__in=[RoundState.DECIDED, RoundState.REPORTED])
+        .select_related("round")
+        .first()
+    )
+
+
+def check_change(change: Any, household: Household) -> None:
+    if change is None:
+        return
+    if change.household_id != household.pk:
+        raise ReviewError(_("Báo cáo biến động không phải của hộ này."))
+
+
+def take_up_change(actor: Any, change: Any, reference: str, commune: AdministrativeUnit) -> None:
+    """Close the workforce flag (a collaborator's report asking for an in-year review) once the
+    review has taken the household up. Only an officer may close it (workforce rules): filed by
+    a collaborator, the flag stays pending until an officer acts on the application."""
+    if change is None or actor is None or not access.can_decide_in(actor, commune):
+        return
+    from giamngheo.workforce import services as workforce_services
+    from giamngheo.workforce.models import ReviewFlag
+
+    change.refresh_from_db(fields=["review_flag"])
+    if change.review_flag == ReviewFlag.PENDING:
+        workforce_services.household_change_take_up(
+            actor=actor, change=change, reference_text=reference
+        )

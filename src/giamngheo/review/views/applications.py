@@ -1,0 +1,106 @@
+"""Pages of the in-year review (QĐ 24/2021 Art. 5) and the public certificate check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts import access
+from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.review import documents, forms, selectors, services
+from giamngheo.review.states import ApplicationState
+from giamngheo.review.views.common import crumbs, household_by_code, pdf
+
+
+def applications(request: HttpRequest) -> HttpResponse:
+    rows = selectors.applications(request.user).order_by("-received_on", "-pk")[:300]
+    return render(
+        request,
+        "review/applications.html",
+        {
+            "applications": rows,
+            "can_file": not access.change_reach(request.user).empty,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def application_new(request: HttpRequest) -> HttpResponse:
+    if access.change_reach(request.user).empty:
+        raise PermissionDenied
+    form = forms.ApplicationFormForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("household_code")
+        data.pop("report_reference", None)
+
+        def run() -> Any:
+            household = household_by_code(request, code, None)
+            return services.application_file(actor=request.user, household=household, **data)
+
+        application = form_attempt(form, run)
+        if application is not None:
+            messages.success(request, _("Đã tiếp nhận đơn."))
+            return redirect("review:application_detail", application.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Tiếp nhận đơn đề nghị"),
+        back=reverse("review:applications"),
+        crumbs=crumbs(),
+    )
+
+
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for(request.user, pk)
+    if request.method == "POST":
+        form = forms.RefuseForm(request.POST)
+        if form.is_valid():
+            attempt(
+                request,
+                lambda: services.application_refuse(
+                    actor=request.user, application=application, **form.cleaned_data
+                ),
+                _("Đã ban hành văn bản trả lời (từ chối)."),
+            )
+        else:
+            messages.error(request, _("Cần ghi số văn bản, ngày ký, người ký và lý do."))
+        return redirect("review:application_detail", pk)
+    return render(
+        request,
+        "review/application_detail.html",
+        {
+            "application": application,
+            "refuse_form": forms.RefuseForm(),
+            "can_decide": access.can_decide_in(request.user, application.commune),
+            "days_left": (application.due_on - timezone.localdate()).days,
+        },
+    )
+
+
+def application_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for(request.user, pk)
+    if application.state != ApplicationState.REFUSED:
+        raise Http404
+    return pdf(documents.refusal_letter_pdf(application), f"tra-loi-don-{application.pk}.pdf")
+
+
+@login_not_required
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public page (no login): checks a certificate's verification code and shows only what a
+    checker needs (number, kind, head's name, number of members, commune, validity)."""
+    code = code or request.GET.get("code", "")
+    result = selectors.check_certificate(code) if code else None
+    return render(
+        request,
+        "review/verify.html",
+        {"result": result, "code": code, "form": forms.VerifyForm(initial={"code": code})},
+    )
