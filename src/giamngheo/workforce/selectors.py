@@ -35,6 +35,7 @@ from giamngheo.workforce.models import (
     HouseholdChange,
     MonthlyPlan,
     MonthlyReport,
+    ProvinceRule,
     ReviewFlag,
     SupportRequest,
     Worker,
@@ -116,6 +117,46 @@ def _in_area(area: AdministrativeUnit | None) -> Q:
         Level(area.level)
     ]
     return Q(**{column: area})
+
+
+# -- rules and people the services look up ----------------------------------------------------
+
+
+def rules_for(province: AdministrativeUnit | int) -> reference.Rules:
+    """The rules in force for a province: its own ``ProvinceRule`` or the data-file defaults."""
+    province_id = province if isinstance(province, int) else province.pk
+    row = ProvinceRule.objects.filter(province_id=province_id).first()
+    if row is None:
+        return reference.default_rules()
+    return reference.Rules(
+        report_deadline_day=row.report_deadline_day,
+        forward_within_days=row.forward_within_days,
+        resolve_within_days=row.resolve_within_days,
+        legal_basis=row.legal_basis,
+        verified=False,
+    )
+
+
+def worker_of(user: Any) -> Worker | None:
+    """The roster entry linked to a user account, if any."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Worker.objects.filter(user=user).first()
+
+
+def commune_officer_for(commune_id: int) -> Worker | None:
+    """The active commune officer responsible for a commune: assigned to it, else managed
+    by it (the lowest id first, so the choice is stable)."""
+    officers = Worker.objects.filter(role=reference.COMMUNE_OFFICER, status=WorkerStatus.ACTIVE)
+    assigned = officers.filter(
+        assignments__commune_id=commune_id,
+        assignments__village__isnull=True,
+        assignments__ends_on__isnull=True,
+    )
+    return (
+        assigned.order_by("pk").first()
+        or officers.filter(commune_id=commune_id).order_by("pk").first()
+    )
 
 
 # -- roster -----------------------------------------------------------------------------------
