@@ -15,7 +15,6 @@ Statistics are a fixed number of set-based queries whatever the number of classe
 from __future__ import annotations
 
 import re
-import statistics as pystats
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +53,7 @@ from giamngheo.training.models import (
     TrainingClass,
     TrainingPlan,
 )
+from giamngheo.training.scoring import ClassGains, gains_from, is_completed
 from giamngheo.workforce import selectors as workforce_selectors
 from giamngheo.workforce.models import Worker, WorkerStatus
 
@@ -167,12 +167,6 @@ class ClassRegistrations:
         return sum(1 for row in self.rows if row.present)
 
 
-def is_completed(present: int, session_count: int, min_percent: int) -> bool:
-    """Completed when attended sessions ≥ ``min_percent`` % of the sessions (integer maths:
-    4 of 5 sessions is exactly 80 %)."""
-    return session_count > 0 and present * 100 >= min_percent * session_count
-
-
 def class_registrations(training_class: TrainingClass) -> ClassRegistrations:
     """The registrations of a class with the number of sessions attended (two queries)."""
     session_count = training_class.sessions.count()
@@ -261,67 +255,6 @@ def assessment_for(user: Any, pk: int) -> Assessment:
     )
 
 
-@dataclass
-class GainRow:
-    participant_id: int
-    full_name: str
-    pre: float | None  # percent of the maximum score
-    post: float | None
-
-    @property
-    def gain(self) -> float | None:
-        """Post-test minus pre-test, in percentage points (only with both tests)."""
-        if self.pre is None or self.post is None:
-            return None
-        return self.post - self.pre
-
-
-@dataclass
-class ClassGains:
-    rows: list[GainRow]
-
-    def _mean(self, values: list[float]) -> float | None:
-        return pystats.fmean(values) if values else None
-
-    @property
-    def paired(self) -> list[GainRow]:
-        return [row for row in self.rows if row.gain is not None]
-
-    @property
-    def pre_mean(self) -> float | None:
-        return self._mean([row.pre for row in self.rows if row.pre is not None])
-
-    @property
-    def post_mean(self) -> float | None:
-        return self._mean([row.post for row in self.rows if row.post is not None])
-
-    @property
-    def gain_mean(self) -> float | None:
-        """Mean gain over participants who took both tests: comparing the mean of everyone's
-        post-test with the mean of everyone's pre-test would mix different people."""
-        return self._mean([row.gain for row in self.paired if row.gain is not None])
-
-
-def _gains_from(attempts: list[dict[str, Any]]) -> dict[int, ClassGains]:
-    per_class: dict[int, dict[int, GainRow]] = defaultdict(dict)
-    for attempt in attempts:
-        rows = per_class[attempt["assessment__training_class"]]
-        row = rows.get(attempt["participant"])
-        if row is None:
-            row = rows[attempt["participant"]] = GainRow(
-                attempt["participant"], attempt["participant__full_name"], None, None
-            )
-        percent = 100 * attempt["score"] / attempt["max_score"]
-        if attempt["assessment__kind"] == AssessmentKind.PRE:
-            row.pre = percent
-        else:
-            row.post = percent
-    return {
-        class_id: ClassGains(sorted(rows.values(), key=lambda r: (r.full_name, r.participant_id)))
-        for class_id, rows in per_class.items()
-    }
-
-
 def _class_attempts(classes: QuerySet[TrainingClass]) -> list[dict[str, Any]]:
     return [
         dict(row)
@@ -342,7 +275,7 @@ def _class_attempts(classes: QuerySet[TrainingClass]) -> list[dict[str, Any]]:
 def class_gains(training_class: TrainingClass) -> ClassGains:
     """Pre-test, post-test and gain per participant of a class (one query)."""
     classes = TrainingClass.objects.filter(pk=training_class.pk)
-    return _gains_from(_class_attempts(classes)).get(training_class.pk, ClassGains([]))
+    return gains_from(_class_attempts(classes)).get(training_class.pk, ClassGains([]))
 
 
 def contest_ranking(assessment: Assessment) -> list[Attempt]:
@@ -541,7 +474,7 @@ def training_statistics(
         if is_completed(present, c.n_sessions, c.min_attendance_percent):
             completed_by_class[class_id] += 1
             completed_total += 1
-    gains = _gains_from(_class_attempts(classes))
+    gains = gains_from(_class_attempts(classes))
     class_rows = [
         ClassRow(
             c,
