@@ -53,7 +53,8 @@ from giamngheo.training.models import (
     TrainingClass,
     TrainingPlan,
 )
-from giamngheo.training.scoring import ClassGains, gains_from, is_completed
+from giamngheo.training.scoring import ClassGains, gains_from
+from giamngheo.training.scoring import is_completed as is_completed  # re-exported
 from giamngheo.workforce import selectors as workforce_selectors
 from giamngheo.workforce.models import Worker, WorkerStatus
 
