@@ -19,15 +19,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
-from giamngheo.accounts.models import Role
+from giamngheo.accounts.models import Role, User
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.text import search_key
+from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
 from giamngheo.workforce import reference
 from giamngheo.workforce.models import (
@@ -38,6 +39,7 @@ from giamngheo.workforce.models import (
     ProvinceRule,
     ReviewFlag,
     SupportRequest,
+    Task,
     Worker,
     WorkerStatus,
 )
@@ -186,6 +188,52 @@ def roster(
     return workers.order_by("commune__name", "full_name", "pk").distinct()
 
 
+def managed_units(user: Any) -> QuerySet[AdministrativeUnit]:
+    """Provinces and communes in force where ``user`` may manage the workforce (add people,
+    open a reporting month): their decision reach (``access.decidable_communes``)."""
+    reach = access.decision_reach(user)
+    provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE, valid_to__isnull=True)
+    if not reach.everything:
+        provinces = provinces.filter(pk__in=reach.provinces)
+    units = AdministrativeUnit.objects.filter(
+        Q(pk__in=provinces.values("pk")) | Q(pk__in=access.decidable_communes(user).values("pk"))
+    )
+    # Provinces first for officers; an administrator's long list starts with the communes.
+    return units.order_by("level" if reach.everything else "-level", "name")
+
+
+def assignable_areas(user: Any, worker: Worker) -> QuerySet[AdministrativeUnit]:
+    """Communes and villages of the worker's province (of their commune, for commune staff)
+    that ``user`` may assign: communes they decide in, and those communes' villages."""
+    communes = access.decidable_communes(user).filter(province_id=worker.province_id)
+    villages = access.decision_reach(user).villages
+    units = AdministrativeUnit.objects.filter(
+        level__in=[Level.COMMUNE, Level.VILLAGE],
+        valid_to__isnull=True,
+        province_id=worker.province_id,
+    )
+    if worker.commune_id is not None:
+        units = units.filter(Q(pk=worker.commune_id) | Q(parent_id=worker.commune_id))
+    units = units.filter(
+        Q(level=Level.COMMUNE, pk__in=communes.values("pk"))
+        | Q(level=Level.VILLAGE, parent__in=communes.values("pk"))
+        | Q(level=Level.VILLAGE, pk__in=villages)
+    )
+    return units.select_related("parent").order_by("level", "name")
+
+
+def worker_months(worker: Worker, limit: int = 24) -> list[tuple[dt.date, MonthlyReport | None]]:
+    """The worker's last months with a plan or a report, newest first, with the report."""
+    reports = {r.month: r for r in worker.reports.all()[:limit]}
+    plans = {p.month for p in worker.plans.all()[:limit]}
+    return [(m, reports.get(m)) for m in sorted(set(reports) | plans, reverse=True)]
+
+
+def account_named(username: str) -> User | None:
+    """The account with this username (for linking a roster entry), if any."""
+    return User.objects.filter(username=username).first() if username else None
+
+
 # -- composition statistics -------------------------------------------------------------------
 
 
@@ -296,6 +344,38 @@ def _composition_row(
         },
         education={code: values.get(f"edu__{code}", 0) for code in reference.education_levels()},
     )
+
+
+# -- monthly plans and reports -----------------------------------------------------------------
+
+
+def plan_with_tasks(user: Any, worker: Worker, month: dt.date) -> MonthlyPlan | None:
+    """The worker's plan of ``month`` with its tasks by duty (``tasks`` prefetched)."""
+    return (
+        plans_visible_to(user)
+        .filter(worker=worker, month=month)
+        .prefetch_related(Prefetch("tasks", queryset=Task.objects.order_by("duty", "pk")))
+        .first()
+    )
+
+
+def task_of(worker: Worker, month: dt.date, pk: str) -> Task | None:
+    """A task of the worker's plan of ``month`` (``pk`` as posted: anything else is none)."""
+    if not pk.isdigit():
+        return None
+    return (
+        Task.objects.filter(pk=int(pk), plan__worker=worker, plan__month=month)
+        .select_related("plan__worker")
+        .first()
+    )
+
+
+def month_report(
+    user: Any, worker: Worker, month: dt.date, *, with_items: bool = False
+) -> MonthlyReport | None:
+    """The worker's report of ``month`` if it exists (is expected), with its items if asked."""
+    reports = reports_visible_to(user).filter(worker=worker, month=month)
+    return (reports.prefetch_related("items") if with_items else reports).first()
 
 
 # -- reporting completeness and timeliness ----------------------------------------------------
@@ -461,6 +541,31 @@ def age_days(request: SupportRequest, today: dt.date) -> int:
     return (end - request.received_on).days
 
 
+def request_owners(request: SupportRequest) -> QuerySet[Worker]:
+    """Who may own a request: active officers (roles without a field access role) of the
+    request's commune, managed by it or assigned to it."""
+    officer_roles = [c for c, info in reference.roles().items() if not info.access_role]
+    return (
+        Worker.objects.filter(status=WorkerStatus.ACTIVE, role__in=officer_roles)
+        .filter(
+            Q(commune_id=request.commune_id)
+            | Q(assignments__commune_id=request.commune_id, assignments__ends_on__isnull=True)
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def household_by_code(user: Any, code: str) -> Household | None:
+    """A household the user may see, by its code as typed (case and spaces ignored)."""
+    return (
+        registry_selectors.households_visible_to(user)
+        .filter(code=code.strip().upper())
+        .select_related("village")
+        .first()
+    )
+
+
 # -- household changes and the in-year review --------------------------------------------------
 
 
@@ -482,3 +587,17 @@ def households_flagged_for_review(user: Any) -> QuerySet[Household]:
     return access.scoped(Household.objects.all(), user).filter(
         pk__in=pending.values("household_id")
     )
+
+
+def change_list(
+    user: Any, *, area: AdministrativeUnit | None = None, flag: str = "", limit: int = 200
+) -> list[HouseholdChange]:
+    """Reported changes of an area, newest first; only those with review ``flag`` if given."""
+    changes = (
+        changes_visible_to(user)
+        .filter(_in_area(area))
+        .select_related("household", "village", "commune", "worker")
+    )
+    if flag in ReviewFlag.values:
+        changes = changes.filter(review_flag=flag)
+    return list(changes.order_by("-occurred_on", "-pk")[:limit])
