@@ -1,20 +1,8 @@
-"""Reads of the training app, always scoped through ``accounts.access``, and the statistics.
-
-Counting definitions (docs/training.md):
-
-- a **participation** (lượt người) is a registration in a class whose participant attended at
-  least one session; the same person in three classes is three participations;
-- **people** are distinct participants among those participations;
-- a registration is **completed** when the participant attended at least the class's
-  ``min_attendance_percent`` of its sessions;
-- the **year** of a class is the year it starts.
-
-Statistics are a fixed number of set-based queries whatever the number of classes or people.
-"""
+"""Training statistics: participations versus people, by category and area, costs,
+coverage of the roster. A fixed number of set-based queries whatever the size."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +12,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -36,259 +23,22 @@ from django.http import Http404
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.lib.text import search_key
 from giamngheo.standards import pack_for_review_year
 from giamngheo.training import reference
 from giamngheo.training.models import (
-    Assessment,
-    AssessmentKind,
-    Attempt,
-    Attendance,
     ClassSession,
     CostItem,
-    HandbookPage,
-    Participant,
-    Question,
     Registration,
     TrainingClass,
-    TrainingPlan,
 )
-from giamngheo.training.scoring import ClassGains, gains_from
-from giamngheo.training.scoring import is_completed as is_completed  # re-exported
+from giamngheo.training.scoring import ClassGains, gains_from, is_completed
+from giamngheo.training.selectors.assessments import class_attempts
+from giamngheo.training.selectors.classes import (
+    attended,
+    classes_visible_to,
+)
 from giamngheo.workforce import selectors as workforce_selectors
 from giamngheo.workforce.models import Worker, WorkerStatus
-
-# Area-scoped tables of this app have no village column: grants on villages (collaborators)
-# reach none of their rows.
-NO_VILLAGE = {"village": ""}
-
-
-# -- plans, classes, participants --------------------------------------------------------------
-
-
-def plans_visible_to(user: Any) -> QuerySet[TrainingPlan]:
-    return access.scoped(TrainingPlan.objects.all(), user, **NO_VILLAGE)
-
-
-def plan_for(user: Any, pk: int) -> TrainingPlan:
-    return access.get_visible_or_404(
-        TrainingPlan.objects.select_related("province", "commune"), user, NO_VILLAGE, pk=pk
-    )
-
-
-def classes_visible_to(user: Any) -> QuerySet[TrainingClass]:
-    return access.scoped(TrainingClass.objects.all(), user, **NO_VILLAGE)
-
-
-def class_for(user: Any, pk: int) -> TrainingClass:
-    return access.get_visible_or_404(
-        TrainingClass.objects.select_related("plan", "province", "commune"),
-        user,
-        NO_VILLAGE,
-        pk=pk,
-    )
-
-
-def session_for(user: Any, pk: int) -> ClassSession:
-    session = ClassSession.objects.select_related("training_class").filter(pk=pk).first()
-    if session is None:
-        raise Http404
-    # Visible only if its class is: the class carries the area columns.
-    class_for(user, session.training_class_id)
-    return session
-
-
-def participants_visible_to(user: Any) -> QuerySet[Participant]:
-    return access.scoped(Participant.objects.all(), user, **NO_VILLAGE)
-
-
-def participant_for(user: Any, pk: int) -> Participant:
-    return access.get_visible_or_404(
-        Participant.objects.select_related("province", "commune"), user, NO_VILLAGE, pk=pk
-    )
-
-
-def registration_for(user: Any, pk: int) -> Registration:
-    return access.get_visible_or_404(
-        Registration.objects.select_related(
-            "participant", "training_class", "training_class__province", "training_class__commune"
-        ),
-        user,
-        NO_VILLAGE,
-        pk=pk,
-    )
-
-
-SEARCH_LIMIT = 50
-
-
-def words_filter(column: str, query: str) -> Q:
-    """Rows whose accent-free ``column`` has a word starting with each word of ``query``
-    ("bao hiem" finds "Bảo hiểm y tế" but not "nhiệm vụ báo cáo"). PostgreSQL's ``\\m`` is
-    the start of a word; pg_trgm's GIN index serves regular expressions."""
-    condition = Q()
-    for word in search_key(query).split():
-        condition &= Q(**{f"{column}__regex": r"\m" + re.escape(word)})
-    return condition
-
-
-def search_participants(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[Participant]:
-    """Participants whose name or organisation contains every word of ``query``, accents and
-    case ignored (the stored ``search_name`` is accent-free; trigram index)."""
-    if not search_key(query):
-        return []
-    found = participants_visible_to(user).select_related("commune")
-    found = found.filter(words_filter("search_name", query))
-    return list(found.order_by("full_name", "id")[:limit])
-
-
-def attended() -> Exists:
-    """True for a registration whose participant attended at least one session."""
-    return Exists(Attendance.objects.filter(registration=OuterRef("pk"), present=True))
-
-
-@dataclass
-class RegistrationRow:
-    registration: Registration
-    present: int
-    completed: bool
-
-
-@dataclass
-class ClassRegistrations:
-    session_count: int
-    rows: list[RegistrationRow]
-
-    @property
-    def completed(self) -> int:
-        return sum(1 for row in self.rows if row.completed)
-
-    @property
-    def participations(self) -> int:
-        return sum(1 for row in self.rows if row.present)
-
-
-def class_registrations(training_class: TrainingClass) -> ClassRegistrations:
-    """The registrations of a class with the number of sessions attended (two queries)."""
-    session_count = training_class.sessions.count()
-    registrations = (
-        training_class.registrations.select_related("participant", "participant__commune")
-        .annotate(present=Count("attendance", filter=Q(attendance__present=True)))
-        .order_by("participant__full_name", "id")
-    )
-    rows = [
-        RegistrationRow(
-            registration,
-            registration.present,
-            is_completed(
-                registration.present,
-                session_count,
-                training_class.min_attendance_percent,
-            ),
-        )
-        for registration in registrations
-    ]
-    return ClassRegistrations(session_count, rows)
-
-
-def attendance_grid(training_class: TrainingClass) -> dict[tuple[int, int], bool]:
-    """(registration id, session id) → present, for the attendance table of a class."""
-    return {
-        (registration_id, session_id): present
-        for registration_id, session_id, present in Attendance.objects.filter(
-            session__training_class=training_class
-        ).values_list("registration_id", "session_id", "present")
-    }
-
-
-# -- question bank and tests -------------------------------------------------------------------
-
-
-def _visible_provinces(user: Any) -> QuerySet[AdministrativeUnit] | None:
-    """Provinces whose own question bank and handbook pages the user reads (their province,
-    or the province of their commune); None means every province (system administrator)."""
-    if access.view_reach(user).everything:
-        return None
-    return access.visible_units(user).filter(level=Level.PROVINCE)
-
-
-def _national_or_provincial(user: Any) -> Q:
-    provinces = _visible_provinces(user)
-    if provinces is None:
-        return Q()
-    return Q(province__isnull=True) | Q(province__in=provinces)
-
-
-def questions_visible_to(user: Any) -> QuerySet[Question]:
-    return Question.objects.filter(_national_or_provincial(user))
-
-
-def questions_for_province(province_id: int) -> QuerySet[Question]:
-    return Question.objects.filter(Q(province__isnull=True) | Q(province_id=province_id))
-
-
-def question_for(user: Any, pk: int) -> Question:
-    question = questions_visible_to(user).filter(pk=pk).first()
-    if question is None:
-        raise Http404
-    return question
-
-
-def search_questions(user: Any, query: str, topic: str | None = None) -> QuerySet[Question]:
-    found = questions_visible_to(user)
-    if topic:
-        found = found.filter(topic=topic)
-    return found.filter(words_filter("search_text", query)).order_by("topic", "id")
-
-
-def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
-    return access.scoped(Assessment.objects.all(), user, **NO_VILLAGE)
-
-
-def assessment_for(user: Any, pk: int) -> Assessment:
-    return access.get_visible_or_404(
-        Assessment.objects.select_related("training_class", "province", "commune").prefetch_related(
-            "items__question"
-        ),
-        user,
-        NO_VILLAGE,
-        pk=pk,
-    )
-
-
-def _class_attempts(classes: QuerySet[TrainingClass]) -> list[dict[str, Any]]:
-    return [
-        dict(row)
-        for row in Attempt.objects.filter(
-            assessment__training_class__in=classes,
-            assessment__kind__in=[AssessmentKind.PRE, AssessmentKind.POST],
-        ).values(
-            "assessment__training_class",
-            "assessment__kind",
-            "participant",
-            "participant__full_name",
-            "score",
-            "max_score",
-        )
-    ]
-
-
-def class_gains(training_class: TrainingClass) -> ClassGains:
-    """Pre-test, post-test and gain per participant of a class (one query)."""
-    classes = TrainingClass.objects.filter(pk=training_class.pk)
-    return gains_from(_class_attempts(classes)).get(training_class.pk, ClassGains([]))
-
-
-def contest_ranking(assessment: Assessment) -> list[Attempt]:
-    """Best score first; ties go to the earlier submission."""
-    return list(
-        assessment.attempts.select_related("participant", "participant__commune").order_by(
-            "-score", "submitted_at", "id"
-        )
-    )
-
-
-# -- statistics --------------------------------------------------------------------------------
 
 
 @dataclass
@@ -475,7 +225,7 @@ def training_statistics(
         if is_completed(present, c.n_sessions, c.min_attendance_percent):
             completed_by_class[class_id] += 1
             completed_total += 1
-    gains = gains_from(_class_attempts(classes))
+    gains = gains_from(class_attempts(classes))
     class_rows = [
         ClassRow(
             c,
@@ -600,34 +350,10 @@ def _coverage(
     return coverage, total, list(never)
 
 
-# -- handbook ---------------------------------------------------------------------------------
-
-
-def pages_visible_to(user: Any) -> QuerySet[HandbookPage]:
-    """National pages and the pages of the user's province. Where the province has its own
-    version of a national page (same slug), only the province's is listed to its users."""
-    pages = HandbookPage.objects.filter(_national_or_provincial(user))
-    provinces = _visible_provinces(user)
-    if provinces is not None:
-        own_slugs = HandbookPage.objects.filter(province__in=provinces).values("slug")
-        pages = pages.exclude(Q(province__isnull=True) & Q(slug__in=own_slugs))
-    return pages
-
-
-def page_for(user: Any, pk: int) -> HandbookPage:
-    page = (
-        HandbookPage.objects.filter(_national_or_provincial(user), pk=pk)
-        .select_related("province", "updated_by")
-        .prefetch_related(Prefetch("versions"))
-        .first()
-    )
-    if page is None:
+def statistics_area(user: Any, code: str) -> AdministrativeUnit:
+    """The province or commune the statistics are for; 404 for a village or an area the user
+    may not see."""
+    area = AdministrativeUnit.objects.filter(code=code).first()
+    if area is None or area.level == Level.VILLAGE or not access.can_view_area(user, area):
         raise Http404
-    return page
-
-
-def search_pages(user: Any, query: str) -> QuerySet[HandbookPage]:
-    """Pages containing every word of ``query`` with accents and case ignored: "bao hiem y te"
-    finds "Bảo hiểm y tế". The stored ``search_text`` is accent-free (trigram GIN index)."""
-    found = pages_visible_to(user).filter(words_filter("search_text", query))
-    return found.order_by("kind", "position", "title")
+    return area
