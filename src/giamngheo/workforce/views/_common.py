@@ -1,0 +1,90 @@
+"""What the workforce pages share: request parameters, the manager checks, breadcrumbs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts import access
+from giamngheo.areas import selectors as area_selectors
+from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.masking import mask_phone
+from giamngheo.registry.models import Household
+from giamngheo.workforce import forms, selectors
+from giamngheo.workforce.models import Worker
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def area_param(request: HttpRequest) -> AdministrativeUnit | None:
+    code = request.GET.get("area") or None
+    return area_selectors.unit_for(request.user, code) if code else None
+
+
+def month_param(request: HttpRequest, default: dt.date) -> dt.date:
+    text = request.GET.get("month")
+    if not text:
+        return default
+    field = forms.MonthField()
+    try:
+        month = field.clean(text)
+    except Exception as exc:  # a malformed month is a page that does not exist
+        raise Http404 from exc
+    if not isinstance(month, dt.date):
+        raise Http404
+    return month
+
+
+def month_of(year: int, month: int) -> dt.date:
+    try:
+        return dt.date(year, month, 1)
+    except (ValueError, OverflowError) as exc:  # year 10**30 in the address
+        raise Http404 from exc
+
+
+def can_manage(user: Any, worker: Worker) -> bool:
+    area = worker.commune if worker.commune_id is not None else worker.province
+    return access.can_decide_in(user, area)
+
+
+def is_self(user: Any, worker: Worker) -> bool:
+    return worker.user_id is not None and worker.user_id == user.pk
+
+
+def worker_to_manage(request: HttpRequest, pk: int) -> Worker:
+    worker = selectors.worker_for(request.user, pk)
+    if not can_manage(request.user, worker):
+        raise PermissionDenied
+    return worker
+
+
+def shown_phone(user: Any, worker: Worker) -> str:
+    """The worker's phone, masked unless ``user`` may see personal data where the worker is
+    managed (their commune, or the province for provincial staff). A collaborator always sees
+    their own number on their own entry (it is theirs; they may correct it)."""
+    full = is_self(user, worker) or access.sees_personal_data_at(
+        access.personal_data_reach(user),
+        province_id=worker.province_id,
+        commune_id=worker.commune_id,
+    )
+    return worker.phone if full else mask_phone(worker.phone)
+
+
+def worker_crumbs(worker: Worker) -> list[tuple[str, str]]:
+    return [
+        (_("Đội ngũ"), reverse("workforce:roster")),
+        (worker.full_name, reverse("workforce:worker_detail", args=[worker.pk])),
+    ]
+
+
+def household_crumbs(household: Household) -> list[tuple[str, str]]:
+    label = f"{_('Hộ')} {household.code} · {household.head_name}"
+    return [(label, reverse("registry:household_detail", args=[household.pk]))]
