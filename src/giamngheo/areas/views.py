@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -10,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas import selectors, services
 from giamngheo.areas.forms import AreaKindForm, VillageForm, VillageImportForm
 from giamngheo.areas.models import AdministrativeUnit, Level
@@ -27,7 +26,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _household_counts(user: Any, unit: AdministrativeUnit) -> dict[int, dict[str, int]]:
+def _household_counts(user: Viewer, unit: AdministrativeUnit) -> dict[int, dict[str, int]]:
     """Households per child unit, in one grouped query."""
     child_column = {Level.PROVINCE: "commune", Level.COMMUNE: "village"}.get(Level(unit.level))
     if child_column is None:
