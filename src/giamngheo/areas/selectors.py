@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from giamngheo.accounts import access
-from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit
+
+if TYPE_CHECKING:
+    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
+    from giamngheo.accounts.types import Viewer
 
 
 def units_visible_to(user: Viewer) -> QuerySet[AdministrativeUnit]:

@@ -7,12 +7,11 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import (
     VILLAGE_TYPES,
     AdministrativeUnit,
@@ -25,6 +24,10 @@ from giamngheo.audit import services as audit
 from giamngheo.lib import tabular, validators
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
+
+if TYPE_CHECKING:
+    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
+    from giamngheo.accounts.types import Actor
 
 # Default urban/rural per unit type; đặc khu is configurable (AreaKindSetting), rural by default.
 DEFAULT_AREA_KINDS = {

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from giamngheo.accounts import access
-from giamngheo.accounts.types import Viewer
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib.masking import PERSONAL_FIELDS, mask_snapshot, mask_text
+
+if TYPE_CHECKING:
+    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
+    from giamngheo.accounts.types import Viewer
 
 
 def events_visible_to(user: Viewer) -> QuerySet[AuditEvent]:
