@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +15,10 @@ from giamngheo.areas.forms import AreaKindForm, VillageForm, VillageImportForm
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.registry.models import Household, Status
 
+if TYPE_CHECKING:
+    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
+    from giamngheo.accounts.types import Viewer
+
 
 def browse(request: HttpRequest) -> HttpResponse:
     home = access.home_unit(request.user)
@@ -27,7 +31,7 @@ def browse(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _household_counts(user: Any, unit: AdministrativeUnit) -> dict[int, dict[str, int]]:
+def _household_counts(user: Viewer, unit: AdministrativeUnit) -> dict[int, dict[str, int]]:
     """Households per child unit, in one grouped query."""
     child_column = {Level.PROVINCE: "commune", Level.COMMUNE: "village"}.get(Level(unit.level))
     if child_column is None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -9,18 +9,22 @@ from giamngheo.accounts import access
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib.masking import PERSONAL_FIELDS, mask_snapshot, mask_text
 
+if TYPE_CHECKING:
+    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
+    from giamngheo.accounts.types import Viewer
 
-def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+
+def events_visible_to(user: Viewer) -> QuerySet[AuditEvent]:
     """Events about objects in the user's areas (administrators see everything)."""
     return access.scoped(AuditEvent.objects.select_related("actor"), user)
 
 
-def events_for_object(user: Any, obj: Any) -> QuerySet[AuditEvent]:
+def events_for_object(user: Viewer, obj: Any) -> QuerySet[AuditEvent]:
     return events_visible_to(user).filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
 
 
 def search(
-    user: Any, *, text: str = "", action: str = "", actor: str = "", object_type: str = ""
+    user: Viewer, *, text: str = "", action: str = "", actor: str = "", object_type: str = ""
 ) -> QuerySet[AuditEvent]:
     events = events_visible_to(user)
     if text:
@@ -34,7 +38,7 @@ def search(
     return events
 
 
-def for_display(user: Any, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+def for_display(user: Viewer, events: Iterable[AuditEvent]) -> list[AuditEvent]:
     """Events ready to show to ``user``: each gets ``shown_changes`` (field, before, after),
     with personal ID and phone numbers masked (in the snapshots, the note and the label) unless
     ``user`` may see them in the event's area (``access.personal_data_reach``). The changes are

@@ -27,7 +27,10 @@ from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.demo import extensions, generator
-from giamngheo.lib.errors import DomainError
+
+# Re-exported: the command and the tests catch ``loader.DemoError``.
+from giamngheo.demo.extensions import DemoError as DemoError
+from giamngheo.demo.extensions import demo_communes
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Status
@@ -42,10 +45,6 @@ DEMO_CODE_PATTERN: Final = r"^{province}-[0-9]{{5}}-[0-9]{{5,}}$"
 _COPY_CHUNK_ROWS: Final = 50_000
 
 Progress = Callable[[str], None]
-
-
-class DemoError(DomainError):
-    """The demo cannot be loaded; the message is for the user (Vietnamese)."""
 
 
 @dataclass(frozen=True)
@@ -508,30 +507,6 @@ class _UserSpec:
 
 
 DEMO_USERNAMES: Final = ("admin", "tinh", "xa1", "xa2", "ctv1")
-
-
-def demo_communes(
-    province: AdministrativeUnit, communes: dict[str, AdministrativeUnit]
-) -> tuple[AdministrativeUnit, AdministrativeUnit]:
-    """The communes of ``xa1`` and ``xa2``: preset for the demo province, else the two rural
-    communes with the largest size weight."""
-    preset = generator.DEMO_COMMUNES.get(province.code)
-    if preset and all(code in communes for code in preset):
-        return communes[preset[0]], communes[preset[1]]
-    rural = sorted(
-        (unit for unit in communes.values() if unit.area_kind == "rural"),
-        key=lambda unit: (
-            -generator.commune_profile(
-                province.code,
-                generator.CommuneInput(unit.code, unit.name, unit.unit_type, unit.area_kind),
-            ).weight,
-            unit.code,
-        ),
-    )
-    ranked = rural or sorted(communes.values(), key=lambda unit: unit.code)
-    if len(ranked) < 2:
-        raise DemoError(f"Tỉnh {province.name} không đủ hai xã để tạo tài khoản mẫu.")
-    return ranked[0], ranked[1]
 
 
 def ensure_demo_users(

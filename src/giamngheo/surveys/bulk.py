@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.registry.models import Household, Membership
@@ -86,7 +87,7 @@ def surveys_for_demo(
     years: Sequence[int] = DEMO_YEARS,
     form: str = DEMO_FORM,
     seed: int = 2025,
-    actor: Any = None,
+    actor: Actor = None,
     progress: Progress | None = None,
 ) -> BulkReport:
     """Give every household of ``households`` one survey (form ``form``) per review year.

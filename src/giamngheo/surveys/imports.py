@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib import tabular
@@ -165,7 +166,7 @@ class _Run:
     def __init__(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         path: Path,
         file_name: str,
         dry_run: bool,
@@ -467,7 +468,7 @@ class _Run:
         return new
 
     def write(self, new: list[tuple[_Row, dict[str, Any]]]) -> None:
-        created_by = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        created_by = acting_user(self.actor)
         note = _("Nhập từ tệp %(file)s") % {"file": self.report.file_name}
         surveys: list[Survey] = []
         by_standard: dict[str, list[tuple[_Row, dict[str, Any]]]] = defaultdict(list)
@@ -593,7 +594,7 @@ def _canonical(inputs: Any) -> str:
 
 def import_survey_results(
     *,
-    actor: Any,
+    actor: Actor,
     path: Path,
     file_name: str | None = None,
     dry_run: bool = True,
