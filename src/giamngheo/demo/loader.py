@@ -31,6 +31,7 @@ from giamngheo.demo import extensions, generator
 # Re-exported: the command and the tests catch ``loader.DemoError``.
 from giamngheo.demo.extensions import DemoError as DemoError
 from giamngheo.demo.extensions import demo_communes
+from giamngheo.lib import pgcopy
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Status
@@ -167,13 +168,10 @@ def _copy(cursor: Any, model: type[Any], frame: pl.DataFrame) -> None:
             f"demo loader out of date for {model._meta.label}: "
             f"missing {sorted(missing)}, unknown {sorted(unknown)}"
         )
-    table = _quote(model._meta.db_table)
-    columns = ", ".join(_quote(c) for c in frame.columns)
-    # Table and column names come from the models, never from input.
-    sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
-    with cursor.copy(sql) as copy:
-        for part in frame.iter_slices(_COPY_CHUNK_ROWS):
-            copy.write(part.write_csv(include_header=False, float_precision=1).encode())
+    # Floor areas have one decimal: the generator's floats are sent rounded to it.
+    pgcopy.copy_frame(
+        cursor, model._meta.db_table, frame, float_precision=1, chunk_rows=_COPY_CHUNK_ROWS
+    )
 
 
 def _enum(column: str, values: Sequence[str]) -> pl.Expr:
