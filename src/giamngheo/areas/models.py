@@ -124,6 +124,19 @@ class AdministrativeUnit(models.Model):
     def province_code(self) -> str:
         return self.code if self.level == Level.PROVINCE else self.province.code  # type: ignore[union-attr]
 
+    def area_ids(self) -> dict[str, int | None]:
+        """The area columns a record about this unit is filed under (its own level and the
+        levels above it): how the audit log scopes an event on a unit like the unit's data."""
+        if self.level == Level.PROVINCE:
+            return {"province_id": self.pk}
+        if self.level == Level.COMMUNE:
+            return {"province_id": self.province_id, "commune_id": self.pk}
+        return {
+            "province_id": self.province_id,
+            "commune_id": self.parent_id,
+            "village_id": self.pk,
+        }
+
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 

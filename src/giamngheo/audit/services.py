@@ -62,19 +62,11 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
 
 
 def _area_of(obj: models.Model) -> dict[str, Any]:
-    """The area columns of an area-scoped object, or of the unit itself."""
-    from giamngheo.areas.models import AdministrativeUnit, Level
-
-    if isinstance(obj, AdministrativeUnit):
-        if obj.level == Level.PROVINCE:
-            return {"province_id": obj.pk}
-        if obj.level == Level.COMMUNE:
-            return {"province_id": obj.province_id, "commune_id": obj.pk}
-        return {
-            "province_id": obj.province_id,
-            "commune_id": obj.parent_id,
-            "village_id": obj.pk,
-        }
+    """The area columns of an area-scoped object, or those a unit files itself under
+    (``AdministrativeUnit.area_ids``: audit sits below areas and does not import it)."""
+    own_area = getattr(obj, "area_ids", None)
+    if callable(own_area):
+        return dict(own_area())
     return {
         f"{name}_id": getattr(obj, f"{name}_id", None)
         for name in ("province", "commune", "village")

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
-from giamngheo.areas import selectors as area_selectors
+from giamngheo.accounts import selectors as visible
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.audit import selectors as audit_selectors
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
 from giamngheo.registry import duplicates, selectors, services
 from giamngheo.registry.forms import (
@@ -33,7 +32,7 @@ from giamngheo.registry.models import Household, Membership, Person, Relation, S
 
 def household_list(request: HttpRequest) -> HttpResponse:
     area_code = request.GET.get("area") or None
-    area = area_selectors.unit_for(request.user, area_code) if area_code else None
+    area = visible.unit_for(request.user, area_code) if area_code else None
     status = request.GET.get("status") or None
     if status is not None and status not in Status.values:
         status = None
@@ -99,7 +98,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "members": members,
             "phone": household.phone if full else mask_phone(household.phone),
-            "events": audit_selectors.events_for_object(request.user, household)[:20],
+            "events": visible.events_for_object(request.user, household)[:20],
             "can_change": access.can_change_area(request.user, household.village),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.areas import views
+from giamngheo.web import area_views as views
 
 app_name = "areas"
 

@@ -6,8 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from giamngheo.accounts import access
-from giamngheo.audit import selectors
+from giamngheo.accounts import access, selectors
 
 
 def global_log(request: HttpRequest) -> HttpResponse:

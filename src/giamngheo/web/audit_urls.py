@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.audit import views
+from giamngheo.web import audit_views as views
 
 app_name = "audit"
 

@@ -1,17 +1,49 @@
+"""Scoped reads of the infrastructure below accounts: administrative units and audit events.
+
+They live here, above ``areas`` and ``audit``, because what a user may see is decided by
+``accounts.access``; pages of every app (and the area and audit pages in ``web``) call them.
+"""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from giamngheo.accounts import access
+from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib.masking import PERSONAL_FIELDS, mask_snapshot, mask_text
 
 if TYPE_CHECKING:
-    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
     from giamngheo.accounts.types import Viewer
+
+
+# -- administrative units --------------------------------------------------------------------
+
+
+def units_visible_to(user: Viewer) -> QuerySet[AdministrativeUnit]:
+    return access.visible_units(user)
+
+
+def unit_for(user: Viewer, code: str) -> AdministrativeUnit:
+    """The unit with ``code`` if the user may see it, else 404 (existence is not revealed)."""
+    unit = units_visible_to(user).select_related("parent", "province").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def children_for(user: Viewer, unit: AdministrativeUnit | None) -> QuerySet[AdministrativeUnit]:
+    units = units_visible_to(user).filter(valid_to__isnull=True)
+    if unit is None:
+        return units.filter(parent__isnull=True).order_by("code")
+    return units.filter(parent=unit).order_by("name")
+
+
+# -- audit events ------------------------------------------------------------------------------
 
 
 def events_visible_to(user: Viewer) -> QuerySet[AuditEvent]:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -9,15 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from giamngheo.accounts import access
-from giamngheo.areas import selectors, services
+from giamngheo.accounts import access, selectors
+from giamngheo.accounts.types import Viewer
+from giamngheo.areas import services
 from giamngheo.areas.forms import AreaKindForm, VillageForm, VillageImportForm
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.registry.models import Household, Status
-
-if TYPE_CHECKING:
-    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
-    from giamngheo.accounts.types import Viewer
 
 
 def browse(request: HttpRequest) -> HttpResponse:
