@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from giamngheo import synthetic as generator
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.demo import generator
 from giamngheo.lib.errors import DomainError
 from giamngheo.registry.models import Household
 from giamngheo.review import demo as review_demo

@@ -21,12 +21,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
 
+from giamngheo import synthetic as generator
 from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import Role, RoleGrant, User
 from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.demo import extensions, generator
+from giamngheo.demo import extensions
 
 # Re-exported: the command and the tests catch ``loader.DemoError``.
 from giamngheo.demo.extensions import DemoError as DemoError

@@ -8,7 +8,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from giamngheo.demo.generator.profiles import (
+from giamngheo.synthetic.profiles import (
     pick,
 )
 

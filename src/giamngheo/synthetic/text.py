@@ -9,10 +9,12 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from giamngheo.demo.generator.living import (
+from giamngheo.lib.text import search_key
+from giamngheo.standards import schema
+from giamngheo.synthetic.living import (
     group_starts,
 )
-from giamngheo.demo.generator.names import (
+from giamngheo.synthetic.names import (
     FAMILY_BY_GROUP,
     FEMALE_MIDDLE,
     FEMALE_OLDER,
@@ -27,7 +29,7 @@ from giamngheo.demo.generator.names import (
     choose,
     choose_weighted,
 )
-from giamngheo.demo.generator.profiles import (
+from giamngheo.synthetic.profiles import (
     KINH,
     R_CHILD,
     R_GRANDCHILD,
@@ -43,8 +45,6 @@ from giamngheo.demo.generator.profiles import (
     pick,
     random_stream,
 )
-from giamngheo.lib.text import search_key
-from giamngheo.standards import schema
 
 # -- names, dates, identifiers, text ----------------------------------------------------------
 

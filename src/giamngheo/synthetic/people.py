@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from giamngheo.demo.generator.living import (
+from giamngheo.synthetic.living import (
     group_starts,
 )
-from giamngheo.demo.generator.profiles import (
+from giamngheo.synthetic.profiles import (
     KINH,
     R_CHILD,
     R_CHILD_IN_LAW,

@@ -27,14 +27,15 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from giamngheo.demo.generator.living import (
+from giamngheo.standards import schema
+from giamngheo.synthetic.living import (
     with_living_conditions,
 )
-from giamngheo.demo.generator.people import (
+from giamngheo.synthetic.people import (
     MemberBuilder,
     household_columns,
 )
-from giamngheo.demo.generator.profiles import (
+from giamngheo.synthetic.profiles import (
     DEFAULT_HOUSEHOLDS,
     DEFAULT_SEED,
     DEMO_COMMUNES,
@@ -51,10 +52,9 @@ from giamngheo.demo.generator.profiles import (
     official_province_name,
     plan_villages,
 )
-from giamngheo.demo.generator.text import (
+from giamngheo.synthetic.text import (
     names_and_text,
 )
-from giamngheo.standards import schema
 
 # -- the data ---------------------------------------------------------------------------------
 

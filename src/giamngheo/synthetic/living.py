@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from giamngheo.demo.generator.profiles import (
+from giamngheo.standards import schema
+from giamngheo.synthetic.profiles import (
     KINH,
     BoolArray,
     FloatArray,
@@ -17,7 +18,6 @@ from giamngheo.demo.generator.profiles import (
     random_stream,
     sigmoid,
 )
-from giamngheo.standards import schema
 
 # -- living conditions ------------------------------------------------------------------------
 
