@@ -16,7 +16,7 @@ from giamngheo.accounts import access
 from giamngheo.accounts import selectors as visible
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
-from giamngheo.registry import duplicates, selectors, services
+from giamngheo.registry import duplicates, panels, selectors, services
 from giamngheo.registry.forms import (
     HouseholdCreateForm,
     HouseholdEditForm,
@@ -82,20 +82,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for membership in household.current_memberships  # type: ignore[attr-defined]
     ]
-    from giamngheo.surveys import selectors as survey_selectors
-
-    years = survey_selectors.status_by_year(
-        survey_selectors.surveys_for_household(request.user, household)
-    )
     return render(
         request,
         "registry/household_detail.html",
         {
+            # The sections of the apps above (the surveys' status by year, …): registry.panels.
+            **panels.household_context(request, household),
             "household": household,
-            "years": years,
-            "current_year": next(
-                (y for y in years if y.review_year == household.status_year), None
-            ),
             "members": members,
             "phone": household.phone if full else mask_phone(household.phone),
             "events": visible.events_for_object(request.user, household)[:20],

@@ -5,6 +5,7 @@ all.
 ``giamngheo import surveys FILE [--dry-run] [--only-valid]``: survey results (the survey-results
 template) through ``surveys.imports.import_survey_results``.
 
+The command lives in ``surveys`` (above ``registry``) because it dispatches both kinds of file.
 Runs as the system (every area) unless ``--user`` names an account whose reach applies.
 Exit status 2 when the file has errors and ``--only-valid`` was not given.
 """
