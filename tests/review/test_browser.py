@@ -113,7 +113,7 @@ def test_a_commune_officer_runs_a_round_from_the_meeting_to_the_certificate(
         "button", name="Cấp giấy chứng nhận"
     ).click()
     link = page.locator('[data-decided="A2-001"] a')
-    expect(link).to_have_text("001/GCNHN.HCN")
+    expect(link).to_have_text("001/GCN-HN.HCN")
     pdf = page.request.get(f"{base}{link.get_attribute('href')}")
     text = extract_text(pdf.body())
     assert "GIẤY CHỨNG NHẬN HỘ NGHÈO" in text and "Trần Thị Bình" in text
@@ -122,4 +122,4 @@ def test_a_commune_officer_runs_a_round_from_the_meeting_to_the_certificate(
     # The public check page, without login.
     page.context.clear_cookies()
     page.goto(f"{base}/verify/{certificate.code}/")
-    expect(page.locator("[data-verify]")).to_contain_text("001/GCNHN.HCN")
+    expect(page.locator("[data-verify]")).to_contain_text("001/GCN-HN.HCN")

@@ -14,6 +14,7 @@ from giamngheo.registry.models import Status
 from giamngheo.review.models import Application, ApplicationForm, ListKind
 
 POOR, NEAR_POOR = Status.POOR.value, Status.NEAR_POOR.value
+AVERAGE = Status.AVERAGE.value
 ON_LIST = frozenset({POOR, NEAR_POOR})
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -33,6 +34,10 @@ def lists_for(before: str, after: str) -> list[str]:
         lists.append(ListKind.ESCAPED_NEAR_POVERTY)
     if before == after and after in ON_LIST:
         lists.append(ListKind.REMAINING)
+    # QĐ 24/2021 Art. 2.2, 6: households of average living standard are recognised on their own
+    # list (every such result, new or continuing; the Art. 6 procedure is unverified).
+    if after == AVERAGE:
+        lists.append(ListKind.AVERAGE_LIVING_STANDARD)
     return [str(kind) for kind in lists]
 
 

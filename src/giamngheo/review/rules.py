@@ -38,6 +38,7 @@ KEYS: dict[str, tuple[type, str]] = {
     "application_decision_working_days": (bool, "the days above are working days"),
     "report_recipient": (str, "level the commune reports to"),
     "consultation_before_decision": (str, "level consulted before the decision ('' = none)"),
+    "consultation_from": (str, "the consultation applies to annual rounds from (YYYY-MM-DD)"),
     "commune_report_due": (str, "the commune's annual report deadline (MM-DD)"),
     "monthly_report_day": (int, "day of the month of the in-year results report"),
     "monthly_report_months": (list, "months with an in-year results report"),
@@ -120,6 +121,19 @@ class Params:
     @property
     def complaints_until_posting_end(self) -> bool:
         return bool(self.raw("complaints_until_posting_end"))
+
+    def consultation_required(self, review_start: dt.date) -> bool:
+        """QĐ 24/2021 Art. 4.5, adapted after 1/7/2025 (unverified): whether the commune reports
+        to and consults the level in ``consultation_before_decision`` before its decision. A
+        round whose copy predates these keys has no such step."""
+        level = self.values.get("consultation_before_decision", {}).get("value", "")
+        start = self.values.get("consultation_from", {}).get("value", "")
+        return bool(level) and bool(start) and review_start >= dt.date.fromisoformat(str(start))
+
+    def deadline_before(self, key: str, year: int) -> dt.date:
+        """The last compliant day of a deadline the law words "Trước ngày …" (before the day):
+        exclusive, so the day before (QĐ 24/2021 Art. 7.2: "Trước ngày 15 tháng 11" → 14/11)."""
+        return self.day_of_year(key, year) - dt.timedelta(days=1)
 
     def unverified(self) -> list[str]:
         return sorted(key for key in self.values if not self.verified(key))

@@ -61,7 +61,7 @@ from giamngheo.review.services.complaints import (
     complaint_recheck,
     complaint_resolve,
 )
-from giamngheo.review.services.decision import decision_issue
+from giamngheo.review.services.decision import decision_issue, round_consult
 from giamngheo.review.services.entries import (
     entries_assign,
     entry_add,
@@ -121,6 +121,7 @@ __all__ = [
     "review_start_for",
     "reviewer_add",
     "round_attach_latest_surveys",
+    "round_consult",
     "round_create",
     "round_start",
     "rule_value_save",
