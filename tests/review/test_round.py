@@ -197,7 +197,9 @@ def test_a_full_round_from_plan_to_the_provinces_consolidation(review_world: Rev
 
     # Certificates: one per poor / near-poor household, numbered, each with its own code.
     certificates = services.certificates_issue(actor=w.xa_a, decision=decision)
-    assert [c.number for c in certificates] == ["001/GCN-HN.HCN", "002/GCN-HN.HCN", "003/GCN-HN.HCN"]
+    # The number form of the certificate annexed to QĐ 24/2021: "Số: …/GCN-HN.HCN".
+    numbers = ["001/GCN-HN.HCN", "002/GCN-HN.HCN", "003/GCN-HN.HCN"]
+    assert [c.number for c in certificates] == numbers
     assert len({c.code for c in certificates}) == 3
     assert certificates[0].valid_until == D(2026, 12, 31)
     assert services.certificates_issue(actor=w.xa_a, decision=decision) == []
