@@ -77,3 +77,12 @@ def review_start_for(received_on: dt.date, review_day: int) -> dt.date:
     month = received_on.month % 12 + 1
     year = received_on.year + (received_on.month == 12)
     return dt.date(year, month, review_day)
+
+
+def deadline_state(last_day: dt.date, done_on: dt.date | None, today: dt.date) -> str:
+    """Where a report deadline stands: ``done`` (on or before ``last_day``), ``late_done``,
+    ``open`` (not done, ``last_day`` not past) or ``overdue``. ``last_day`` is the last
+    compliant day: for "Trước ngày 15 tháng 11" (QĐ 24/2021 Art. 7.2) it is 14/11."""
+    if done_on is not None:
+        return "done" if done_on <= last_day else "late_done"
+    return "open" if today <= last_day else "overdue"

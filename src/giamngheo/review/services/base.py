@@ -25,7 +25,7 @@ from giamngheo.audit import services as audit
 from giamngheo.lib import validators
 from giamngheo.registry.models import Household
 from giamngheo.review import rules, timeline
-from giamngheo.review.errors import ReviewError
+from giamngheo.review.errors import ReviewError as ReviewError
 from giamngheo.review.models import (
     Entry,
     Round,
