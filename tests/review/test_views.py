@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from giamngheo.lib import clock
 from giamngheo.lib.pdf import extract_text
 from giamngheo.review import selectors, services
 from giamngheo.review.models import Complaint, Meeting
@@ -99,7 +100,7 @@ def test_a_complaint_is_received_and_resolved_through_the_pages(review_world: Re
         )
         services.meeting_record_votes(actor=w.xa_a, meeting=meeting, votes={entries[code].pk: 2})
     client = login("xa_a")
-    today = dt.date.today()  # noqa: DTZ011 - the posting form's default
+    today = clock.today()  # the fixed day of the review tests (the posting form's default)
     client.post(reverse("review:posting_new", args=[round_.pk]), {"posted_on": today.isoformat()})
     posting = round_.postings.get()
     line = posting.lines.get(household_code="A1-001")

@@ -183,25 +183,38 @@ def read_default_rules(path: Path = DATA_FILE) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def load_default_rules(*, path: Path = DATA_FILE, only_if_empty: bool = True) -> int:
-    """Create the national rule sets of the data file that do not exist yet. Returns the number
-    of rule sets created."""
-    from giamngheo.review.models import RuleSet, RuleValue
+    """Add the data file's rule sets and values not loaded before (``ShippedEntry``): a new key
+    or rule set arrives with a release, while a value a province deleted or edited stays as the
+    province left it (a shipped value loaded once is never loaded again). ``only_if_empty``:
+    only when no rule set exists (the first seeding). Returns the number of values added."""
+    from giamngheo.review.models import RuleSet, RuleValue, ShippedEntry
 
     if only_if_empty and RuleSet.objects.exists():
         return 0
-    created = 0
+    seen = set(ShippedEntry.objects.filter(kind="rule").values_list("key", flat=True))
+    loaded_sets = {key.split(".", 1)[0] for key in seen}
+    added = 0
+    marks = []
     for raw in read_default_rules(path):
-        if RuleSet.objects.filter(code=raw["code"]).exists():
-            continue
-        rule_set = RuleSet.objects.create(
-            code=raw["code"],
-            title=raw["title"],
-            standard=raw["standard"],
-            first_year=raw["first_year"],
-            last_year=raw["last_year"],
-            legal_basis=raw.get("legal_basis", ""),
-            note=raw.get("note", ""),
-        )
+        rule_set = RuleSet.objects.filter(code=raw["code"], province__isnull=True).first()
+        if rule_set is None and raw["code"] in loaded_sets:
+            continue  # the whole rule set was deleted on purpose
+        if rule_set is None:
+            rule_set = RuleSet.objects.create(
+                code=raw["code"],
+                title=raw["title"],
+                standard=raw["standard"],
+                first_year=raw["first_year"],
+                last_year=raw["last_year"],
+                legal_basis=raw.get("legal_basis", ""),
+                note=raw.get("note", ""),
+            )
+        have = set(RuleValue.objects.filter(rule_set=rule_set).values_list("key", flat=True))
+        new = {
+            key: fact
+            for key, fact in raw["values"].items()
+            if f"{raw['code']}.{key}" not in seen and key not in have
+        }
         RuleValue.objects.bulk_create(
             RuleValue(
                 rule_set=rule_set,
@@ -211,10 +224,12 @@ def load_default_rules(*, path: Path = DATA_FILE, only_if_empty: bool = True) ->
                 verified=bool(fact.get("verified", False)),
                 note=fact.get("note", ""),
             )
-            for key, fact in raw["values"].items()
+            for key, fact in new.items()
         )
-        created += 1
-    return created
+        added += len(new)
+        marks += [ShippedEntry(kind="rule", key=f"{raw['code']}.{key}") for key in raw["values"]]
+    ShippedEntry.objects.bulk_create(marks, ignore_conflicts=True)
+    return added
 
 
 @dataclass(frozen=True)
