@@ -153,6 +153,12 @@ class Round(CommuneScoped):
     plan_number = models.CharField(_("số kế hoạch"), max_length=60, blank=True)
     plan_date = models.DateField(_("ngày kế hoạch"), null=True, blank=True)
     plan_note = models.TextField(_("nội dung kế hoạch"), blank=True)
+    # The step "báo cáo, xin ý kiến" before the decision (QĐ 24/2021 Art. 4.5; since 1/7/2025
+    # the provincial chairman, unverified) when the round's rules have it.
+    consulted_on = models.DateField(_("ngày báo cáo, xin ý kiến"), null=True, blank=True)
+    consultation_reference = models.CharField(
+        _("số văn bản báo cáo, xin ý kiến"), max_length=120, blank=True
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -252,6 +258,9 @@ class ListKind(models.TextChoices):
     ESCAPED_POVERTY = "escaped_poverty", _("Hộ thoát nghèo")
     ESCAPED_NEAR_POVERTY = "escaped_near_poverty", _("Hộ thoát cận nghèo")
     REMAINING = "remaining", _("Hộ nghèo, hộ cận nghèo tiếp tục")
+    # QĐ 24/2021 Art. 2.2, 6: households of average living standard are identified and
+    # recognised on their own list (procedure and forms unverified, docs/review.md).
+    AVERAGE_LIVING_STANDARD = "average_living_standard", _("Hộ có mức sống trung bình")
 
 
 class Entry(VillageScoped):
@@ -728,11 +737,49 @@ class ProvinceReport(ProvinceScoped):
     figures = models.JSONField(_("số liệu"))
     consolidated_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     consolidated_at = models.DateTimeField(_("thời điểm tổng hợp"))
+    # Saved before every commune reported: the figures are not the province's (the missing
+    # communes are listed in ``figures["missing"]``) and the reason is required.
+    partial = models.BooleanField(_("tổng hợp chưa đầy đủ"), default=False)
+    partial_reason = models.TextField(_("lý do tổng hợp chưa đầy đủ"), blank=True)
 
     class Meta:
         verbose_name = _("báo cáo tổng hợp của tỉnh")
         verbose_name_plural = _("báo cáo tổng hợp của tỉnh")
         indexes = [models.Index(fields=["province", "year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partial=False) | ~Q(partial_reason=""),
+                name="review_provincereport_partial_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.province_id} · {self.year}"
+
+    @property
+    def communes_reported(self) -> int:
+        return int(self.figures.get("communes_reported", 0))
+
+    @property
+    def communes_total(self) -> int:
+        return int(self.figures.get("communes_total", 0))
+
+
+class ShippedEntry(models.Model):
+    """An entry of the shipped data files (holidays, process rules) already loaded once. The
+    loaders add only entries not seen here, so a row a province deleted is not revived by the
+    next load."""
+
+    kind = models.CharField(max_length=20)  # "holiday" | "rule"
+    key = models.CharField(max_length=120)  # the date, or "<rule set code>.<key>"
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dữ liệu mẫu đã nạp")
+        verbose_name_plural = _("dữ liệu mẫu đã nạp")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="review_shipped_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"
