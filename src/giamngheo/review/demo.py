@@ -290,6 +290,13 @@ def _finished_round(
                 resolved_on=D(LAST_YEAR, 11, 5),
                 result_note="Ban chỉ đạo đã kiểm tra lại: giữ nguyên kết quả họp dân.",
             )
+    # QĐ 24/2021 Art. 4.5 after 1/7/2025: the provincial chairman is consulted first (rule value).
+    services.round_consult(
+        actor=actor,
+        round_=round_,
+        consulted_on=D(LAST_YEAR, 11, 12),
+        reference=f"{commune.code[-3:]}/BC-UBND",
+    )
     return _decide(round_, actor, commune)
 
 

@@ -382,16 +382,16 @@ class SupportRequest(VillageScoped, Idempotent):
             # Closed ⇔ closed_at set, and a closed request states its outcome.
             models.CheckConstraint(
                 condition=(
-                    Q(state__in=list(CLOSED_STATES)) & Q(closed_at__isnull=False) & ~Q(outcome="")
+                    Q(state__in=sorted(CLOSED_STATES)) & Q(closed_at__isnull=False) & ~Q(outcome="")
                 )
-                | (~Q(state__in=list(CLOSED_STATES)) & Q(closed_at__isnull=True)),
+                | (~Q(state__in=sorted(CLOSED_STATES)) & Q(closed_at__isnull=True)),
                 name="support_request_closed_has_outcome",
             ),
             # The household is told the result, so only once the request is closed.
             models.CheckConstraint(
                 condition=Q(household_informed_on__isnull=True)
                 | (
-                    Q(state__in=list(CLOSED_STATES))
+                    Q(state__in=sorted(CLOSED_STATES))
                     & Q(household_informed_on__gte=F("received_on"))
                 ),
                 name="support_request_informed_after_close",
