@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import vietnam_provinces as vp
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import (
@@ -18,6 +20,8 @@ from giamngheo.areas.models import (
     AreaKind,
     AreaKindSetting,
     Level,
+    SuccessionKind,
+    UnitSuccession,
     UnitType,
 )
 from giamngheo.audit import services as audit
@@ -77,7 +81,6 @@ def commune_code(number: int) -> str:
 def load_official_units(*, actor: Actor = None) -> LoadResult:
     """Load (or refresh) the 34 provinces and 3,321 communes of the structure in force since
     1 July 2025 from the ``vietnam-provinces`` package. Idempotent: matches units by code."""
-    import vietnam_provinces as vp
 
     result = LoadResult(data_version=f"{vp.__version__} ({vp.__data_version__})")
     existing = {
@@ -161,7 +164,6 @@ def load_official_units(*, actor: Actor = None) -> LoadResult:
 
 
 def unit_stats() -> dict[str, int]:
-    from django.db.models import Count, Q
 
     counts = AdministrativeUnit.objects.filter(valid_to__isnull=True).aggregate(
         provinces=Count("id", filter=Q(level=Level.PROVINCE)),
@@ -388,7 +390,6 @@ def units_merge(
 ) -> AdministrativeUnit:
     """Record that ``predecessors`` were merged into ``successor`` on ``effective_on``: they stop
     being valid the day before, keep their names for earlier documents, and link to it."""
-    from giamngheo.areas.models import SuccessionKind, UnitSuccession
 
     for unit in predecessors:
         if unit.pk == successor.pk:

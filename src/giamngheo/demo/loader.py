@@ -37,6 +37,9 @@ from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Status
 from giamngheo.standards import schema
+from giamngheo.standards.classify import classify_columns
+from giamngheo.standards.columns import RawColumns
+from giamngheo.standards.packs import load_pack
 
 DEMO_PASSWORD: Final = "giamngheo-demo"  # noqa: S105 - public on purpose: demo logins
 STATUS_STANDARD: Final = "2022-2025"
@@ -80,9 +83,6 @@ class LoadReport:
 def classify_statuses(data: generator.DemoData) -> NDArray[np.uint8]:
     """Status codes (indexes of ``schema.STATUSES``) of the generated households under the
     2022-2025 standard, from the standards engine's vectorised path."""
-    from giamngheo.standards.classify import classify_columns
-    from giamngheo.standards.columns import RawColumns
-    from giamngheo.standards.packs import load_pack
 
     household_ids, households, member_household_ids, members = data.survey_columns()
     columns = RawColumns.build(

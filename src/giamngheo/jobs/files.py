@@ -14,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from giamngheo.lib.text import strip_accents
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -28,7 +30,6 @@ def job_dir(job_id: int) -> Path:
 
 
 def safe_name(name: str, default: str = "tep") -> str:
-    from giamngheo.lib.text import strip_accents
 
     stem = _UNSAFE.sub("-", strip_accents(Path(name).name)).strip(".-")
     return stem[:120] or default

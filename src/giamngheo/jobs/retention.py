@@ -28,9 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamngheo.accounts.types import Actor
-from giamngheo.jobs import files
+from giamngheo.audit import services as audit
+from giamngheo.jobs import files, services
 from giamngheo.jobs.kinds import job_kind
 from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.lib.formatting import format_number
 
 PURGE_JOB: Final = "jobs.purge_files"
 PURGE_EVERY = dt.timedelta(hours=1)
@@ -53,7 +55,6 @@ class PurgeReport:
     dry_run: bool = False
 
     def headline(self) -> str:
-        from giamngheo.lib.formatting import format_number
 
         values = {
             "files": format_number(self.files_deleted),
@@ -118,7 +119,6 @@ def purge_files(
 ) -> PurgeReport:
     """Delete the job files older than ``days`` (default ``FILE_RETENTION_DAYS``) and write
     one audit event. Download links of finished jobs whose files are gone are removed."""
-    from giamngheo.audit import services as audit
 
     days = int(settings.FILE_RETENTION_DAYS if days is None else days)
     now = now or timezone.now()
@@ -213,7 +213,6 @@ def _detach_outputs(deleted: set[str]) -> int:
 def schedule_purge(now: dt.datetime | None = None) -> Job | None:
     """Enqueue the purge job unless one ran or waits within the last hour (several workers
     may call this; an advisory lock makes it one decision)."""
-    from giamngheo.jobs import services
 
     if int(settings.FILE_RETENTION_DAYS) <= 0:
         return None

@@ -22,6 +22,8 @@ import threading
 import time
 from collections.abc import Sequence
 
+from giamngheo.jobs.worker import recover_stale_jobs
+
 logger = logging.getLogger(__name__)
 
 
@@ -111,8 +113,6 @@ class WorkerProcessSupervisor:
                 process.wait()
         self._thread.join(5)
         try:
-            from giamngheo.jobs.worker import recover_stale_jobs
-
             recover_stale_jobs()
         except Exception:
             logger.warning("could not check for jobs left running", exc_info=True)

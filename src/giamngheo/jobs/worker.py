@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections, connection, connections
@@ -113,7 +114,6 @@ class _Bookkeeper:
     def __init__(self) -> None:
         # psycopg.connect with Django's parameters (not get_new_connection, which would also
         # reset state on Django's own connection wrapper).
-        import psycopg
 
         self.conn: Any = psycopg.connect(**connection.get_connection_params())
         self.conn.autocommit = True

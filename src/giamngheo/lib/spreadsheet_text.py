@@ -19,6 +19,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
+import polars as pl
+from openpyxl.cell import WriteOnlyCell
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -48,7 +51,6 @@ def inert_csv_row(row: Iterable[Any]) -> list[Any]:
 
 def inert_text_expr(column: pl.Expr) -> pl.Expr:
     """:func:`inert_text` on a polars string column."""
-    import polars as pl
 
     dangerous = column.str.contains(DANGEROUS_PATTERN) & ~column.str.contains(NUMBER_PATTERN)
     # ``then(column)`` first: the result keeps the column's name.
@@ -68,7 +70,6 @@ def inert_row(sheet: Any, values: Sequence[Any], columns: Iterable[int] | None =
     """A row for ``sheet.append`` on a write-only sheet: formula-like text becomes a quoted
     string cell. ``columns``: the only positions that can hold such text (a fast path for big
     exports that checked their columns beforehand); None checks every value."""
-    from openpyxl.cell import WriteOnlyCell
 
     row = list(values)
     for index in range(len(row)) if columns is None else columns:

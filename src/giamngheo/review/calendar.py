@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import transaction
 
+from giamngheo.review.models import CalendarDay, ShippedEntry
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "holidays.toml"
 # Beyond this many days without a working day the calendar data must be wrong.
 _MAX_GAP = 60
@@ -65,7 +67,6 @@ class WorkCalendar:
 
 def calendar_for(first: dt.date, last: dt.date) -> WorkCalendar:
     """The calendar's exceptions from ``first`` to ``last`` (one query)."""
-    from giamngheo.review.models import CalendarDay
 
     rows = CalendarDay.objects.filter(date__gte=first, date__lte=last).values_list(
         "date", "working"
@@ -106,7 +107,6 @@ def load_default_calendar(*, path: Path = DATA_FILE, only_if_empty: bool = True)
     arrive with a release, while a day a province deleted or edited stays as the province left
     it (a row whose date exists is kept; a shipped day loaded once is never loaded again).
     ``only_if_empty``: only when the table is empty (the first seeding). Returns rows added."""
-    from giamngheo.review.models import CalendarDay, ShippedEntry
 
     if only_if_empty and CalendarDay.objects.exists():
         return 0

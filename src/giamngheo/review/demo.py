@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from giamngheo.accounts import access
 from giamngheo.accounts.models import User
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.formatting import format_number as num
@@ -43,6 +44,10 @@ from giamngheo.review.models import (
 )
 from giamngheo.review.services import _move_entries
 from giamngheo.review.states import EntryState
+from giamngheo.surveys import definitions
+from giamngheo.surveys import services as survey_services
+from giamngheo.surveys.definitions import SurveyError
+from giamngheo.surveys.models import Survey
 
 Progress = Callable[[str], None]
 LAST_YEAR = 2025
@@ -200,7 +205,6 @@ def _finished_round(
     commune: AdministrativeUnit, actor: User | None, *, complaint: bool
 ) -> Decision:
     """The 2025 annual round of one commune, from plan to decision."""
-    from giamngheo.surveys.models import Survey
 
     round_ = _planned_round(commune, actor, LAST_YEAR)
     # The list: households on the "2024 list" (their 2024 demo survey) or on the current list.
@@ -329,9 +333,6 @@ def _first_village_meets(
 ) -> None:
     """This year in commune 1: the village with the most households to review is surveyed and
     meets; one vote falls short."""
-    from giamngheo.surveys import definitions
-    from giamngheo.surveys import services as survey_services
-    from giamngheo.surveys.definitions import SurveyError
 
     village = (
         Entry.objects.filter(round=round_)
@@ -452,6 +453,5 @@ def _annual_application(commune: AdministrativeUnit, users: dict[str, User], tod
 
 
 def _can_file(user: User | None, household: Household) -> bool:
-    from giamngheo.accounts import access
 
     return user is not None and access.can_change_area(user, household.village)

@@ -18,8 +18,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from giamngheo.lib.errors import DomainError
+from giamngheo.review.models import RuleSet, RuleValue, ShippedEntry
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "process_rules.toml"
 
@@ -187,7 +189,6 @@ def load_default_rules(*, path: Path = DATA_FILE, only_if_empty: bool = True) ->
     or rule set arrives with a release, while a value a province deleted or edited stays as the
     province left it (a shipped value loaded once is never loaded again). ``only_if_empty``:
     only when no rule set exists (the first seeding). Returns the number of values added."""
-    from giamngheo.review.models import RuleSet, RuleValue, ShippedEntry
 
     if only_if_empty and RuleSet.objects.exists():
         return 0
@@ -242,7 +243,6 @@ class Resolved:
 def resolve(year: int, province_id: int | None) -> Resolved:
     """The parameters in force for a review ``year`` in a province: the national rule set that
     covers the year, with the province's own values (if any) on top."""
-    from giamngheo.review.models import RuleSet, RuleValue
 
     load_default_rules()
     sets = list(
@@ -252,8 +252,6 @@ def resolve(year: int, province_id: int | None) -> Resolved:
     )
     national = next((s for s in sets if s.province_id is None), None)
     if national is None:
-        from django.utils.translation import gettext as _
-
         raise RulesMissing(
             _("Chưa có bộ tham số quy trình rà soát cho năm %(year)s.") % {"year": year}
         )

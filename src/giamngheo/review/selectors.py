@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib import clock
 from giamngheo.lib.formatting import format_date
-from giamngheo.registry.models import Household
+from giamngheo.registry.models import Household, Status
 from giamngheo.review import calendar
-from giamngheo.review.calculations import NEAR_POOR, POOR, deadline_state
+from giamngheo.review.calculations import NEAR_POOR, POOR, deadline_state, lists_for
 from giamngheo.review.models import (
     Application,
     Certificate,
@@ -29,6 +30,7 @@ from giamngheo.review.models import (
     Decision,
     DecisionEntry,
     Entry,
+    ListKind,
     Meeting,
     Posting,
     PostingEntry,
@@ -37,6 +39,7 @@ from giamngheo.review.models import (
     RoundKind,
     Vote,
 )
+from giamngheo.review.rules import Params, RulesMissing, resolve
 from giamngheo.review.states import (
     FIELD,
     OFFICER,
@@ -57,7 +60,7 @@ COMPLAINT_WARNING_DAYS = 1
 M = TypeVar("M", bound=Model)
 
 
-def commune_level(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+def commune_level(queryset: QuerySet[M], user: Viewer) -> QuerySet[M]:
     """``queryset`` (a commune-level model: province and commune columns, no village) limited
     to what ``user`` sees; a grant on villages reaches the commune-level records of their commune
     (a collaborator sees the round of the commune; its household rows stay limited to the
@@ -70,52 +73,52 @@ def commune_level(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     return queryset.filter(condition)
 
 
-def _get_commune_level(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+def _get_commune_level(queryset: QuerySet[M], user: Viewer, **lookup: Any) -> M:
     found = commune_level(queryset, user).filter(**lookup).first()
     if found is None:
         raise Http404
     return found
 
 
-def rounds(user: Any) -> QuerySet[Round]:
+def rounds(user: Viewer) -> QuerySet[Round]:
     return commune_level(Round.objects.all(), user)
 
 
-def round_for(user: Any, pk: int) -> Round:
+def round_for(user: Viewer, pk: int) -> Round:
     return _get_commune_level(Round.objects.select_related("province", "commune"), user, pk=pk)
 
 
-def entry_for(user: Any, pk: int) -> Entry:
+def entry_for(user: Viewer, pk: int) -> Entry:
     return access.get_visible_or_404(
         Entry.objects.select_related("round", "household", "village", "round__commune"), user, pk=pk
     )
 
 
-def meeting_for(user: Any, pk: int) -> Meeting:
+def meeting_for(user: Viewer, pk: int) -> Meeting:
     return access.get_visible_or_404(
         Meeting.objects.select_related("round", "round__commune", "village"), user, pk=pk
     )
 
 
-def posting_for(user: Any, pk: int) -> Posting:
+def posting_for(user: Viewer, pk: int) -> Posting:
     return _get_commune_level(
         Posting.objects.select_related("round", "round__commune"), user, pk=pk
     )
 
 
-def posting_lines(user: Any, posting: Posting) -> QuerySet[PostingEntry]:
+def posting_lines(user: Viewer, posting: Posting) -> QuerySet[PostingEntry]:
     return access.scoped(PostingEntry.objects.filter(posting=posting), user).order_by(
         "village_name", "household_code"
     )
 
 
-def line_for(user: Any, pk: int) -> PostingEntry:
+def line_for(user: Viewer, pk: int) -> PostingEntry:
     return access.get_visible_or_404(
         PostingEntry.objects.select_related("posting", "entry", "village"), user, pk=pk
     )
 
 
-def complaint_for(user: Any, pk: int) -> Complaint:
+def complaint_for(user: Viewer, pk: int) -> Complaint:
     return access.get_visible_or_404(
         Complaint.objects.select_related(
             "round",
@@ -132,15 +135,15 @@ def complaint_for(user: Any, pk: int) -> Complaint:
     )
 
 
-def decision_for(user: Any, pk: int) -> Decision:
+def decision_for(user: Viewer, pk: int) -> Decision:
     return _get_commune_level(Decision.objects.select_related("round", "commune"), user, pk=pk)
 
 
-def certificate_for(user: Any, pk: int) -> Certificate:
+def certificate_for(user: Viewer, pk: int) -> Certificate:
     return access.get_visible_or_404(Certificate.objects.all(), user, pk=pk)
 
 
-def application_for(user: Any, pk: int) -> Application:
+def application_for(user: Viewer, pk: int) -> Application:
     return access.get_visible_or_404(
         Application.objects.select_related("household", "commune", "village", "entry__round"),
         user,
@@ -148,7 +151,7 @@ def application_for(user: Any, pk: int) -> Application:
     )
 
 
-def applications(user: Any) -> QuerySet[Application]:
+def applications(user: Viewer) -> QuerySet[Application]:
     return access.scoped(Application.objects.all(), user).select_related(
         "household", "village", "entry__round"
     )
@@ -262,13 +265,13 @@ class RoundProgress:
     partial: bool = False
 
 
-def sees_whole_commune(user: Any, round_: Round) -> bool:
+def sees_whole_commune(user: Viewer, round_: Round) -> bool:
     """Whether ``user``'s grants cover the round's whole commune (not only some villages)."""
     return access.can_view_area(user, round_.commune)
 
 
 def round_progress(
-    round_: Round, *, user: Any = None, with_villages: bool = False
+    round_: Round, *, user: Viewer | None = None, with_villages: bool = False
 ) -> RoundProgress:
     """Counts of the round's entries by state, meetings, open complaints and (optionally) one
     row per village. With ``user``, only what their reach covers: a collaborator of village A1
@@ -327,7 +330,7 @@ class Overdue:
 
 
 def overdue_items(
-    user: Any, *, today: dt.date | None = None, area: AdministrativeUnit | None = None
+    user: Viewer, *, today: dt.date | None = None, area: AdministrativeUnit | None = None
 ) -> Overdue:
     """What needs attention: postings ending (within a working day) or ended while the
     decision waits; complaints due within a working day or late; applications whose 15 days
@@ -386,7 +389,7 @@ class ProvinceRow:
         return self.counts.get("recognised", 0)
 
 
-def province_progress(user: Any, province: AdministrativeUnit, year: int) -> dict[str, Any]:
+def province_progress(user: Viewer, province: AdministrativeUnit, year: int) -> dict[str, Any]:
     """Where each commune's annual round stands (one row per commune), counts per step."""
     communes = list(
         AdministrativeUnit.objects.filter(
@@ -425,7 +428,7 @@ def province_progress(user: Any, province: AdministrativeUnit, year: int) -> dic
     return {"rows": rows, "steps": steps, "year": year, "province": province}
 
 
-def dashboard_panel(user: Any, today: dt.date | None = None) -> dict[str, Any]:
+def dashboard_panel(user: Viewer, today: dt.date | None = None) -> dict[str, Any]:
     """Context for the dashboard partial ``review/_dashboard_panel.html``: the rounds of this
     year in the user's areas by step, and what is overdue. A handful of queries."""
     today = today or clock.today()
@@ -481,7 +484,7 @@ def report_figures(round_: Round) -> dict[str, Any]:
 # -- what the pages read ----------------------------------------------------------------------
 
 
-def household_by_code(user: Any, code: str, commune_id: int | None = None) -> Household | None:
+def household_by_code(user: Viewer, code: str, commune_id: int | None = None) -> Household | None:
     """The household with ``code`` in ``user``'s areas (and ``commune_id`` when given)."""
     households = access.scoped(Household.objects.select_related("village", "commune"), user)
     if commune_id is not None:
@@ -489,7 +492,7 @@ def household_by_code(user: Any, code: str, commune_id: int | None = None) -> Ho
     return households.filter(code=code.strip()).first()
 
 
-def rounds_of_year(user: Any, year: int) -> QuerySet[Round]:
+def rounds_of_year(user: Viewer, year: int) -> QuerySet[Round]:
     return (
         rounds(user)
         .filter(year=year)
@@ -498,7 +501,7 @@ def rounds_of_year(user: Any, year: int) -> QuerySet[Round]:
     )
 
 
-def home_provinces(user: Any, visible: QuerySet[Round]) -> list[AdministrativeUnit]:
+def home_provinces(user: Viewer, visible: QuerySet[Round]) -> list[AdministrativeUnit]:
     """The provinces whose progress page the home page links: the user's provinces, or for a
     system administrator those of the rounds shown."""
     if access.is_system_admin(user):
@@ -514,16 +517,16 @@ def home_provinces(user: Any, visible: QuerySet[Round]) -> list[AdministrativeUn
     )
 
 
-def plannable_communes(user: Any, limit: int = 500) -> list[tuple[str, str]]:
+def plannable_communes(user: Viewer, limit: int = 500) -> list[tuple[str, str]]:
     """(code, name) of the communes where ``user`` may plan a round."""
     return [(u.code, u.name) for u in access.decidable_communes(user)[:limit]]
 
 
-def plannable_commune(user: Any, code: str) -> AdministrativeUnit:
+def plannable_commune(user: Viewer, code: str) -> AdministrativeUnit:
     return access.decidable_communes(user).get(code=code)
 
 
-def round_entries(user: Any, round_: Round, state: str = "") -> QuerySet[Entry]:
+def round_entries(user: Viewer, round_: Round, state: str = "") -> QuerySet[Entry]:
     """The round's list as ``user`` sees it (a village grant: its villages), one step or all."""
     entries = (
         access.scoped(Entry.objects.filter(round=round_), user)
@@ -535,7 +538,7 @@ def round_entries(user: Any, round_: Round, state: str = "") -> QuerySet[Entry]:
     return entries
 
 
-def round_meetings(user: Any, round_: Round) -> QuerySet[Meeting]:
+def round_meetings(user: Viewer, round_: Round) -> QuerySet[Meeting]:
     return (
         access.scoped(Meeting.objects.filter(round=round_), user)
         .select_related("village")
@@ -543,7 +546,7 @@ def round_meetings(user: Any, round_: Round) -> QuerySet[Meeting]:
     )
 
 
-def round_complaints(user: Any, round_: Round) -> QuerySet[Complaint]:
+def round_complaints(user: Viewer, round_: Round) -> QuerySet[Complaint]:
     return (
         access.scoped(Complaint.objects.filter(round=round_), user)
         .select_related("line")
@@ -559,7 +562,7 @@ def commune_report(round_: Round) -> CommuneReport | None:
     return CommuneReport.objects.filter(round=round_).first()
 
 
-def changeable_villages(user: Any, round_: Round) -> list[AdministrativeUnit]:
+def changeable_villages(user: Viewer, round_: Round) -> list[AdministrativeUnit]:
     """The villages of the round's commune where ``user`` may record field work."""
     villages = AdministrativeUnit.objects.filter(parent=round_.commune, level=Level.VILLAGE)
     return [v for v in villages.order_by("name") if access.can_change_area(user, v)]
@@ -570,7 +573,7 @@ def round_village(round_: Round, code: str) -> AdministrativeUnit | None:
 
 
 def round_actions(
-    user: Any, round_: Round, *, villages: Sequence[AdministrativeUnit] = ()
+    user: Viewer, round_: Round, *, villages: Sequence[AdministrativeUnit] = ()
 ) -> list[RoundAct]:
     """What the round's pages offer ``user`` on ``round_`` now, from the tables of ``review.states``
     (``ROUND_ACTS``): the round's transitions and the work done in its state, by permission."""
@@ -613,9 +616,6 @@ class DecisionPreview:
 
 
 def decision_preview(round_: Round) -> DecisionPreview:
-    from giamngheo.registry.models import Status
-    from giamngheo.review.calculations import lists_for
-    from giamngheo.review.models import ListKind
 
     entries = list(
         Entry.objects.filter(round=round_, state=EntryState.POSTED)
@@ -678,21 +678,21 @@ def survey_label(survey: Survey | None) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def survey_for(user: Any, pk: Any) -> Survey:
+def survey_for(user: Viewer, pk: Any) -> Survey:
     return access.get_visible_or_404(Survey.objects.select_related("form"), user, pk=pk or 0)
 
 
-def decision_entries(user: Any, decision: Decision) -> QuerySet[DecisionEntry]:
+def decision_entries(user: Viewer, decision: Decision) -> QuerySet[DecisionEntry]:
     return access.scoped(DecisionEntry.objects.filter(decision=decision), user).order_by(
         "village_name", "household_code"
     )
 
 
-def decision_entry_for(user: Any, decision: Decision, pk: Any) -> DecisionEntry:
+def decision_entry_for(user: Viewer, decision: Decision, pk: Any) -> DecisionEntry:
     return access.get_visible_or_404(DecisionEntry.objects.filter(decision=decision), user, pk=pk)
 
 
-def province_for(user: Any, code: str) -> AdministrativeUnit:
+def province_for(user: Viewer, code: str) -> AdministrativeUnit:
     unit = AdministrativeUnit.objects.filter(code=code, level=Level.PROVINCE).first()
     if unit is None or not access.can_view_area(user, unit):
         raise Http404
@@ -714,7 +714,6 @@ def report_deadlines(
     tháng 11" (preliminary, Art. 7.2) and "Trước ngày 20 tháng 12" (official, Art. 7.3) are
     exclusive: the last compliant days are 14/11 and 19/12 (``Params.deadline_before``). The
     preliminary one is met by any consolidation, the official one by a complete one."""
-    from giamngheo.review.rules import Params, RulesMissing, resolve
 
     today = today or clock.today()
     try:
@@ -754,7 +753,7 @@ def report_deadlines(
     return rows
 
 
-def consolidations_of_year(user: Any, year: int) -> list[ProvinceReport]:
+def consolidations_of_year(user: Viewer, year: int) -> list[ProvinceReport]:
     """The latest consolidation of each province the user sees whole (dashboard)."""
     latest: dict[int, ProvinceReport] = {}
     for report in (

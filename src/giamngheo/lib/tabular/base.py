@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 import polars as pl
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from giamngheo.lib.errors import DomainError
@@ -38,7 +39,6 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        from django.conf import settings
 
         default = cls()
         return cls(

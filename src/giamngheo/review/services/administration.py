@@ -4,12 +4,11 @@ administrators only).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
 from giamngheo.review import rules
 from giamngheo.review.models import (
@@ -19,13 +18,13 @@ from giamngheo.review.models import (
 from giamngheo.review.services.base import ReviewError
 
 
-def _require_admin(actor: Any) -> None:
+def _require_admin(actor: Actor) -> None:
     if actor is not None and not access.is_system_admin(actor):
         raise ReviewError(_("Chỉ quản trị hệ thống được sửa tham số quy trình và lịch nghỉ."))
 
 
 @transaction.atomic
-def rule_value_save(*, actor: Any, value: RuleValue) -> RuleValue:
+def rule_value_save(*, actor: Actor, value: RuleValue) -> RuleValue:
     """Create or change one process parameter (audited). Rounds keep their own copy."""
     _require_admin(actor)
     problems = rules.check_values({value.key: {"value": value.value}}, complete=False)
@@ -48,7 +47,7 @@ def rule_value_save(*, actor: Any, value: RuleValue) -> RuleValue:
 
 
 @transaction.atomic
-def calendar_day_save(*, actor: Any, day: CalendarDay) -> CalendarDay:
+def calendar_day_save(*, actor: Actor, day: CalendarDay) -> CalendarDay:
     """Add or change a holiday / worked Saturday of the working-day calendar (audited)."""
     _require_admin(actor)
     before = (
@@ -68,7 +67,7 @@ def calendar_day_save(*, actor: Any, day: CalendarDay) -> CalendarDay:
 
 
 @transaction.atomic
-def calendar_day_delete(*, actor: Any, day: CalendarDay) -> None:
+def calendar_day_delete(*, actor: Actor, day: CalendarDay) -> None:
     _require_admin(actor)
     audit.record(
         actor=actor,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts.models import Role
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.registry.models import Household
@@ -56,7 +57,7 @@ def application_due(p: Params, start: dt.date) -> dt.date:
     return start + dt.timedelta(days=p.application_decision_days)
 
 
-def _regular_round(commune: AdministrativeUnit, start: dt.date, actor: Any) -> Round:
+def _regular_round(commune: AdministrativeUnit, start: dt.date, actor: Actor) -> Round:
     round_ = Round.objects.filter(
         commune=commune, kind=RoundKind.REGULAR, year=start.year, month=start.month
     ).first()
@@ -76,7 +77,7 @@ def _regular_round(commune: AdministrativeUnit, start: dt.date, actor: Any) -> R
         parameters=resolved.values,
         window_start=start,
         window_end=application_due(p, start),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     audit.record(
         actor=actor,
@@ -90,7 +91,7 @@ def _regular_round(commune: AdministrativeUnit, start: dt.date, actor: Any) -> R
 @transaction.atomic
 def application_file(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     form: str,
     reason: str,
@@ -165,7 +166,7 @@ def application_file(
         received_on=received_on,
         review_starts_on=start,
         due_on=due,
-        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        filed_by=acting_user(actor),
         on_behalf=on_behalf,
         household_change=household_change,
         entry=entry,
@@ -192,7 +193,7 @@ def application_file(
 @transaction.atomic
 def application_refuse(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     reasons: str,
     number: str,

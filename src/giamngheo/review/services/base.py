@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import validators
@@ -27,6 +28,7 @@ from giamngheo.registry.models import Household
 from giamngheo.review import rules, timeline
 from giamngheo.review.errors import ReviewError as ReviewError
 from giamngheo.review.models import (
+    Application,
     Entry,
     Round,
     RoundKind,
@@ -41,6 +43,8 @@ from giamngheo.review.states import (
     RoundState,
     TransitionRefused,
 )
+from giamngheo.workforce import services as workforce_services
+from giamngheo.workforce.models import HouseholdChange, ReviewFlag
 
 # Entries still before the village meeting's agreement.
 BEFORE_AGREEMENT = (EntryState.LISTED, EntryState.TO_SURVEY, EntryState.SURVEYED)
@@ -70,7 +74,7 @@ def params(round_: Round) -> Params:
     return Params(round_.parameters)
 
 
-def require_officer(actor: Any, unit: AdministrativeUnit) -> None:
+def require_officer(actor: Actor, unit: AdministrativeUnit) -> None:
     """Official acts of QĐ 24/2021 (Art. 4.4, 4.5, 5.2, 7) belong to the commune (officers)."""
     if actor is not None and not access.can_decide_in(actor, unit):
         raise ReviewError(
@@ -81,7 +85,7 @@ def require_officer(actor: Any, unit: AdministrativeUnit) -> None:
         )
 
 
-def require_change(actor: Any, unit: AdministrativeUnit) -> None:
+def require_change(actor: Actor, unit: AdministrativeUnit) -> None:
     if actor is not None and not access.can_change_area(actor, unit):
         raise ReviewError(_("Bạn không có quyền thay đổi dữ liệu của địa bàn này."))
 
@@ -94,7 +98,7 @@ def lock_round(round_: Round) -> Round:
     )
 
 
-def move_round(actor: Any, round_: Round, action: str, note: str = "") -> None:
+def move_round(actor: Actor, round_: Round, action: str, note: str = "") -> None:
     before = round_.state
     round_.state = ROUND.check(action, before)
     round_.save(update_fields=["state", "updated_at"])
@@ -109,7 +113,7 @@ def move_round(actor: Any, round_: Round, action: str, note: str = "") -> None:
 
 
 def move_entries(
-    actor: Any,
+    actor: Actor,
     round_: Round,
     entries: Sequence[Entry],
     action: str,
@@ -182,14 +186,14 @@ def check_change(change: Any, household: Household) -> None:
         raise ReviewError(_("Báo cáo biến động không phải của hộ này."))
 
 
-def take_up_change(actor: Any, change: Any, reference: str, commune: AdministrativeUnit) -> None:
+def take_up_change(
+    actor: Actor, change: HouseholdChange | None, reference: str, commune: AdministrativeUnit
+) -> None:
     """Close the workforce flag (a collaborator's report asking for an in-year review) once the
     review has taken the household up. Only an officer may close it (workforce rules): filed by
     a collaborator, the flag stays pending until an officer acts on the application."""
     if change is None or actor is None or not access.can_decide_in(actor, commune):
         return
-    from giamngheo.workforce import services as workforce_services
-    from giamngheo.workforce.models import ReviewFlag
 
     change.refresh_from_db(fields=["review_flag"])
     if change.review_flag == ReviewFlag.PENDING:
@@ -206,10 +210,9 @@ def consultation_required(round_: Round) -> bool:
     )
 
 
-def close_if_answered(actor: Any, round_: Round) -> bool:
+def close_if_answered(actor: Actor, round_: Round) -> bool:
     """Close an in-year round (Art. 5) once every application it holds is answered: recognised
     by the decision or refused in writing. Returns whether it closed."""
-    from giamngheo.review.models import Application
 
     if round_.kind != RoundKind.REGULAR or round_.state == RoundState.CLOSED:
         return False

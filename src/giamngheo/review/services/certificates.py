@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
 from giamngheo.review import timeline
 from giamngheo.review.calculations import ON_LIST, new_code
@@ -30,7 +30,7 @@ from giamngheo.review.services.base import (
 @transaction.atomic
 def certificates_issue(
     *,
-    actor: Any,
+    actor: Actor,
     decision: Decision,
     entries: Sequence[DecisionEntry] | None = None,
     issued_on: dt.date | None = None,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
 from giamngheo.review import calendar, timeline
 from giamngheo.review.models import (
@@ -33,12 +34,13 @@ from giamngheo.review.services.posting import posting_dates, posting_line
 from giamngheo.review.states import (
     COMPLAINT,
 )
+from giamngheo.surveys.models import Survey
 
 
 @transaction.atomic
 def complaint_file(
     *,
-    actor: Any,
+    actor: Actor,
     line: PostingEntry,
     complainant: str,
     content: str,
@@ -71,7 +73,7 @@ def complaint_file(
         received_on=received_on,
         # QĐ 24/2021 Art. 4.4: re-check deadline UNVERIFIED (parameter, working days).
         due_on=calendar.add_working_days(received_on, p.complaint_recheck_working_days),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     audit.record(
         actor=actor,
@@ -83,7 +85,7 @@ def complaint_file(
 
 
 @transaction.atomic
-def complaint_recheck(*, actor: Any, complaint: Complaint, survey: Any) -> Complaint:
+def complaint_recheck(*, actor: Actor, complaint: Complaint, survey: Survey) -> Complaint:
     """Attach the re-check survey (phúc tra): its proposed status is the re-check result."""
     complaint = (
         Complaint.objects.select_for_update(of=("self",))
@@ -111,7 +113,7 @@ def complaint_recheck(*, actor: Any, complaint: Complaint, survey: Any) -> Compl
 
 @transaction.atomic
 def complaint_resolve(
-    *, actor: Any, complaint: Complaint, resolved_on: dt.date, result_note: str
+    *, actor: Actor, complaint: Complaint, resolved_on: dt.date, result_note: str
 ) -> Complaint:
     """Conclude a complaint and post the re-check result (Art. 4.4). Without a re-check survey
     the complaint is dismissed and the posted status stays; the note gives the reasons."""
@@ -142,7 +144,7 @@ def complaint_resolve(
         ends_on=ends_on,
         complaints_until=complaints_until,
         places=_("Nhà văn hóa thôn, tổ dân phố và trụ sở Ủy ban nhân dân xã"),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     PostingEntry.objects.create(**_line_values(posting_line(posting, entry, result)))
     complaint.result_status = result

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.models import Membership
@@ -75,7 +76,7 @@ def _members_snapshot(household_ids: Sequence[int]) -> dict[int, list[dict[str, 
 
 
 @transaction.atomic
-def round_consult(*, actor: Any, round_: Round, consulted_on: dt.date, reference: str) -> Round:
+def round_consult(*, actor: Actor, round_: Round, consulted_on: dt.date, reference: str) -> Round:
     """Record the step "báo cáo, xin ý kiến" before the decision (QĐ 24/2021 Art. 4.5; since
     1/7/2025 the provincial chairman — Nghị định 131/2025/NĐ-CP, Thông tư 13/2025/TT-BNNMT,
     unverified): the date and the reference of the commune's report. Only where the round's
@@ -108,7 +109,7 @@ def round_consult(*, actor: Any, round_: Round, consulted_on: dt.date, reference
 @transaction.atomic
 def decision_issue(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     number: str,
     signed_on: dt.date,
@@ -185,7 +186,7 @@ def decision_issue(
         year=round_.year,
         commune_name=round_.commune.name,
         province_name=round_.province.name,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     # Re-entered poverty (tái nghèo): newly poor households that an earlier decision recognised
     # as having escaped poverty.

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.registry.models import Household
@@ -36,12 +37,13 @@ from giamngheo.review.states import (
     EntryState,
     TransitionRefused,
 )
+from giamngheo.surveys.models import Survey
 
 
 @transaction.atomic
 def entry_add(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     household: Household,
     source: str = EntrySource.FLAGGED,
@@ -103,7 +105,7 @@ def entry_add(
 
 @transaction.atomic
 def entries_assign(
-    *, actor: Any, round_: Round, entries: Sequence[Entry], reviewer: Reviewer | None
+    *, actor: Actor, round_: Round, entries: Sequence[Entry], reviewer: Reviewer | None
 ) -> int:
     require_officer(actor, round_.commune)
     if reviewer is not None and reviewer.round_id != round_.pk:
@@ -137,7 +139,7 @@ def check_survey(entry: Entry, survey: Any, kinds: Iterable[str]) -> None:
 
 
 @transaction.atomic
-def entry_screen(*, actor: Any, entry: Entry, survey: Any) -> Entry:
+def entry_screen(*, actor: Actor, entry: Entry, survey: Survey) -> Entry:
     """Attach the Phiếu A (quick identification) of a household that applied or was flagged."""
     require_change(actor, entry.village)
     check_survey(entry, survey, {"screening"})
@@ -149,7 +151,7 @@ def entry_screen(*, actor: Any, entry: Entry, survey: Any) -> Entry:
 
 
 @transaction.atomic
-def entry_attach_survey(*, actor: Any, entry: Entry, survey: Any) -> Entry:
+def entry_attach_survey(*, actor: Actor, entry: Entry, survey: Survey) -> Entry:
     """Attach the B1/B2 survey whose engine result proposes the household's status."""
     require_change(actor, entry.village)
     check_survey(entry, survey, {"deprivation", "income"})
@@ -172,12 +174,11 @@ def entry_attach_survey(*, actor: Any, entry: Entry, survey: Any) -> Entry:
 
 @transaction.atomic
 def round_attach_latest_surveys(
-    *, actor: Any, round_: Round, village: AdministrativeUnit | None = None
+    *, actor: Actor, round_: Round, village: AdministrativeUnit | None = None
 ) -> dict[str, int]:
     """Attach to every entry awaiting one the latest survey of the round's year: Phiếu A to
     listed households, B1/B2 (with a proposed status) to those awaiting the survey or a newer
     one. Set-based: one query for the surveys, one bulk update per transition."""
-    from giamngheo.surveys.models import Survey
 
     round_ = lock_round(round_)
     if village is not None:

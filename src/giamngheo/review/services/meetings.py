@@ -7,9 +7,11 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import idempotency
@@ -41,7 +43,7 @@ from giamngheo.review.states import (
 @transaction.atomic
 def meeting_create(
     *,
-    actor: Any,
+    actor: Actor,
     round_: Round,
     village: AdministrativeUnit,
     held_on: dt.date,
@@ -96,7 +98,7 @@ def meeting_create(
             place=place,
             attendees_note=attendees_note,
             supervisor_note=supervisor_note,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=acting_user(actor),
         )
 
     meeting = idempotency.create_once(same_village, submission_key, create)
@@ -116,7 +118,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_record_votes(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     votes: Mapping[int, int],
     attendees: Mapping[int, int] | None = None,
@@ -207,7 +209,7 @@ def meeting_record_votes(
 
 
 @transaction.atomic
-def meeting_upload_minutes(*, actor: Any, meeting: Meeting, scan: Any) -> Meeting:
+def meeting_upload_minutes(*, actor: Actor, meeting: Meeting, scan: UploadedFile[bytes]) -> Meeting:
     """Attach the scan of the signed minutes (02 copies signed, Art. 4.3)."""
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("village").get(pk=meeting.pk)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
 from giamngheo.review import calendar, timeline
 from giamngheo.review.calculations import lists_for
@@ -62,7 +62,7 @@ def posting_line(posting: Posting, entry: Entry, after: str) -> PostingEntry:
 
 
 @transaction.atomic
-def posting_create(*, actor: Any, round_: Round, posted_on: dt.date, places: str = "") -> Posting:
+def posting_create(*, actor: Actor, round_: Round, posted_on: dt.date, places: str = "") -> Posting:
     """Post the results agreed at the village meetings at the village houses and the commune
     office for the posting period (Art. 4.4; 03 working days — UNVERIFIED — from the round's
     parameters, counted with the holiday calendar). Complaints are received until its end."""
@@ -105,7 +105,7 @@ def posting_create(*, actor: Any, round_: Round, posted_on: dt.date, places: str
         ends_on=ends_on,
         complaints_until=complaints_until,
         places=places or _("Nhà văn hóa thôn, tổ dân phố và trụ sở Ủy ban nhân dân xã"),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     PostingEntry.objects.bulk_create([posting_line(posting, e, e.final_status) for e in agreed])
     if round_.state != RoundState.POSTING:

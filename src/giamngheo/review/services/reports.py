@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.review.calculations import NEAR_POOR, POOR, add_figures
@@ -26,12 +27,13 @@ from giamngheo.review.services.base import (
     require_officer,
 )
 from giamngheo.review.states import (
+    REPORT,
     ROUND,
 )
 
 
 @transaction.atomic
-def report_submit(*, actor: Any, round_: Round) -> CommuneReport:
+def report_submit(*, actor: Actor, round_: Round) -> CommuneReport:
     """The commune submits the round's figures upward (to the province since 1 July 2025 —
     recipient from the parameters, UNVERIFIED); submission freezes them (trigger)."""
     round_ = lock_round(round_)
@@ -47,7 +49,7 @@ def report_submit(*, actor: Any, round_: Round) -> CommuneReport:
         year=round_.year,
         figures=figures,
         recipient=params(round_).report_recipient,
-        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submitted_by=acting_user(actor),
         submitted_at=timezone.now(),
     )
     move_round(actor, round_, "report")
@@ -57,7 +59,7 @@ def report_submit(*, actor: Any, round_: Round) -> CommuneReport:
 
 @transaction.atomic
 def province_consolidate(
-    *, actor: Any, province: AdministrativeUnit, year: int, partial_reason: str = ""
+    *, actor: Actor, province: AdministrativeUnit, year: int, partial_reason: str = ""
 ) -> ProvinceReport:
     """The province consolidates every commune report submitted for ``year`` (Art. 7.2–7.3).
     While communes are missing it waits for them, or saves a *partial* consolidation when the
@@ -132,10 +134,9 @@ def province_consolidate(
         partial=bool(missing),
         partial_reason=partial_reason if missing else "",
         figures=figures,
-        consolidated_by=actor if getattr(actor, "is_authenticated", False) else None,
+        consolidated_by=acting_user(actor),
         consolidated_at=timezone.now(),
     )
-    from giamngheo.review.states import REPORT
 
     for report in reports:
         if REPORT.allowed("consolidate", report.state):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.models import User
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.registry.models import Household
@@ -38,12 +39,13 @@ from giamngheo.review.states import (
     EntryState,
     RoundState,
 )
+from giamngheo.workforce.models import HouseholdChange, ReviewFlag
 
 
 @transaction.atomic
 def round_create(
     *,
-    actor: Any,
+    actor: Actor,
     commune: AdministrativeUnit,
     year: int,
     plan_number: str = "",
@@ -73,7 +75,7 @@ def round_create(
         plan_number=plan_number,
         plan_date=plan_date,
         plan_note=plan_note,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
     )
     audit.record(
         actor=actor,
@@ -88,7 +90,7 @@ def round_create(
 
 @transaction.atomic
 def steering_member_add(
-    *, actor: Any, round_: Round, full_name: str, position: str = "", role: str
+    *, actor: Actor, round_: Round, full_name: str, position: str = "", role: str
 ) -> SteeringMember:
     """A member of the commune steering committee (Ban chỉ đạo rà soát cấp xã, Art. 4.1)."""
     (full_name,) = clean_names(full_name)
@@ -116,7 +118,7 @@ def steering_member_add(
 
 @transaction.atomic
 def reviewer_add(
-    *, actor: Any, round_: Round, full_name: str, kind: str, user: Any = None
+    *, actor: Actor, round_: Round, full_name: str, kind: str, user: User | None = None
 ) -> Reviewer:
     (full_name,) = clean_names(full_name)
     require_officer(actor, round_.commune)
@@ -140,7 +142,7 @@ def reviewer_add(
 
 
 @transaction.atomic
-def round_start(*, actor: Any, round_: Round) -> Round:
+def round_start(*, actor: Actor, round_: Round) -> Round:
     """Close the plan and build the list of households to review (Art. 4.1): every household of
     the commune on the current poor or near-poor list goes straight to the B1/B2 survey;
     households that applied or were flagged were listed already and start with Phiếu A."""
@@ -167,10 +169,9 @@ def round_start(*, actor: Any, round_: Round) -> Round:
     return round_
 
 
-def _list_flagged(actor: Any, round_: Round) -> int:
+def _list_flagged(actor: Actor, round_: Round) -> int:
     """Households that collaborators flagged for review (workforce ``HouseholdChange`` pending)
     join the list with Phiếu A screening (or B1/B2 when already on the list)."""
-    from giamngheo.workforce.models import HouseholdChange, ReviewFlag
 
     listed = set(Entry.objects.filter(round=round_).values_list("household_id", flat=True))
     changes = (

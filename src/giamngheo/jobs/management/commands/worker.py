@@ -8,6 +8,7 @@ is marked failed (its data writes are rolled back) and can be run again.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.jobs import worker
 from giamngheo.jobs.models import Job
+from giamngheo.jobs.runner import limit_memory
 
 
 def _bind_to_parent() -> None:
@@ -28,8 +30,6 @@ def _bind_to_parent() -> None:
     if not expected:
         return
     if sys.platform.startswith("linux"):
-        import ctypes
-
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
     if str(os.getppid()) != expected:
@@ -71,8 +71,6 @@ class Command(BaseCommand):
 
         if not settings.JOB_ISOLATION:
             # Job bodies run in this process: the memory limit protects the machine.
-            from giamngheo.jobs.runner import limit_memory
-
             limit_memory(int(settings.JOB_MEMORY_LIMIT_MB))
 
         def report(job: Job) -> None:
