@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from giamngheo.lib.formatting import format_date
 from giamngheo.lib.spreadsheet_text import inert_workbook
-from giamngheo.workforce import reference
+from giamngheo.workforce import labels, reference
 from giamngheo.workforce.selectors import Composition, CompositionRow
 
 PERCENT_FORMAT = "0.0%"
@@ -23,12 +23,14 @@ HEADER_ROW = 4
 
 def _columns() -> list[tuple[str, str, bool]]:
     """(group header, key, with a percent column) in the order of the sheet."""
-    short = reference.mass_organisation_short_names()
-    columns = [(short[code], f"org:{code}", True) for code in reference.mass_organisations()]
+    columns = [
+        (labels.organisation_short_label(code), f"org:{code}", True)
+        for code in reference.mass_organisations()
+    ]
     columns.append((_("Nữ"), "women", True))
     columns.append((_("Dân tộc thiểu số"), "minority", True))
     columns += [
-        (level.name, f"edu:{code}", True) for code, level in reference.education_levels().items()
+        (labels.education_label(code), f"edu:{code}", True) for code in reference.education_levels()
     ]
     columns.append((_("Trung cấp trở lên"), "intermediate_or_above", True))
     columns.append((_("Cao đẳng, đại học trở lên"), "college_or_university", True))

@@ -188,17 +188,24 @@ def rating_for(total: int, maximum: int) -> str:
     return ratings()[-1].code
 
 
+def _t(text: str) -> str:
+    # The lists are Vietnamese data; their English is in the gettext catalogue (``labels``).
+    from django.utils.translation import gettext
+
+    return gettext(text) if text else text
+
+
 def choices(values: dict[str, str] | dict[int, str]) -> list[tuple[Any, str]]:
-    return list(values.items())
+    return [(code, _t(name)) for code, name in values.items()]
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [(code, info.name) for code, info in roles().items()]
+    return [(code, _t(info.name)) for code, info in roles().items()]
 
 
 def education_choices() -> list[tuple[str, str]]:
-    return [(code, level.name) for code, level in education_levels().items()]
+    return [(code, _t(level.name)) for code, level in education_levels().items()]
 
 
 def change_kind_choices() -> list[tuple[str, str]]:
-    return [(code, kind.name) for code, kind in change_kinds().items()]
+    return [(code, _t(kind.name)) for code, kind in change_kinds().items()]
