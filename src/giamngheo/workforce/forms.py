@@ -4,6 +4,7 @@ database; choices come from the reference data files."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -16,8 +17,8 @@ from giamngheo.lib.locking import VersionedForm
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.models import Sex
 from giamngheo.registry.reference import ethnicity_choices
-from giamngheo.workforce import reference
-from giamngheo.workforce.models import Worker, WorkerStatus
+from giamngheo.workforce import labels, reference
+from giamngheo.workforce.models import Task, TaskOutcome, Worker, WorkerStatus
 
 MONTH_FORMAT = "%m/%Y"
 
@@ -147,8 +148,10 @@ class TaskForm(forms.Form):
 
 
 class ReportForm(VersionedForm):
-    """One text box per duty (the six duties are data), and the month's figures; the version
-    of the draft it was loaded with (the worker and an officer may both edit it)."""
+    """The month's report: first each task of the plan (done, partly, not done, with a note;
+    no outcome chosen at first), then one text box per duty (the six duties are data) and the
+    month's figures; the version of the draft it was loaded with (the worker and an officer
+    may both edit it)."""
 
     households_visited = forms.IntegerField(
         label=_("Số hộ đã đến"), min_value=0, max_value=100_000, initial=0
@@ -162,18 +165,53 @@ class ReportForm(VersionedForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tasks: Sequence[Task] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for duty, name in reference.duties().items():
+        self.tasks = list(tasks)
+        for task in self.tasks:
+            self.fields[f"task_{task.pk}"] = forms.ChoiceField(
+                label=f"{labels.duty_label(task.duty)} · {task.description}",
+                choices=TaskOutcome.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"task_{task.pk}_note"] = forms.CharField(
+                label=_("Ghi chú"), max_length=500, required=False
+            )
+        for duty in reference.duties():
             self.fields[f"duty_{duty}"] = forms.CharField(
-                label=f"{duty}. {name}",
+                label=labels.duty_label(duty),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
-                help_text=reference.duty_descriptions()[duty],
+                help_text=labels.duty_description(duty),
             )
+
+    def task_fields(self) -> list[tuple[Task, forms.BoundField, forms.BoundField]]:
+        return [(t, self[f"task_{t.pk}"], self[f"task_{t.pk}_note"]) for t in self.tasks]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if not field.name.startswith("task_")]
 
     def items(self) -> dict[int, str]:
         return {duty: self.cleaned_data.get(f"duty_{duty}", "") for duty in reference.duties()}
+
+    def task_outcomes(self) -> dict[int, tuple[str, str]]:
+        return {
+            task.pk: (
+                self.cleaned_data.get(f"task_{task.pk}") or "",
+                self.cleaned_data.get(f"task_{task.pk}_note") or "",
+            )
+            for task in self.tasks
+        }
+
+
+class ReportReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Lý do hoặc nhận xét"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
 
 
 class ActivityForm(forms.Form):

@@ -93,11 +93,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         for key, value in request.POST.items():
             if not key.startswith("mark_"):
                 continue
-            pk = key.removeprefix("mark_")
-            if value not in marks or not pk.isdigit():
+            registration = key.removeprefix("mark_")
+            if value not in marks or not registration.isdigit():
                 malformed = True
                 break
-            marks[value].append(int(pk))
+            marks[value].append(int(registration))
         if malformed:
             messages.error(request, _("Dữ liệu điểm danh không hợp lệ; chưa lưu gì."))
             return redirect("training:attendance", pk=session.pk)
