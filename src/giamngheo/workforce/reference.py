@@ -21,6 +21,9 @@ KINH = "01"
 NO_ORGANISATION = "none"
 COLLABORATOR = "collaborator"
 COMMUNE_OFFICER = "commune_officer"
+# The in-year review forms as a change proposes them, and as the review app spells them
+# (``review.ApplicationForm``): Mẫu 01 to join the list, Mẫu 04 to leave it (QĐ 24/2021).
+APPLICATION_FORMS = {"mau_01": "mau01", "mau_04": "mau04"}
 
 
 def _rows(name: str) -> list[dict[str, str]]:

@@ -39,5 +39,6 @@ urlpatterns = [
     path("requests/<int:pk>/reassign/", views.request_reassign, name="request_reassign"),
     path("changes/", views.change_list, name="change_list"),
     path("changes/new/", views.change_new, name="change_new"),
+    path("changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("changes/<int:pk>/dismiss/", views.change_dismiss, name="change_dismiss"),
 ]

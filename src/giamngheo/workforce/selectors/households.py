@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from giamngheo.accounts import access
@@ -141,3 +142,39 @@ def change_list(
     if flag in ReviewFlag.values:
         changes = changes.filter(review_flag=flag)
     return list(changes.order_by("-occurred_on", "-pk")[:limit])
+
+
+def change_for(user: Any, pk: int) -> HouseholdChange:
+    """One reported change the user may see (404 otherwise)."""
+    found: HouseholdChange = get_object_or_404(
+        changes_visible_to(user).select_related(
+            "household", "village", "commune", "worker", "reported_by"
+        ),
+        pk=pk,
+    )
+    return found
+
+
+def applications_of_change(user: Any, change: HouseholdChange) -> list[Any]:
+    """The in-year review applications filed from ``change`` (``review.Application`` keeps the
+    link), as far as the user may see them."""
+    from giamngheo.review.models import Application  # review depends on workforce
+
+    return list(
+        access.scoped(Application.objects.filter(household_change=change), user).order_by("pk")
+    )
+
+
+# Enough to pick from while typing; a longer list means the query should be more precise.
+HOUSEHOLD_PICK_LIMIT = 10
+
+
+def household_choices(user: Any, query: str) -> list[Household]:
+    """Households a form may pick (issue 11: found by search, not a typed code): the registry's
+    accent-free, typo-tolerant search (name, household code or personal ID) over what the user
+    may see, keeping those whose village the user may change (the forms record something about
+    the household). The chosen id is checked again by the service."""
+    if len(" ".join(query.split())) < 2:
+        return []
+    found = registry_selectors.search_households(user, query, limit=HOUSEHOLD_PICK_LIMIT * 3)
+    return [h for h in found if access.can_change_area(user, h.village)][:HOUSEHOLD_PICK_LIMIT]

@@ -39,6 +39,7 @@ from giamngheo.workforce.services.changes import (
     household_change_dismiss,
     household_change_report,
     household_change_take_up,
+    household_change_to_application,
 )
 from giamngheo.workforce.services.evaluations import evaluation_record
 from giamngheo.workforce.services.province_rules import province_rule_set
@@ -92,6 +93,7 @@ __all__ = [
     "household_change_dismiss",
     "household_change_report",
     "household_change_take_up",
+    "household_change_to_application",
     "month_start",
     "next_month",
     "plan_copy_previous",

@@ -9,6 +9,7 @@ form page (``lib.views.form_page``) with breadcrumbs to the worker or the househ
 from __future__ import annotations
 
 from giamngheo.workforce.views.households import (
+    change_detail,
     change_dismiss,
     change_list,
     change_new,
@@ -46,6 +47,7 @@ __all__ = [
     "activity_new",
     "assignment_end",
     "assignment_new",
+    "change_detail",
     "change_dismiss",
     "change_list",
     "change_new",

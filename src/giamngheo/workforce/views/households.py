@@ -281,6 +281,65 @@ def change_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reported change, the in-year review application made from it, and for an officer of
+    the commune the one action that files that application (issue 11)."""
+    change = selectors.change_for(request.user, pk)
+    applications = selectors.applications_of_change(request.user, change)
+    can_apply = (
+        access.can_decide_in(request.user, change.commune)
+        and change.review_flag in {ReviewFlag.PENDING, ReviewFlag.NOT_NEEDED}
+        and not applications
+    )
+    household = change.household
+    kind = reference.change_kinds().get(change.kind)
+    proposed = change.proposed_form or (kind.suggested_form if kind else "")
+    initial = {
+        "form": reference.APPLICATION_FORMS.get(proposed, ""),
+        "reason": forms.REASON_FOR_KIND.get(change.kind, "other"),
+        "received_on": today(),
+        "applicant_name": household.head_name,
+        "reason_note": change.description,
+    }
+    form = forms.ApplicationFromChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_apply:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            application = form_attempt(
+                form,
+                lambda: services.household_change_to_application(
+                    actor=request.user,
+                    change=change,
+                    form=data["form"],
+                    reason=data["reason"],
+                    received_on=data["received_on"],
+                    applicant_name=data["applicant_name"],
+                    reason_note=data["reason_note"],
+                ),
+            )
+            if application is not None:
+                messages.success(
+                    request,
+                    _("Đã lập đơn đề nghị rà soát trong năm #%(pk)d từ biến động này.")
+                    % {"pk": application.pk},
+                )
+                return redirect("workforce:change_detail", pk=change.pk)
+    return render(
+        request,
+        "workforce/change_detail.html",
+        {
+            "change": change,
+            "applications": applications,
+            "form": form if can_apply else None,
+            "can_dismiss": access.can_decide_in(request.user, change.commune)
+            and change.review_flag == ReviewFlag.PENDING,
+            "dismiss_form": forms.DismissForm(),
+        },
+    )
+
+
 @require_POST
 def change_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     change = access.get_visible_or_404(HouseholdChange.objects.all(), request.user, pk=pk)
