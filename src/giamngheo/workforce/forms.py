@@ -19,6 +19,7 @@ from giamngheo.registry.models import Sex
 from giamngheo.registry.reference import ethnicity_choices
 from giamngheo.workforce import labels, reference
 from giamngheo.workforce.models import Task, TaskOutcome, Worker, WorkerStatus
+from giamngheo.workforce.widgets import HouseholdField
 
 MONTH_FORMAT = "%m/%Y"
 
@@ -220,10 +221,20 @@ class ActivityForm(forms.Form):
         label=_("Nhiệm vụ"), coerce=int, choices=lambda: reference.choices(reference.duties())
     )
     description = forms.CharField(label=_("Nội dung"), max_length=500)
-    household_code = forms.CharField(label=_("Mã hộ (nếu có)"), max_length=30, required=False)
+    household = HouseholdField(label=_("Hộ (nếu có)"), required=False)
 
 
-class SupportRequestForm(IdempotentForm):
+class HouseholdPickMixin(forms.Form):
+    """A form about a household: when the page is not already about one (``?household=``),
+    the household is found by search and picked (``widgets.HouseholdField``)."""
+
+    def __init__(self, *args: Any, pick_household: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pick_household:
+            self.fields = {"household": HouseholdField(), **self.fields}
+
+
+class SupportRequestForm(HouseholdPickMixin, IdempotentForm):
     """A new request; its one-time key makes a double submission record one request."""
 
     need_type = forms.ChoiceField(
@@ -263,7 +274,7 @@ class InformForm(forms.Form):
     how = forms.CharField(label=_("Hình thức thông báo"), max_length=200, required=False)
 
 
-class HouseholdChangeForm(IdempotentForm):
+class HouseholdChangeForm(HouseholdPickMixin, IdempotentForm):
     kind = forms.ChoiceField(label=_("Loại biến động"), choices=reference.change_kind_choices)
     occurred_on = VietnameseDateField(label=_("Ngày xảy ra"))
     description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 3}))

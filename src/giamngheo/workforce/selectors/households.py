@@ -178,3 +178,16 @@ def household_choices(user: Any, query: str) -> list[Household]:
         return []
     found = registry_selectors.search_households(user, query, limit=HOUSEHOLD_PICK_LIMIT * 3)
     return [h for h in found if access.can_change_area(user, h.village)][:HOUSEHOLD_PICK_LIMIT]
+
+
+def household_choice(user: Any, pk: int) -> Household | None:
+    """The household of id ``pk`` if the user may see it and record something about it."""
+    household = (
+        registry_selectors.households_visible_to(user)
+        .select_related("village")
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None or not access.can_change_area(user, household.village):
+        return None
+    return household

@@ -3,6 +3,8 @@ buttons) and reported changes of situation (list, new, dismissing a review flag)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,7 +23,11 @@ from giamngheo.workforce.models import HouseholdChange, ReviewFlag, SupportReque
 from giamngheo.workforce.views._common import area_param, household_crumbs, today
 
 
-def _household_to_change(request: HttpRequest) -> Household:
+def _household_to_change(request: HttpRequest) -> Household | None:
+    """The household of ``?household=`` (a link from its page), or ``None``: the form then
+    finds it by search. One the user may see but not change: 403."""
+    if not request.GET.get("household"):
+        return None
     try:
         pk = int(request.GET.get("household", ""))
     except ValueError as exc:
@@ -30,6 +36,50 @@ def _household_to_change(request: HttpRequest) -> Household:
     if not access.can_change_area(request.user, household.village):
         raise PermissionDenied
     return household
+
+
+def _picked(request: HttpRequest, form: Any) -> Household | None:
+    """The household picked in ``form`` (its ``household`` field), if the user may record
+    something about it; otherwise a form error (the same for one outside the user's areas and
+    one that does not exist: nothing is revealed)."""
+    pk = form.cleaned_data.get("household")
+    household = selectors.household_choice(request.user, pk) if pk else None
+    if household is None:
+        form.add_error("household", _("Hộ đã chọn không có trên địa bàn bạn được ghi."))
+        return None
+    return household
+
+
+def _show_picked(form: Any, household: Household | None) -> None:
+    """Keep the picked household's radio on the page when the form is shown again."""
+    if household is not None and "household" in form.fields:
+        form.fields["household"].widget.chosen = [household]
+
+
+def _remember_pick(request: HttpRequest, form: Any) -> None:
+    """A form posted with errors elsewhere still shows the household that was picked."""
+    posted = request.POST.get("household", "")
+    if "household" in form.fields and posted.isdigit():
+        _show_picked(form, selectors.household_choice(request.user, int(posted)))
+
+
+def household_search(request: HttpRequest) -> HttpResponse:
+    """The short list of households a form may pick (htmx; issue 11): accent-free name, code or
+    personal ID, over the households of the user's areas they may record something about."""
+    field = request.GET.get("field", "household")
+    if not field.isidentifier():
+        raise Http404
+    query = request.GET.get(f"{field}_q", request.GET.get("q", ""))[:100]
+    return render(
+        request,
+        "workforce/_household_results.html",
+        {
+            "rows": selectors.household_choices(request.user, query),
+            "field": field,
+            "query": query.strip(),
+            "chosen_pk": "",
+        },
+    )
 
 
 def _by_code(request: HttpRequest, back: str) -> HttpResponse | None:
@@ -102,13 +152,27 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if found is not None:
         return found
     household = _household_to_change(request)
-    form = forms.SupportRequestForm(request.POST or None, initial={"received_on": today()})
+    form = forms.SupportRequestForm(
+        request.POST or None, initial={"received_on": today()}, pick_household=household is None
+    )
+    if request.method == "POST":
+        _remember_pick(request, form)
     if request.method == "POST" and form.is_valid():
-        created = form_attempt(
-            form,
-            lambda: services.request_create(
-                actor=request.user, household=household, **form.cleaned_data
-            ),
+        chosen = household or _picked(request, form)
+        created = (
+            form_attempt(
+                form,
+                lambda: services.request_create(
+                    actor=request.user,
+                    household=chosen,
+                    need_type=form.cleaned_data["need_type"],
+                    description=form.cleaned_data["description"],
+                    received_on=form.cleaned_data["received_on"],
+                    submission_key=form.cleaned_data["submission_key"],
+                ),
+            )
+            if chosen is not None
+            else None
         )
         if created is not None:
             if idempotency.replayed(created):
@@ -124,8 +188,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
         request,
         form,
         title=_("Ghi nhận yêu cầu hỗ trợ"),
-        back=reverse("registry:household_detail", args=[household.pk]),
-        crumbs=household_crumbs(household),
+        back=reverse("registry:household_detail", args=[household.pk])
+        if household
+        else reverse("workforce:request_list"),
+        crumbs=household_crumbs(household)
+        if household
+        else [(_("Yêu cầu hỗ trợ"), reverse("workforce:request_list"))],
     )
 
 
@@ -248,25 +316,34 @@ def change_new(request: HttpRequest) -> HttpResponse:
     if found is not None:
         return found
     household = _household_to_change(request)
-    form = forms.HouseholdChangeForm(request.POST or None, initial={"occurred_on": today()})
+    form = forms.HouseholdChangeForm(
+        request.POST or None, initial={"occurred_on": today()}, pick_household=household is None
+    )
+    if request.method == "POST":
+        _remember_pick(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        change = form_attempt(
-            form,
-            lambda: services.household_change_report(
-                actor=request.user,
-                household=household,
-                kind=data["kind"],
-                occurred_on=data["occurred_on"],
-                description=data["description"],
-                request_review=data["request_review"],
-                proposed_form=data["proposed_form"],
-                submission_key=data["submission_key"],
-            ),
+        chosen = household or _picked(request, form)
+        change = (
+            form_attempt(
+                form,
+                lambda: services.household_change_report(
+                    actor=request.user,
+                    household=chosen,
+                    kind=data["kind"],
+                    occurred_on=data["occurred_on"],
+                    description=data["description"],
+                    request_review=data["request_review"],
+                    proposed_form=data["proposed_form"],
+                    submission_key=data["submission_key"],
+                ),
+            )
+            if chosen is not None
+            else None
         )
         if change is not None:
             messages.success(request, _("Đã ghi nhận biến động của hộ."))
-            return redirect("registry:household_detail", pk=household.pk)
+            return redirect("workforce:change_detail", pk=change.pk)
     intro = _(
         "Nhiệm vụ 2 của cộng tác viên: theo dõi hộ phát sinh nghèo, cận nghèo hoặc thoát nghèo "
         "trong năm và hướng dẫn hộ làm giấy đề nghị."
@@ -275,8 +352,12 @@ def change_new(request: HttpRequest) -> HttpResponse:
         request,
         form,
         title=_("Báo biến động của hộ"),
-        back=reverse("registry:household_detail", args=[household.pk]),
-        crumbs=household_crumbs(household),
+        back=reverse("registry:household_detail", args=[household.pk])
+        if household
+        else reverse("workforce:change_list"),
+        crumbs=household_crumbs(household)
+        if household
+        else [(_("Biến động của hộ"), reverse("workforce:change_list"))],
         intro=intro,
     )
 

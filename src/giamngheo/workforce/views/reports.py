@@ -230,10 +230,12 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = None
-        if data["household_code"]:
-            household = selectors.household_by_code(request.user, data["household_code"])
+        if data["household"]:
+            household = selectors.household_choice(request.user, data["household"])
             if household is None:
-                form.add_error("household_code", _("Không tìm thấy hộ có mã này trên địa bàn."))
+                form.add_error("household", _("Hộ đã chọn không có trên địa bàn bạn được ghi."))
+            else:
+                form.fields["household"].widget.chosen = [household]
         if (
             not form.errors
             and form_attempt(
