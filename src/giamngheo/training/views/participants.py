@@ -148,7 +148,11 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = selectors.registration_for(request.user, pk)
+    # A roster member downloads their own certificate even without a grant on the class's
+    # area (a collaborator's village grant shows no training rows): issue 11.
+    registration = selectors.own_registration(request.user, pk) or selectors.registration_for(
+        request.user, pk
+    )
     if not registration.certificate_number:
         raise Http404
     present, sessions = selectors.sessions_attended(registration)
@@ -229,3 +233,9 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attempts": selectors.participant_attempts(participant),
         },
     )
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    """ "Tập huấn của tôi": the classes, attendance, tests and certificates of the user's own
+    roster entry (issue 11)."""
+    return render(request, "training/mine.html", {"mine": selectors.my_training(request.user)})
