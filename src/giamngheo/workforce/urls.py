@@ -29,6 +29,7 @@ urlpatterns = [
     path("reporting/open/", views.reporting_open, name="reporting_open"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_new, name="request_new"),
+    path("requests.xlsx", views.request_list_xlsx, name="request_list_xlsx"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path(
         "requests/<int:pk>/transition/<str:name>/",

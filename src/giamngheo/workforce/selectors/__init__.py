@@ -37,6 +37,7 @@ from giamngheo.workforce.selectors.households import (
     households_flagged_for_review,
     pending_in_year_reviews,
     request_counts,
+    request_export_rows,
     request_list,
     request_owners,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "reporting_rates",
     "reports_visible_to",
     "request_counts",
+    "request_export_rows",
     "request_for",
     "request_list",
     "request_owners",

@@ -45,6 +45,34 @@ def request_list(
     user: Any, filters: RequestFilters, *, today: dt.date, after: int | None = None
 ) -> tuple[list[SupportRequest], int | None]:
     """A page of requests, newest first by id (keyset), with what the list shows joined in."""
+    requests = _filtered_requests(user, filters, today=today)
+    if after is not None:
+        requests = requests.filter(pk__lt=after)
+    rows = list(
+        requests.select_related("household", "village", "owner").order_by("-pk")[: PAGE_SIZE + 1]
+    )
+    next_after = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], next_after
+
+
+# An export is for a commune's or a province's follow-up, not a dump of the database.
+EXPORT_LIMIT = 20_000
+
+
+def request_export_rows(
+    user: Any, filters: RequestFilters, *, today: dt.date
+) -> list[SupportRequest]:
+    """The requests of the list's filters for the Excel file (one query, bounded)."""
+    return list(
+        _filtered_requests(user, filters, today=today)
+        .select_related("household", "village", "commune", "owner")
+        .order_by("-pk")[:EXPORT_LIMIT]
+    )
+
+
+def _filtered_requests(
+    user: Any, filters: RequestFilters, *, today: dt.date
+) -> QuerySet[SupportRequest]:
     requests = requests_visible_to(user).filter(in_area(filters.area))
     if filters.state:
         requests = requests.filter(state=filters.state)
@@ -54,13 +82,7 @@ def request_list(
         requests = requests.filter(owner=filters.owner)
     if filters.need_type:
         requests = requests.filter(need_type=filters.need_type)
-    if after is not None:
-        requests = requests.filter(pk__lt=after)
-    rows = list(
-        requests.select_related("household", "village", "owner").order_by("-pk")[: PAGE_SIZE + 1]
-    )
-    next_after = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], next_after
+    return requests
 
 
 def request_counts(

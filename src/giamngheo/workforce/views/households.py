@@ -18,7 +18,7 @@ from giamngheo.lib import idempotency
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
-from giamngheo.workforce import forms, reference, selectors, services, states
+from giamngheo.workforce import exports, forms, reference, selectors, services, states
 from giamngheo.workforce.models import HouseholdChange, ReviewFlag, SupportRequest
 from giamngheo.workforce.views._common import area_param, household_crumbs, today
 
@@ -98,9 +98,9 @@ def _by_code(request: HttpRequest, back: str) -> HttpResponse | None:
 # -- support requests -------------------------------------------------------------------------
 
 
-def request_list(request: HttpRequest) -> HttpResponse:
-    day = today()
-    area = area_param(request)
+def _request_filters(request: HttpRequest) -> tuple[selectors.RequestFilters, bool]:
+    """The list's filters from the address (unknown values ignored), and whether "mine" was
+    asked by someone without a roster entry (then nothing is theirs)."""
     state = request.GET.get("state") or None
     if state is not None and state not in states.RequestState.values:
         state = None
@@ -109,20 +109,26 @@ def request_list(request: HttpRequest) -> HttpResponse:
         need = None
     mine = request.GET.get("mine") == "1"
     owner = selectors.worker_of(request.user) if mine else None
-    try:
-        after = int(request.GET["after"]) if request.GET.get("after") else None
-    except ValueError as exc:
-        raise Http404 from exc
     filters = selectors.RequestFilters(
-        area=area,
+        area=area_param(request),
         state=state,
         overdue_only=request.GET.get("overdue") == "1",
         owner=owner,
         need_type=need,
     )
+    return filters, mine and owner is None
+
+
+def request_list(request: HttpRequest) -> HttpResponse:
+    day = today()
+    filters, nobody = _request_filters(request)
+    try:
+        after = int(request.GET["after"]) if request.GET.get("after") else None
+    except ValueError as exc:
+        raise Http404 from exc
     rows: list[SupportRequest] = []
     next_after = None
-    if not (mine and owner is None):  # "mine" without a roster entry: nothing is theirs
+    if not nobody:
         rows, next_after = selectors.request_list(request.user, filters, today=day, after=after)
     query = request.GET.copy()
     query.pop("after", None)
@@ -132,11 +138,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": [(r, selectors.age_days(r, day)) for r in rows],
             "next_after": next_after,
-            "counts": selectors.request_counts(request.user, today=day, area=area),
-            "area": area,
-            "state": state,
-            "need": need,
-            "mine": mine,
+            "counts": selectors.request_counts(request.user, today=day, area=filters.area),
+            "area": filters.area,
+            "state": filters.state,
+            "need": filters.need_type,
+            "mine": request.GET.get("mine") == "1",
             "overdue": filters.overdue_only,
             "states": states.RequestState.choices,
             "needs": reference.choices(reference.need_types()),
@@ -145,6 +151,20 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "open_states": [str(s) for s in states.OPEN_STATES],
         },
     )
+
+
+def request_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The list's requests (same filters) as an Excel file."""
+    day = today()
+    filters, nobody = _request_filters(request)
+    rows = [] if nobody else selectors.request_export_rows(request.user, filters, today=day)
+    response = HttpResponse(
+        exports.requests_workbook(rows, today=day),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"yeu-cau-ho-tro-{filters.area.code if filters.area else 'tat-ca'}-{day:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def request_new(request: HttpRequest) -> HttpResponse:
