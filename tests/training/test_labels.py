@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from giamngheo.training import reference, services
 from giamngheo.training.models import (
@@ -24,6 +26,13 @@ from tests.training.conftest import TrainingWorld
 from tests.workforce.test_labels import visible_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def back_to_vietnamese() -> Iterator[None]:
+    """The English pages activate English in this thread; later tests expect Vietnamese."""
+    yield
+    translation.activate("vi")
 
 
 def codes(*, single_words: bool) -> set[str]:

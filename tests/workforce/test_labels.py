@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from giamngheo.workforce import reference, services
 from giamngheo.workforce.models import ReviewFlag
@@ -20,6 +21,14 @@ from tests.conftest import PASSWORD, World
 from tests.workforce.conftest import Staff
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def back_to_vietnamese() -> Iterator[None]:
+    """The English pages activate English in this thread; later tests expect Vietnamese."""
+    yield
+    translation.activate("vi")
+
 
 MARCH = dt.date(2025, 3, 1)
 
