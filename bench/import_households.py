@@ -4,7 +4,7 @@
 In a scratch database (created, migrated and dropped by this script, on the embedded server or
 on the server of DATABASE_URL) it:
 
-1. generates N households with their members for the demo province (giamngheo.demo.generator,
+1. generates N households with their members for the demo province (giamngheo.synthetic,
    fixed seed) and creates their villages;
 2. writes them to a CSV file in the import template format (Vietnamese headers, one row per
    member, household columns on the head's row, values as Vietnamese labels);
@@ -50,9 +50,9 @@ def _setup(url: str) -> None:
 
 
 def _villages(province_code: str, seed: int) -> tuple[Any, list[Any]]:
+    from giamngheo import synthetic as generator
     from giamngheo.areas import services as area_services
     from giamngheo.areas.models import AdministrativeUnit, Level
-    from giamngheo.demo import generator
 
     province = AdministrativeUnit.objects.get(code=province_code, level=Level.PROVINCE)
     communes = {
@@ -77,7 +77,7 @@ def _write_csv(data: Any, plans: list[Any], path: Path) -> int:
     """The generated households in the import template format; returns the number of rows."""
     import polars as pl
 
-    from giamngheo.demo import generator
+    from giamngheo import synthetic as generator
     from giamngheo.registry import spreadsheets
     from giamngheo.standards import schema
 
@@ -292,8 +292,8 @@ def main(argv: list[str]) -> int:
     _setup(url)
     from django.db import connections
 
+    from giamngheo import synthetic as generator
     from giamngheo.audit.models import AuditEvent
-    from giamngheo.demo import generator
     from giamngheo.registry import imports
     from giamngheo.registry.models import Household, Membership, Person
 

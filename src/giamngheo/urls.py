@@ -4,8 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("giamngheo.web.urls")),
     path("accounts/", include("giamngheo.accounts.urls")),
-    path("areas/", include("giamngheo.areas.urls")),
-    path("audit/", include("giamngheo.audit.urls")),
+    path("areas/", include("giamngheo.web.area_urls")),
+    path("audit/", include("giamngheo.web.audit_urls")),
     path("households/io/", include("giamngheo.registry.io_urls")),
     path("households/", include("giamngheo.registry.urls")),
     path("jobs/", include("giamngheo.jobs.urls")),

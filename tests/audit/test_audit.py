@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+import polars as pl
 import pytest
 from django.db import DatabaseError, transaction
 
@@ -108,3 +111,77 @@ def test_record_many_refuses_to_run_outside_a_transaction(official_units: None) 
     unit = AdministrativeUnit.objects.get(code="44")
     with pytest.raises(RuntimeError, match="transaction"):
         services.record_many(actor=None, action="x", changes=[services.Change(obj=unit)])
+
+
+def _event_frame(households: list[Any]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "object_type": ["registry.household"] * len(households),
+            "object_id": [h.pk for h in households],
+            "object_repr": [f"{h.code} · " + "x" * 400 for h in households],
+            "province_id": [h.province_id for h in households],
+            "commune_id": [h.commune_id for h in households],
+            "village_id": [h.village_id for h in households],
+            "before": [None, '{"address": ""}'][: len(households)],
+            "after": ['{"address": "Thôn Một, \\"A\\""}', '{"address": "B, C"}'][: len(households)],
+        }
+    )
+
+
+def test_record_frame_writes_one_event_per_row_like_record(world: World) -> None:
+    households = [world.household_a1, world.household_b1]
+    with transaction.atomic():
+        written = services.record_frame(
+            actor=world.tinh,
+            action="test.frame_updated",
+            events=_event_frame(households),
+            note="Nhập từ tệp ho.xlsx",
+        )
+    assert written == 2
+    events = AuditEvent.objects.filter(action="test.frame_updated").order_by("id")
+    first, second = events
+    assert first.object_id == str(world.household_a1.pk)
+    assert first.actor == world.tinh
+    assert first.at is not None
+    assert len(first.object_repr) == 300
+    assert first.before is None
+    assert first.after == {"address": 'Thôn Một, "A"'}
+    assert second.changes == [("address", "", "B, C")]
+    assert (second.province_id, second.commune_id, second.village_id) == (
+        world.household_b1.province_id,
+        world.household_b1.commune_id,
+        world.household_b1.village_id,
+    )
+    assert {e.note for e in events} == {"Nhập từ tệp ho.xlsx"}
+
+
+def test_record_frame_takes_actions_and_notes_per_row(world: World) -> None:
+    frame = _event_frame([world.household_a1, world.household_a2]).with_columns(
+        pl.Series("action", ["test.frame_created", "test.frame_updated"]),
+        pl.Series("note", ["", "ghi chú"]),
+    )
+    with transaction.atomic():
+        services.record_frame(actor=None, events=frame)
+    created = AuditEvent.objects.get(action="test.frame_created")
+    assert (created.actor, created.note) == (None, "")
+    assert AuditEvent.objects.get(action="test.frame_updated").note == "ghi chú"
+
+
+def test_record_frame_refuses_unknown_or_missing_columns(world: World) -> None:
+    frame = _event_frame([world.household_a1])
+    with transaction.atomic():
+        with pytest.raises(ValueError, match="unknown"):
+            services.record_frame(
+                actor=None, action="x", note="", events=frame.with_columns(pl.lit(1).alias("at"))
+            )
+        with pytest.raises(ValueError, match="note"):
+            services.record_frame(actor=None, action="x", events=frame)
+        with pytest.raises(ValueError, match="object_repr"):
+            services.record_frame(actor=None, action="x", note="", events=frame.drop("object_repr"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_frame_refuses_to_run_outside_a_transaction(official_units: None) -> None:
+    frame = pl.DataFrame({"object_type": ["t"], "object_id": ["1"], "object_repr": ["r"]})
+    with pytest.raises(RuntimeError, match="transaction"):
+        services.record_frame(actor=None, action="x", note="", events=frame)

@@ -6,11 +6,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from giamngheo.demo import generator
-from giamngheo.demo.generator import RELATIONS, DemoData
+from giamngheo import synthetic as generator
 from giamngheo.demo.loader import classify_statuses
 from giamngheo.lib.text import search_key
 from giamngheo.standards import schema
+from giamngheo.synthetic import RELATIONS, DemoData
 
 PROVINCE = "44"
 

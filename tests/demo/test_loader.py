@@ -9,10 +9,11 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
+from giamngheo import synthetic as generator
 from giamngheo.accounts.models import Role, RoleGrant, User
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit.models import AuditEvent
-from giamngheo.demo import generator, loader
+from giamngheo.demo import loader
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, Membership, Person, Status
 

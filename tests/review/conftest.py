@@ -4,11 +4,13 @@ record real surveys (Phiếu A, B2) through the surveys app so the engine propos
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from giamngheo.lib import clock
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household
 from giamngheo.review import services
@@ -20,6 +22,16 @@ from tests.surveys.conftest import b2_answers
 
 YEAR = 2025
 SURVEY_DAY = dt.date(2025, 10, 1)
+# The review's tests run on a fixed day (lib.clock), never on the machine's date.
+TODAY = dt.date(2026, 12, 7)
+
+
+@pytest.fixture(autouse=True)
+def today() -> Iterator[dt.date]:
+    """Fix today's date for the review's date rules; a test moves it with ``clock.set_today``."""
+    clock.set_today(TODAY)
+    yield TODAY
+    clock.set_today(None)
 
 
 def set_status(household: Household, status: str, year: int = 2024) -> Household:

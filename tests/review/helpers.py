@@ -9,6 +9,7 @@ from giamngheo.review.models import Decision, Round
 from tests.review.conftest import ReviewWorld, entries_of, record_b2, started_round
 
 D = dt.date
+CONSULTED = D(2025, 11, 10)
 
 
 def decided_round(rw: ReviewWorld) -> tuple[Round, Decision]:
@@ -31,6 +32,7 @@ def decided_round(rw: ReviewWorld) -> tuple[Round, Decision]:
         )
         services.meeting_record_votes(actor=w.xa_a, meeting=meeting, votes={entries[code].pk: 15})
     services.posting_create(actor=w.xa_a, round_=round_, posted_on=D(2025, 11, 3))
+    consult(rw, round_)
     decision = services.decision_issue(
         actor=w.xa_a,
         round_=round_,
@@ -40,3 +42,11 @@ def decided_round(rw: ReviewWorld) -> tuple[Round, Decision]:
     )
     round_.refresh_from_db()
     return round_, decision
+
+
+def consult(rw: ReviewWorld, round_: Round, on: dt.date = CONSULTED) -> Round:
+    """The step "báo cáo, xin ý kiến của Chủ tịch UBND cấp tỉnh" of a round after 1/7/2025
+    (QĐ 24/2021 Art. 4.5 as adapted, unverified)."""
+    return services.round_consult(
+        actor=rw.world.xa_a, round_=round_, consulted_on=on, reference="30/BC-UBND"
+    )

@@ -100,20 +100,31 @@ def test_a_commune_officer_runs_a_round_from_the_meeting_to_the_certificate(
         "Đã giải quyết, đã niêm yết kết quả"
     )
 
-    # The recognition decision, then a certificate for the newly poor household.
+    # After 1/7/2025 the provincial chairman is consulted first (rule value, unverified).
     page.goto(f"{base}/review/rounds/{round_.pk}/")
+    page.get_by_label("Ngày báo cáo, xin ý kiến").fill("2025-11-10")
+    page.get_by_label("Số, ký hiệu văn bản").fill("30/BC-UBND")
+    page.get_by_role("button", name="Ghi việc xin ý kiến").click()
+    expect(page.locator("[data-consulted]")).to_contain_text("30/BC-UBND")
+
+    # The recognition decision (previewed, confirmed), then a certificate for the newly poor.
     page.get_by_role("link", name="Ban hành quyết định công nhận").click()
+    expect(page.locator('[data-status="poor"] [data-after]')).to_have_text("1")
+    expect(page.locator('[data-list="newly_poor"] [data-list-count]')).to_have_text("1")
     page.get_by_label("Số quyết định").fill("45/QĐ-UBND")
     page.get_by_label("Ngày ký").fill("2025-11-20")
     page.get_by_label("Người ký").fill("Nguyễn Văn Chủ")
-    page.get_by_role("button", name="Lưu").click()
+    page.get_by_role("button", name="Ban hành quyết định").click()
+    expect(page.locator(".errorlist")).to_contain_text("Cần xác nhận đã kiểm tra danh sách")
+    page.get_by_label("Tôi đã kiểm tra danh sách").check()
+    page.get_by_role("button", name="Ban hành quyết định").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Quyết định số 45/QĐ-UBND")
     assert Household.objects.get(pk=review_world.near_poor.pk).status == "poor"
     page.locator('[data-decided="A2-001"]').get_by_role(
         "button", name="Cấp giấy chứng nhận"
     ).click()
     link = page.locator('[data-decided="A2-001"] a')
-    expect(link).to_have_text("001/GCNHN.HCN")
+    expect(link).to_have_text("001/GCN-HN.HCN")
     pdf = page.request.get(f"{base}{link.get_attribute('href')}")
     text = extract_text(pdf.body())
     assert "GIẤY CHỨNG NHẬN HỘ NGHÈO" in text and "Trần Thị Bình" in text
@@ -122,4 +133,4 @@ def test_a_commune_officer_runs_a_round_from_the_meeting_to_the_certificate(
     # The public check page, without login.
     page.context.clear_cookies()
     page.goto(f"{base}/verify/{certificate.code}/")
-    expect(page.locator("[data-verify]")).to_contain_text("001/GCNHN.HCN")
+    expect(page.locator("[data-verify]")).to_contain_text("001/GCN-HN.HCN")

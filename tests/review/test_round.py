@@ -23,6 +23,7 @@ from tests.review.conftest import (
     record_b2,
     started_round,
 )
+from tests.review.helpers import consult
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -155,6 +156,18 @@ def test_a_full_round_from_plan_to_the_provinces_consolidation(review_world: Rev
     assert complaint.result_posting is not None
     assert complaint.result_posting.ends_on == D(2025, 11, 10)
 
+    # After 1/7/2025 the commune reports to and consults the provincial chairman first
+    # (QĐ 24/2021 Art. 4.5 as adapted; unverified, a rule value).
+    with pytest.raises(TransitionRefused, match="xin ý kiến"):
+        services.decision_issue(
+            actor=w.xa_a,
+            round_=round_,
+            number="45/QĐ-UBND",
+            signed_on=D(2025, 11, 12),
+            signer_name="Nguyễn Văn Chủ",
+        )
+    consult(rw, round_, D(2025, 11, 11))
+
     # Step 5: the decision changes statuses (and only it), one audit event per household.
     untouched_version = Household.objects.get(pk=rw.other.pk).version
     decision = services.decision_issue(
@@ -184,7 +197,9 @@ def test_a_full_round_from_plan_to_the_provinces_consolidation(review_world: Rev
 
     # Certificates: one per poor / near-poor household, numbered, each with its own code.
     certificates = services.certificates_issue(actor=w.xa_a, decision=decision)
-    assert [c.number for c in certificates] == ["001/GCNHN.HCN", "002/GCNHN.HCN", "003/GCNHN.HCN"]
+    # The number form of the certificate annexed to QĐ 24/2021: "Số: …/GCN-HN.HCN".
+    numbers = ["001/GCN-HN.HCN", "002/GCN-HN.HCN", "003/GCN-HN.HCN"]
+    assert [c.number for c in certificates] == numbers
     assert len({c.code for c in certificates}) == 3
     assert certificates[0].valid_until == D(2026, 12, 31)
     assert services.certificates_issue(actor=w.xa_a, decision=decision) == []
@@ -198,7 +213,15 @@ def test_a_full_round_from_plan_to_the_provinces_consolidation(review_world: Rev
     assert report.figures["households"] == 4  # all households of commune A
     assert poor["rate"] == 0.75
     assert report.recipient == "province"
-    consolidation = services.province_consolidate(actor=w.tinh, province=w.province, year=2025)
+    # The other communes (B among them) have not reported: the province waits, or saves a
+    # partial consolidation with a reason.
+    with pytest.raises(ReviewError, match=r"Còn \d+/\d+ xã chưa gửi báo cáo năm 2025"):
+        services.province_consolidate(actor=w.tinh, province=w.province, year=2025)
+    consolidation = services.province_consolidate(
+        actor=w.tinh, province=w.province, year=2025, partial_reason="Báo cáo sơ bộ trước 15/11"
+    )
+    assert consolidation.partial and consolidation.figures["communes_reported"] == 1
+    assert w.commune_b.code in {m["code"] for m in consolidation.figures["missing"]}
     assert consolidation.figures["total"]["poor"]["end"] == 3
     assert consolidation.figures["communes_reported"] == 1
     report.refresh_from_db()
@@ -253,6 +276,8 @@ def run_round(rw: ReviewWorld, *, year: int, results: dict[str, str]) -> object:
             )
             services.meeting_record_votes(actor=w.xa_a, meeting=meeting, votes=ids)
     services.posting_create(actor=w.xa_a, round_=round_, posted_on=D(year, 11, 3))
+    if year >= 2025:  # the consultation step of the two-level government (rule value)
+        consult(rw, round_, D(year, 11, 12))
     services.decision_issue(
         actor=w.xa_a,
         round_=round_,

@@ -35,8 +35,8 @@ def by_hand(state: str, held: set[str]) -> list[str]:
     """The conditions the round page's template wrote out before the table (the oracle)."""
     decide, change, villages = OFFICER in held, FIELD in held, VILLAGE in held
     shown = {
-        "steering_add": decide and state not in ("decided", "reported"),
-        "reviewer_add": decide and state not in ("decided", "reported"),
+        "steering_add": decide and state not in ("decided", "reported", "closed"),
+        "reviewer_add": decide and state not in ("decided", "reported", "closed"),
         "start": decide and state == "planning",
         "flag": change and state in ("planning", "reviewing"),
         "surveys": change and state == "reviewing",

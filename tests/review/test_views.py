@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from giamngheo.lib import clock
 from giamngheo.lib.pdf import extract_text
 from giamngheo.review import selectors, services
 from giamngheo.review.models import Complaint, Meeting
@@ -68,10 +69,15 @@ def test_the_pages_of_a_decided_round(review_world: ReviewWorld) -> None:
     province_url = reverse("review:province", args=[w.province.code, 2025])
     assert client.get(province_url).status_code == 404  # a commune officer sees the commune only
     tinh = login("tinh")
-    tinh.post(province_url)
+    tinh.post(province_url)  # other communes missing: refused without a reason
+    assert 'data-consolidation="partial"' not in tinh.get(province_url).content.decode()
+    tinh.post(province_url, {"partial_reason": "Báo cáo sơ bộ"})
     province = tinh.get(province_url).content.decode()
     assert 'data-step="reported">1<' in province
     assert "1 xã đã gửi báo cáo." in province and "Tổng hợp lúc" in province
+    assert 'data-consolidation="partial"' in province and "Tổng hợp chưa đầy đủ: 1/" in province
+    report = client.get(reverse("review:report", args=[round_.pk])).content.decode()
+    assert "Tổng hợp chưa đầy đủ: 1/" in report
 
 
 def test_a_complaint_is_received_and_resolved_through_the_pages(review_world: ReviewWorld) -> None:
@@ -94,7 +100,7 @@ def test_a_complaint_is_received_and_resolved_through_the_pages(review_world: Re
         )
         services.meeting_record_votes(actor=w.xa_a, meeting=meeting, votes={entries[code].pk: 2})
     client = login("xa_a")
-    today = dt.date.today()  # noqa: DTZ011 - the posting form's default
+    today = clock.today()  # the fixed day of the review tests (the posting form's default)
     client.post(reverse("review:posting_new", args=[round_.pk]), {"posted_on": today.isoformat()})
     posting = round_.postings.get()
     line = posting.lines.get(household_code="A1-001")

@@ -181,6 +181,10 @@ def _own_area(cw: CrawlWorld) -> tuple[dict[str, Any], Worker]:
     review_services.complaint_resolve(
         actor=w.xa_a, complaint=complaint, resolved_on=D(2025, 11, 6), result_note="Giữ nguyên."
     )
+    # QĐ 24/2021 Art. 4.5 after 1/7/2025: consult the provincial chairman first (rule value).
+    review_services.round_consult(
+        actor=w.xa_a, round_=round_, consulted_on=D(2025, 11, 12), reference="30/BC-UBND"
+    )
     decision = review_services.decision_issue(
         actor=w.xa_a,
         round_=round_,

@@ -1,7 +1,14 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # Types only: this module loads before the app registry is ready.
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
 
 
 class AccountsConfig(AppConfig):
@@ -16,7 +23,9 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(_mark_login, dispatch_uid="giamngheo.accounts.known_device")
 
 
-def _mark_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _mark_login(
+    sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: object
+) -> None:
     from giamngheo.accounts.middleware import LOGGED_IN_ATTRIBUTE
 
     if request is not None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
 from giamngheo.accounts import throttle
 from giamngheo.accounts.models import LoginThrottle, Role, RoleGrant, User
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 
@@ -16,7 +16,7 @@ from giamngheo.audit import services as audit
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     full_name: str = "",
@@ -44,10 +44,10 @@ def user_create(
 
 @transaction.atomic
 def role_grant(
-    *, actor: Any, user: User, role: Role | str, area: AdministrativeUnit | None
+    *, actor: Actor, user: User, role: Role | str, area: AdministrativeUnit | None
 ) -> RoleGrant:
     grant, created = RoleGrant.objects.get_or_create(
-        user=user, role=role, area=area, defaults={"granted_by": actor if actor else None}
+        user=user, role=role, area=area, defaults={"granted_by": acting_user(actor)}
     )
     if created:
         audit.record(
@@ -61,7 +61,7 @@ def role_grant(
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
+def role_revoke(*, actor: Actor, grant: RoleGrant) -> None:
     before = {"user": grant.user.username, "role": grant.role, "area": grant.area_id}
     audit.record(
         actor=actor, action="account.role_revoked", obj=grant, before=before, area_of=grant.area
@@ -77,7 +77,7 @@ def login_succeeded(*, user: User) -> None:
 
 
 @transaction.atomic
-def login_throttle_clear(*, actor: Any, throttles: Iterable[LoginThrottle]) -> int:
+def login_throttle_clear(*, actor: Actor, throttles: Iterable[LoginThrottle]) -> int:
     """An administrator lifts throttles (e.g. an office behind one address after a typo storm)."""
     count = 0
     for row in throttles:
@@ -93,7 +93,7 @@ def login_throttle_clear(*, actor: Any, throttles: Iterable[LoginThrottle]) -> i
 
 
 @transaction.atomic
-def password_change(*, actor: Any, user: User, new_password: str) -> None:
+def password_change(*, actor: Actor, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.save(update_fields=["password"])
     # The hash itself is never written to the log.

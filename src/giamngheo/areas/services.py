@@ -7,7 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,6 +24,10 @@ from giamngheo.audit import services as audit
 from giamngheo.lib import tabular, validators
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
+
+if TYPE_CHECKING:
+    # A type name only: accounts is the layer above (see docs/architecture.md, "Layers").
+    from giamngheo.accounts.types import Actor
 
 # Default urban/rural per unit type; đặc khu is configurable (AreaKindSetting), rural by default.
 DEFAULT_AREA_KINDS = {
@@ -70,7 +74,7 @@ def commune_code(number: int) -> str:
 
 
 @transaction.atomic
-def load_official_units(*, actor: Any = None) -> LoadResult:
+def load_official_units(*, actor: Actor = None) -> LoadResult:
     """Load (or refresh) the 34 provinces and 3,321 communes of the structure in force since
     1 July 2025 from the ``vietnam-provinces`` package. Idempotent: matches units by code."""
     import vietnam_provinces as vp
@@ -204,7 +208,7 @@ def _clean_unit_name(name: str) -> str:
 @transaction.atomic
 def village_create(
     *,
-    actor: Any,
+    actor: Actor,
     commune: AdministrativeUnit,
     name: str,
     unit_type: str,
@@ -232,7 +236,7 @@ def village_create(
 
 @transaction.atomic
 def area_kind_override(
-    *, actor: Any, unit: AdministrativeUnit, area_kind: str, reason: str
+    *, actor: Actor, unit: AdministrativeUnit, area_kind: str, reason: str
 ) -> AdministrativeUnit:
     if unit.level == Level.PROVINCE:
         raise AreaError(_("Khu vực thành thị/nông thôn được đặt cho xã hoặc thôn, không cho tỉnh."))
@@ -257,7 +261,7 @@ def area_kind_override(
 
 @transaction.atomic
 def unit_rename(
-    *, actor: Any, unit: AdministrativeUnit, new_name: str, effective_on: dt.date
+    *, actor: Actor, unit: AdministrativeUnit, new_name: str, effective_on: dt.date
 ) -> AdministrativeUnit:
     """Rename keeping the old name for documents dated before ``effective_on``."""
     new_name = _clean_unit_name(new_name)
@@ -293,7 +297,7 @@ VILLAGE_CSV_COLUMNS = ("ma_xa", "ten", "loai")
 
 @transaction.atomic
 def villages_import_csv(
-    *, actor: Any, text: str, allowed_communes: set[int] | None = None
+    *, actor: Actor, text: str, allowed_communes: set[int] | None = None
 ) -> VillageImportResult:
     """Create villages from CSV with columns ``ma_xa,ten,loai`` (commune code, name, type).
 
@@ -376,7 +380,7 @@ def _csv_rows(
 @transaction.atomic
 def units_merge(
     *,
-    actor: Any,
+    actor: Actor,
     predecessors: list[AdministrativeUnit],
     successor: AdministrativeUnit,
     effective_on: dt.date,

@@ -1,4 +1,9 @@
-"""Writing audit events. Services call :func:`record` inside their transaction."""
+"""Writing audit events: the only module that writes the audit table.
+
+Services call :func:`record` inside their transaction; bulk services call :func:`record_many`
+(objects in hand), :func:`record_frame` (an import's hundreds of thousands of events, with COPY)
+or :func:`record_bulk` (one summary event for a whole operation).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,29 @@ import decimal
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from django.db import models, transaction
+import polars as pl
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from giamngheo.audit.models import AuditEvent
+from giamngheo.lib import pgcopy
+
+# Columns a frame given to ``record_frame`` may carry; ``at`` and ``actor_id`` are the service's.
+FRAME_COLUMNS: Final = (
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "province_id",
+    "commune_id",
+    "village_id",
+    "before",
+    "after",
+    "note",
+)
+_FRAME_REQUIRED: Final = ("object_type", "object_id", "object_repr")
 
 
 def _jsonable(value: Any) -> Any:
@@ -40,19 +62,11 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
 
 
 def _area_of(obj: models.Model) -> dict[str, Any]:
-    """The area columns of an area-scoped object, or of the unit itself."""
-    from giamngheo.areas.models import AdministrativeUnit, Level
-
-    if isinstance(obj, AdministrativeUnit):
-        if obj.level == Level.PROVINCE:
-            return {"province_id": obj.pk}
-        if obj.level == Level.COMMUNE:
-            return {"province_id": obj.province_id, "commune_id": obj.pk}
-        return {
-            "province_id": obj.province_id,
-            "commune_id": obj.parent_id,
-            "village_id": obj.pk,
-        }
+    """The area columns of an area-scoped object, or those a unit files itself under
+    (``AdministrativeUnit.area_ids``: audit sits below areas and does not import it)."""
+    own_area = getattr(obj, "area_ids", None)
+    if callable(own_area):
+        return dict(own_area())
     return {
         f"{name}_id": getattr(obj, f"{name}_id", None)
         for name in ("province", "commune", "village")
@@ -103,6 +117,47 @@ def record_many(
     ]
     AuditEvent.objects.bulk_create(events, batch_size=batch_size)
     return len(events)
+
+
+def record_frame(
+    *,
+    actor: Any,
+    events: pl.DataFrame,
+    action: str | None = None,
+    note: str | None = None,
+) -> int:
+    """One audit event per row of ``events``, written with COPY: an import's hundreds of
+    thousands of events at about 100,000 a second, where ``record_many``'s INSERTs manage a
+    few thousand. Must run inside the caller's transaction. Returns the number of events.
+
+    Columns (``FRAME_COLUMNS``): ``object_type``, ``object_id``, ``object_repr`` (required);
+    ``action`` and ``note`` per row, or the same for every row from the arguments;
+    ``province_id``, ``commune_id``, ``village_id``; ``before`` and ``after`` as JSON text or
+    structs (null: no snapshot). The time and the actor are set here, as ``record`` does.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_frame must be called inside the service's transaction")
+    given = dict.fromkeys(events.columns)
+    missing = [c for c in _FRAME_REQUIRED if c not in given]
+    unknown = [c for c in given if c not in FRAME_COLUMNS]
+    for key, value in (("action", action), ("note", note)):
+        if (key in given) == (value is not None):
+            missing.append(f"{key} (a column or the argument, not both)")
+    if missing or unknown:
+        raise ValueError(f"audit.record_frame: missing {missing}, unknown {unknown}")
+    if events.height == 0:
+        return 0
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    rows = events.with_columns(
+        pl.lit(timezone.now()).alias("at"),
+        pl.lit(actor_id, dtype=pl.Int64).alias("actor_id"),
+        pl.col("object_id").cast(pl.String),
+        pl.col("object_repr").str.slice(0, 300),
+        *([pl.lit(action).alias("action")] if action is not None else []),
+        *([pl.lit(note).alias("note")] if note is not None else []),
+    )
+    with connection.cursor() as cursor:
+        return pgcopy.copy_frame(cursor, AuditEvent._meta.db_table, rows)
 
 
 def record_bulk(

@@ -7,16 +7,50 @@ A part is listed here once; its own module does the work. Adding a part = one en
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
-from giamngheo.areas.models import AdministrativeUnit
+from giamngheo import synthetic as generator
+from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib.errors import DomainError
 from giamngheo.registry.models import Household
+from giamngheo.review import demo as review_demo
+from giamngheo.surveys import bulk as survey_bulk
+from giamngheo.training import demo as training_demo
+from giamngheo.workforce import demo as workforce_demo
 
 Progress = Callable[[str], None]
+
+
+class DemoError(DomainError):
+    """The demo cannot be loaded; the message is for the user (Vietnamese)."""
+
+
+def demo_communes(
+    province: AdministrativeUnit, communes: Mapping[str, AdministrativeUnit]
+) -> tuple[AdministrativeUnit, AdministrativeUnit]:
+    """The communes of ``xa1`` and ``xa2``: preset for the demo province, else the two rural
+    communes with the largest size weight."""
+    preset = generator.DEMO_COMMUNES.get(province.code)
+    if preset and all(code in communes for code in preset):
+        return communes[preset[0]], communes[preset[1]]
+    rural = sorted(
+        (unit for unit in communes.values() if unit.area_kind == "rural"),
+        key=lambda unit: (
+            -generator.commune_profile(
+                province.code,
+                generator.CommuneInput(unit.code, unit.name, unit.unit_type, unit.area_kind),
+            ).weight,
+            unit.code,
+        ),
+    )
+    ranked = rural or sorted(communes.values(), key=lambda unit: unit.code)
+    if len(ranked) < 2:
+        raise DemoError(f"Tỉnh {province.name} không đủ hai xã để tạo tài khoản mẫu.")
+    return ranked[0], ranked[1]
 
 
 @dataclass(frozen=True)
@@ -25,6 +59,14 @@ class DemoContext:
     households: QuerySet[Household]
     seed: int
     progress: Progress
+
+    def demo_communes(self) -> tuple[AdministrativeUnit, AdministrativeUnit]:
+        """The communes of the demo users ``xa1`` and ``xa2`` in this province (a part needs
+        them without importing the loader, which imports the parts)."""
+        communes = AdministrativeUnit.objects.filter(
+            parent=self.province, level=Level.COMMUNE, valid_to__isnull=True
+        )
+        return demo_communes(self.province, {unit.code: unit for unit in communes})
 
 
 @dataclass(frozen=True)
@@ -35,51 +77,37 @@ class DemoPart:
 
 
 def _surveys_purge(context: DemoContext) -> object:
-    from giamngheo.surveys import bulk
-
-    return bulk.purge_surveys(context.households)
+    return survey_bulk.purge_surveys(context.households)
 
 
 def _surveys_seed(context: DemoContext) -> object:
-    from giamngheo.surveys import bulk
-
-    return bulk.surveys_for_demo(context.households, seed=context.seed, progress=context.progress)
+    return survey_bulk.surveys_for_demo(
+        context.households, seed=context.seed, progress=context.progress
+    )
 
 
 def _workforce_purge(context: DemoContext) -> object:
-    from giamngheo.workforce.demo import clear_workforce_demo
-
-    return clear_workforce_demo(province=context.province)
+    return workforce_demo.clear_workforce_demo(province=context.province)
 
 
 def _workforce_seed(context: DemoContext) -> object:
-    from giamngheo.workforce.demo import load_workforce_demo
-
-    return load_workforce_demo(province=context.province, seed=context.seed)
+    return workforce_demo.load_workforce_demo(province=context.province, seed=context.seed)
 
 
 def _training_purge(context: DemoContext) -> object:
-    from giamngheo.training.demo import purge_training_demo
-
-    return purge_training_demo(province=context.province)
+    return training_demo.purge_training_demo(province=context.province)
 
 
 def _training_seed(context: DemoContext) -> object:
-    from giamngheo.training.demo import load_training_demo
-
-    return load_training_demo(province=context.province, seed=context.seed)
+    return training_demo.load_training_demo(province=context.province, seed=context.seed)
 
 
 def _review_purge(context: DemoContext) -> object:
-    from giamngheo.review.demo import purge_review_demo
-
-    return purge_review_demo(context)
+    return review_demo.purge_review_demo(context)
 
 
 def _review_seed(context: DemoContext) -> object:
-    from giamngheo.review.demo import seed_review_demo
-
-    return seed_review_demo(context)
+    return review_demo.seed_review_demo(context)
 
 
 # Order matters: training turns the workforce roster into participants; the review uses the

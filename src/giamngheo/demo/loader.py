@@ -21,13 +21,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
 
+from giamngheo import synthetic as generator
 from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import Role, RoleGrant, User
 from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.demo import extensions, generator
-from giamngheo.lib.errors import DomainError
+from giamngheo.demo import extensions
+
+# Re-exported: the command and the tests catch ``loader.DemoError``.
+from giamngheo.demo.extensions import DemoError as DemoError
+from giamngheo.demo.extensions import demo_communes
+from giamngheo.lib import pgcopy
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Membership, Person, Status
@@ -42,10 +47,6 @@ DEMO_CODE_PATTERN: Final = r"^{province}-[0-9]{{5}}-[0-9]{{5,}}$"
 _COPY_CHUNK_ROWS: Final = 50_000
 
 Progress = Callable[[str], None]
-
-
-class DemoError(DomainError):
-    """The demo cannot be loaded; the message is for the user (Vietnamese)."""
 
 
 @dataclass(frozen=True)
@@ -168,13 +169,10 @@ def _copy(cursor: Any, model: type[Any], frame: pl.DataFrame) -> None:
             f"demo loader out of date for {model._meta.label}: "
             f"missing {sorted(missing)}, unknown {sorted(unknown)}"
         )
-    table = _quote(model._meta.db_table)
-    columns = ", ".join(_quote(c) for c in frame.columns)
-    # Table and column names come from the models, never from input.
-    sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
-    with cursor.copy(sql) as copy:
-        for part in frame.iter_slices(_COPY_CHUNK_ROWS):
-            copy.write(part.write_csv(include_header=False, float_precision=1).encode())
+    # Floor areas have one decimal: the generator's floats are sent rounded to it.
+    pgcopy.copy_frame(
+        cursor, model._meta.db_table, frame, float_precision=1, chunk_rows=_COPY_CHUNK_ROWS
+    )
 
 
 def _enum(column: str, values: Sequence[str]) -> pl.Expr:
@@ -508,30 +506,6 @@ class _UserSpec:
 
 
 DEMO_USERNAMES: Final = ("admin", "tinh", "xa1", "xa2", "ctv1")
-
-
-def demo_communes(
-    province: AdministrativeUnit, communes: dict[str, AdministrativeUnit]
-) -> tuple[AdministrativeUnit, AdministrativeUnit]:
-    """The communes of ``xa1`` and ``xa2``: preset for the demo province, else the two rural
-    communes with the largest size weight."""
-    preset = generator.DEMO_COMMUNES.get(province.code)
-    if preset and all(code in communes for code in preset):
-        return communes[preset[0]], communes[preset[1]]
-    rural = sorted(
-        (unit for unit in communes.values() if unit.area_kind == "rural"),
-        key=lambda unit: (
-            -generator.commune_profile(
-                province.code,
-                generator.CommuneInput(unit.code, unit.name, unit.unit_type, unit.area_kind),
-            ).weight,
-            unit.code,
-        ),
-    )
-    ranked = rural or sorted(communes.values(), key=lambda unit: unit.code)
-    if len(ranked) < 2:
-        raise DemoError(f"Tỉnh {province.name} không đủ hai xã để tạo tài khoản mẫu.")
-    return ranked[0], ranked[1]
 
 
 def ensure_demo_users(

@@ -1,10 +1,14 @@
 """The registry of job kinds: ``@job_kind("registry.import_households", label=…)``.
 
 A kind is a function ``(context) -> result`` where ``context`` is a
-:class:`giamngheo.jobs.worker.JobContext` (progress, output files, the acting user) and the
-result is a JSON-serialisable dict stored on the job. Modules that declare kinds are imported
-by :func:`discover`, from the setting ``GIAMNGHEO_JOB_MODULES`` (default below), so that a
-worker knows every kind without importing the whole project at start-up.
+:class:`giamngheo.jobs.context.JobContext` (progress, output files, the acting user) and the
+result is a JSON-serialisable dict stored on the job.
+
+Kinds are found per app, as Django finds ``admin.py``: every installed app may have a ``jobs``
+module that declares (or imports the modules that declare) its kinds; :func:`discover` imports
+them all, then the modules named in the setting ``GIAMNGHEO_JOB_MODULES`` (extra kinds, e.g. of
+a test module). The registry stays at the bottom of the jobs app: it imports no app, and the
+apps' job modules import it.
 """
 
 from __future__ import annotations
@@ -15,21 +19,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils.module_loading import autodiscover_modules
 
+from giamngheo.jobs.context import JobContext
 from giamngheo.lib.errors import DomainError
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-    from giamngheo.jobs.worker import JobContext
-
-JobFunction = Callable[["JobContext"], "dict[str, Any] | None"]
-
-DEFAULT_JOB_MODULES = (
-    "giamngheo.registry.imports",
-    "giamngheo.registry.exports",
-    "giamngheo.jobs.retention",
-)
+# A job's result: a JSON object (values of any JSON type) stored on the row, or None.
+JobFunction = Callable[[JobContext], "dict[str, Any] | None"]
 
 
 class UnknownJobKindError(DomainError, LookupError):
@@ -65,7 +64,9 @@ def job_kind(
 
 
 def discover() -> None:
-    for module in getattr(settings, "GIAMNGHEO_JOB_MODULES", DEFAULT_JOB_MODULES):
+    """Import every app's ``jobs`` module, then the extra ``GIAMNGHEO_JOB_MODULES``."""
+    autodiscover_modules("jobs")
+    for module in getattr(settings, "GIAMNGHEO_JOB_MODULES", ()):
         importlib.import_module(module)
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from giamngheo.accounts.types import Actor
 from giamngheo.jobs import files
 from giamngheo.jobs.kinds import job_kind
 from giamngheo.jobs.models import Job, JobStatus
@@ -110,7 +111,7 @@ def _in_use(root: Path) -> list[Path]:
 
 def purge_files(
     *,
-    actor: Any = None,
+    actor: Actor = None,
     days: int | None = None,
     now: dt.datetime | None = None,
     dry_run: bool = False,

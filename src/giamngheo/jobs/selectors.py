@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer, acting_user
 from giamngheo.jobs.models import Job
 
 
-def jobs_visible_to(user: Any) -> QuerySet[Job]:
+def jobs_visible_to(user: Viewer) -> QuerySet[Job]:
     jobs = Job.objects.select_related("created_by")
-    if not getattr(user, "is_authenticated", False):
+    author = acting_user(user)
+    if author is None:
         return jobs.none()
-    if access.is_system_admin(user):
+    if access.is_system_admin(author):
         return jobs
-    return jobs.filter(created_by=user)
+    return jobs.filter(created_by=author)
 
 
-def job_for(user: Any, pk: int, *, kinds: tuple[str, ...] = ()) -> Job:
+def job_for(user: Viewer, pk: int, *, kinds: tuple[str, ...] = ()) -> Job:
     """The job if the user may see it (and it is of one of ``kinds``, if given), else 404."""
     jobs = jobs_visible_to(user)
     if kinds:

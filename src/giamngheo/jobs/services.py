@@ -12,9 +12,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.jobs import kinds
 from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.jobs.rows import LOCK_BASE, clean_json, clean_text
 from giamngheo.lib.errors import DomainError
 
 
@@ -24,21 +26,19 @@ class JobError(DomainError):
 
 def job_enqueue(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     parameters: dict[str, Any] | None = None,
     province: AdministrativeUnit | None = None,
     commune: AdministrativeUnit | None = None,
     message: str = "",
 ) -> Job:
-    from giamngheo.jobs.worker import clean_json, clean_text
-
     kinds.get_kind(kind)  # unknown kinds fail here, not later in the worker
     # Cleaned of NUL characters (jsonb and text refuse them), e.g. in an uploaded file's name.
     return Job.objects.create(
         kind=kind,
         parameters=clean_json(parameters or {}),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=acting_user(actor),
         province=province,
         commune=commune,
         message=clean_text(message or _("Đang chờ xử lý…"), 500),
@@ -48,8 +48,6 @@ def job_enqueue(
 def _worker_alive(job_id: int) -> bool:
     """Whether a worker holds the job's advisory lock (see worker.py). This connection never
     holds job locks itself, so a successful try means nobody does."""
-    from giamngheo.jobs.worker import LOCK_BASE
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_BASE + job_id])
         if not cursor.fetchone()[0]:
@@ -59,7 +57,7 @@ def _worker_alive(job_id: int) -> bool:
 
 
 @transaction.atomic
-def job_cancel(*, actor: Any, job: Job) -> Job:
+def job_cancel(*, actor: Actor, job: Job) -> Job:
     """A queued job is cancelled at once; a running one at its next progress report, or
     killed by its worker after ``JOB_CANCEL_GRACE_SECONDS`` (see worker.py)."""
     locked = Job.objects.select_for_update().get(pk=job.pk)

@@ -57,7 +57,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,16 +66,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections, connection, connections
 from django.utils.translation import gettext as _
 
-from giamngheo.jobs import files, kinds
+from giamngheo.jobs import files, kinds, retention
+
+# Job bodies and tests may import these from here too: they are the worker's vocabulary.
+from giamngheo.jobs.context import JobCancelledError, JobContext, JobFailure
 from giamngheo.jobs.models import Job, JobStatus
+from giamngheo.jobs.rows import LOCK_BASE, clean_json, clean_text
 
 logger = logging.getLogger(__name__)
 
-# Advisory lock keys of running jobs: job id + this base. hashtext() keys used elsewhere in the
-# project are 32-bit, so they never collide with keys at or above 2^40.
-LOCK_BASE = 1 << 40
 # At most this often a progress report reaches the database (the page polls every second).
-PROGRESS_INTERVAL_SECONDS = 0.25
 DEFAULT_POLL_SECONDS = 1.0
 # How often a long-running worker looks for jobs left running by a dead or hung worker.
 RECOVER_INTERVAL_SECONDS = 60.0
@@ -86,39 +86,12 @@ RUNNER_OUTCOME_NOT_WRITTEN = 3
 STDERR_TAIL_CHARS = 4000
 
 
-class JobCancelledError(Exception):
-    """Raised inside a job body when its user asked to cancel it."""
-
-
-class JobFailure(Exception):
-    """A job stops with a message for the user (Vietnamese), without a traceback."""
-
-
 def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
-
-
-def clean_text(value: Any, limit: int | None = None) -> str:
-    """Text PostgreSQL accepts: no NUL, no lone surrogates (both refused by the server or the
-    driver), cut to ``limit`` characters."""
-    text = str(value).replace("\x00", "")
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return text[:limit] if limit is not None else text
-
-
-def clean_json(value: Any) -> Any:
-    """``value`` with every string cleaned (jsonb refuses ``\\u0000`` too)."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_text(k): clean_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean_json(v) for v in value]
-    return value
 
 
 def _json(value: Any) -> str:
@@ -324,45 +297,6 @@ class _Bookkeeper:
                 if acquired:
                     self.release(job_id)
         return recovered
-
-
-@dataclass
-class JobContext:
-    """What a job body gets: its job row, progress reporting and output files."""
-
-    job: Job
-    _book: _Bookkeeper
-    outputs: dict[str, str] = field(default_factory=dict)
-    final_message: str | None = None
-    _last_write: float = 0.0
-    _last_message: str | None = None
-
-    @property
-    def actor(self) -> Any:
-        return self.job.created_by
-
-    @property
-    def parameters(self) -> dict[str, Any]:
-        return dict(self.job.parameters or {})
-
-    def progress(self, done: int, total: int, message: str | None = None) -> None:
-        """Report progress. Written at most every 0.25 s unless the message changes or the
-        step is complete; raises :class:`JobCancelledError` when a cancel was requested."""
-        now = time.monotonic()
-        changed = message is not None and message != self._last_message
-        if not changed and done < total and now - self._last_write < PROGRESS_INTERVAL_SECONDS:
-            return
-        self._last_write = now
-        if message is not None:
-            self._last_message = message
-        if self._book.progress(self.job.pk, done, total, message):
-            raise JobCancelledError
-
-    def output_path(self, name: str, filename: str) -> Path:
-        """A path for an output file, registered on the job under ``name``."""
-        path = files.job_dir(self.job.pk) / files.safe_name(filename)
-        self.outputs[name] = files.relative(path)
-        return path
 
 
 def _missing_job_file(error: FileNotFoundError) -> bool:
@@ -764,8 +698,6 @@ def run_worker(
     recovered first (unless the caller did) and then every minute; the periodic file purge is
     scheduled (unless ``once``). ``stop`` ends the loop after the current job, ``abort``
     also kills the current job's process. Returns the number of jobs run."""
-    from giamngheo.jobs import retention
-
     kinds.discover()
     if recover:
         recover_stale_jobs()

@@ -10,9 +10,9 @@ page), never a crash and never a silent change of meaning.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import BadRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 # PostgreSQL bigint: primary keys and cursors never exceed it.
@@ -22,7 +22,7 @@ YEAR_MIN = 1900
 YEAR_MAX = 2100
 
 
-def _raw(request: Any, name: str) -> str | None:
+def _raw(request: HttpRequest, name: str) -> str | None:
     value = request.GET.get(name)
     if value is None:
         return None
@@ -44,7 +44,7 @@ def parse_int(text: str, *, name: str, minimum: int | None, maximum: int | None)
 
 
 def int_param(
-    request: Any,
+    request: HttpRequest,
     name: str,
     default: int | None = None,
     *,
@@ -58,24 +58,24 @@ def int_param(
     return parse_int(text, name=name, minimum=minimum, maximum=maximum)
 
 
-def id_param(request: Any, name: str) -> int | None:
+def id_param(request: HttpRequest, name: str) -> int | None:
     """A primary key or keyset cursor (``?after=``): a positive bigint, else 400."""
     return int_param(request, name, None, minimum=1, maximum=BIGINT_MAX)
 
 
-def year_param(request: Any, name: str = "year", default: int | None = None) -> int | None:
+def year_param(request: HttpRequest, name: str = "year", default: int | None = None) -> int | None:
     """A calendar year between 1900 and 2100 (year 0 or 10**30 → 400)."""
     return int_param(request, name, default, minimum=YEAR_MIN, maximum=YEAR_MAX)
 
 
-def limit_param(request: Any, name: str = "limit", *, default: int, maximum: int) -> int:
+def limit_param(request: HttpRequest, name: str = "limit", *, default: int, maximum: int) -> int:
     """A page size: clamped to 1..maximum (a page size is a wish, not a fact); not a number
     → 400."""
     value = int_param(request, name, default, minimum=None, maximum=None)
     return max(1, min(default if value is None else value, maximum))
 
 
-def date_param(request: Any, name: str, default: dt.date | None = None) -> dt.date | None:
+def date_param(request: HttpRequest, name: str, default: dt.date | None = None) -> dt.date | None:
     """A date written dd/mm/yyyy (or ISO yyyy-mm-dd) from 1900 to 2100, else 400."""
     text = _raw(request, name)
     if text is None:

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from giamngheo.lib import tabular
@@ -56,7 +57,7 @@ class UploadLimitHandler(FileUploadHandler):
     """Passes a file's chunks on to the next handlers (memory, temporary file) until the file
     passes ``UPLOAD_MAX_BYTES``; then keeps only its size."""
 
-    def __init__(self, request: Any = None) -> None:
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.limit = upload_max_bytes()
         self.oversized = False

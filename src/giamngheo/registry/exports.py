@@ -262,7 +262,7 @@ def _write_xlsx(
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
-    style = sheets._styles()
+    style = sheets.styles()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheets.DATA_SHEET)
     for position, column in enumerate(columns, start=1):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
-from giamngheo.areas import selectors as area_selectors
+from giamngheo.accounts import selectors as visible
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.jobs import files
 from giamngheo.jobs import selectors as job_selectors
@@ -77,8 +77,8 @@ def _export_areas(user: Any) -> list[AdministrativeUnit]:
     would be thousands of communes: provinces only)."""
     home = access.home_unit(user)
     if home is None:
-        return list(area_selectors.children_for(user, None))
-    below = list(area_selectors.children_for(user, home).select_related("parent"))
+        return list(visible.children_for(user, None))
+    below = list(visible.children_for(user, home).select_related("parent"))
     return [home, *below]
 
 
@@ -244,7 +244,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST, areas=_export_areas(request.user))
     if not form.is_valid():
         raise Http404
-    area = area_selectors.unit_for(request.user, form.cleaned_data["area"])
+    area = visible.unit_for(request.user, form.cleaned_data["area"])
     job = job_services.job_enqueue(
         actor=request.user,
         kind=exports.EXPORT_JOB,

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.areas.models import AdministrativeUnit, AreaKind
+from giamngheo.areas.models import AdministrativeUnit, AreaKind, VillageScoped
 from giamngheo.lib.locking import Versioned
 from giamngheo.standards import schema
 
@@ -74,14 +74,9 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Household(Versioned):
+class Household(VillageScoped, Versioned):
     code = models.CharField(_("mã hộ"), max_length=30)
-    province = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
-    )
-    commune = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã")
-    )
+    # The one village column with a reverse accessor (``village.households``), as migrated.
     village = models.ForeignKey(
         AdministrativeUnit,
         on_delete=models.PROTECT,

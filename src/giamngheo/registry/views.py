@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
-from giamngheo.areas import selectors as area_selectors
+from giamngheo.accounts import selectors as visible
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.audit import selectors as audit_selectors
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
-from giamngheo.registry import duplicates, selectors, services
+from giamngheo.registry import duplicates, panels, selectors, services
 from giamngheo.registry.forms import (
     HouseholdCreateForm,
     HouseholdEditForm,
@@ -33,7 +32,7 @@ from giamngheo.registry.models import Household, Membership, Person, Relation, S
 
 def household_list(request: HttpRequest) -> HttpResponse:
     area_code = request.GET.get("area") or None
-    area = area_selectors.unit_for(request.user, area_code) if area_code else None
+    area = visible.unit_for(request.user, area_code) if area_code else None
     status = request.GET.get("status") or None
     if status is not None and status not in Status.values:
         status = None
@@ -83,23 +82,16 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for membership in household.current_memberships  # type: ignore[attr-defined]
     ]
-    from giamngheo.surveys import selectors as survey_selectors
-
-    years = survey_selectors.status_by_year(
-        survey_selectors.surveys_for_household(request.user, household)
-    )
     return render(
         request,
         "registry/household_detail.html",
         {
+            # The sections of the apps above (the surveys' status by year, …): registry.panels.
+            **panels.household_context(request, household),
             "household": household,
-            "years": years,
-            "current_year": next(
-                (y for y in years if y.review_year == household.status_year), None
-            ),
             "members": members,
             "phone": household.phone if full else mask_phone(household.phone),
-            "events": audit_selectors.events_for_object(request.user, household)[:20],
+            "events": visible.events_for_object(request.user, household)[:20],
             "can_change": access.can_change_area(request.user, household.village),
         },
     )

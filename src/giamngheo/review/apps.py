@@ -7,15 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _seed_defaults(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
-    """Fill the process parameters and the holiday calendar from the data files when their
-    tables are empty (after migrate, and after a test flush)."""
+    """Fill the process parameters and the holiday calendar from the data files: everything
+    when the tables are empty (after migrate, and after a test flush), then only entries never
+    loaded before (a new release's days and keys; deletions stay deleted)."""
     from giamngheo.review import calendar, rules
 
     tables = connections[using].introspection.table_names()
-    if "review_ruleset" not in tables or "review_calendarday" not in tables:
+    if "review_shippedentry" not in tables:
         return  # migrated backwards
-    rules.load_default_rules()
-    calendar.load_default_calendar()
+    rules.load_default_rules(only_if_empty=False)
+    calendar.load_default_calendar(only_if_empty=False)
 
 
 class ReviewConfig(AppConfig):

@@ -14,6 +14,7 @@ from giamngheo.registry.models import Status
 from giamngheo.review.models import Application, ApplicationForm, ListKind
 
 POOR, NEAR_POOR = Status.POOR.value, Status.NEAR_POOR.value
+AVERAGE = Status.AVERAGE.value
 ON_LIST = frozenset({POOR, NEAR_POOR})
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -33,6 +34,10 @@ def lists_for(before: str, after: str) -> list[str]:
         lists.append(ListKind.ESCAPED_NEAR_POVERTY)
     if before == after and after in ON_LIST:
         lists.append(ListKind.REMAINING)
+    # QĐ 24/2021 Art. 2.2, 6: households of average living standard are recognised on their own
+    # list (every such result, new or continuing; the Art. 6 procedure is unverified).
+    if after == AVERAGE:
+        lists.append(ListKind.AVERAGE_LIVING_STANDARD)
     return [str(kind) for kind in lists]
 
 
@@ -72,3 +77,12 @@ def review_start_for(received_on: dt.date, review_day: int) -> dt.date:
     month = received_on.month % 12 + 1
     year = received_on.year + (received_on.month == 12)
     return dt.date(year, month, review_day)
+
+
+def deadline_state(last_day: dt.date, done_on: dt.date | None, today: dt.date) -> str:
+    """Where a report deadline stands: ``done`` (on or before ``last_day``), ``late_done``,
+    ``open`` (not done, ``last_day`` not past) or ``overdue``. ``last_day`` is the last
+    compliant day: for "Trước ngày 15 tháng 11" (QĐ 24/2021 Art. 7.2) it is 14/11."""
+    if done_on is not None:
+        return "done" if done_on <= last_day else "late_done"
+    return "open" if today <= last_day else "overdue"

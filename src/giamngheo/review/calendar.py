@@ -102,13 +102,17 @@ def read_default_calendar(path: Path = DATA_FILE) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def load_default_calendar(*, path: Path = DATA_FILE, only_if_empty: bool = True) -> int:
-    """Fill ``CalendarDay`` from the data file (rows whose date already exists are kept: a
-    province's edits win). Returns the number of rows added."""
-    from giamngheo.review.models import CalendarDay
+    """Add the data file's days not loaded before (``ShippedEntry``): a new year's holidays
+    arrive with a release, while a day a province deleted or edited stays as the province left
+    it (a row whose date exists is kept; a shipped day loaded once is never loaded again).
+    ``only_if_empty``: only when the table is empty (the first seeding). Returns rows added."""
+    from giamngheo.review.models import CalendarDay, ShippedEntry
 
     if only_if_empty and CalendarDay.objects.exists():
         return 0
+    seen = set(ShippedEntry.objects.filter(kind="holiday").values_list("key", flat=True))
     existing = set(CalendarDay.objects.values_list("date", flat=True))
+    new = [row for row in read_default_calendar(path) if str(row["date"]) not in seen]
     rows = [
         CalendarDay(
             date=row["date"],
@@ -117,8 +121,12 @@ def load_default_calendar(*, path: Path = DATA_FILE, only_if_empty: bool = True)
             source=row.get("source", ""),
             verified=bool(row.get("verified", False)),
         )
-        for row in read_default_calendar(path)
+        for row in new
         if row["date"] not in existing
     ]
     CalendarDay.objects.bulk_create(rows)
+    ShippedEntry.objects.bulk_create(
+        [ShippedEntry(kind="holiday", key=str(row["date"])) for row in new],
+        ignore_conflicts=True,
+    )
     return len(rows)

@@ -102,7 +102,7 @@ def seed_review_demo(context: Any, *, today: dt.date | None = None) -> ReviewDem
     users = {
         u.username: u for u in User.objects.filter(username__in=["xa1", "xa2", "tinh", "ctv1"])
     }
-    commune1, commune2 = _demo_communes(province, communes)
+    commune1, commune2 = context.demo_communes()
 
     with transaction.atomic():
         for commune in communes:
@@ -152,14 +152,6 @@ def seed_review_demo(context: Any, *, today: dt.date | None = None) -> ReviewDem
     return report
 
 
-def _demo_communes(
-    province: AdministrativeUnit, communes: list[AdministrativeUnit]
-) -> tuple[AdministrativeUnit, AdministrativeUnit]:
-    from giamngheo.demo.loader import demo_communes
-
-    return demo_communes(province, {c.code: c for c in communes})
-
-
 def _officer(
     users: dict[str, User],
     commune: AdministrativeUnit,
@@ -173,7 +165,7 @@ def _officer(
     return None  # the system acting for the other communes of the demo
 
 
-def _planned_round(commune: AdministrativeUnit, actor: Any, year: int) -> Round:
+def _planned_round(commune: AdministrativeUnit, actor: User | None, year: int) -> Round:
     round_ = services.round_create(
         actor=actor,
         commune=commune,
@@ -204,7 +196,9 @@ def _planned_round(commune: AdministrativeUnit, actor: Any, year: int) -> Round:
     return round_
 
 
-def _finished_round(commune: AdministrativeUnit, actor: Any, *, complaint: bool) -> Decision:
+def _finished_round(
+    commune: AdministrativeUnit, actor: User | None, *, complaint: bool
+) -> Decision:
     """The 2025 annual round of one commune, from plan to decision."""
     from giamngheo.surveys.models import Survey
 
@@ -296,10 +290,17 @@ def _finished_round(commune: AdministrativeUnit, actor: Any, *, complaint: bool)
                 resolved_on=D(LAST_YEAR, 11, 5),
                 result_note="Ban chỉ đạo đã kiểm tra lại: giữ nguyên kết quả họp dân.",
             )
+    # QĐ 24/2021 Art. 4.5 after 1/7/2025: the provincial chairman is consulted first (rule value).
+    services.round_consult(
+        actor=actor,
+        round_=round_,
+        consulted_on=D(LAST_YEAR, 11, 12),
+        reference=f"{commune.code[-3:]}/BC-UBND",
+    )
     return _decide(round_, actor, commune)
 
 
-def _decide(round_: Round, actor: Any, commune: AdministrativeUnit) -> Decision:
+def _decide(round_: Round, actor: User | None, commune: AdministrativeUnit) -> Decision:
     return services.decision_issue(
         actor=actor,
         round_=round_,
@@ -309,19 +310,23 @@ def _decide(round_: Round, actor: Any, commune: AdministrativeUnit) -> Decision:
     )
 
 
-def _without_survey(round_: Round, actor: Any, current: dict[int, str]) -> None:
+def _without_survey(round_: Round, actor: User | None, current: dict[int, str]) -> None:
     """Households without a usable 2025 demo survey keep their current status as the proposal
     (a demo shortcut: no survey is linked)."""
     waiting = list(Entry.objects.filter(round=round_, state=EntryState.TO_SURVEY))
     _set_surveyed(round_, actor, waiting, current)
 
 
-def _set_surveyed(round_: Round, actor: Any, entries: list[Entry], current: dict[int, str]) -> None:
+def _set_surveyed(
+    round_: Round, actor: User | None, entries: list[Entry], current: dict[int, str]
+) -> None:
     extra = {e.pk: {"proposed_status": current.get(e.household_id, "not_poor")} for e in entries}
     _move_entries(actor, round_, entries, "survey", extra=extra, note="dữ liệu mẫu")
 
 
-def _first_village_meets(round_: Round, actor: Any, collaborator: Any, today: dt.date) -> None:
+def _first_village_meets(
+    round_: Round, actor: User | None, collaborator: User | None, today: dt.date
+) -> None:
     """This year in commune 1: the village with the most households to review is surveyed and
     meets; one vote falls short."""
     from giamngheo.surveys import definitions
@@ -446,7 +451,7 @@ def _annual_application(commune: AdministrativeUnit, users: dict[str, User], tod
     return 1
 
 
-def _can_file(user: Any, household: Household) -> bool:
+def _can_file(user: User | None, household: Household) -> bool:
     from giamngheo.accounts import access
 
     return user is not None and access.can_change_area(user, household.village)

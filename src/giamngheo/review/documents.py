@@ -46,6 +46,8 @@ LIST_TITLES = [
     (ListKind.ESCAPED_POVERTY, "DANH SÁCH HỘ THOÁT NGHÈO"),
     (ListKind.ESCAPED_NEAR_POVERTY, "DANH SÁCH HỘ THOÁT CẬN NGHÈO"),
     (ListKind.REMAINING, "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO TIẾP TỤC"),
+    # QĐ 24/2021 Art. 2.2, 6 (procedure unverified): their own list.
+    (ListKind.AVERAGE_LIVING_STANDARD, "DANH SÁCH HỘ CÓ MỨC SỐNG TRUNG BÌNH"),
 ]
 
 
@@ -311,7 +313,7 @@ def decision_pdf(decision: Decision, entries: Sequence[Any]) -> bytes:
 
 
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
-    """Giấy chứng nhận hộ nghèo / hộ cận nghèo (number "…/GCNHN.HCN"; the form's Mẫu number is
+    """Giấy chứng nhận hộ nghèo / hộ cận nghèo (number "…/GCN-HN.HCN"; the form's Mẫu number is
     unverified), from the certificate's frozen copy only."""
     doc = VietnameseDocument(title=f"Giấy chứng nhận {certificate.number}")
     doc.add_page()

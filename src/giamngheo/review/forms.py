@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.lib import uploads
+from giamngheo.lib import clock, uploads
 from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.review.models import (
     ApplicationForm,
@@ -39,7 +38,7 @@ class RoundForm(forms.Form):
     def __init__(self, *args: Any, communes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = communes  # type: ignore[attr-defined]
-        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].initial = clock.today().year
 
 
 class SteeringForm(forms.Form):
@@ -79,7 +78,7 @@ class MeetingForm(IdempotentForm):
     def __init__(self, *args: Any, villages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = villages  # type: ignore[attr-defined]
-        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["held_on"].initial = clock.today()
 
 
 class MinutesScanForm(forms.Form):
@@ -96,7 +95,7 @@ class PostingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["posted_on"].initial = timezone.localdate()
+        self.fields["posted_on"].initial = clock.today()
 
 
 class ComplaintForm(forms.Form):
@@ -106,7 +105,7 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["received_on"].initial = clock.today()
 
 
 class ResolveForm(forms.Form):
@@ -115,7 +114,7 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["resolved_on"].initial = timezone.localdate()
+        self.fields["resolved_on"].initial = clock.today()
 
 
 class DecisionForm(forms.Form):
@@ -123,10 +122,24 @@ class DecisionForm(forms.Form):
     signed_on = _date(_("Ngày ký"))
     signer_name = forms.CharField(label=_("Người ký"), max_length=200)
     signer_title = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
+    # The decision changes statuses irreversibly: the officer confirms the previewed lists.
+    confirm = forms.BooleanField(
+        label=_(
+            "Tôi đã kiểm tra danh sách và số hộ theo từng loại ở trên; ban hành quyết định sẽ "
+            "cập nhật tình trạng các hộ và không sửa lại được."
+        ),
+        required=True,
+        error_messages={"required": _("Cần xác nhận đã kiểm tra danh sách trước khi ban hành.")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signed_on"].initial = timezone.localdate()
+        self.fields["signed_on"].initial = clock.today()
+
+
+class ConsultForm(forms.Form):
+    consulted_on = _date(_("Ngày báo cáo, xin ý kiến"))
+    reference = forms.CharField(label=_("Số, ký hiệu văn bản"), max_length=120)
 
 
 class ApplicationFormForm(forms.Form):
@@ -141,7 +154,7 @@ class ApplicationFormForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["received_on"].initial = clock.today()
 
 
 class RefuseForm(forms.Form):
@@ -152,7 +165,7 @@ class RefuseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signed_on"].initial = timezone.localdate()
+        self.fields["signed_on"].initial = clock.today()
 
 
 class VerifyForm(forms.Form):

@@ -14,8 +14,6 @@ later registry edit cannot alter a decided list or a certificate already handed 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -23,7 +21,12 @@ from django.db.models import F, Q
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.areas.models import (
+    AdministrativeUnit,
+    CommuneScoped,
+    ProvinceScoped,
+    VillageScoped,
+)
 from giamngheo.lib.idempotency import Idempotent
 from giamngheo.registry.models import Household, Status
 from giamngheo.review.states import (
@@ -35,27 +38,11 @@ from giamngheo.review.states import (
     RoundState,
 )
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
 USER = settings.AUTH_USER_MODEL
 
 
 def _status_label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
-
-
-def _unit(
-    verbose: StrOrPromise, related: str = "+", *, null: bool = False
-) -> models.ForeignKey[Any]:
-    return models.ForeignKey(
-        AdministrativeUnit,
-        on_delete=models.PROTECT,
-        related_name=related,
-        verbose_name=verbose,
-        null=null,
-        blank=null,
-    )
 
 
 # -- data: process parameters and the calendar --------------------------------------------------
@@ -70,7 +57,15 @@ class RuleSet(models.Model):
     standard = models.CharField(_("chuẩn nghèo"), max_length=30)
     first_year = models.PositiveSmallIntegerField(_("từ năm"))
     last_year = models.PositiveSmallIntegerField(_("đến năm"))
-    province = _unit(_("tỉnh (bộ tham số riêng)"), null=True)
+    # Not an area scope: NULL is the national set; a province's row overrides single values.
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tỉnh (bộ tham số riêng)"),
+    )
     legal_basis = models.CharField(_("căn cứ"), max_length=400, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -134,9 +129,14 @@ class RoundKind(models.TextChoices):
     REGULAR = "regular", _("Rà soát thường xuyên (trong năm)")
 
 
-class Round(models.Model):
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"), "review_rounds")
+class Round(CommuneScoped):
+    # The one area column with a reverse accessor (``commune.review_rounds``), as migrated.
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="review_rounds",
+        verbose_name=_("xã"),
+    )
     kind = models.CharField(_("loại"), max_length=10, choices=RoundKind.choices)
     year = models.PositiveSmallIntegerField(_("năm rà soát"))
     month = models.PositiveSmallIntegerField(_("tháng (rà soát thường xuyên)"), null=True)
@@ -153,6 +153,12 @@ class Round(models.Model):
     plan_number = models.CharField(_("số kế hoạch"), max_length=60, blank=True)
     plan_date = models.DateField(_("ngày kế hoạch"), null=True, blank=True)
     plan_note = models.TextField(_("nội dung kế hoạch"), blank=True)
+    # The step "báo cáo, xin ý kiến" before the decision (QĐ 24/2021 Art. 4.5; since 1/7/2025
+    # the provincial chairman, unverified) when the round's rules have it.
+    consulted_on = models.DateField(_("ngày báo cáo, xin ý kiến"), null=True, blank=True)
+    consultation_reference = models.CharField(
+        _("số văn bản báo cáo, xin ý kiến"), max_length=120, blank=True
+    )
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -197,12 +203,10 @@ class SteeringRole(models.TextChoices):
     MEMBER = "member", _("Thành viên")
 
 
-class SteeringMember(models.Model):
+class SteeringMember(CommuneScoped):
     """A member of the commune review steering committee (Ban chỉ đạo rà soát cấp xã)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="steering")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
     full_name = models.CharField(_("họ và tên"), max_length=200)
     position = models.CharField(_("chức vụ"), max_length=200, blank=True)
     role = models.CharField(_("vai trò"), max_length=10, choices=SteeringRole.choices)
@@ -221,12 +225,10 @@ class ReviewerKind(models.TextChoices):
     VILLAGE = "village", _("Cán bộ thôn")
 
 
-class Reviewer(models.Model):
+class Reviewer(CommuneScoped):
     """A reviewer (rà soát viên) of the round, with or without an account."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reviewers")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
     full_name = models.CharField(_("họ và tên"), max_length=200)
     kind = models.CharField(_("là"), max_length=15, choices=ReviewerKind.choices)
     user = models.ForeignKey(
@@ -256,15 +258,15 @@ class ListKind(models.TextChoices):
     ESCAPED_POVERTY = "escaped_poverty", _("Hộ thoát nghèo")
     ESCAPED_NEAR_POVERTY = "escaped_near_poverty", _("Hộ thoát cận nghèo")
     REMAINING = "remaining", _("Hộ nghèo, hộ cận nghèo tiếp tục")
+    # QĐ 24/2021 Art. 2.2, 6: households of average living standard are identified and
+    # recognised on their own list (procedure and forms unverified, docs/review.md).
+    AVERAGE_LIVING_STANDARD = "average_living_standard", _("Hộ có mức sống trung bình")
 
 
-class Entry(models.Model):
+class Entry(VillageScoped):
     """One household on a round's list (QĐ 24/2021 Art. 4.1) and where it stands."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="entries")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
-    village = _unit(_("thôn/tổ dân phố"))
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="review_entries", verbose_name=_("hộ")
     )
@@ -329,12 +331,9 @@ class Entry(models.Model):
 # -- village meeting (Art. 4.3) -----------------------------------------------------------------
 
 
-class Meeting(Idempotent):
+class Meeting(VillageScoped, Idempotent):
     # ``submission_key`` (Idempotent): a double-submitted meeting form records one meeting.
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="meetings")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
-    village = _unit(_("thôn/tổ dân phố"))
     state = models.CharField(
         _("bước"), max_length=10, choices=MeetingState.choices, default=MeetingState.SCHEDULED
     )
@@ -421,10 +420,8 @@ class PostingKind(models.TextChoices):
     RECHECK = "recheck", _("Niêm yết kết quả phúc tra")
 
 
-class Posting(models.Model):
+class Posting(CommuneScoped):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="postings")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
     kind = models.CharField(_("loại"), max_length=10, choices=PostingKind.choices)
     posted_on = models.DateField(_("ngày niêm yết"))
     working_days = models.PositiveSmallIntegerField(_("số ngày làm việc niêm yết"))
@@ -452,14 +449,11 @@ class Posting(models.Model):
         return f"{self.round} · {self.posted_on:%d/%m/%Y}"
 
 
-class PostingEntry(models.Model):
+class PostingEntry(VillageScoped):
     """One line of a posted list, frozen as posted (the PDF is drawn from these rows)."""
 
     posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="lines")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="posting_lines")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
-    village = _unit(_("thôn/tổ dân phố"))
     lists = ArrayField(models.CharField(max_length=25, choices=ListKind.choices))
     household_code = models.CharField(max_length=30)
     head_name = models.CharField(max_length=200)
@@ -490,13 +484,10 @@ class PostingEntry(models.Model):
 # -- complaints ---------------------------------------------------------------------------------
 
 
-class Complaint(models.Model):
+class Complaint(VillageScoped):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="complaints")
     line = models.ForeignKey(PostingEntry, on_delete=models.PROTECT, related_name="complaints")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="complaints")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
-    village = _unit(_("thôn/tổ dân phố"))
     state = models.CharField(
         _("bước"), max_length=10, choices=ComplaintState.choices, default=ComplaintState.RECEIVED
     )
@@ -539,12 +530,10 @@ class Complaint(models.Model):
 # -- recognition (Art. 4.5, 5.2) ----------------------------------------------------------------
 
 
-class Decision(models.Model):
+class Decision(CommuneScoped):
     """The commune chairman's recognition decision. Immutable once written (trigger)."""
 
     round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="decision")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
     number = models.CharField(_("số quyết định"), max_length=60)
     signed_on = models.DateField(_("ngày ký"))
     signer_name = models.CharField(_("người ký"), max_length=200)
@@ -570,16 +559,13 @@ class Decision(models.Model):
         return f"{self.number} ({self.signed_on:%d/%m/%Y})"
 
 
-class DecisionEntry(models.Model):
+class DecisionEntry(VillageScoped):
     """A household of the decided lists, frozen: what the decision says, not what the registry
     says today."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="entries")
     entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="decided")
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
-    village = _unit(_("thôn/tổ dân phố"))
     lists = ArrayField(models.CharField(max_length=25, choices=ListKind.choices))
     household_code = models.CharField(max_length=30)
     head_name = models.CharField(max_length=200)
@@ -600,16 +586,13 @@ class DecisionEntry(models.Model):
         return f"{self.household_code} · {self.head_name}"
 
 
-class Certificate(models.Model):
+class Certificate(VillageScoped):
     """Giấy chứng nhận hộ nghèo, hộ cận nghèo: everything printed is copied here at issue."""
 
     decision_entry = models.OneToOneField(
         DecisionEntry, on_delete=models.PROTECT, related_name="certificate"
     )
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
-    village = _unit(_("thôn/tổ dân phố"))
     number = models.CharField(_("số giấy chứng nhận"), max_length=60)
     code = models.CharField(_("mã xác thực"), max_length=20, unique=True)
     status = models.CharField(_("loại hộ"), max_length=30, choices=Status.choices)
@@ -664,10 +647,7 @@ class ApplicationReason(models.TextChoices):
     OTHER = "other", _("Lý do khác")
 
 
-class Application(models.Model):
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
-    village = _unit(_("thôn/tổ dân phố"))
+class Application(VillageScoped):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="review_applications"
     )
@@ -725,12 +705,10 @@ class Application(models.Model):
 # -- report upward (Art. 7) ---------------------------------------------------------------------
 
 
-class CommuneReport(models.Model):
+class CommuneReport(CommuneScoped):
     """The round's summary as submitted by the commune: the figures are frozen (trigger)."""
 
     round = models.OneToOneField(Round, on_delete=models.PROTECT, related_name="report")
-    province = _unit(_("tỉnh"))
-    commune = _unit(_("xã"))
     year = models.PositiveSmallIntegerField(_("năm"))
     state = models.CharField(
         _("bước"), max_length=15, choices=ReportState.choices, default=ReportState.SUBMITTED
@@ -752,19 +730,56 @@ class CommuneReport(models.Model):
         return f"{self.commune_id} · {self.year}"
 
 
-class ProvinceReport(models.Model):
+class ProvinceReport(ProvinceScoped):
     """The province's consolidation of the communes' submitted reports (frozen)."""
 
-    province = _unit(_("tỉnh"))
     year = models.PositiveSmallIntegerField(_("năm"))
     figures = models.JSONField(_("số liệu"))
     consolidated_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     consolidated_at = models.DateTimeField(_("thời điểm tổng hợp"))
+    # Saved before every commune reported: the figures are not the province's (the missing
+    # communes are listed in ``figures["missing"]``) and the reason is required.
+    partial = models.BooleanField(_("tổng hợp chưa đầy đủ"), default=False)
+    partial_reason = models.TextField(_("lý do tổng hợp chưa đầy đủ"), blank=True)
 
     class Meta:
         verbose_name = _("báo cáo tổng hợp của tỉnh")
         verbose_name_plural = _("báo cáo tổng hợp của tỉnh")
         indexes = [models.Index(fields=["province", "year"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partial=False) | ~Q(partial_reason=""),
+                name="review_provincereport_partial_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.province_id} · {self.year}"
+
+    @property
+    def communes_reported(self) -> int:
+        return int(self.figures.get("communes_reported", 0))
+
+    @property
+    def communes_total(self) -> int:
+        return int(self.figures.get("communes_total", 0))
+
+
+class ShippedEntry(models.Model):
+    """An entry of the shipped data files (holidays, process rules) already loaded once. The
+    loaders add only entries not seen here, so a row a province deleted is not revived by the
+    next load."""
+
+    kind = models.CharField(max_length=20)  # "holiday" | "rule"
+    key = models.CharField(max_length=120)  # the date, or "<rule set code>.<key>"
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dữ liệu mẫu đã nạp")
+        verbose_name_plural = _("dữ liệu mẫu đã nạp")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="review_shipped_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

@@ -38,6 +38,7 @@ KEYS: dict[str, tuple[type, str]] = {
     "application_decision_working_days": (bool, "the days above are working days"),
     "report_recipient": (str, "level the commune reports to"),
     "consultation_before_decision": (str, "level consulted before the decision ('' = none)"),
+    "consultation_from": (str, "the consultation applies to annual rounds from (YYYY-MM-DD)"),
     "commune_report_due": (str, "the commune's annual report deadline (MM-DD)"),
     "monthly_report_day": (int, "day of the month of the in-year results report"),
     "monthly_report_months": (list, "months with an in-year results report"),
@@ -121,6 +122,19 @@ class Params:
     def complaints_until_posting_end(self) -> bool:
         return bool(self.raw("complaints_until_posting_end"))
 
+    def consultation_required(self, review_start: dt.date) -> bool:
+        """QĐ 24/2021 Art. 4.5, adapted after 1/7/2025 (unverified): whether the commune reports
+        to and consults the level in ``consultation_before_decision`` before its decision. A
+        round whose copy predates these keys has no such step."""
+        level = self.values.get("consultation_before_decision", {}).get("value", "")
+        start = self.values.get("consultation_from", {}).get("value", "")
+        return bool(level) and bool(start) and review_start >= dt.date.fromisoformat(str(start))
+
+    def deadline_before(self, key: str, year: int) -> dt.date:
+        """The last compliant day of a deadline the law words "Trước ngày …" (before the day):
+        exclusive, so the day before (QĐ 24/2021 Art. 7.2: "Trước ngày 15 tháng 11" → 14/11)."""
+        return self.day_of_year(key, year) - dt.timedelta(days=1)
+
     def unverified(self) -> list[str]:
         return sorted(key for key in self.values if not self.verified(key))
 
@@ -169,25 +183,38 @@ def read_default_rules(path: Path = DATA_FILE) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def load_default_rules(*, path: Path = DATA_FILE, only_if_empty: bool = True) -> int:
-    """Create the national rule sets of the data file that do not exist yet. Returns the number
-    of rule sets created."""
-    from giamngheo.review.models import RuleSet, RuleValue
+    """Add the data file's rule sets and values not loaded before (``ShippedEntry``): a new key
+    or rule set arrives with a release, while a value a province deleted or edited stays as the
+    province left it (a shipped value loaded once is never loaded again). ``only_if_empty``:
+    only when no rule set exists (the first seeding). Returns the number of values added."""
+    from giamngheo.review.models import RuleSet, RuleValue, ShippedEntry
 
     if only_if_empty and RuleSet.objects.exists():
         return 0
-    created = 0
+    seen = set(ShippedEntry.objects.filter(kind="rule").values_list("key", flat=True))
+    loaded_sets = {key.split(".", 1)[0] for key in seen}
+    added = 0
+    marks = []
     for raw in read_default_rules(path):
-        if RuleSet.objects.filter(code=raw["code"]).exists():
-            continue
-        rule_set = RuleSet.objects.create(
-            code=raw["code"],
-            title=raw["title"],
-            standard=raw["standard"],
-            first_year=raw["first_year"],
-            last_year=raw["last_year"],
-            legal_basis=raw.get("legal_basis", ""),
-            note=raw.get("note", ""),
-        )
+        rule_set = RuleSet.objects.filter(code=raw["code"], province__isnull=True).first()
+        if rule_set is None and raw["code"] in loaded_sets:
+            continue  # the whole rule set was deleted on purpose
+        if rule_set is None:
+            rule_set = RuleSet.objects.create(
+                code=raw["code"],
+                title=raw["title"],
+                standard=raw["standard"],
+                first_year=raw["first_year"],
+                last_year=raw["last_year"],
+                legal_basis=raw.get("legal_basis", ""),
+                note=raw.get("note", ""),
+            )
+        have = set(RuleValue.objects.filter(rule_set=rule_set).values_list("key", flat=True))
+        new = {
+            key: fact
+            for key, fact in raw["values"].items()
+            if f"{raw['code']}.{key}" not in seen and key not in have
+        }
         RuleValue.objects.bulk_create(
             RuleValue(
                 rule_set=rule_set,
@@ -197,10 +224,12 @@ def load_default_rules(*, path: Path = DATA_FILE, only_if_empty: bool = True) ->
                 verified=bool(fact.get("verified", False)),
                 note=fact.get("note", ""),
             )
-            for key, fact in raw["values"].items()
+            for key, fact in new.items()
         )
-        created += 1
-    return created
+        added += len(new)
+        marks += [ShippedEntry(kind="rule", key=f"{raw['code']}.{key}") for key in raw["values"]]
+    ShippedEntry.objects.bulk_create(marks, ignore_conflicts=True)
+    return added
 
 
 @dataclass(frozen=True)

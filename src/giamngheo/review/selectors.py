@@ -12,12 +12,15 @@ from typing import Any, TypeVar
 from django.db.models import Count, Max, Model, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib import clock
+from giamngheo.lib.formatting import format_date
 from giamngheo.registry.models import Household
 from giamngheo.review import calendar
-from giamngheo.review.calculations import NEAR_POOR, POOR
+from giamngheo.review.calculations import NEAR_POOR, POOR, deadline_state
 from giamngheo.review.models import (
     Application,
     Certificate,
@@ -115,7 +118,14 @@ def line_for(user: Any, pk: int) -> PostingEntry:
 def complaint_for(user: Any, pk: int) -> Complaint:
     return access.get_visible_or_404(
         Complaint.objects.select_related(
-            "round", "round__commune", "line", "entry", "entry__household", "recheck_survey"
+            "round",
+            "round__commune",
+            "line",
+            "entry",
+            "entry__household",
+            "entry__survey__form",
+            "recheck_survey__form",
+            "recheck_survey__surveyor",
         ),
         user,
         pk=pk,
@@ -149,10 +159,16 @@ def applications(user: Any) -> QuerySet[Application]:
 
 @dataclass(frozen=True)
 class CertificateCheck:
-    """What the public page shows: only what a checker needs to compare with the paper."""
+    """What the public page shows: only what a checker needs to compare with the paper.
+
+    ``state``: ``valid``; ``not_yet`` (issued with a validity that starts later: "chưa có hiệu
+    lực", not "no longer valid"); ``expired``; ``superseded`` (a later decision covers the
+    household: ``replaced_by``/``replaced_on`` name the certificate — or, when the household
+    got none, the decision — that replaced it)."""
 
     found: bool
     valid: bool = False
+    state: str = ""
     number: str = ""
     status_label: str = ""
     head_name: str = ""
@@ -163,6 +179,9 @@ class CertificateCheck:
     valid_until: dt.date | None = None
     decision_number: str = ""
     superseded: bool = False
+    replaced_by: str = ""
+    replaced_on: dt.date | None = None
+    replaced_by_decision: bool = False
 
 
 def check_certificate(code: str, today: dt.date | None = None) -> CertificateCheck:
@@ -172,21 +191,45 @@ def check_certificate(code: str, today: dt.date | None = None) -> CertificateChe
     certificate = Certificate.objects.filter(code=code).first()
     if certificate is None:
         return CertificateCheck(found=False)
-    today = today or timezone.localdate()
-    # A later decision for the same household replaces this certificate.
-    superseded = (
+    today = today or clock.today()
+    # A later decision for the same household replaces this certificate: the later certificate
+    # when it got one, otherwise the decision itself (e.g. recognised as having escaped).
+    later = (
         Certificate.objects.filter(
             household_id=certificate.household_id, decision_date__gt=certificate.decision_date
-        ).exists()
-        or Entry.objects.filter(
-            household_id=certificate.household_id,
-            state=EntryState.RECOGNISED,
-            decided__decision__signed_on__gt=certificate.decision_date,
-        ).exists()
+        )
+        .order_by("decision_date", "issued_on", "pk")
+        .first()
     )
+    replaced_by, replaced_on, by_decision = "", None, False
+    if later is not None:
+        replaced_by, replaced_on = later.number, later.issued_on
+    else:
+        decided = (
+            DecisionEntry.objects.filter(
+                household_id=certificate.household_id,
+                decision__signed_on__gt=certificate.decision_date,
+            )
+            .select_related("decision")
+            .order_by("decision__signed_on", "pk")
+            .first()
+        )
+        if decided is not None:
+            replaced_by, replaced_on = decided.decision.number, decided.decision.signed_on
+            by_decision = True
+    superseded = bool(replaced_by)
+    if superseded:
+        state = "superseded"
+    elif today < certificate.issued_on:
+        state = "not_yet"
+    elif today > certificate.valid_until:
+        state = "expired"
+    else:
+        state = "valid"
     return CertificateCheck(
         found=True,
-        valid=not superseded and certificate.issued_on <= today <= certificate.valid_until,
+        valid=state == "valid",
+        state=state,
         number=certificate.number,
         status_label=str(certificate.get_status_display()),
         head_name=certificate.head_name,
@@ -197,6 +240,9 @@ def check_certificate(code: str, today: dt.date | None = None) -> CertificateChe
         valid_until=certificate.valid_until,
         decision_number=certificate.decision_number,
         superseded=superseded,
+        replaced_by=replaced_by,
+        replaced_on=replaced_on,
+        replaced_by_decision=by_decision,
     )
 
 
@@ -286,7 +332,7 @@ def overdue_items(
     """What needs attention: postings ending (within a working day) or ended while the
     decision waits; complaints due within a working day or late; applications whose 15 days
     end within 3 days or have ended."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     soon = calendar.add_working_days(today, COMPLAINT_WARNING_DAYS)
     area_q = _area_q(area)
     postings = (
@@ -382,7 +428,7 @@ def province_progress(user: Any, province: AdministrativeUnit, year: int) -> dic
 def dashboard_panel(user: Any, today: dt.date | None = None) -> dict[str, Any]:
     """Context for the dashboard partial ``review/_dashboard_panel.html``: the rounds of this
     year in the user's areas by step, and what is overdue. A handful of queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visible = rounds(user).filter(year=today.year, kind=RoundKind.ANNUAL)
     by_state = dict(visible.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
     steps = [(state, label, by_state.get(state, 0)) for state, label in RoundState.choices]
@@ -392,6 +438,7 @@ def dashboard_panel(user: Any, today: dt.date | None = None) -> dict[str, Any]:
         "review_rounds": sum(by_state.values()),
         "review_overdue": overdue_items(user, today=today),
         "review_today": today,
+        "review_consolidations": consolidations_of_year(user, today.year),
     }
 
 
@@ -554,10 +601,56 @@ def meeting_candidates(meeting: Meeting) -> QuerySet[Entry]:
     )
 
 
+@dataclass
+class DecisionPreview:
+    """What the decision will decide (QĐ 24/2021 Art. 4.5): the households it covers by status
+    after review, the lists with their households, and the change per status from the previous
+    decision (the status each household had when listed, i.e. the last decision's)."""
+
+    statuses: list[dict[str, Any]]
+    lists: list[dict[str, Any]]
+    households: int
+
+
+def decision_preview(round_: Round) -> DecisionPreview:
+    from giamngheo.registry.models import Status
+    from giamngheo.review.calculations import lists_for
+    from giamngheo.review.models import ListKind
+
+    entries = list(
+        Entry.objects.filter(round=round_, state=EntryState.POSTED)
+        .select_related("household", "village")
+        .order_by("village__name", "household__code")
+    )
+    statuses = []
+    for status in (Status.POOR, Status.NEAR_POOR, Status.AVERAGE, Status.NOT_POOR):
+        before = sum(1 for e in entries if e.status_at_start == status)
+        after = sum(1 for e in entries if e.final_status == status)
+        statuses.append(
+            {
+                "status": status.value,
+                "label": status.label,
+                "before": before,
+                "after": after,
+                "change": after - before,
+            }
+        )
+    lists = []
+    for kind, label in ListKind.choices:
+        rows = [e for e in entries if kind in lists_for(e.status_at_start, e.final_status)]
+        lists.append({"kind": kind, "label": label, "count": len(rows), "entries": rows})
+    return DecisionPreview(statuses=statuses, lists=lists, households=len(entries))
+
+
 def recheck_survey_candidate(complaint: Complaint) -> Survey | None:
-    """The household's latest survey of the year taken since the complaint (the re-check)."""
+    """The household's latest survey of the year taken since the complaint (the re-check),
+    never the contested survey itself (nor the Phiếu A screening)."""
+    entry = complaint.entry
+    contested = [pk for pk in (entry.survey_id, entry.screening_survey_id) if pk]
     return (
-        Survey.objects.filter(
+        Survey.objects.select_related("form", "surveyor")
+        .exclude(pk__in=contested)
+        .filter(
             household_id=complaint.entry.household_id,
             review_year=complaint.round.year,
             surveyed_on__gte=complaint.received_on,
@@ -567,6 +660,22 @@ def recheck_survey_candidate(complaint: Complaint) -> Survey | None:
         .order_by("-surveyed_on", "-pk")
         .first()
     )
+
+
+def recheck_form_code(complaint: Complaint) -> str:
+    """The form of the re-check survey: the one the contested survey used (B1/B2 of the
+    round's standard); empty when the household has none (the page links the survey list)."""
+    survey = complaint.entry.survey
+    return survey.form.code if survey is not None else ""
+
+
+def survey_label(survey: Survey | None) -> str:
+    """A survey as people name it: form, date and surveyor (never its id)."""
+    if survey is None:
+        return ""
+    surveyor = survey.surveyor_name or (str(survey.surveyor) if survey.surveyor_id else "")
+    parts = [survey.form.title_vi, format_date(survey.surveyed_on), surveyor]
+    return " · ".join(p for p in parts if p)
 
 
 def survey_for(user: Any, pk: Any) -> Survey:
@@ -596,6 +705,79 @@ def latest_consolidation(province: AdministrativeUnit, year: int) -> ProvinceRep
         .order_by("-consolidated_at")
         .first()
     )
+
+
+def report_deadlines(
+    province: AdministrativeUnit, year: int, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The province's Art. 7 deadlines for ``year`` and where each stands. "Trước ngày 15
+    tháng 11" (preliminary, Art. 7.2) and "Trước ngày 20 tháng 12" (official, Art. 7.3) are
+    exclusive: the last compliant days are 14/11 and 19/12 (``Params.deadline_before``). The
+    preliminary one is met by any consolidation, the official one by a complete one."""
+    from giamngheo.review.rules import Params, RulesMissing, resolve
+
+    today = today or clock.today()
+    try:
+        p = Params(resolve(year, province.pk).values)
+    except RulesMissing:
+        return []
+    consolidations = list(
+        ProvinceReport.objects.filter(province=province, year=year)
+        .order_by("consolidated_at")
+        .values_list("consolidated_at", "partial")
+    )
+
+    def first(complete: bool) -> dt.date | None:
+        for at, partial in consolidations:
+            if not (complete and partial):
+                return timezone.localtime(at).date()
+        return None
+
+    rows = []
+    for key, label, complete in (
+        ("province_preliminary_report_due", _("Báo cáo sơ bộ (QĐ 24/2021 Điều 7 khoản 2)"), False),
+        ("province_official_report_due", _("Báo cáo chính thức (QĐ 24/2021 Điều 7 khoản 3)"), True),
+    ):
+        last_day = p.deadline_before(key, year)
+        done_on = first(complete)
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "before": p.day_of_year(key, year),
+                "last_day": last_day,
+                "done_on": done_on,
+                "state": deadline_state(last_day, done_on, today),
+                "verified": p.verified(key),
+            }
+        )
+    return rows
+
+
+def consolidations_of_year(user: Any, year: int) -> list[ProvinceReport]:
+    """The latest consolidation of each province the user sees whole (dashboard)."""
+    latest: dict[int, ProvinceReport] = {}
+    for report in (
+        ProvinceReport.objects.filter(year=year)
+        .select_related("province")
+        .order_by("consolidated_at")
+    ):
+        latest[report.province_id] = report
+    return [r for r in latest.values() if access.can_view_area(user, r.province)]
+
+
+def missing_reports(province: AdministrativeUnit, year: int) -> list[dict[str, str]]:
+    """The province's communes that have not submitted their report for ``year``."""
+    reported = CommuneReport.objects.filter(province=province, year=year).values("commune_id")
+    return [
+        {"code": code, "name": name}
+        for code, name in AdministrativeUnit.objects.filter(
+            parent=province, level=Level.COMMUNE, valid_to__isnull=True
+        )
+        .exclude(pk__in=reported)
+        .order_by("code")
+        .values_list("code", "name")
+    ]
 
 
 def submitted_reports(province: AdministrativeUnit, year: int) -> int:

@@ -15,7 +15,11 @@ Annual round (Quyết định 24/2021/QĐ-TTg Art. 4; one per commune and year):
                        meetings)
 
 An in-year round (Art. 5: one per commune and month, from the 15th) uses the same states; it is
-created in ``reviewing`` and skips ``reported`` (the monthly report of Art. 7.1 reads decisions).
+created in ``reviewing`` and skips ``reported`` (the monthly report of Art. 7.1 reads decisions);
+it moves to ``closed`` once every application it holds is answered (recognised by the decision
+or refused in writing), so no in-year round stays open after its month's work is done::
+
+    reviewing / posting / decided ─close─▶ closed   (in-year rounds only)
 
 Household in a round (one row per household on the list)::
 
@@ -86,6 +90,9 @@ class RoundState(models.TextChoices):
     POSTING = "posting", _("Niêm yết công khai, giải quyết khiếu nại")
     DECIDED = "decided", _("Đã có quyết định công nhận")
     REPORTED = "reported", _("Đã báo cáo cấp trên")
+    # In-year rounds only (Art. 5): every application of the month answered (recognised or
+    # refused in writing).
+    CLOSED = "closed", _("Đã kết thúc (mọi đơn đã được giải quyết)")
 
 
 class EntryState(models.TextChoices):
@@ -144,6 +151,7 @@ ROUND = Workflow.of(
         _t("post", {R.REVIEWING, R.POSTING}, R.POSTING, OFFICER),
         _t("decide", {R.POSTING}, R.DECIDED, OFFICER),
         _t("report", {R.DECIDED}, R.REPORTED, OFFICER),
+        _t("close", {R.REVIEWING, R.POSTING, R.DECIDED}, R.CLOSED),
     ],
     explain={
         "start": _("Kế hoạch phải được lập trước khi lập danh sách và khảo sát."),
@@ -156,6 +164,7 @@ ROUND = Workflow.of(
             "khoản 4, 5); một đợt rà soát chỉ có một quyết định."
         ),
         "report": _("Chỉ báo cáo cấp trên sau khi đã có quyết định công nhận."),
+        "close": _("Đợt rà soát trong năm đã kết thúc."),
     },
 )
 

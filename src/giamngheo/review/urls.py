@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<int:pk>/surveys/", views.round_surveys, name="round_surveys"),
     path("rounds/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("rounds/<int:pk>/postings/new/", views.posting_new, name="posting_new"),
+    path("rounds/<int:pk>/consult/", views.round_consult, name="round_consult"),
     path("rounds/<int:pk>/decision/new/", views.decision_new, name="decision_new"),
     path("rounds/<int:pk>/report/", views.report, name="report"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -26,7 +26,9 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
+from giamngheo.lib import pgcopy
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.registry.models import Household, Membership
 from giamngheo.standards import classify_columns, schema
@@ -86,7 +88,7 @@ def surveys_for_demo(
     years: Sequence[int] = DEMO_YEARS,
     form: str = DEMO_FORM,
     seed: int = 2025,
-    actor: Any = None,
+    actor: Actor = None,
     progress: Progress | None = None,
 ) -> BulkReport:
     """Give every household of ``households`` one survey (form ``form``) per review year.
@@ -447,10 +449,5 @@ def _copy(rows: pl.DataFrame) -> None:
             f"survey rows out of date: missing {sorted(expected - set(rows.columns))}, "
             f"unknown {sorted(set(rows.columns) - expected)}"
         )
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in rows.columns)
-    # Table and column names come from the model, never from input.
-    sql = f"COPY {quote(Survey._meta.db_table)} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for part in rows.iter_slices(_COPY_CHUNK_ROWS):
-            copy.write(part.write_csv(include_header=False, null_value="\\N").encode())
+    with connection.cursor() as cursor:
+        pgcopy.copy_frame(cursor, Survey._meta.db_table, rows, chunk_rows=_COPY_CHUNK_ROWS)

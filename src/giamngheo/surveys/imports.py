@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
-from giamngheo.audit.models import AuditEvent
 from giamngheo.lib import tabular
 from giamngheo.lib.formatting import format_number
 from giamngheo.lib.text import search_key
@@ -165,7 +165,7 @@ class _Run:
     def __init__(
         self,
         *,
-        actor: Any,
+        actor: Actor,
         path: Path,
         file_name: str,
         dry_run: bool,
@@ -467,7 +467,7 @@ class _Run:
         return new
 
     def write(self, new: list[tuple[_Row, dict[str, Any]]]) -> None:
-        created_by = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        created_by = acting_user(self.actor)
         note = _("Nhập từ tệp %(file)s") % {"file": self.report.file_name}
         surveys: list[Survey] = []
         by_standard: dict[str, list[tuple[_Row, dict[str, Any]]]] = defaultdict(list)
@@ -541,31 +541,26 @@ class _Run:
         for survey in created:
             counts[survey.status] += 1
         self.report.status_counts = dict(counts)
-        now = timezone.now()
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                at=now,
-                actor=created_by,
-                action="surveys.survey_recorded",
-                object_type=Survey._meta.label_lower,
-                object_id=str(s.pk),
-                object_repr=str(s)[:300],
-                province_id=s.province_id,
-                commune_id=s.commune_id,
-                village_id=s.village_id,
-                after={
-                    "household_id": s.household_id,
-                    "form": f"{s.form.code} v{s.form.version}",
-                    "review_year": s.review_year,
-                    "surveyed_on": s.surveyed_on.isoformat(),
-                    "standard": f"{s.standard_code} {s.standard_version}",
-                    "status": s.status,
-                    "income": s.income,
-                    "deprivation_count": s.deprivation_count,
-                },
-                note=note,
-            )
-            for s in created
+        audit.record_many(
+            actor=created_by,
+            action="surveys.survey_recorded",
+            changes=[
+                audit.Change(
+                    obj=s,
+                    after={
+                        "household_id": s.household_id,
+                        "form": f"{s.form.code} v{s.form.version}",
+                        "review_year": s.review_year,
+                        "surveyed_on": s.surveyed_on.isoformat(),
+                        "standard": f"{s.standard_code} {s.standard_version}",
+                        "status": s.status,
+                        "income": s.income,
+                        "deprivation_count": s.deprivation_count,
+                    },
+                )
+                for s in created
+            ],
+            note=note,
         )
         province_ids = {s.province_id for s in created}
         audit.record_bulk(
@@ -593,7 +588,7 @@ def _canonical(inputs: Any) -> str:
 
 def import_survey_results(
     *,
-    actor: Any,
+    actor: Actor,
     path: Path,
     file_name: str | None = None,
     dry_run: bool = True,

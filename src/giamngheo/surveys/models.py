@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.areas.models import AdministrativeUnit, VillageScoped
 from giamngheo.lib.idempotency import Idempotent
 from giamngheo.registry.models import Household, Status
 from giamngheo.standards import schema
@@ -87,24 +87,16 @@ class RulePackSnapshot(models.Model):
         return f"{self.code} {self.version} ({self.sha256[:12]})"
 
 
-class Survey(Idempotent):
+class Survey(VillageScoped, Idempotent):
     # ``submission_key`` (Idempotent): a double-submitted entry form records one survey.
-    # Province-first composite indexes below cover the province column.
+    # Province-first composite indexes below cover the province column, so it has no index of
+    # its own (the one difference from ``VillageScoped``).
     province = models.ForeignKey(
         AdministrativeUnit,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("tỉnh"),
         db_index=False,
-    )
-    commune = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã")
-    )
-    village = models.ForeignKey(
-        AdministrativeUnit,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("thôn/tổ dân phố"),
     )
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("hộ")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.registry.models import Household, Membership
 from giamngheo.surveys.models import FormKind, Survey
 
 
-def household_for(user: Any, pk: int) -> Household:
+def household_for(user: Viewer, pk: int) -> Household:
     """The household if ``user`` may see it, else 404."""
     return access.get_visible_or_404(
         Household.objects.select_related("province", "commune", "village"), user, pk=pk
@@ -34,7 +34,7 @@ def members_at(household: Household, on: dt.date) -> list[Membership]:
     )
 
 
-def surveys_for_household(user: Any, household: Household) -> list[Survey]:
+def surveys_for_household(user: Viewer, household: Household) -> list[Survey]:
     """The household's surveys, newest review year first (one query)."""
     surveys = access.scoped(
         Survey.objects.filter(province_id=household.province_id, household=household), user
@@ -44,7 +44,7 @@ def surveys_for_household(user: Any, household: Household) -> list[Survey]:
     )
 
 
-def survey_for(user: Any, pk: int) -> Survey:
+def survey_for(user: Viewer, pk: int) -> Survey:
     return access.get_visible_or_404(
         Survey.objects.select_related(
             "household",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
 from giamngheo.lib import idempotency
 from giamngheo.registry.models import Household, Membership
@@ -255,7 +256,7 @@ def evaluate_answers(
 @transaction.atomic
 def survey_record(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     form: str,
     review_year: int,
@@ -309,7 +310,7 @@ def survey_record(
             answers=evaluation.answers.to_json(),
             inputs=evaluation.inputs,
             standard_snapshot=snapshot,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=acting_user(actor),
             **evaluation.result.stored_fields(),
         )
 

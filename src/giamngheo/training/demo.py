@@ -41,7 +41,7 @@ from giamngheo.training.models import (
 )
 from giamngheo.workforce.models import Worker, WorkerStatus
 
-# Preset communes of the demo users xa1 and xa2 (giamngheo.demo.generator.DEMO_COMMUNES);
+# Preset communes of the demo users xa1 and xa2 (giamngheo.synthetic.DEMO_COMMUNES);
 # repeated here because importing the demo package from here would be circular.
 DEMO_COMMUNES: Final = {"44": ("19249", "19441")}
 

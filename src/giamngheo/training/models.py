@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.areas.models import AdministrativeUnit, ProvinceOrCommuneScoped
 from giamngheo.lib.locking import Versioned
 from giamngheo.training import reference
 
@@ -41,28 +41,9 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Nữ")
 
 
-def _province_fk() -> models.ForeignKey[AdministrativeUnit, AdministrativeUnit]:
-    return models.ForeignKey(
-        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("tỉnh")
-    )
-
-
-def _commune_fk() -> models.ForeignKey[AdministrativeUnit | None, AdministrativeUnit | None]:
-    return models.ForeignKey(
-        AdministrativeUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("xã"),
-    )
-
-
-class TrainingPlan(Versioned):
+class TrainingPlan(ProvinceOrCommuneScoped, Versioned):
     """A yearly training plan of a province (commune NULL) or of a commune."""
 
-    province = _province_fk()
-    commune = _commune_fk()
     year = models.PositiveSmallIntegerField(_("năm"))
     title = models.CharField(_("tên kế hoạch"), max_length=300)
     decision_ref = models.CharField(_("số, ký hiệu văn bản"), max_length=200, blank=True)
@@ -94,14 +75,12 @@ class TrainingPlan(Versioned):
         return f"{self.title} ({self.year})"
 
 
-class TrainingClass(Versioned):
+class TrainingClass(ProvinceOrCommuneScoped, Versioned):
     """A class (lớp tập huấn) of a plan: topics, place, dates, sessions, trainers, costs."""
 
     plan = models.ForeignKey(
         TrainingPlan, on_delete=models.PROTECT, related_name="classes", verbose_name=_("kế hoạch")
     )
-    province = _province_fk()
-    commune = _commune_fk()
     level = models.CharField(_("cấp tổ chức"), max_length=10, choices=ClassLevel.choices)
     code = models.CharField(_("mã lớp"), max_length=30)
     title = models.CharField(_("tên lớp"), max_length=300)
@@ -223,15 +202,13 @@ class CostItem(models.Model):
         return f"{reference.cost_type_label(self.item_type)}: {self.amount}"
 
 
-class Participant(models.Model):
+class Participant(ProvinceOrCommuneScoped):
     """A person who takes part in classes or contests: a member of the workforce roster
     (``worker`` set) or an external delegate (village head, mass organisation…).
 
     ``province``/``commune`` is where the person works (commune NULL for provincial staff).
     """
 
-    province = _province_fk()
-    commune = _commune_fk()
     full_name = models.CharField(_("họ và tên"), max_length=200)
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
@@ -274,7 +251,7 @@ class Participant(models.Model):
         return reference.category_label(self.category)
 
 
-class Registration(models.Model):
+class Registration(ProvinceOrCommuneScoped):
     """One participation: a participant registered in a class. ``category`` keeps the
     participant's category at registration (a collaborator who later becomes an officer still
     counts as a collaborator in that year's statistics)."""
@@ -285,8 +262,6 @@ class Registration(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.PROTECT, related_name="registrations"
     )
-    province = _province_fk()
-    commune = _commune_fk()
     category = models.CharField(_("thành phần"), max_length=40, choices=reference.category_choices)
     registered_at = models.DateTimeField(auto_now_add=True)
     certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, blank=True)
@@ -398,7 +373,7 @@ class AssessmentKind(models.TextChoices):
     CONTEST = "contest", _("Hội thi tìm hiểu chính sách")
 
 
-class Assessment(models.Model):
+class Assessment(ProvinceOrCommuneScoped):
     """A test: the pre-test or post-test of a class, or a policy knowledge contest."""
 
     kind = models.CharField(_("loại"), max_length=10, choices=AssessmentKind.choices)
@@ -410,8 +385,6 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("lớp"),
     )
-    province = _province_fk()
-    commune = _commune_fk()
     title = models.CharField(_("tên"), max_length=300)
     held_on = models.DateField(_("ngày tổ chức"))
     is_demo = models.BooleanField(default=False, editable=False)
@@ -460,15 +433,13 @@ class AssessmentItem(models.Model):
         return f"{self.assessment_id}#{self.position}"
 
 
-class Attempt(models.Model):
+class Attempt(ProvinceOrCommuneScoped):
     """A participant's answers to a test, scored when recorded. ``answers[i]`` is the chosen
     choice index for item position ``i`` (NULL = left blank). The score is kept as recorded:
     editing a question later does not rewrite past results."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="attempts")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="attempts")
-    province = _province_fk()
-    commune = _commune_fk()
     answers = ArrayField(models.SmallIntegerField(null=True))
     score = models.PositiveSmallIntegerField(_("điểm"))
     max_score = models.PositiveSmallIntegerField(_("điểm tối đa"))

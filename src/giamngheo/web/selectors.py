@@ -7,10 +7,11 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.registry.models import Household, Status
 
 
-def dashboard_figures(user: Any) -> dict[str, Any]:
+def dashboard_figures(user: Viewer) -> dict[str, Any]:
     households = access.scoped(Household.objects.all(), user)
     totals = households.aggregate(
         households=Count("id"),

@@ -26,10 +26,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from giamngheo import synthetic as generator
 from giamngheo.accounts.models import Role, RoleGrant, User
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.demo import generator
 from giamngheo.lib.text import search_key
 from giamngheo.registry.models import Household, Status
 from giamngheo.workforce import reference, services

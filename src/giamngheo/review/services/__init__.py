@@ -52,6 +52,8 @@ from giamngheo.review.services.base import (
     BEFORE_AGREEMENT,
     OPEN_COMPLAINT,
     ReviewError,
+    close_if_answered,
+    consultation_required,
     move_entries,
     params,
 )
@@ -61,7 +63,7 @@ from giamngheo.review.services.complaints import (
     complaint_recheck,
     complaint_resolve,
 )
-from giamngheo.review.services.decision import decision_issue
+from giamngheo.review.services.decision import decision_issue, round_consult
 from giamngheo.review.services.entries import (
     entries_assign,
     entry_add,
@@ -100,9 +102,11 @@ __all__ = [
     "calendar_day_delete",
     "calendar_day_save",
     "certificates_issue",
+    "close_if_answered",
     "complaint_file",
     "complaint_recheck",
     "complaint_resolve",
+    "consultation_required",
     "decision_issue",
     "entries_assign",
     "entry_add",
@@ -121,6 +125,7 @@ __all__ = [
     "review_start_for",
     "reviewer_add",
     "round_attach_latest_surveys",
+    "round_consult",
     "round_create",
     "round_start",
     "rule_value_save",

@@ -15,7 +15,7 @@ from giamngheo.accounts.models import Role
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.registry.models import Household
-from giamngheo.review import calendar
+from giamngheo.review import calendar, timeline
 from giamngheo.review.calculations import ON_LIST, POOR, review_start_for
 from giamngheo.review.models import (
     Application,
@@ -31,6 +31,8 @@ from giamngheo.review.services.base import (
     check_act_date,
     check_change,
     clean_names,
+    close_if_answered,
+    lock_round,
     move_entries,
     open_entry,
     province_of,
@@ -213,8 +215,7 @@ def application_refuse(
         raise ReviewError(_("Văn bản từ chối phải nêu rõ lý do."))
     if not number.strip() or not signer_name.strip():
         raise ReviewError(_("Cần ghi số văn bản và người ký."))
-    if signed_on < application.received_on:
-        raise ReviewError(_("Ngày ký không được trước ngày nhận đơn."))
+    timeline.refusal(signed_on, application.received_on)
     application.refusal_reasons = reasons.strip()
     application.refusal_number = number.strip()
     application.refusal_signer = signer_name.strip()
@@ -233,6 +234,7 @@ def application_refuse(
         entry = Entry.objects.select_related("round").get(pk=entry.pk)
         move_entries(actor, entry.round, [entry], "refuse", note=application.refusal_number)
         application.entry = entry
+        close_if_answered(actor, lock_round(entry.round))
     audit.record(
         actor=actor,
         action="review.application_refused",

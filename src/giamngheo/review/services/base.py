@@ -23,17 +23,19 @@ from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import validators
-from giamngheo.lib.errors import DomainError
 from giamngheo.registry.models import Household
-from giamngheo.review import rules
+from giamngheo.review import rules, timeline
+from giamngheo.review.errors import ReviewError as ReviewError
 from giamngheo.review.models import (
     Entry,
     Round,
+    RoundKind,
 )
 from giamngheo.review.rules import Params
 from giamngheo.review.states import (
     ENTRY,
     ROUND,
+    ApplicationState,
     ComplaintState,
     EntryState,
     RoundState,
@@ -43,19 +45,18 @@ from giamngheo.review.states import (
 # Entries still before the village meeting's agreement.
 BEFORE_AGREEMENT = (EntryState.LISTED, EntryState.TO_SURVEY, EntryState.SURVEYED)
 OPEN_COMPLAINT = (ComplaintState.RECEIVED, ComplaintState.RECHECKED)
-
-
-class ReviewError(DomainError):
-    """A refused review action; the message is for the user (Vietnamese)."""
+FINISHED_ENTRY = (EntryState.RECOGNISED, EntryState.REFUSED, EntryState.SCREENED_OUT)
 
 
 def check_act_date(value: dt.date | None, label: str, *, planned: bool = False) -> None:
-    """The date of an act (meeting, posting, complaint, decision, application): from 1900 and,
-    unless it is a plan, not after today in Vietnam (lib.validators). A mistyped year would
-    otherwise shift the working-day deadlines computed from it."""
+    """The date of an act (meeting, posting, complaint, decision, application): from 1900
+    (lib.validators) and, unless it is a plan, not after today (``lib.clock``, through
+    ``review.timeline``). A mistyped year would otherwise shift the deadlines computed from it."""
     if value is not None:
         with validators.reraise_as(ReviewError):
-            validators.check_event_date(value, label=label, allow_future=planned)
+            validators.check_event_date(value, label=label, allow_future=True)
+        if not planned:
+            timeline.not_after_today(value, label)
 
 
 def clean_names(*names: str) -> list[str]:
@@ -168,7 +169,7 @@ def open_entry(household: Household) -> Entry | None:
     return (
         Entry.objects.filter(household=household)
         .exclude(state__in=[EntryState.RECOGNISED, EntryState.REFUSED, EntryState.SCREENED_OUT])
-        .exclude(round__state__in=[RoundState.DECIDED, RoundState.REPORTED])
+        .exclude(round__state__in=[RoundState.DECIDED, RoundState.REPORTED, RoundState.CLOSED])
         .select_related("round")
         .first()
     )
@@ -195,3 +196,26 @@ def take_up_change(actor: Any, change: Any, reference: str, commune: Administrat
         workforce_services.household_change_take_up(
             actor=actor, change=change, reference_text=reference
         )
+
+
+def consultation_required(round_: Round) -> bool:
+    """QĐ 24/2021 Art. 4.5: an annual round reports to and consults the level in the round's
+    rules before the decision (since 1/7/2025 the provincial chairman, unverified)."""
+    return round_.kind == RoundKind.ANNUAL and params(round_).consultation_required(
+        round_.window_start
+    )
+
+
+def close_if_answered(actor: Any, round_: Round) -> bool:
+    """Close an in-year round (Art. 5) once every application it holds is answered: recognised
+    by the decision or refused in writing. Returns whether it closed."""
+    from giamngheo.review.models import Application
+
+    if round_.kind != RoundKind.REGULAR or round_.state == RoundState.CLOSED:
+        return False
+    if Application.objects.filter(entry__round=round_, state=ApplicationState.RECEIVED).exists():
+        return False
+    if Entry.objects.filter(round=round_).exclude(state__in=FINISHED_ENTRY).exists():
+        return False
+    move_round(actor, round_, "close")
+    return True

@@ -1,5 +1,5 @@
-"""Certificates of poor and near-poor households (Giấy chứng nhận, number "…/GCNHN.HCN") with
-their verification codes (QĐ 24/2021 Art. 4.5).
+"""Certificates of poor and near-poor households (Giấy chứng nhận, number "…/GCN-HN.HCN" as on
+the form annexed to QĐ 24/2021) with their verification codes (QĐ 24/2021 Art. 4.5).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.audit import services as audit
+from giamngheo.review import timeline
 from giamngheo.review.calculations import ON_LIST, new_code
 from giamngheo.review.models import (
     Certificate,
@@ -19,7 +20,6 @@ from giamngheo.review.models import (
     DecisionEntry,
 )
 from giamngheo.review.services.base import (
-    ReviewError,
     check_act_date,
     lock_round,
     params,
@@ -35,7 +35,7 @@ def certificates_issue(
     entries: Sequence[DecisionEntry] | None = None,
     issued_on: dt.date | None = None,
 ) -> list[Certificate]:
-    """Issue the certificates (Giấy chứng nhận hộ nghèo, hộ cận nghèo; number "…/GCNHN.HCN")
+    """Issue the certificates (Giấy chứng nhận hộ nghèo, hộ cận nghèo; number "…/GCN-HN.HCN")
     of the poor and near-poor households of ``decision`` that have none yet (or only of
     ``entries``). Everything printed is copied into the certificate row (frozen)."""
     check_act_date(issued_on, _("Ngày cấp giấy chứng nhận"))
@@ -50,8 +50,7 @@ def certificates_issue(
         wanted = wanted.filter(pk__in=[e.pk for e in entries])
     todo = list(wanted)
     issued_on = issued_on or decision.signed_on
-    if issued_on < decision.signed_on:
-        raise ReviewError(_("Ngày cấp không được trước ngày ký quyết định."))
+    timeline.certificate(issued_on, decision.signed_on)
     # Numbers run per commune and year; the lock on the decision's round serialises issuers.
     lock_round(round_)
     taken = Certificate.objects.filter(commune_id=decision.commune_id, year=decision.year).count()

@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.audit import services as audit
-from giamngheo.lib.formatting import format_date
-from giamngheo.review import calendar
+from giamngheo.review import calendar, timeline
 from giamngheo.review.models import (
     Complaint,
     Entry,
@@ -53,17 +52,7 @@ def complaint_file(
     )
     require_change(actor, line.village)
     posting = line.posting
-    if not (posting.posted_on <= received_on <= posting.complaints_until):
-        raise ReviewError(
-            _(
-                "Khiếu nại chỉ được tiếp nhận trong thời gian niêm yết, từ %(start)s đến hết "
-                "%(end)s."
-            )
-            % {
-                "start": format_date(posting.posted_on),
-                "end": format_date(posting.complaints_until),
-            }
-        )
+    timeline.complaint(received_on, posting.posted_on, posting.complaints_until)
     if not complainant.strip() or not content.strip():
         raise ReviewError(_("Cần ghi người khiếu nại và nội dung khiếu nại."))
     entry = Entry.objects.select_for_update().get(pk=line.entry_id)
@@ -137,8 +126,7 @@ def complaint_resolve(
     complaint.state = COMPLAINT.check("resolve", before)
     if not result_note.strip():
         raise ReviewError(_("Cần ghi kết luận giải quyết khiếu nại."))
-    if resolved_on < complaint.received_on:
-        raise ReviewError(_("Ngày giải quyết không được trước ngày tiếp nhận."))
+    timeline.complaint_resolution(resolved_on, complaint.received_on)
     entry = complaint.entry
     result = complaint.result_status or entry.final_status
     round_ = complaint.round

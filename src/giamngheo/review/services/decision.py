@@ -17,6 +17,7 @@ from giamngheo.audit import services as audit
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.models import Membership
 from giamngheo.registry.services import households_status_set_bulk
+from giamngheo.review import timeline
 from giamngheo.review.calculations import grants_request, lists_for
 from giamngheo.review.models import (
     Application,
@@ -35,6 +36,8 @@ from giamngheo.review.services.base import (
     ReviewError,
     check_act_date,
     clean_names,
+    close_if_answered,
+    consultation_required,
     lock_round,
     move_entries,
     move_round,
@@ -72,6 +75,37 @@ def _members_snapshot(household_ids: Sequence[int]) -> dict[int, list[dict[str, 
 
 
 @transaction.atomic
+def round_consult(*, actor: Any, round_: Round, consulted_on: dt.date, reference: str) -> Round:
+    """Record the step "báo cáo, xin ý kiến" before the decision (QĐ 24/2021 Art. 4.5; since
+    1/7/2025 the provincial chairman — Nghị định 131/2025/NĐ-CP, Thông tư 13/2025/TT-BNNMT,
+    unverified): the date and the reference of the commune's report. Only where the round's
+    rules have the step, after the posting period and before the decision."""
+    check_act_date(consulted_on, _("Ngày xin ý kiến"))
+    round_ = lock_round(round_)
+    require_officer(actor, round_.commune)
+    if not consultation_required(round_):
+        raise ReviewError(_("Quy trình của đợt rà soát này không có bước xin ý kiến."))
+    ROUND.check("decide", round_.state)  # posting done, not yet decided
+    reference = reference.strip()
+    if not reference:
+        raise ReviewError(_("Cần ghi số, ký hiệu văn bản báo cáo, xin ý kiến."))
+    timeline.consultation(
+        consulted_on, Posting.objects.filter(round=round_).aggregate(last=Max("ends_on"))["last"]
+    )
+    before = {"consulted_on": round_.consulted_on, "reference": round_.consultation_reference}
+    round_.consulted_on, round_.consultation_reference = consulted_on, reference[:120]
+    round_.save(update_fields=["consulted_on", "consultation_reference", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="review.round_consulted",
+        obj=round_,
+        before=before,
+        after={"consulted_on": consulted_on, "reference": round_.consultation_reference},
+    )
+    return round_
+
+
+@transaction.atomic
 def decision_issue(
     *,
     actor: Any,
@@ -85,7 +119,9 @@ def decision_issue(
 
     The lists are frozen in ``DecisionEntry`` rows (names, members, statuses as decided) and the
     households' official status changes here and only here (audited, one event per household).
-    Refused while the posting period runs, a complaint is open, or a household is not posted."""
+    Refused out of the process's order (``review.timeline``: after the posting period, no open
+    complaint, after the consultation where the round's rules have one, not in the future) or
+    while a household is not posted. An in-year round closes when every application is answered."""
     (signer_name,) = clean_names(signer_name)
     check_act_date(signed_on, _("Ngày ký quyết định"))
     round_ = lock_round(round_)
@@ -94,24 +130,15 @@ def decision_issue(
     number, signer_name = number.strip(), signer_name.strip()
     if not number or not signer_name:
         raise ReviewError(_("Cần ghi số quyết định và người ký."))
-    last_end = Posting.objects.filter(round=round_).aggregate(last=Max("ends_on"))["last"]
-    if last_end is not None and signed_on <= last_end:
-        raise TransitionRefused(
-            _(
-                "Thời gian niêm yết công khai chưa kết thúc (đến hết ngày %(end)s): quyết định "
-                "công nhận ký sau thời gian niêm yết (QĐ 24/2021 Điều 4 khoản 4, 5)."
-            )
-            % {"end": format_date(last_end)}
-        )
-    open_complaints = Complaint.objects.filter(round=round_, state__in=OPEN_COMPLAINT).count()
-    if open_complaints:
-        raise TransitionRefused(
-            _(
-                "Còn %(n)s khiếu nại chưa giải quyết và niêm yết kết quả phúc tra: giải quyết "
-                "xong trước khi ban hành quyết định."
-            )
-            % {"n": open_complaints}
-        )
+    p = params(round_)
+    timeline.decision(
+        signed_on,
+        round_start=round_.window_start,
+        posting_end=Posting.objects.filter(round=round_).aggregate(last=Max("ends_on"))["last"],
+        open_complaints=Complaint.objects.filter(round=round_, state__in=OPEN_COMPLAINT).count(),
+        consulted_on=round_.consulted_on,
+        consultation_required=consultation_required(round_),
+    )
     pending = Entry.objects.filter(
         round=round_, state__in=[*BEFORE_AGREEMENT, EntryState.AGREED]
     ).count()
@@ -153,7 +180,7 @@ def decision_issue(
         number=number,
         signed_on=signed_on,
         signer_name=signer_name,
-        signer_title=signer_title.strip() or params(round_).decider_title,
+        signer_title=signer_title.strip() or p.decider_title,
         standard=round_.standard,
         year=round_.year,
         commune_name=round_.commune.name,
@@ -221,6 +248,8 @@ def decision_issue(
             obj=application,
             after={"state": application.state, "decision": decision.pk},
         )
+    if round_.kind == RoundKind.REGULAR:
+        close_if_answered(actor, round_)
     audit.record(
         actor=actor,
         action="review.decision_issued",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import idempotency
+from giamngheo.review import timeline
 from giamngheo.review.calculations import vote_stands
 from giamngheo.review.models import (
     Entry,
@@ -57,6 +58,7 @@ def meeting_create(
     meeting."""
     chair_name, secretary_name = clean_names(chair_name, secretary_name)
     check_act_date(held_on, _("Ngày họp"))
+    timeline.meeting(held_on, round_.window_start)
     require_change(actor, village)
     if village.parent_id != round_.commune_id:
         raise ReviewError(_("Thôn không thuộc xã của đợt rà soát."))

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.audit import services as audit
-from giamngheo.review import calendar
+from giamngheo.review import calendar, timeline
 from giamngheo.review.calculations import lists_for
 from giamngheo.review.models import (
     Entry,
@@ -82,7 +82,7 @@ def posting_create(*, actor: Any, round_: Round, posted_on: dt.date, places: str
         )
     agreed = list(
         Entry.objects.filter(round=round_, state=EntryState.AGREED).select_related(
-            "household", "village"
+            "household", "village", "meeting"
         )
     )
     reviewed = Entry.objects.filter(round=round_).exclude(
@@ -92,6 +92,8 @@ def posting_create(*, actor: Any, round_: Round, posted_on: dt.date, places: str
     # needs households agreed at their village meeting.
     if not agreed and (round_.state == RoundState.POSTING or reviewed.exists()):
         raise ReviewError(_("Không có hộ nào đã họp dân thống nhất để niêm yết."))
+    last_meeting = max((e.meeting.held_on for e in agreed if e.meeting is not None), default=None)
+    timeline.posting(posted_on, round_.window_start, last_meeting)
     days, ends_on, complaints_until = posting_dates(params(round_), posted_on)
     posting = Posting.objects.create(
         round=round_,

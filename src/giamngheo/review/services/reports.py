@@ -56,9 +56,14 @@ def report_submit(*, actor: Any, round_: Round) -> CommuneReport:
 
 
 @transaction.atomic
-def province_consolidate(*, actor: Any, province: AdministrativeUnit, year: int) -> ProvinceReport:
+def province_consolidate(
+    *, actor: Any, province: AdministrativeUnit, year: int, partial_reason: str = ""
+) -> ProvinceReport:
     """The province consolidates every commune report submitted for ``year`` (Art. 7.2–7.3).
-    A later consolidation includes the communes that submitted since; each is frozen."""
+    While communes are missing it waits for them, or saves a *partial* consolidation when the
+    officer gives a reason (the missing communes are listed in the figures and every page that
+    shows them says it is partial). A later consolidation includes the communes that submitted
+    since; each is frozen."""
     if province.level != Level.PROVINCE:
         raise ReviewError(_("Tổng hợp báo cáo ở cấp tỉnh."))
     require_officer(actor, province)
@@ -87,19 +92,45 @@ def province_consolidate(*, actor: Any, province: AdministrativeUnit, year: int)
         total[status]["rate"] = (
             round(total[status]["end"] / total["households"], 6) if total["households"] else None
         )
-    all_communes = AdministrativeUnit.objects.filter(
-        parent=province, level=Level.COMMUNE, valid_to__isnull=True
-    ).count()
+    reported = {report.commune_id for report in reports}
+    missing = [
+        {"code": code, "name": name}
+        for pk, code, name in AdministrativeUnit.objects.filter(
+            parent=province, level=Level.COMMUNE, valid_to__isnull=True
+        )
+        .order_by("code")
+        .values_list("pk", "code", "name")
+        if pk not in reported
+    ]
+    all_communes = len(reported) + len(missing)
+    partial_reason = partial_reason.strip()
+    if missing and not partial_reason:
+        raise ReviewError(
+            _(
+                "Còn %(n)s/%(total)s xã chưa gửi báo cáo năm %(year)s (%(names)s): chờ đủ các xã, "
+                "hoặc ghi lý do để lưu bản tổng hợp chưa đầy đủ."
+            )
+            % {
+                "n": len(missing),
+                "total": all_communes,
+                "year": year,
+                "names": ", ".join(m["name"] for m in missing[:5])
+                + (", …" if len(missing) > 5 else ""),
+            }
+        )
     figures = {
         "year": year,
         "total": total,
         "communes": communes,
         "communes_reported": len(reports),
         "communes_total": all_communes,
+        "missing": missing,
     }
     consolidation = ProvinceReport.objects.create(
         province=province,
         year=year,
+        partial=bool(missing),
+        partial_reason=partial_reason if missing else "",
         figures=figures,
         consolidated_by=actor if getattr(actor, "is_authenticated", False) else None,
         consolidated_at=timezone.now(),
@@ -116,6 +147,13 @@ def province_consolidate(*, actor: Any, province: AdministrativeUnit, year: int)
         action="review.province_consolidated",
         obj=consolidation,
         area_of=province,
-        after={"year": year, "communes": len(reports), "total": total},
+        after={
+            "year": year,
+            "communes": len(reports),
+            "missing": len(missing),
+            "partial": bool(missing),
+            "total": total,
+        },
+        note=consolidation.partial_reason,
     )
     return consolidation

@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.lib import clock
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.review import documents, forms, selectors, services
 from giamngheo.review.states import ApplicationState
@@ -28,7 +28,7 @@ def applications(request: HttpRequest) -> HttpResponse:
         {
             "applications": rows,
             "can_file": not access.change_reach(request.user).empty,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -81,7 +81,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "refuse_form": forms.RefuseForm(),
             "can_decide": access.can_decide_in(request.user, application.commune),
-            "days_left": (application.due_on - timezone.localdate()).days,
+            "days_left": (application.due_on - clock.today()).days,
         },
     )
 

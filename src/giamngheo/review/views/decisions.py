@@ -12,15 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
-from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.lib.views import attempt, form_attempt
 from giamngheo.review import documents, forms, selectors, services
 from giamngheo.review.models import RoundKind
 from giamngheo.review.rules import Params
 from giamngheo.review.states import RoundState
-from giamngheo.review.views.common import crumbs, pdf
+from giamngheo.review.views.common import pdf
 
 
 def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision form shows what will be decided (lists and counts per status, the change
+    from the previous decision) and asks the officer to confirm before the irreversible step."""
     round_ = selectors.round_for(request.user, pk)
     if not access.can_decide_in(request.user, round_.commune):
         raise PermissionDenied
@@ -29,21 +31,27 @@ def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"signer_title": Params(round_.parameters).decider_title},
     )
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "confirm"}
         decision = form_attempt(
             form,
-            lambda: services.decision_issue(actor=request.user, round_=round_, **form.cleaned_data),
+            lambda: services.decision_issue(actor=request.user, round_=round_, **data),
         )
         if decision is not None:
             messages.success(
                 request, _("Đã ban hành quyết định công nhận; tình trạng các hộ đã được cập nhật.")
             )
             return redirect("review:decision_detail", decision.pk)
-    return form_page(
+    return render(
         request,
-        form,
-        title=_("Quyết định công nhận: %(round)s") % {"round": round_},
-        back=reverse("review:round_detail", args=[pk]),
-        crumbs=crumbs(),
+        "review/decision_new.html",
+        {
+            "form": form,
+            "round": round_,
+            "preview": selectors.decision_preview(round_),
+            "title": _("Quyết định công nhận: %(round)s") % {"round": round_},
+            "back": reverse("review:round_detail", args=[pk]),
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -128,7 +136,12 @@ def province(request: HttpRequest, code: str, year: int) -> HttpResponse:
     if request.method == "POST":
         attempt(
             request,
-            lambda: services.province_consolidate(actor=request.user, province=unit, year=year),
+            lambda: services.province_consolidate(
+                actor=request.user,
+                province=unit,
+                year=year,
+                partial_reason=request.POST.get("partial_reason", "")[:2000],
+            ),
             _("Đã tổng hợp báo cáo của các xã."),
         )
         return redirect("review:province", code, year)
@@ -144,6 +157,8 @@ def province(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "consolidation": latest,
             "rows": documents.report_rows(latest.figures["total"]) if latest else [],
             "submitted": selectors.submitted_reports(unit, year),
+            "missing": selectors.missing_reports(unit, year),
+            "deadlines": selectors.report_deadlines(unit, year),
             "can_decide": access.can_decide_in(request.user, unit),
             "states": RoundState.choices,
         },

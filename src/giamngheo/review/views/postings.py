@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
+from giamngheo.lib import clock
 from giamngheo.lib.views import attempt
 from giamngheo.review import documents, forms, selectors, services
+from giamngheo.review.rules import Params
 from giamngheo.review.states import RoundState
 from giamngheo.review.views.common import pdf
 
@@ -34,6 +36,8 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     posting = selectors.posting_for(request.user, pk)
     lines = list(selectors.posting_lines(request.user, posting).prefetch_related("complaints"))
     villages = sorted({(line.village_id, line.village_name) for line in lines}, key=lambda v: v[1])
+    p = Params(posting.round.parameters)
+    today = clock.today()
     return render(
         request,
         "review/posting_detail.html",
@@ -45,6 +49,11 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The service checks the date against the complaint window; the form stays while
             # the round is posting so that complaints received on paper can be entered late.
             "open": posting.round.state == RoundState.POSTING,
+            "window_open": posting.posted_on <= today <= posting.complaints_until,
+            # QĐ 24/2021 Art. 4.4: the posting period has no verified figure (03 working days
+            # is believed, not quoted): the page says so, with the source.
+            "period_verified": p.verified("posting_working_days"),
+            "period_source": p.source("posting_working_days"),
         },
     )
 
@@ -87,12 +96,16 @@ def complaint_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_for(request.user, pk)
+    latest = selectors.recheck_survey_candidate(complaint)
     return render(
         request,
         "review/complaint_detail.html",
         {
             "complaint": complaint,
-            "latest_survey": selectors.recheck_survey_candidate(complaint),
+            "latest_survey": latest,
+            "latest_label": selectors.survey_label(latest),
+            "recheck_label": selectors.survey_label(complaint.recheck_survey),
+            "recheck_form": selectors.recheck_form_code(complaint),
             "resolve_form": forms.ResolveForm(),
             "can_decide": access.can_decide_in(request.user, complaint.round.commune),
             "can_change": access.can_change_area(request.user, complaint.entry.village),

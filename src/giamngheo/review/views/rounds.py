@@ -9,13 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import Level
-from giamngheo.lib import params
+from giamngheo.lib import clock, params
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.review import forms, selectors, services
 from giamngheo.review.rules import Params
@@ -24,7 +23,7 @@ from giamngheo.review.views.common import crumbs, household_by_code
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     try:
         year = int(request.GET.get("year") or today.year)
     except ValueError as exc:
@@ -113,8 +112,29 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "posting_form": forms.PostingForm(),
             "parameters": [(key, fact) for key, fact in sorted(round_.parameters.items())],
             "unverified": Params(round_.parameters).unverified(),
+            # QĐ 24/2021 Art. 4.5 as adapted after 1/7/2025 (rule value, unverified).
+            "consultation_required": services.consultation_required(round_),
+            "consultation_source": Params(round_.parameters)
+            .values.get("consultation_before_decision", {})
+            .get("source", ""),
+            "consult_form": forms.ConsultForm(),
         },
     )
+
+
+@require_POST
+def round_consult(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_for(request.user, pk)
+    form = forms.ConsultForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.round_consult(actor=request.user, round_=round_, **form.cleaned_data),
+            _("Đã ghi việc báo cáo, xin ý kiến."),
+        )
+    else:
+        messages.error(request, _("Cần ghi ngày và số văn bản báo cáo, xin ý kiến."))
+    return redirect("review:round_detail", pk)
 
 
 @require_POST
@@ -205,7 +225,7 @@ def round_surveys(request: HttpRequest, pk: int) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """Where the rounds stand: the province table for provincial users, else the communes."""
     home_unit = access.home_unit(request.user)
-    year = timezone.localdate().year
+    year = clock.today().year
     if home_unit is not None and home_unit.level == Level.PROVINCE:
         return redirect("review:province", home_unit.code, year)
     return redirect(f"{reverse('review:home')}?year={year}")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
-from giamngheo.areas import selectors as area_selectors
+from giamngheo.accounts import selectors as visible
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib.masking import mask_phone
 from giamngheo.registry.models import Household
@@ -26,7 +26,7 @@ def today() -> dt.date:
 
 def area_param(request: HttpRequest) -> AdministrativeUnit | None:
     code = request.GET.get("area") or None
-    return area_selectors.unit_for(request.user, code) if code else None
+    return visible.unit_for(request.user, code) if code else None
 
 
 def month_param(request: HttpRequest, default: dt.date) -> dt.date:

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from giamngheo.demo import generator, loader
+from giamngheo import synthetic as generator
+from giamngheo.demo import loader
 from giamngheo.lib.formatting import format_number
 
 

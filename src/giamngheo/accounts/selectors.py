@@ -1,0 +1,105 @@
+"""Scoped reads of the infrastructure below accounts: administrative units and audit events.
+
+They live here, above ``areas`` and ``audit``, because what a user may see is decided by
+``accounts.access``; pages of every app (and the area and audit pages in ``web``) call them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from giamngheo.accounts import access
+from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.audit.models import AuditEvent
+from giamngheo.lib.masking import PERSONAL_FIELDS, mask_snapshot, mask_text
+
+if TYPE_CHECKING:
+    from giamngheo.accounts.types import Viewer
+
+
+# -- administrative units --------------------------------------------------------------------
+
+
+def units_visible_to(user: Viewer) -> QuerySet[AdministrativeUnit]:
+    return access.visible_units(user)
+
+
+def unit_for(user: Viewer, code: str) -> AdministrativeUnit:
+    """The unit with ``code`` if the user may see it, else 404 (existence is not revealed)."""
+    unit = units_visible_to(user).select_related("parent", "province").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def children_for(user: Viewer, unit: AdministrativeUnit | None) -> QuerySet[AdministrativeUnit]:
+    units = units_visible_to(user).filter(valid_to__isnull=True)
+    if unit is None:
+        return units.filter(parent__isnull=True).order_by("code")
+    return units.filter(parent=unit).order_by("name")
+
+
+# -- audit events ------------------------------------------------------------------------------
+
+
+def events_visible_to(user: Viewer) -> QuerySet[AuditEvent]:
+    """Events about objects in the user's areas (administrators see everything)."""
+    return access.scoped(AuditEvent.objects.select_related("actor"), user)
+
+
+def events_for_object(user: Viewer, obj: Any) -> QuerySet[AuditEvent]:
+    return events_visible_to(user).filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def search(
+    user: Viewer, *, text: str = "", action: str = "", actor: str = "", object_type: str = ""
+) -> QuerySet[AuditEvent]:
+    events = events_visible_to(user)
+    if text:
+        events = events.filter(Q(object_repr__icontains=text) | Q(note__icontains=text))
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor__username=actor)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    return events
+
+
+def for_display(user: Viewer, events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """Events ready to show to ``user``: each gets ``shown_changes`` (field, before, after),
+    with personal ID and phone numbers masked (in the snapshots, the note and the label) unless
+    ``user`` may see them in the event's area (``access.personal_data_reach``). The changes are
+    found on the real values, so a changed number still shows as changed when masked."""
+    reach = access.personal_data_reach(user)
+    shown = []
+    for event in events:
+        changes = event.changes
+        if not access.sees_personal_data_at(
+            reach,
+            province_id=event.province_id,
+            commune_id=event.commune_id,
+            village_id=event.village_id,
+        ):
+            changes = [
+                (field, _mask_field(field, before), _mask_field(field, after))
+                for field, before, after in changes
+            ]
+            # Display copies only: the audit table itself is append-only.
+            event.note = mask_text(event.note)
+            event.object_repr = mask_text(event.object_repr)
+            event.before = mask_snapshot(event.before)
+            event.after = mask_snapshot(event.after)
+        event.shown_changes = changes  # type: ignore[attr-defined]
+        shown.append(event)
+    return shown
+
+
+def _mask_field(field: str, value: Any) -> Any:
+    if field in PERSONAL_FIELDS and isinstance(value, str):
+        return PERSONAL_FIELDS[field](value)
+    return mask_snapshot(value)
