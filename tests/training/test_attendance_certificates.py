@@ -38,8 +38,48 @@ def test_attendance_retaken_overwrites_and_counts(tw: TrainingWorld) -> None:
     session = tw.c1.sessions.get(number=2)
     e_hoi = tw.registration(tw.c1, "e_hoi")
     counts = services.attendance_record(actor=None, session=session, present=[e_hoi.pk])
-    assert counts == {"present": 1, "absent": 5}
+    assert counts == {"present": 1, "absent": 5, "unmarked": 0}
     assert Attendance.objects.filter(session=session).count() == 6
+    assert Attendance.objects.get(session=session, registration=e_hoi).present
+
+
+def test_the_attendance_page_starts_unmarked_and_saves_only_the_marked(
+    tw: TrainingWorld,
+) -> None:
+    """Issue 11: nobody is "present" by default; the organiser marks people as they arrive and
+    the unmarked stay unmarked (not attended) until marked."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    session = services.session_add(
+        actor=None,
+        training_class=tw.c1,
+        date=tw.c1.end_date,
+        part="afternoon",
+        topic=tw.c1.topics[0],
+    )
+    client = Client()
+    assert client.login(username="tinh", password=PASSWORD)
+    url = reverse("training:attendance", args=[session.pk])
+    html = client.get(url).text
+    assert 'value="present"' in html and " checked" not in html
+    e_hoi = tw.registration(tw.c1, "e_hoi")
+    a_off = tw.registration(tw.c1, "a_off")
+    response = client.post(url, {f"mark_{e_hoi.pk}": "present", f"mark_{a_off.pk}": "absent"})
+    assert response.status_code == 302
+    marks = dict(Attendance.objects.filter(session=session).values_list("registration", "present"))
+    assert marks == {e_hoi.pk: True, a_off.pk: False}
+    html = client.get(url).text
+    assert html.count(" checked") == 2
+    # Nothing marked: a clear message and nothing saved.
+    response = client.post(url, {}, follow=True)
+    assert "Chưa đánh dấu" in response.text
+    assert Attendance.objects.filter(session=session).count() == 2
+    # A malformed mark changes nothing.
+    response = client.post(url, {f"mark_{e_hoi.pk}": "maybe"}, follow=True)
+    assert response.status_code == 200
     assert Attendance.objects.get(session=session, registration=e_hoi).present
 
 
@@ -118,7 +158,7 @@ def test_certificate_page_is_scoped(tw: TrainingWorld) -> None:
     assert client_for("tinh").get(url).status_code == 404
 
 
-def test_attendance_page_records_the_ticked_boxes(tw: TrainingWorld) -> None:
+def test_attendance_page_records_the_marked_participants(tw: TrainingWorld) -> None:
     extra = make_class(tw.plan_a, "C9", topics=["communication"], start=dt.date(2025, 10, 1))
     (session,) = sessions(extra, 1)
     regs = [
@@ -128,7 +168,8 @@ def test_attendance_page_records_the_ticked_boxes(tw: TrainingWorld) -> None:
     url = reverse("training:attendance", args=[session.pk])
     client = client_for("xa_a")
     assert client.get(url).status_code == 200
-    response = client.post(url, {"present": [str(regs[0].pk)]})
+    # Issue 11: each participant is marked present or absent (the page used to tick everyone).
+    response = client.post(url, {f"mark_{regs[0].pk}": "present", f"mark_{regs[1].pk}": "absent"})
     assert response.status_code == 302
     assert dict(
         Attendance.objects.filter(session=session).values_list("registration_id", "present")
@@ -137,4 +178,4 @@ def test_attendance_page_records_the_ticked_boxes(tw: TrainingWorld) -> None:
         regs[1].pk: False,
     }
     assert client_for("xa_b").get(url).status_code == 404
-    assert client_for("inspector").post(url, {"present": []}).status_code == 403
+    assert client_for("inspector").post(url, {}).status_code == 403

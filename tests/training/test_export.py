@@ -47,7 +47,28 @@ def test_statistics_workbook_reads_back(tw: TrainingWorld) -> None:
     assert coverage[-1][0] == "Tổng"
     assert coverage[-1][1:4] == (6, 4, pytest.approx(4 / 6))
     never = list(book["Chưa tập huấn"].iter_rows(min_row=2, values_only=True))
-    assert never == [("Ngô Văn Mới", "B-03", "collaborator", tw.world.commune_b.name)]
+    # Issue 11: the role's label, not its code.
+    assert never == [("Ngô Văn Mới", "B-03", "Cộng tác viên giảm nghèo", tw.world.commune_b.name)]
+
+
+def test_the_workbook_cells_are_typed(tw: TrainingWorld) -> None:
+    """Issue 11: dates are Excel dates shown dd/mm/yyyy, numbers are numbers, not text."""
+    import datetime as dt
+
+    client = Client()
+    assert client.login(username="tinh", password=PASSWORD)
+    response = client.get(reverse("training:statistics_export"), {"year": "2025"})
+    sheet = load_workbook(io.BytesIO(response.content))["Lớp"]
+    assert sheet.cell(1, 4).value == "Từ ngày"
+    for row in range(2, sheet.max_row + 1):
+        for column in (4, 5):
+            cell = sheet.cell(row, column)
+            assert isinstance(cell.value, dt.datetime), cell.value
+            assert cell.is_date and cell.number_format == "DD/MM/YYYY"
+        for column in (6, 7, 8, 9):
+            assert isinstance(sheet.cell(row, column).value, int)
+    first = sheet.cell(2, 4).value
+    assert first.date() == tw.c1.start_date
 
 
 def test_the_export_is_scoped_like_the_page(tw: TrainingWorld) -> None:

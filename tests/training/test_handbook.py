@@ -24,7 +24,8 @@ def client_for(username: str) -> Client:
 
 @pytest.fixture
 def pages(tw: TrainingWorld) -> dict[str, HandbookPage]:
-    assert services.handbook_seed(actor=None) == 7
+    # ``migrate`` loaded the shipped pages (issue 11): the command finds nothing left to add.
+    assert HandbookPage.objects.filter(province=None).count() == 7
     assert services.handbook_seed(actor=None) == 0  # never duplicated, never overwritten
     return {page.slug: page for page in HandbookPage.objects.filter(province=None)}
 
@@ -147,3 +148,45 @@ def test_a_provincial_officer_adapts_a_national_page_for_the_province(
         == 404
     )
     assert HandbookPageVersion.objects.filter(page=national).count() == 1
+
+
+def test_a_fresh_install_has_the_handbook_after_migrate(tw: TrainingWorld) -> None:
+    """The test database was built by ``migrate``: the pages are there, each with version 1,
+    and no command was run."""
+    national = HandbookPage.objects.filter(province=None)
+    assert national.count() == 7
+    assert {p.version for p in national} == {1}
+    assert HandbookPageVersion.objects.filter(page__province=None).count() == 7
+
+
+def test_the_load_on_migrate_adds_only_missing_pages_and_keeps_edits(
+    tw: TrainingWorld,
+) -> None:
+    from django.apps import apps
+
+    from giamngheo.training import install
+
+    config = apps.get_app_config("training")
+    national = HandbookPage.objects.get(province=None, slug="bao-hiem-y-te")
+    services.page_update(
+        actor=tw.world.admin,
+        page=national,
+        expected_version=national.version,
+        title="Bảo hiểm y tế (đã sửa)",
+    )
+    own = services.page_adapt(
+        actor=tw.world.tinh,
+        national=HandbookPage.objects.get(province=None, slug="giao-duc"),
+        province=tw.world.province,
+        title="Giáo dục (tỉnh)",
+    )
+    HandbookPage.objects.filter(province=None, slug="ho-tro-tien-dien").delete()
+    # What ``migrate`` runs after the migrations (an upgrade, or the same release again).
+    assert install.load_shipped_handbook(config) == 1
+    assert install.load_shipped_handbook(config) == 0
+    pages = {p.slug: p for p in HandbookPage.objects.filter(province=None)}
+    assert len(pages) == 7  # the missing one is back
+    assert pages["bao-hiem-y-te"].title == "Bảo hiểm y tế (đã sửa)"  # the edit is kept
+    assert pages["giao-duc"].version == 1
+    kept = HandbookPage.objects.get(pk=own.pk)
+    assert kept.title == "Giáo dục (tỉnh)" and kept.version == own.version

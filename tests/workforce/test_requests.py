@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from giamngheo.audit.models import AuditEvent
 from giamngheo.workforce import selectors, services, states
 from giamngheo.workforce.models import SupportRequest, SupportRequestStep
 from giamngheo.workforce.states import RequestState, WorkflowError
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
 from tests.workforce.conftest import Staff
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +285,37 @@ def test_counts_and_ageing(world: World, staff: Staff) -> None:
         world.xa_a, selectors.RequestFilters(overdue_only=True), today=today
     )
     assert [r.pk for r in rows] == [old.pk]
+
+
+def test_the_request_export_has_typed_cells(world: World, staff: Staff) -> None:
+    """Issue 11: dates are Excel dates (dd/mm/yyyy), yes/no are booleans, numbers numbers."""
+    services.request_create(
+        actor=world.ctv,
+        household=world.household_a1,
+        need_type="health",
+        description="Thẻ BHYT",
+        received_on=dt.date(2025, 1, 10),
+    )
+    client = Client()
+    assert client.login(username="xa_a", password=PASSWORD)
+    response = client.get(reverse("workforce:request_list_xlsx"), {"state": "received"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, sheet[2], strict=True))
+    assert isinstance(row["Số"].value, int)
+    assert row["Nhu cầu"].value == "Y tế"  # the label, not the code
+    assert row["Trạng thái"].value == "Đã tiếp nhận"
+    received = row["Ngày tiếp nhận"]
+    assert received.is_date and received.value.date() == dt.date(2025, 1, 10)
+    assert received.number_format == "DD/MM/YYYY"
+    assert row["Hạn giải quyết"].is_date
+    assert row["Ngày đóng"].value is None
+    assert row["Quá hạn"].value is True and row["Đã thông báo cho hộ"].value is False
+    assert isinstance(row["Số ngày"].value, int) and row["Số ngày"].value > 300
+    assert sheet.max_row == 2
+    # Scoped like the list: commune B's officer gets the header only.
+    client_b = Client()
+    assert client_b.login(username="xa_b", password=PASSWORD)
+    other = load_workbook(io.BytesIO(client_b.get(reverse("workforce:request_list_xlsx")).content))
+    assert other.active.max_row == 1

@@ -11,12 +11,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from giamngheo.lib.formatting import format_date
 from giamngheo.lib.spreadsheet_text import inert_workbook
 from giamngheo.training.selectors import TrainingStatistics
+from giamngheo.workforce.labels import role_label
 
 MONEY = "#,##0"
 PERCENT = "0.0%"
+# Dates are written as dates (sortable, filterable), shown the Vietnamese way.
+DATE = "DD/MM/YYYY"
 
 
 def _sheet(
@@ -93,8 +95,8 @@ def statistics_workbook(stats: TrainingStatistics) -> bytes:
                 row.training_class.code,
                 row.training_class.title,
                 row.training_class.area.name,
-                format_date(row.training_class.start_date),
-                format_date(row.training_class.end_date),
+                row.training_class.start_date,
+                row.training_class.end_date,
                 row.registered,
                 row.participations,
                 row.completed,
@@ -107,6 +109,8 @@ def statistics_workbook(stats: TrainingStatistics) -> bytes:
             for row in stats.class_rows
         ),
     )
+    _format_column(classes, 4, DATE)
+    _format_column(classes, 5, DATE)
     _format_column(classes, 9, MONEY)
     _format_column(classes, 10, MONEY)
 
@@ -159,7 +163,12 @@ def statistics_workbook(stats: TrainingStatistics) -> bytes:
         "Chưa tập huấn",
         ["Họ và tên", "Mã", "Vai trò", "Xã"],
         (
-            [w.full_name, w.code, w.role, w.commune.name if w.commune else "Cấp tỉnh"]
+            [
+                w.full_name,
+                w.code,
+                role_label(w.role),
+                w.commune.name if w.commune else "Cấp tỉnh",
+            ]
             for w in stats.never_trained
         ),
     )

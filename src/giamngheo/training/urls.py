@@ -21,6 +21,7 @@ urlpatterns = [
     path("sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("registrations/<int:pk>/unregister/", views.unregister, name="unregister"),
     path("registrations/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("mine/", views.mine, name="mine"),
     path("participants/", views.participant_list, name="participant_list"),
     path("participants/new/", views.participant_new, name="participant_new"),
     path("participants/<int:pk>/", views.participant_detail, name="participant_detail"),

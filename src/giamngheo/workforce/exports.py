@@ -1,11 +1,14 @@
-"""Excel exports of the workforce (openpyxl): the composition table as seed 001 reports it."""
+"""Excel exports of the workforce (openpyxl): the composition table as seed 001 reports it,
+and the support requests of the list page."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -13,8 +16,12 @@ from openpyxl.utils import get_column_letter
 
 from giamngheo.lib.formatting import format_date
 from giamngheo.lib.spreadsheet_text import inert_workbook
-from giamngheo.workforce import reference
-from giamngheo.workforce.selectors import Composition, CompositionRow
+from giamngheo.workforce import labels, reference
+from giamngheo.workforce.selectors import Composition, CompositionRow, age_days
+from giamngheo.workforce.states import OPEN_STATES, RequestState
+
+if TYPE_CHECKING:
+    from giamngheo.workforce.models import SupportRequest
 
 PERCENT_FORMAT = "0.0%"
 # Rows above the table: title, area and date, a blank line; then two header rows.
@@ -23,12 +30,14 @@ HEADER_ROW = 4
 
 def _columns() -> list[tuple[str, str, bool]]:
     """(group header, key, with a percent column) in the order of the sheet."""
-    short = reference.mass_organisation_short_names()
-    columns = [(short[code], f"org:{code}", True) for code in reference.mass_organisations()]
+    columns = [
+        (labels.organisation_short_label(code), f"org:{code}", True)
+        for code in reference.mass_organisations()
+    ]
     columns.append((_("Nữ"), "women", True))
     columns.append((_("Dân tộc thiểu số"), "minority", True))
     columns += [
-        (level.name, f"edu:{code}", True) for code, level in reference.education_levels().items()
+        (labels.education_label(code), f"edu:{code}", True) for code in reference.education_levels()
     ]
     columns.append((_("Trung cấp trở lên"), "intermediate_or_above", True))
     columns.append((_("Cao đẳng, đại học trở lên"), "college_or_university", True))
@@ -100,6 +109,67 @@ def composition_workbook(data: Composition, *, role_name: str, on: dt.date) -> b
         sheet.column_dimensions[get_column_letter(index)].width = 11
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
     inert_workbook(workbook)  # area names are typed by users: never a live formula
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def requests_workbook(rows: Sequence[SupportRequest], *, today: dt.date) -> bytes:
+    """Support requests as an .xlsx file: dates are Excel dates shown dd/mm/yyyy, yes/no
+    columns are booleans and counts are numbers, so that the file sorts, filters and sums."""
+    workbook = Workbook()
+    sheet: Any = workbook.active
+    sheet.title = _("Yêu cầu hỗ trợ")[:31]
+    header = [
+        _("Số"),
+        _("Mã hộ"),
+        _("Chủ hộ"),
+        _("Thôn"),
+        _("Xã"),
+        _("Nhu cầu"),
+        _("Trạng thái"),
+        _("Người phụ trách"),
+        _("Ngày tiếp nhận"),
+        _("Hạn giải quyết"),
+        _("Ngày đóng"),
+        _("Quá hạn"),
+        _("Đã thông báo cho hộ"),
+        _("Số ngày"),
+    ]
+    sheet.append([str(name) for name in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        is_open = row.state in OPEN_STATES
+        sheet.append(
+            [
+                row.pk,
+                row.household.code,
+                row.household.head_name,
+                row.village.name,
+                row.commune.name,
+                labels.need_label(row.need_type),
+                str(RequestState(row.state).label),
+                row.owner.full_name,
+                row.received_on,
+                row.due_on,
+                timezone.localtime(row.closed_at).date() if row.closed_at else None,
+                is_open and row.due_on < today,
+                row.household_informed_on is not None,
+                age_days(row, today),
+            ]
+        )
+    for column in (9, 10, 11):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = DATE_FORMAT
+    widths = [8, 14, 26, 20, 20, 26, 20, 24, 14, 14, 14, 10, 12, 10]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    inert_workbook(workbook)  # names are typed by users: never a live formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,6 +4,7 @@ database; choices come from the reference data files."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -16,8 +17,9 @@ from giamngheo.lib.locking import VersionedForm
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.models import Sex
 from giamngheo.registry.reference import ethnicity_choices
-from giamngheo.workforce import reference
-from giamngheo.workforce.models import Worker, WorkerStatus
+from giamngheo.workforce import labels, reference
+from giamngheo.workforce.models import Task, TaskOutcome, Worker, WorkerStatus
+from giamngheo.workforce.widgets import HouseholdField
 
 MONTH_FORMAT = "%m/%Y"
 
@@ -147,8 +149,10 @@ class TaskForm(forms.Form):
 
 
 class ReportForm(VersionedForm):
-    """One text box per duty (the six duties are data), and the month's figures; the version
-    of the draft it was loaded with (the worker and an officer may both edit it)."""
+    """The month's report: first each task of the plan (done, partly, not done, with a note;
+    no outcome chosen at first), then one text box per duty (the six duties are data) and the
+    month's figures; the version of the draft it was loaded with (the worker and an officer
+    may both edit it)."""
 
     households_visited = forms.IntegerField(
         label=_("Số hộ đã đến"), min_value=0, max_value=100_000, initial=0
@@ -162,18 +166,53 @@ class ReportForm(VersionedForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tasks: Sequence[Task] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for duty, name in reference.duties().items():
+        self.tasks = list(tasks)
+        for task in self.tasks:
+            self.fields[f"task_{task.pk}"] = forms.ChoiceField(
+                label=f"{labels.duty_label(task.duty)} · {task.description}",
+                choices=TaskOutcome.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"task_{task.pk}_note"] = forms.CharField(
+                label=_("Ghi chú"), max_length=500, required=False
+            )
+        for duty in reference.duties():
             self.fields[f"duty_{duty}"] = forms.CharField(
-                label=f"{duty}. {name}",
+                label=labels.duty_label(duty),
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
-                help_text=reference.duty_descriptions()[duty],
+                help_text=labels.duty_description(duty),
             )
+
+    def task_fields(self) -> list[tuple[Task, forms.BoundField, forms.BoundField]]:
+        return [(t, self[f"task_{t.pk}"], self[f"task_{t.pk}_note"]) for t in self.tasks]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if not field.name.startswith("task_")]
 
     def items(self) -> dict[int, str]:
         return {duty: self.cleaned_data.get(f"duty_{duty}", "") for duty in reference.duties()}
+
+    def task_outcomes(self) -> dict[int, tuple[str, str]]:
+        return {
+            task.pk: (
+                self.cleaned_data.get(f"task_{task.pk}") or "",
+                self.cleaned_data.get(f"task_{task.pk}_note") or "",
+            )
+            for task in self.tasks
+        }
+
+
+class ReportReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Lý do hoặc nhận xét"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
 
 
 class ActivityForm(forms.Form):
@@ -182,10 +221,20 @@ class ActivityForm(forms.Form):
         label=_("Nhiệm vụ"), coerce=int, choices=lambda: reference.choices(reference.duties())
     )
     description = forms.CharField(label=_("Nội dung"), max_length=500)
-    household_code = forms.CharField(label=_("Mã hộ (nếu có)"), max_length=30, required=False)
+    household = HouseholdField(label=_("Hộ (nếu có)"), required=False)
 
 
-class SupportRequestForm(IdempotentForm):
+class HouseholdPickMixin(forms.Form):
+    """A form about a household: when the page is not already about one (``?household=``),
+    the household is found by search and picked (``widgets.HouseholdField``)."""
+
+    def __init__(self, *args: Any, pick_household: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pick_household:
+            self.fields = {"household": HouseholdField(), **self.fields}
+
+
+class SupportRequestForm(HouseholdPickMixin, IdempotentForm):
     """A new request; its one-time key makes a double submission record one request."""
 
     need_type = forms.ChoiceField(
@@ -225,7 +274,7 @@ class InformForm(forms.Form):
     how = forms.CharField(label=_("Hình thức thông báo"), max_length=200, required=False)
 
 
-class HouseholdChangeForm(IdempotentForm):
+class HouseholdChangeForm(HouseholdPickMixin, IdempotentForm):
     kind = forms.ChoiceField(label=_("Loại biến động"), choices=reference.change_kind_choices)
     occurred_on = VietnameseDateField(label=_("Ngày xảy ra"))
     description = forms.CharField(label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -238,6 +287,38 @@ class HouseholdChangeForm(IdempotentForm):
             ("mau_01", _("Mẫu 01: đề nghị xét duyệt vào danh sách")),
             ("mau_04", _("Mẫu 04: đề nghị công nhận thoát nghèo, cận nghèo")),
         ],
+    )
+
+
+def _application_form_choices() -> list[tuple[str, str]]:
+    from giamngheo.review.models import ApplicationForm
+
+    return [(str(value), str(label)) for value, label in ApplicationForm.choices]
+
+
+def _application_reason_choices() -> list[tuple[str, str]]:
+    from giamngheo.review.models import ApplicationReason
+
+    return [(str(value), str(label)) for value, label in ApplicationReason.choices]
+
+
+# The reason of the application a kind of change suggests (the officer may choose another).
+REASON_FOR_KIND = {
+    "shock": "disaster",
+    "death": "earner_death",
+    "improved": "improved",
+}
+
+
+class ApplicationFromChangeForm(forms.Form):
+    """An in-year review application made from a reported change (issue 11)."""
+
+    form = forms.ChoiceField(label=_("Mẫu đơn"), choices=_application_form_choices)
+    reason = forms.ChoiceField(label=_("Lý do"), choices=_application_reason_choices)
+    received_on = VietnameseDateField(label=_("Ngày nhận đơn"))
+    applicant_name = forms.CharField(label=_("Người làm đơn"), max_length=200)
+    reason_note = forms.CharField(
+        label=_("Trình bày"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 

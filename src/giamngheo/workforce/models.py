@@ -26,7 +26,7 @@ from giamngheo.areas.models import (
 from giamngheo.lib.idempotency import Idempotent
 from giamngheo.lib.locking import Versioned
 from giamngheo.registry.models import Household, Sex
-from giamngheo.workforce.states import CLOSED_STATES, RequestState
+from giamngheo.workforce.states import CLOSED_STATES, ReportState, RequestState
 
 
 class WorkerStatus(models.TextChoices):
@@ -287,6 +287,15 @@ class MonthlyReport(ProvinceOrCommuneScoped, Versioned):
     households_visited = models.PositiveIntegerField(_("số hộ đã đến"), default=0)
     meetings_attended = models.PositiveIntegerField(_("số cuộc họp đã dự"), default=0)
     summary = models.TextField(_("tóm tắt, kiến nghị"), blank=True)
+    # The review by the managing officer (``states.REPORT``). The state is read from these
+    # times rather than stored, so ``submitted_at`` stays the FIRST submission (timeliness is
+    # about it; a correction after a return does not make a report late or on time again).
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -294,6 +303,19 @@ class MonthlyReport(ProvinceOrCommuneScoped, Versioned):
         ordering = ["-month"]
         constraints = [
             models.UniqueConstraint(fields=["worker", "month"], name="report_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True, approved_at__isnull=True)
+                | Q(submitted_at__isnull=False),
+                name="report_reviewed_after_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(approved_at__isnull=True),
+                name="report_not_returned_and_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | ~Q(return_reason=""),
+                name="report_returned_has_reason",
+            ),
             models.CheckConstraint(condition=Q(month__day=1), name="report_month_first_day"),
             models.CheckConstraint(
                 condition=Q(due_on__gt=F("month")), name="report_due_after_month_start"
@@ -303,6 +325,69 @@ class MonthlyReport(ProvinceOrCommuneScoped, Versioned):
 
     def __str__(self) -> str:
         return f"{self.worker} · {self.month:%m/%Y}"
+
+    @property
+    def state(self) -> str:
+        """Where the report is in ``states.REPORT`` (read from its times)."""
+        if self.approved_at is not None:
+            return ReportState.APPROVED
+        if self.returned_at is not None:
+            return ReportState.RETURNED
+        if self.submitted_at is not None:
+            return ReportState.SUBMITTED
+        return ReportState.DRAFT
+
+    def get_state_display(self) -> str:
+        return str(ReportState(self.state).label)
+
+
+class TaskOutcome(models.TextChoices):
+    DONE = "done", _("Hoàn thành")
+    PARTLY = "partly", _("Thực hiện một phần")
+    NOT_DONE = "not_done", _("Chưa thực hiện")
+
+
+class ReportTask(models.Model):
+    """What the report says about one task of the month's plan (done, partly, not done)."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="task_lines")
+    task = models.ForeignKey("Task", on_delete=models.CASCADE, related_name="report_lines")
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=TaskOutcome.choices)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["task__duty", "task_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "task"], name="report_task_once"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=TaskOutcome.values), name="report_task_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.task_id}: {self.outcome}"
+
+
+class ReportStep(models.Model):
+    """The report's history: each submission, return (with its reason), approval and comment
+    of the officer, in order; the page shows it."""
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="steps")
+    # A transition of ``states.REPORT`` or "comment" (no change of state).
+    action = models.CharField(max_length=10)
+    from_state = models.CharField(max_length=10, choices=ReportState.choices)
+    to_state = models.CharField(max_length=10, choices=ReportState.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action}"
 
 
 class ReportItem(models.Model):

@@ -21,6 +21,9 @@ KINH = "01"
 NO_ORGANISATION = "none"
 COLLABORATOR = "collaborator"
 COMMUNE_OFFICER = "commune_officer"
+# The in-year review forms as a change proposes them, and as the review app spells them
+# (``review.ApplicationForm``): Mẫu 01 to join the list, Mẫu 04 to leave it (QĐ 24/2021).
+APPLICATION_FORMS = {"mau_01": "mau01", "mau_04": "mau04"}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -188,17 +191,24 @@ def rating_for(total: int, maximum: int) -> str:
     return ratings()[-1].code
 
 
+def _t(text: str) -> str:
+    # The lists are Vietnamese data; their English is in the gettext catalogue (``labels``).
+    from django.utils.translation import gettext
+
+    return gettext(text) if text else text
+
+
 def choices(values: dict[str, str] | dict[int, str]) -> list[tuple[Any, str]]:
-    return list(values.items())
+    return [(code, _t(name)) for code, name in values.items()]
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [(code, info.name) for code, info in roles().items()]
+    return [(code, _t(info.name)) for code, info in roles().items()]
 
 
 def education_choices() -> list[tuple[str, str]]:
-    return [(code, level.name) for code, level in education_levels().items()]
+    return [(code, _t(level.name)) for code, level in education_levels().items()]
 
 
 def change_kind_choices() -> list[tuple[str, str]]:
-    return [(code, kind.name) for code, kind in change_kinds().items()]
+    return [(code, _t(kind.name)) for code, kind in change_kinds().items()]

@@ -138,3 +138,74 @@ def find(name: str, source: str) -> Transition:
 
 def available(source: str) -> list[Transition]:
     return REQUEST.available(source)
+
+
+# -- monthly reports --------------------------------------------------------------------------
+
+# The monthly-report workflow (issue 11: the collaborator reports against the month's plan, the
+# managing officer returns it for correction or approves it)::
+#
+#               submit                 approve
+#     draft ──────────────► submitted ──────────► approved
+#                              │   ▲
+#                       return │   │ submit (corrected)
+#                              ▼   │
+#                             returned
+#
+#     draft, returned: the worker (or an officer) edits and saves
+#     submitted: waits for the officer; approved: final
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Nháp")
+    SUBMITTED = "submitted", _("Đã nộp, chờ duyệt")
+    RETURNED = "returned", _("Trả lại để sửa")
+    APPROVED = "approved", _("Đã duyệt")
+
+
+# Who fires a report transition: the worker or their officers (WRITE), the officers (DECIDE).
+WRITE = "write"
+
+REPORT_TRANSITIONS: tuple[workflow.Transition, ...] = (
+    workflow.Transition(
+        "submit",
+        frozenset({ReportState.DRAFT, ReportState.RETURNED}),
+        ReportState.SUBMITTED,
+        WRITE,
+        _("Nộp báo cáo"),
+    ),
+    workflow.Transition(
+        "return",
+        frozenset({ReportState.SUBMITTED}),
+        ReportState.RETURNED,
+        DECIDE,
+        _("Trả lại để sửa"),
+    ),
+    workflow.Transition(
+        "approve",
+        frozenset({ReportState.SUBMITTED}),
+        ReportState.APPROVED,
+        DECIDE,
+        _("Duyệt báo cáo"),
+    ),
+)
+
+
+def _report_refusal(
+    table: workflow.Workflow[workflow.Step], name: str, source: str
+) -> WorkflowError:
+    allowed = ", ".join(str(t.label) for t in table.available(source)) or str(_("không có"))
+    return WorkflowError(
+        _(
+            "Không thể «%(action)s» khi báo cáo đang ở trạng thái «%(state)s». "
+            "Thao tác được phép: %(allowed)s."
+        )
+        % {"action": table.label(name), "state": table.state_label(source), "allowed": allowed}
+    )
+
+
+REPORT = workflow.Workflow.of(
+    "monthly_report", ReportState, REPORT_TRANSITIONS, refusal=_report_refusal
+)
+# States in which the report's content may still be changed (saved as a draft).
+REPORT_EDITABLE = frozenset({ReportState.DRAFT, ReportState.RETURNED})

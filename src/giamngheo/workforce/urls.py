@@ -29,6 +29,7 @@ urlpatterns = [
     path("reporting/open/", views.reporting_open, name="reporting_open"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_new, name="request_new"),
+    path("requests.xlsx", views.request_list_xlsx, name="request_list_xlsx"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path(
         "requests/<int:pk>/transition/<str:name>/",
@@ -37,7 +38,9 @@ urlpatterns = [
     ),
     path("requests/<int:pk>/inform/", views.request_inform, name="request_inform"),
     path("requests/<int:pk>/reassign/", views.request_reassign, name="request_reassign"),
+    path("households/search/", views.household_search, name="household_search"),
     path("changes/", views.change_list, name="change_list"),
     path("changes/new/", views.change_new, name="change_new"),
+    path("changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("changes/<int:pk>/dismiss/", views.change_dismiss, name="change_dismiss"),
 ]

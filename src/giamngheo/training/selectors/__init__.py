@@ -83,6 +83,12 @@ from giamngheo.training.selectors.handbook import (
     pages_visible_to,
     search_pages,
 )
+from giamngheo.training.selectors.mine import (
+    MyClass,
+    MyTraining,
+    my_training,
+    own_registration,
+)
 from giamngheo.training.selectors.statistics import (
     AreaRow,
     CategoryRow,
@@ -104,6 +110,8 @@ __all__ = [
     "ClassRow",
     "CoverageRow",
     "GainRow",
+    "MyClass",
+    "MyTraining",
     "ParticipantHistory",
     "RegistrationRow",
     "TrainingStatistics",
@@ -129,7 +137,9 @@ __all__ = [
     "cost_item_for",
     "handbook_pages",
     "is_completed",
+    "my_training",
     "national_or_provincial",
+    "own_registration",
     "page_for",
     "page_version",
     "page_versions",

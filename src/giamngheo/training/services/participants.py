@@ -212,20 +212,35 @@ def unregister(*, actor: Any, registration: Registration) -> None:
 
 @transaction.atomic
 def attendance_record(
-    *, actor: Any, session: ClassSession, present: Iterable[int]
+    *,
+    actor: Any,
+    session: ClassSession,
+    present: Iterable[int],
+    absent: Iterable[int] | None = None,
 ) -> dict[str, int]:
-    """Take the attendance of a session: the registrations whose ids are in ``present`` were
-    there, every other registration of the class was absent. Retaking it overwrites."""
+    """Take the attendance of a session.
+
+    With ``absent`` (the attendance page): only the registrations marked present or absent are
+    saved; the others stay unmarked (or keep an earlier mark), so an organiser can mark people
+    as they arrive and come back for the latecomers. An unmarked person has not attended.
+    Without it (bulk loads): the registrations in ``present`` were there and every other
+    registration of the class was absent. Retaking it overwrites the marks given."""
     training_class = session.training_class
     require_change(actor, training_class.area)
     registrations = list(training_class.registrations.values_list("pk", flat=True))
     present_ids = set(present)
-    strangers = present_ids - set(registrations)
+    absent_ids = set(registrations) - present_ids if absent is None else set(absent)
+    if present_ids & absent_ids:
+        raise TrainingError(_("Một người không thể vừa có mặt vừa vắng."))
+    strangers = (present_ids | absent_ids) - set(registrations)
     if strangers:
         raise TrainingError(_("Có người điểm danh không đăng ký lớp này."))
+    if absent is not None and not present_ids and not absent_ids:
+        raise TrainingError(_("Chưa đánh dấu có mặt hay vắng cho học viên nào."))
     rows = [
         Attendance(session=session, registration_id=pk, present=pk in present_ids)
         for pk in registrations
+        if pk in present_ids or pk in absent_ids
     ]
     # One statement whatever the class size (INSERT … ON CONFLICT DO UPDATE).
     Attendance.objects.bulk_create(
@@ -234,12 +249,17 @@ def attendance_record(
         unique_fields=["session", "registration"],
         update_fields=["present"],
     )
-    counts = {"present": len(present_ids), "absent": len(registrations) - len(present_ids)}
+    marked = Attendance.objects.filter(session=session).count()
+    counts = {
+        "present": len(present_ids),
+        "absent": len(absent_ids),
+        "unmarked": len(registrations) - marked,
+    }
     audit.record(
         actor=actor,
         action="training.attendance_taken",
         obj=session,
-        after={**counts, "present_ids": sorted(present_ids)},
+        after={**counts, "present_ids": sorted(present_ids), "absent_ids": sorted(absent_ids)},
         area_of=training_class,
     )
     return counts

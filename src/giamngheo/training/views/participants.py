@@ -86,19 +86,37 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     training_class = session.training_class
     require(access.can_change_area(request.user, training_class.area))
     if request.method == "POST":
+        # One radio pair per participant (``mark_<registration>``: present/absent), none chosen
+        # at first; only the marked ones are saved (see ``services.attendance_record``).
+        marks: dict[str, list[int]] = {"present": [], "absent": []}
+        malformed = False
+        for key, value in request.POST.items():
+            if not key.startswith("mark_"):
+                continue
+            registration = key.removeprefix("mark_")
+            if value not in marks or not registration.isdigit():
+                malformed = True
+                break
+            marks[value].append(int(registration))
+        if malformed:
+            messages.error(request, _("Dữ liệu điểm danh không hợp lệ; chưa lưu gì."))
+            return redirect("training:attendance", pk=session.pk)
         try:
-            present = [int(value) for value in request.POST.getlist("present")]
             counts = services.attendance_record(
-                actor=request.user, session=session, present=present
+                actor=request.user,
+                session=session,
+                present=marks["present"],
+                absent=marks["absent"],
             )
-        except ValueError as error:  # a malformed id, or the service's TrainingError
+        except services.TrainingError as error:
             messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Đã điểm danh: %(present)s có mặt, %(absent)s vắng.") % counts,
-            )
-            return redirect("training:class_detail", pk=training_class.pk)
+            return redirect("training:attendance", pk=session.pk)
+        messages.success(
+            request,
+            _("Đã điểm danh: %(present)s có mặt, %(absent)s vắng, %(unmarked)s chưa điểm danh.")
+            % counts,
+        )
+        return redirect("training:class_detail", pk=training_class.pk)
     grid = selectors.attendance_grid(training_class)
     return render(
         request,
@@ -130,7 +148,11 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = selectors.registration_for(request.user, pk)
+    # A roster member downloads their own certificate even without a grant on the class's
+    # area (a collaborator's village grant shows no training rows): issue 11.
+    registration = selectors.own_registration(request.user, pk) or selectors.registration_for(
+        request.user, pk
+    )
     if not registration.certificate_number:
         raise Http404
     present, sessions = selectors.sessions_attended(registration)
@@ -211,3 +233,9 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attempts": selectors.participant_attempts(participant),
         },
     )
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    """ "Tập huấn của tôi": the classes, attendance, tests and certificates of the user's own
+    roster entry (issue 11)."""
+    return render(request, "training/mine.html", {"mine": selectors.my_training(request.user)})

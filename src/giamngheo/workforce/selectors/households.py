@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from giamngheo.accounts import access
@@ -44,6 +45,34 @@ def request_list(
     user: Any, filters: RequestFilters, *, today: dt.date, after: int | None = None
 ) -> tuple[list[SupportRequest], int | None]:
     """A page of requests, newest first by id (keyset), with what the list shows joined in."""
+    requests = _filtered_requests(user, filters, today=today)
+    if after is not None:
+        requests = requests.filter(pk__lt=after)
+    rows = list(
+        requests.select_related("household", "village", "owner").order_by("-pk")[: PAGE_SIZE + 1]
+    )
+    next_after = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], next_after
+
+
+# An export is for a commune's or a province's follow-up, not a dump of the database.
+EXPORT_LIMIT = 20_000
+
+
+def request_export_rows(
+    user: Any, filters: RequestFilters, *, today: dt.date
+) -> list[SupportRequest]:
+    """The requests of the list's filters for the Excel file (one query, bounded)."""
+    return list(
+        _filtered_requests(user, filters, today=today)
+        .select_related("household", "village", "commune", "owner")
+        .order_by("-pk")[:EXPORT_LIMIT]
+    )
+
+
+def _filtered_requests(
+    user: Any, filters: RequestFilters, *, today: dt.date
+) -> QuerySet[SupportRequest]:
     requests = requests_visible_to(user).filter(in_area(filters.area))
     if filters.state:
         requests = requests.filter(state=filters.state)
@@ -53,13 +82,7 @@ def request_list(
         requests = requests.filter(owner=filters.owner)
     if filters.need_type:
         requests = requests.filter(need_type=filters.need_type)
-    if after is not None:
-        requests = requests.filter(pk__lt=after)
-    rows = list(
-        requests.select_related("household", "village", "owner").order_by("-pk")[: PAGE_SIZE + 1]
-    )
-    next_after = rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None
-    return rows[:PAGE_SIZE], next_after
+    return requests
 
 
 def request_counts(
@@ -141,3 +164,52 @@ def change_list(
     if flag in ReviewFlag.values:
         changes = changes.filter(review_flag=flag)
     return list(changes.order_by("-occurred_on", "-pk")[:limit])
+
+
+def change_for(user: Any, pk: int) -> HouseholdChange:
+    """One reported change the user may see (404 otherwise)."""
+    found: HouseholdChange = get_object_or_404(
+        changes_visible_to(user).select_related(
+            "household", "village", "commune", "worker", "reported_by"
+        ),
+        pk=pk,
+    )
+    return found
+
+
+def applications_of_change(user: Any, change: HouseholdChange) -> list[Any]:
+    """The in-year review applications filed from ``change`` (``review.Application`` keeps the
+    link), as far as the user may see them."""
+    from giamngheo.review.models import Application  # review depends on workforce
+
+    return list(
+        access.scoped(Application.objects.filter(household_change=change), user).order_by("pk")
+    )
+
+
+# Enough to pick from while typing; a longer list means the query should be more precise.
+HOUSEHOLD_PICK_LIMIT = 10
+
+
+def household_choices(user: Any, query: str) -> list[Household]:
+    """Households a form may pick (issue 11: found by search, not a typed code): the registry's
+    accent-free, typo-tolerant search (name, household code or personal ID) over what the user
+    may see, keeping those whose village the user may change (the forms record something about
+    the household). The chosen id is checked again by the service."""
+    if len(" ".join(query.split())) < 2:
+        return []
+    found = registry_selectors.search_households(user, query, limit=HOUSEHOLD_PICK_LIMIT * 3)
+    return [h for h in found if access.can_change_area(user, h.village)][:HOUSEHOLD_PICK_LIMIT]
+
+
+def household_choice(user: Any, pk: int) -> Household | None:
+    """The household of id ``pk`` if the user may see it and record something about it."""
+    household = (
+        registry_selectors.households_visible_to(user)
+        .select_related("village")
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None or not access.can_change_area(user, household.village):
+        return None
+    return household

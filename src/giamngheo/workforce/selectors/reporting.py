@@ -16,6 +16,8 @@ from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.workforce.models import (
     MonthlyPlan,
     MonthlyReport,
+    ReportStep,
+    ReportTask,
     Task,
     Worker,
 )
@@ -52,7 +54,13 @@ def month_report(
 ) -> MonthlyReport | None:
     """The worker's report of ``month`` if it exists (is expected), with its items if asked."""
     reports = reports_visible_to(user).filter(worker=worker, month=month)
-    return (reports.prefetch_related("items") if with_items else reports).first()
+    if with_items:
+        reports = reports.prefetch_related(
+            "items",
+            Prefetch("task_lines", queryset=ReportTask.objects.select_related("task")),
+            Prefetch("steps", queryset=ReportStep.objects.select_related("by")),
+        )
+    return reports.first()
 
 
 @dataclass

@@ -6,26 +6,29 @@ from django import template
 
 from giamngheo.lib.formatting import format_percent
 from giamngheo.registry.reference import ethnicities
-from giamngheo.workforce import reference
+from giamngheo.workforce import labels
 
 register = template.Library()
 
 
 @register.filter
 def role_name(code: str) -> str:
-    info = reference.roles().get(code)
-    return info.name if info else code
+    return labels.role_label(code)
 
 
 @register.filter
 def organisation_name(code: str) -> str:
-    return reference.mass_organisation_short_names().get(code, code)
+    return labels.organisation_short_label(code)
+
+
+@register.filter
+def organisation_full_name(code: str) -> str:
+    return labels.organisation_label(code)
 
 
 @register.filter
 def education_name(code: str) -> str:
-    level = reference.education_levels().get(code)
-    return level.name if level else code
+    return labels.education_label(code)
 
 
 @register.filter
@@ -35,35 +38,32 @@ def ethnicity_name(code: str) -> str:
 
 @register.filter
 def duty_name(number: int) -> str:
-    name = reference.duties().get(number)
-    return f"{number}. {name}" if name else str(number)
+    return labels.duty_label(number)
 
 
 @register.filter
 def need_name(code: str) -> str:
-    return reference.need_types().get(code, code)
+    return labels.need_label(code)
 
 
 @register.filter
 def change_kind_name(code: str) -> str:
-    kind = reference.change_kinds().get(code)
-    return kind.name if kind else code
+    return labels.change_kind_label(code)
 
 
 @register.filter
 def rating_name(code: str) -> str:
-    return next((r.name for r in reference.ratings() if r.code == code), code)
+    return labels.rating_label(code)
 
 
 @register.filter
 def evaluator_name(code: str) -> str:
-    return reference.evaluator_bodies().get(code, code)
+    return labels.evaluator_label(code)
 
 
 @register.filter
 def criterion_name(code: str) -> str:
-    criterion = reference.evaluation_criteria().get(code)
-    return criterion.name if criterion else code
+    return labels.criterion_label(code)
 
 
 @register.filter

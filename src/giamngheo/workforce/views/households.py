@@ -3,6 +3,8 @@ buttons) and reported changes of situation (list, new, dismissing a review flag)
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,12 +18,16 @@ from giamngheo.lib import idempotency
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
-from giamngheo.workforce import forms, reference, selectors, services, states
+from giamngheo.workforce import exports, forms, reference, selectors, services, states
 from giamngheo.workforce.models import HouseholdChange, ReviewFlag, SupportRequest
 from giamngheo.workforce.views._common import area_param, household_crumbs, today
 
 
-def _household_to_change(request: HttpRequest) -> Household:
+def _household_to_change(request: HttpRequest) -> Household | None:
+    """The household of ``?household=`` (a link from its page), or ``None``: the form then
+    finds it by search. One the user may see but not change: 403."""
+    if not request.GET.get("household"):
+        return None
     try:
         pk = int(request.GET.get("household", ""))
     except ValueError as exc:
@@ -30,6 +36,50 @@ def _household_to_change(request: HttpRequest) -> Household:
     if not access.can_change_area(request.user, household.village):
         raise PermissionDenied
     return household
+
+
+def _picked(request: HttpRequest, form: Any) -> Household | None:
+    """The household picked in ``form`` (its ``household`` field), if the user may record
+    something about it; otherwise a form error (the same for one outside the user's areas and
+    one that does not exist: nothing is revealed)."""
+    pk = form.cleaned_data.get("household")
+    household = selectors.household_choice(request.user, pk) if pk else None
+    if household is None:
+        form.add_error("household", _("Hộ đã chọn không có trên địa bàn bạn được ghi."))
+        return None
+    return household
+
+
+def _show_picked(form: Any, household: Household | None) -> None:
+    """Keep the picked household's radio on the page when the form is shown again."""
+    if household is not None and "household" in form.fields:
+        form.fields["household"].widget.chosen = [household]
+
+
+def _remember_pick(request: HttpRequest, form: Any) -> None:
+    """A form posted with errors elsewhere still shows the household that was picked."""
+    posted = request.POST.get("household", "")
+    if "household" in form.fields and posted.isdigit():
+        _show_picked(form, selectors.household_choice(request.user, int(posted)))
+
+
+def household_search(request: HttpRequest) -> HttpResponse:
+    """The short list of households a form may pick (htmx; issue 11): accent-free name, code or
+    personal ID, over the households of the user's areas they may record something about."""
+    field = request.GET.get("field", "household")
+    if not field.isidentifier():
+        raise Http404
+    query = request.GET.get(f"{field}_q", request.GET.get("q", ""))[:100]
+    return render(
+        request,
+        "workforce/_household_results.html",
+        {
+            "rows": selectors.household_choices(request.user, query),
+            "field": field,
+            "query": query.strip(),
+            "chosen_pk": "",
+        },
+    )
 
 
 def _by_code(request: HttpRequest, back: str) -> HttpResponse | None:
@@ -48,9 +98,9 @@ def _by_code(request: HttpRequest, back: str) -> HttpResponse | None:
 # -- support requests -------------------------------------------------------------------------
 
 
-def request_list(request: HttpRequest) -> HttpResponse:
-    day = today()
-    area = area_param(request)
+def _request_filters(request: HttpRequest) -> tuple[selectors.RequestFilters, bool]:
+    """The list's filters from the address (unknown values ignored), and whether "mine" was
+    asked by someone without a roster entry (then nothing is theirs)."""
     state = request.GET.get("state") or None
     if state is not None and state not in states.RequestState.values:
         state = None
@@ -59,20 +109,26 @@ def request_list(request: HttpRequest) -> HttpResponse:
         need = None
     mine = request.GET.get("mine") == "1"
     owner = selectors.worker_of(request.user) if mine else None
-    try:
-        after = int(request.GET["after"]) if request.GET.get("after") else None
-    except ValueError as exc:
-        raise Http404 from exc
     filters = selectors.RequestFilters(
-        area=area,
+        area=area_param(request),
         state=state,
         overdue_only=request.GET.get("overdue") == "1",
         owner=owner,
         need_type=need,
     )
+    return filters, mine and owner is None
+
+
+def request_list(request: HttpRequest) -> HttpResponse:
+    day = today()
+    filters, nobody = _request_filters(request)
+    try:
+        after = int(request.GET["after"]) if request.GET.get("after") else None
+    except ValueError as exc:
+        raise Http404 from exc
     rows: list[SupportRequest] = []
     next_after = None
-    if not (mine and owner is None):  # "mine" without a roster entry: nothing is theirs
+    if not nobody:
         rows, next_after = selectors.request_list(request.user, filters, today=day, after=after)
     query = request.GET.copy()
     query.pop("after", None)
@@ -82,11 +138,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": [(r, selectors.age_days(r, day)) for r in rows],
             "next_after": next_after,
-            "counts": selectors.request_counts(request.user, today=day, area=area),
-            "area": area,
-            "state": state,
-            "need": need,
-            "mine": mine,
+            "counts": selectors.request_counts(request.user, today=day, area=filters.area),
+            "area": filters.area,
+            "state": filters.state,
+            "need": filters.need_type,
+            "mine": request.GET.get("mine") == "1",
             "overdue": filters.overdue_only,
             "states": states.RequestState.choices,
             "needs": reference.choices(reference.need_types()),
@@ -97,18 +153,46 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def request_list_xlsx(request: HttpRequest) -> HttpResponse:
+    """The list's requests (same filters) as an Excel file."""
+    day = today()
+    filters, nobody = _request_filters(request)
+    rows = [] if nobody else selectors.request_export_rows(request.user, filters, today=day)
+    response = HttpResponse(
+        exports.requests_workbook(rows, today=day),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"yeu-cau-ho-tro-{filters.area.code if filters.area else 'tat-ca'}-{day:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def request_new(request: HttpRequest) -> HttpResponse:
     found = _by_code(request, reverse("workforce:request_list"))
     if found is not None:
         return found
     household = _household_to_change(request)
-    form = forms.SupportRequestForm(request.POST or None, initial={"received_on": today()})
+    form = forms.SupportRequestForm(
+        request.POST or None, initial={"received_on": today()}, pick_household=household is None
+    )
+    if request.method == "POST":
+        _remember_pick(request, form)
     if request.method == "POST" and form.is_valid():
-        created = form_attempt(
-            form,
-            lambda: services.request_create(
-                actor=request.user, household=household, **form.cleaned_data
-            ),
+        chosen = household or _picked(request, form)
+        created = (
+            form_attempt(
+                form,
+                lambda: services.request_create(
+                    actor=request.user,
+                    household=chosen,
+                    need_type=form.cleaned_data["need_type"],
+                    description=form.cleaned_data["description"],
+                    received_on=form.cleaned_data["received_on"],
+                    submission_key=form.cleaned_data["submission_key"],
+                ),
+            )
+            if chosen is not None
+            else None
         )
         if created is not None:
             if idempotency.replayed(created):
@@ -124,8 +208,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
         request,
         form,
         title=_("Ghi nhận yêu cầu hỗ trợ"),
-        back=reverse("registry:household_detail", args=[household.pk]),
-        crumbs=household_crumbs(household),
+        back=reverse("registry:household_detail", args=[household.pk])
+        if household
+        else reverse("workforce:request_list"),
+        crumbs=household_crumbs(household)
+        if household
+        else [(_("Yêu cầu hỗ trợ"), reverse("workforce:request_list"))],
     )
 
 
@@ -248,25 +336,34 @@ def change_new(request: HttpRequest) -> HttpResponse:
     if found is not None:
         return found
     household = _household_to_change(request)
-    form = forms.HouseholdChangeForm(request.POST or None, initial={"occurred_on": today()})
+    form = forms.HouseholdChangeForm(
+        request.POST or None, initial={"occurred_on": today()}, pick_household=household is None
+    )
+    if request.method == "POST":
+        _remember_pick(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        change = form_attempt(
-            form,
-            lambda: services.household_change_report(
-                actor=request.user,
-                household=household,
-                kind=data["kind"],
-                occurred_on=data["occurred_on"],
-                description=data["description"],
-                request_review=data["request_review"],
-                proposed_form=data["proposed_form"],
-                submission_key=data["submission_key"],
-            ),
+        chosen = household or _picked(request, form)
+        change = (
+            form_attempt(
+                form,
+                lambda: services.household_change_report(
+                    actor=request.user,
+                    household=chosen,
+                    kind=data["kind"],
+                    occurred_on=data["occurred_on"],
+                    description=data["description"],
+                    request_review=data["request_review"],
+                    proposed_form=data["proposed_form"],
+                    submission_key=data["submission_key"],
+                ),
+            )
+            if chosen is not None
+            else None
         )
         if change is not None:
             messages.success(request, _("Đã ghi nhận biến động của hộ."))
-            return redirect("registry:household_detail", pk=household.pk)
+            return redirect("workforce:change_detail", pk=change.pk)
     intro = _(
         "Nhiệm vụ 2 của cộng tác viên: theo dõi hộ phát sinh nghèo, cận nghèo hoặc thoát nghèo "
         "trong năm và hướng dẫn hộ làm giấy đề nghị."
@@ -275,9 +372,72 @@ def change_new(request: HttpRequest) -> HttpResponse:
         request,
         form,
         title=_("Báo biến động của hộ"),
-        back=reverse("registry:household_detail", args=[household.pk]),
-        crumbs=household_crumbs(household),
+        back=reverse("registry:household_detail", args=[household.pk])
+        if household
+        else reverse("workforce:change_list"),
+        crumbs=household_crumbs(household)
+        if household
+        else [(_("Biến động của hộ"), reverse("workforce:change_list"))],
         intro=intro,
+    )
+
+
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reported change, the in-year review application made from it, and for an officer of
+    the commune the one action that files that application (issue 11)."""
+    change = selectors.change_for(request.user, pk)
+    applications = selectors.applications_of_change(request.user, change)
+    can_apply = (
+        access.can_decide_in(request.user, change.commune)
+        and change.review_flag in {ReviewFlag.PENDING, ReviewFlag.NOT_NEEDED}
+        and not applications
+    )
+    household = change.household
+    kind = reference.change_kinds().get(change.kind)
+    proposed = change.proposed_form or (kind.suggested_form if kind else "")
+    initial = {
+        "form": reference.APPLICATION_FORMS.get(proposed, ""),
+        "reason": forms.REASON_FOR_KIND.get(change.kind, "other"),
+        "received_on": today(),
+        "applicant_name": household.head_name,
+        "reason_note": change.description,
+    }
+    form = forms.ApplicationFromChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_apply:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            application = form_attempt(
+                form,
+                lambda: services.household_change_to_application(
+                    actor=request.user,
+                    change=change,
+                    form=data["form"],
+                    reason=data["reason"],
+                    received_on=data["received_on"],
+                    applicant_name=data["applicant_name"],
+                    reason_note=data["reason_note"],
+                ),
+            )
+            if application is not None:
+                messages.success(
+                    request,
+                    _("Đã lập đơn đề nghị rà soát trong năm #%(pk)d từ biến động này.")
+                    % {"pk": application.pk},
+                )
+                return redirect("workforce:change_detail", pk=change.pk)
+    return render(
+        request,
+        "workforce/change_detail.html",
+        {
+            "change": change,
+            "applications": applications,
+            "form": form if can_apply else None,
+            "can_dismiss": access.can_decide_in(request.user, change.commune)
+            and change.review_flag == ReviewFlag.PENDING,
+            "dismiss_form": forms.DismissForm(),
+        },
     )
 
 

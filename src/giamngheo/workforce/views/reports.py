@@ -20,6 +20,7 @@ from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.workforce import forms, selectors, services
 from giamngheo.workforce.models import MonthlyReport
 from giamngheo.workforce.periods import next_month, report_due_on
+from giamngheo.workforce.states import REPORT, REPORT_EDITABLE, ReportState
 from giamngheo.workforce.views._common import (
     area_param,
     can_manage,
@@ -54,6 +55,19 @@ def plan(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
             is not None
         ):
             return redirect(here)
+    elif action == "copy_previous":
+        if not manages:
+            raise PermissionDenied
+        try:
+            added = services.plan_copy_previous(actor=request.user, worker=worker, month=first)
+        except services.WorkforceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Đã chép %(count)d công việc từ kế hoạch tháng trước.") % {"count": added},
+            )
+        return redirect(here)
     elif action in {"done", "undone", "remove"}:
         task = selectors.task_of(worker, first, request.POST.get("task", ""))
         if task is None:
@@ -95,10 +109,15 @@ def plan(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
 
 
 def report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    """The month's report, prefilled with the plan's tasks (issue 11), and the officer's review
+    (comment, return for correction with a reason, approve) with the report's history."""
     worker = selectors.worker_for(request.user, pk)
     first = month_of(year, month)
-    can_write = can_manage(request.user, worker) or is_self(request.user, worker)
+    manages = can_manage(request.user, worker)
+    can_write = manages or is_self(request.user, worker)
     existing = selectors.month_report(request.user, worker, first, with_items=True)
+    plan_row = selectors.plan_with_tasks(request.user, worker, first)
+    tasks = list(plan_row.tasks.all()) if plan_row else []
     # A report not yet expected is created at version 1 by the first save.
     initial: dict[str, Any] = {"version": 1}
     if existing is not None:
@@ -109,11 +128,44 @@ def report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse
             "summary": existing.summary,
             **{f"duty_{item.duty}": item.text for item in existing.items.all()},
         }
-    form = forms.ReportForm(request.POST or None, initial=initial)
-    if request.method == "POST":
+        for line in existing.task_lines.all():
+            initial[f"task_{line.task_id}"] = line.outcome
+            initial[f"task_{line.task_id}_note"] = line.note
+    state = existing.state if existing is not None else ReportState.DRAFT
+    editable = state in REPORT_EDITABLE
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in {"return", "approve", "comment"}:
+        if existing is None:
+            raise Http404
+        if not manages:
+            raise PermissionDenied
+        review = forms.ReportReviewForm(request.POST)
+        note = review.cleaned_data["note"] if review.is_valid() else ""
+        services_call = {
+            "return": lambda: services.report_return(
+                actor=request.user, report=existing, reason=note
+            ),
+            "approve": lambda: services.report_approve(
+                actor=request.user, report=existing, comment=note
+            ),
+            "comment": lambda: services.report_comment(
+                actor=request.user, report=existing, note=note
+            ),
+        }[action]
+        done = {
+            "return": _("Đã trả lại báo cáo để sửa."),
+            "approve": _("Đã duyệt báo cáo."),
+            "comment": _("Đã ghi nhận xét."),
+        }[action]
+        attempt(request, services_call, done)
+        return redirect("workforce:report", pk=pk, year=year, month=month)
+    form = forms.ReportForm(
+        request.POST if action in {"save", "submit"} else None, initial=initial, tasks=tasks
+    )
+    if action in {"save", "submit"}:
         if not can_write:
             raise PermissionDenied
-        submit = request.POST.get("action") == "submit"
+        submit = action == "submit"
 
         def save() -> MonthlyReport:
             current = existing or services.report_expect(
@@ -128,6 +180,7 @@ def report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse
                 summary=form.cleaned_data["summary"],
                 submit=submit,
                 expected_version=form.cleaned_data["version"],
+                tasks=form.task_outcomes(),
             )
 
         if form.is_valid() and form_attempt(form, save) is not None:
@@ -145,13 +198,26 @@ def report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse
             "worker": worker,
             "month": first,
             "report": existing,
+            "state": state,
+            "state_label": ReportState(state).label,
             "form": form,
             "due_on": due_on,
-            "can_write": can_write and (existing is None or existing.submitted_at is None),
+            "can_write": can_write and editable,
+            "can_review": manages and existing is not None,
+            "review_actions": [
+                (step.name, step.label) for step in REPORT.available(state) if manages
+            ]
+            if existing is not None and state == ReportState.SUBMITTED
+            else [],
+            "can_comment": manages and existing is not None and existing.submitted_at is not None,
+            "review_form": forms.ReportReviewForm(),
             "submitted_late": existing is not None
             and existing.submitted_at is not None
             and timezone.localtime(existing.submitted_at).date() > existing.due_on,
             "items": list(existing.items.all()) if existing else [],
+            "task_lines": list(existing.task_lines.all()) if existing else [],
+            "steps": list(existing.steps.all()) if existing else [],
+            "tasks": tasks,
         },
     )
 
@@ -164,10 +230,12 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = None
-        if data["household_code"]:
-            household = selectors.household_by_code(request.user, data["household_code"])
+        if data["household"]:
+            household = selectors.household_choice(request.user, data["household"])
             if household is None:
-                form.add_error("household_code", _("Không tìm thấy hộ có mã này trên địa bàn."))
+                form.add_error("household", _("Hộ đã chọn không có trên địa bàn bạn được ghi."))
+            else:
+                form.fields["household"].widget.chosen = [household]
         if (
             not form.errors
             and form_attempt(

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.views import attempt, form_attempt, form_page
-from giamngheo.workforce import exports, forms, reference, selectors, services
+from giamngheo.workforce import exports, forms, labels, reference, selectors, services
 from giamngheo.workforce.models import Worker, WorkerStatus
 from giamngheo.workforce.views._common import (
     area_param,
@@ -329,8 +329,13 @@ def composition(request: HttpRequest) -> HttpResponse:
             "area": area,
             "role": role,
             "roles": reference.role_choices(),
-            "organisations": reference.mass_organisation_short_names(),
-            "education_levels": reference.education_levels(),
+            "organisations": {
+                code: labels.organisation_short_label(code)
+                for code in reference.mass_organisations()
+            },
+            "education_levels": {
+                code: labels.education_label(code) for code in reference.education_levels()
+            },
             "query": request.GET.urlencode(),
         },
     )
@@ -339,7 +344,7 @@ def composition(request: HttpRequest) -> HttpResponse:
 def composition_xlsx(request: HttpRequest) -> HttpResponse:
     area, role = _composition_params(request)
     data = selectors.composition(request.user, area=area, role=role)
-    role_name = reference.roles()[role].name if role else _("mọi vai trò")
+    role_name = labels.role_label(role) if role else _("mọi vai trò")
     day = today()
     content = exports.composition_workbook(data, role_name=role_name, on=day)
     response = HttpResponse(
