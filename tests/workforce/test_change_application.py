@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from giamngheo.audit.models import AuditEvent
+from giamngheo.review import services as review_services
 from giamngheo.review.models import Application
 from giamngheo.workforce import services
 from giamngheo.workforce.models import HouseholdChange, ReviewFlag
@@ -48,6 +49,8 @@ def application_form(world: World) -> dict[str, str]:
 def test_the_officer_files_the_application_from_the_change_page(world: World, staff: Staff) -> None:
     change = reported(world)
     url = reverse("workforce:change_detail", args=[change.pk])
+    # The form on the change page posts to the review app, which files the application.
+    post_url = reverse("review:application_from_change", args=[change.pk])
     officer = client_for("xa_a")
     page = officer.get(url).text
     # Prefilled from the change: Mẫu 01, the head's name, the description.
@@ -57,11 +60,12 @@ def test_the_officer_files_the_application_from_the_change_page(world: World, st
     # The collaborator sees the change but not the action, and may not post it.
     ctv_page = client_for("ctv").get(url).text
     assert "Lũ cuốn trôi chuồng trại" in ctv_page and "Lập đơn đề nghị rà soát" not in ctv_page
-    assert client_for("ctv").post(url, application_form(world)).status_code == 403
+    assert client_for("ctv").post(post_url, application_form(world)).status_code == 403
     assert client_for("xa_b").get(url).status_code == 404
 
-    response = officer.post(url, application_form(world))
+    response = officer.post(post_url, application_form(world))
     assert response.status_code == 302
+    assert response["Location"] == url
     application = Application.objects.get()
     assert application.household_change_id == change.pk  # the link, kept by the review app
     assert (application.form, application.reason) == ("mau01", "disaster")
@@ -75,7 +79,7 @@ def test_the_officer_files_the_application_from_the_change_page(world: World, st
     assert reverse("review:application_detail", args=[application.pk]) in page
     assert "Lập đơn đề nghị rà soát" not in page  # one application per change
     # Posting again changes nothing.
-    assert officer.post(url, application_form(world)).status_code == 403
+    assert officer.post(post_url, application_form(world)).status_code == 403
     assert Application.objects.count() == 1
 
 
@@ -83,7 +87,7 @@ def test_a_change_reported_without_a_review_request_can_still_be_filed(
     world: World, staff: Staff
 ) -> None:
     change = reported(world, request_review=False)
-    application = services.household_change_to_application(
+    application = review_services.application_from_change(
         actor=world.xa_a,
         change=change,
         form="mau01",
@@ -98,7 +102,7 @@ def test_a_change_reported_without_a_review_request_can_still_be_filed(
 
 def test_a_refused_application_changes_nothing(world: World, staff: Staff) -> None:
     change = reported(world)
-    url = reverse("workforce:change_detail", args=[change.pk])
+    url = reverse("review:application_from_change", args=[change.pk])
     # Mẫu 04 is only for a household on the list: the review's refusal is shown on the form.
     response = client_for("xa_a").post(url, {**application_form(world), "form": "mau04"})
     assert response.status_code == 200
@@ -109,7 +113,7 @@ def test_a_refused_application_changes_nothing(world: World, staff: Staff) -> No
     # A dismissed change cannot be filed.
     services.household_change_dismiss(actor=world.xa_a, change=change, note="Không đủ điều kiện")
     with pytest.raises(services.WorkforceError, match="không đưa vào rà soát"):
-        services.household_change_to_application(
+        review_services.application_from_change(
             actor=world.xa_a,
             change=change,
             form="mau01",

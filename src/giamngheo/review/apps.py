@@ -25,3 +25,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_seed_defaults, sender=self, dispatch_uid="review_seed_defaults")
+        from giamngheo.review.panels import change_applications
+        from giamngheo.workforce import panels
+
+        panels.register_change_context("review.applications", change_applications)

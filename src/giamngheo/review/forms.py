@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.lib import clock, uploads
 from giamngheo.lib.idempotency import IdempotentForm
+from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.review.models import (
     ApplicationForm,
     ApplicationReason,
@@ -170,3 +171,23 @@ class RefuseForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Mã xác thực"), max_length=30)
+
+
+# The reason of the application a kind of change suggests (the officer may choose another).
+REASON_FOR_KIND = {
+    "shock": "disaster",
+    "death": "earner_death",
+    "improved": "improved",
+}
+
+
+class ApplicationFromChangeForm(forms.Form):
+    """An in-year review application made from a reported change (issue 11)."""
+
+    form = forms.ChoiceField(label=_("Mẫu đơn"), choices=ApplicationForm.choices)
+    reason = forms.ChoiceField(label=_("Lý do"), choices=ApplicationReason.choices)
+    received_on = VietnameseDateField(label=_("Ngày nhận đơn"))
+    applicant_name = forms.CharField(label=_("Người làm đơn"), max_length=200)
+    reason_note = forms.CharField(
+        label=_("Trình bày"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

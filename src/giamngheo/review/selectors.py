@@ -52,6 +52,7 @@ from giamngheo.review.states import (
     round_acts,
 )
 from giamngheo.surveys.models import Survey
+from giamngheo.workforce.models import HouseholdChange
 
 # An application is "near its deadline" this many days before it (QĐ 24/2021 Art. 5.2: 15 days).
 APPLICATION_WARNING_DAYS = 3
@@ -781,3 +782,11 @@ def missing_reports(province: AdministrativeUnit, year: int) -> list[dict[str, s
 
 def submitted_reports(province: AdministrativeUnit, year: int) -> int:
     return CommuneReport.objects.filter(province=province, year=year).count()
+
+
+def applications_of_change(user: Viewer, change: HouseholdChange) -> list[Application]:
+    """The in-year review applications filed from a reported household change (the
+    application keeps the link), as far as ``user`` may see them."""
+    return list(
+        access.scoped(Application.objects.filter(household_change=change), user).order_by("pk")
+    )

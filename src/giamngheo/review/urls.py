@@ -36,6 +36,11 @@ urlpatterns = [
     path("provinces/<str:code>/<int:year>/", views.province, name="province"),
     path("applications/", views.applications, name="applications"),
     path("applications/new/", views.application_new, name="application_new"),
+    path(
+        "applications/from-change/<int:pk>/",
+        views.application_from_change,
+        name="application_from_change",
+    ),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path(
         "applications/<int:pk>/letter.pdf",

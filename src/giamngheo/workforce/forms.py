@@ -290,38 +290,6 @@ class HouseholdChangeForm(HouseholdPickMixin, IdempotentForm):
     )
 
 
-def _application_form_choices() -> list[tuple[str, str]]:
-    from giamngheo.review.models import ApplicationForm
-
-    return [(str(value), str(label)) for value, label in ApplicationForm.choices]
-
-
-def _application_reason_choices() -> list[tuple[str, str]]:
-    from giamngheo.review.models import ApplicationReason
-
-    return [(str(value), str(label)) for value, label in ApplicationReason.choices]
-
-
-# The reason of the application a kind of change suggests (the officer may choose another).
-REASON_FOR_KIND = {
-    "shock": "disaster",
-    "death": "earner_death",
-    "improved": "improved",
-}
-
-
-class ApplicationFromChangeForm(forms.Form):
-    """An in-year review application made from a reported change (issue 11)."""
-
-    form = forms.ChoiceField(label=_("Mẫu đơn"), choices=_application_form_choices)
-    reason = forms.ChoiceField(label=_("Lý do"), choices=_application_reason_choices)
-    received_on = VietnameseDateField(label=_("Ngày nhận đơn"))
-    applicant_name = forms.CharField(label=_("Người làm đơn"), max_length=200)
-    reason_note = forms.CharField(
-        label=_("Trình bày"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-
-
 class DismissForm(forms.Form):
     note = forms.CharField(label=_("Lý do"), max_length=300)
 

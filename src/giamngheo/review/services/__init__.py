@@ -46,6 +46,7 @@ from giamngheo.review.services.administration import (
 from giamngheo.review.services.applications import (
     application_due,
     application_file,
+    application_from_change,
     application_refuse,
 )
 from giamngheo.review.services.base import (
@@ -98,6 +99,7 @@ __all__ = [
     "ReviewError",
     "application_due",
     "application_file",
+    "application_from_change",
     "application_refuse",
     "calendar_day_delete",
     "calendar_day_save",

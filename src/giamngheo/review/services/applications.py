@@ -47,6 +47,9 @@ from giamngheo.review.states import (
     EntryState,
     RoundState,
 )
+from giamngheo.workforce import reference as workforce_reference
+from giamngheo.workforce import services as workforce_services
+from giamngheo.workforce.models import HouseholdChange
 
 
 def application_due(p: Params, start: dt.date) -> dt.date:
@@ -243,5 +246,46 @@ def application_refuse(
         before={"state": before},
         after={"state": application.state, "number": application.refusal_number},
         note=application.refusal_reasons,
+    )
+    return application
+
+
+@transaction.atomic
+def application_from_change(
+    *,
+    actor: Actor,
+    change: HouseholdChange,
+    form: str,
+    reason: str,
+    received_on: dt.date,
+    applicant_name: str,
+    reason_note: str = "",
+) -> Application:
+    """Issue 11: an officer turns a collaborator's reported change into an in-year review
+    application in one action (QĐ 24/2021/QĐ-TTg Art. 5: Mẫu 01 to join the list, Mẫu 04 to
+    leave it). A change reported without asking for a review is flagged first
+    (``workforce.services.household_change_flag``); ``application_file`` with
+    ``household_change`` then records the link and closes the change's flag."""
+    proposed = {value: key for key, value in workforce_reference.APPLICATION_FORMS.items()}.get(
+        form
+    )
+    if proposed is None:
+        raise ReviewError(_("Cần chọn mẫu đơn (Mẫu 01 hoặc Mẫu 04)."))
+    workforce_services.household_change_flag(actor=actor, change=change, proposed_form=proposed)
+    application = application_file(
+        actor=actor,
+        household=change.household,
+        form=form,
+        reason=reason,
+        received_on=received_on,
+        applicant_name=applicant_name,
+        reason_note=reason_note,
+        household_change=change,
+    )
+    audit.record(
+        actor=actor,
+        action="workforce.household_change_applied",
+        obj=change,
+        after={"application": application.pk, "form": form, "reason": reason},
     )
     return application

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from giamngheo.review.views.applications import (
     application_detail,
+    application_from_change,
     application_letter_pdf,
     application_new,
     applications,
@@ -54,6 +55,7 @@ from giamngheo.review.views.rounds import (
 
 __all__ = [
     "application_detail",
+    "application_from_change",
     "application_letter_pdf",
     "application_new",
     "applications",

@@ -11,13 +11,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.lib import clock
 from giamngheo.lib.views import attempt, form_attempt, form_page
-from giamngheo.review import documents, forms, selectors, services
+from giamngheo.review import documents, forms, panels, selectors, services
 from giamngheo.review.states import ApplicationState
 from giamngheo.review.views.common import crumbs, household_by_code, pdf
+from giamngheo.workforce import selectors as workforce_selectors
+from giamngheo.workforce.views import households as workforce_views
 
 
 def applications(request: HttpRequest) -> HttpResponse:
@@ -104,3 +107,38 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
         "review/verify.html",
         {"result": result, "code": code, "form": forms.VerifyForm(initial={"code": code})},
     )
+
+
+@require_POST
+def application_from_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue 11: the form on a reported change's page files the in-year application in one
+    action; a refusal re-renders the change page with the form's error."""
+    change = workforce_selectors.change_for(request.user, pk)
+    applications = selectors.applications_of_change(request.user, change)
+    if not panels.can_apply_from_change(request, change, applications):
+        raise PermissionDenied
+    form = forms.ApplicationFromChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        application = form_attempt(
+            form,
+            lambda: services.application_from_change(
+                actor=request.user,
+                change=change,
+                form=data["form"],
+                reason=data["reason"],
+                received_on=data["received_on"],
+                applicant_name=data["applicant_name"],
+                reason_note=data["reason_note"],
+            ),
+        )
+        if application is not None:
+            messages.success(
+                request,
+                _("Đã lập đơn đề nghị rà soát trong năm #%(pk)d từ biến động này.")
+                % {"pk": application.pk},
+            )
+            return redirect("workforce:change_detail", pk=change.pk)
+    context = workforce_views.change_page_context(request, change)
+    context.update(panels.change_applications(request, change, form=form))
+    return render(request, "workforce/change_detail.html", context)

@@ -28,7 +28,6 @@ from giamngheo.workforce.selectors.figures import (
 from giamngheo.workforce.selectors.households import (
     RequestFilters,
     age_days,
-    applications_of_change,
     change_for,
     change_list,
     household_by_code,
@@ -87,7 +86,6 @@ __all__ = [
     "RequestFilters",
     "account_named",
     "age_days",
-    "applications_of_change",
     "assignable_areas",
     "change_for",
     "change_list",

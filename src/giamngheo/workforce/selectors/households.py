@@ -177,16 +177,6 @@ def change_for(user: Any, pk: int) -> HouseholdChange:
     return found
 
 
-def applications_of_change(user: Any, change: HouseholdChange) -> list[Any]:
-    """The in-year review applications filed from ``change`` (``review.Application`` keeps the
-    link), as far as the user may see them."""
-    from giamngheo.review.models import Application  # review depends on workforce
-
-    return list(
-        access.scoped(Application.objects.filter(household_change=change), user).order_by("pk")
-    )
-
-
 # Enough to pick from while typing; a longer list means the query should be more precise.
 HOUSEHOLD_PICK_LIMIT = 10
 

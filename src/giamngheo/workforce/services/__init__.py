@@ -37,9 +37,9 @@ from giamngheo.workforce.services.assignments import assignment_add, assignment_
 from giamngheo.workforce.services.changes import (
     REVIEW_FORMS,
     household_change_dismiss,
+    household_change_flag,
     household_change_report,
     household_change_take_up,
-    household_change_to_application,
 )
 from giamngheo.workforce.services.evaluations import evaluation_record
 from giamngheo.workforce.services.province_rules import province_rule_set
@@ -91,9 +91,9 @@ __all__ = [
     "contract_add",
     "evaluation_record",
     "household_change_dismiss",
+    "household_change_flag",
     "household_change_report",
     "household_change_take_up",
-    "household_change_to_application",
     "month_start",
     "next_month",
     "plan_copy_previous",

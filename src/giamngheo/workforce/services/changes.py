@@ -139,28 +139,13 @@ def _close_flag(
 
 
 @transaction.atomic
-def household_change_to_application(
-    *,
-    actor: Any,
-    change: HouseholdChange,
-    form: str,
-    reason: str,
-    received_on: dt.date,
-    applicant_name: str,
-    reason_note: str = "",
-) -> Any:
-    """Issue 11: an officer turns a collaborator's reported change into an in-year review
-    application in one action (QĐ 24/2021/QĐ-TTg Art. 5: Mẫu 01 to join the list, Mẫu 04 to
-    leave it). The application is filed by the review app's public service
-    (``review.services.application_file``) with ``household_change`` set: that records the
-    link on the application and closes the change's flag (``household_change_take_up``, whose
-    reference names the application). A change reported without asking for a review is flagged
-    first, so every change taken up reads the same. Returns the ``review.Application``."""
-    from giamngheo.review import services as review_services  # review depends on workforce
-
+def household_change_flag(*, actor: Any, change: HouseholdChange, proposed_form: str) -> None:
+    """Flag a change reported without asking for a review, before the review app takes it up
+    (so every change taken up reads the same). Refuses a dismissed or already taken-up change.
+    Only an officer of the commune decides it (``access.can_decide_in``)."""
     change = (
         HouseholdChange.objects.select_for_update(of=("self",))
-        .select_related("commune", "household")
+        .select_related("commune")
         .get(pk=change.pk)
     )
     require(actor is None or access.can_decide_in(actor, change.commune))
@@ -171,35 +156,16 @@ def household_change_to_application(
             _("Biến động này đã được đưa vào rà soát (%(reference)s).")
             % {"reference": change.review_reference}
         )
-    proposed = {value: key for key, value in reference.APPLICATION_FORMS.items()}.get(form)
-    if proposed is None:
-        raise WorkforceError(_("Cần chọn mẫu đơn (Mẫu 01 hoặc Mẫu 04)."))
-    if change.review_flag == ReviewFlag.NOT_NEEDED:
-        change.review_flag = ReviewFlag.PENDING
-        change.proposed_form = proposed
-        change.review_flag_at = timezone.now()
-        change.save(update_fields=["review_flag", "proposed_form", "review_flag_at"])
-        audit.record(
-            actor=actor,
-            action="workforce.household_change_flagged",
-            obj=change,
-            before={"review_flag": ReviewFlag.NOT_NEEDED},
-            after={"review_flag": ReviewFlag.PENDING, "proposed_form": proposed},
-        )
-    application = review_services.application_file(
-        actor=actor,
-        household=change.household,
-        form=form,
-        reason=reason,
-        received_on=received_on,
-        applicant_name=applicant_name,
-        reason_note=reason_note,
-        household_change=change,
-    )
+    if change.review_flag != ReviewFlag.NOT_NEEDED:
+        return
+    change.review_flag = ReviewFlag.PENDING
+    change.proposed_form = proposed_form
+    change.review_flag_at = timezone.now()
+    change.save(update_fields=["review_flag", "proposed_form", "review_flag_at"])
     audit.record(
         actor=actor,
-        action="workforce.household_change_applied",
+        action="workforce.household_change_flagged",
         obj=change,
-        after={"application": application.pk, "form": form, "reason": reason},
+        before={"review_flag": ReviewFlag.NOT_NEEDED},
+        after={"review_flag": ReviewFlag.PENDING, "proposed_form": proposed_form},
     )
-    return application

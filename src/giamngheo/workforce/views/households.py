@@ -18,7 +18,7 @@ from giamngheo.lib import idempotency
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
-from giamngheo.workforce import exports, forms, reference, selectors, services, states
+from giamngheo.workforce import exports, forms, panels, reference, selectors, services, states
 from giamngheo.workforce.models import HouseholdChange, ReviewFlag, SupportRequest
 from giamngheo.workforce.views._common import area_param, household_crumbs, today
 
@@ -383,62 +383,22 @@ def change_new(request: HttpRequest) -> HttpResponse:
 
 
 def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A reported change, the in-year review application made from it, and for an officer of
-    the commune the one action that files that application (issue 11)."""
+    """A reported change; the apps above add their sections (the review: the in-year
+    application made from it and, for an officer of the commune, the form that files it)."""
     change = selectors.change_for(request.user, pk)
-    applications = selectors.applications_of_change(request.user, change)
-    can_apply = (
-        access.can_decide_in(request.user, change.commune)
-        and change.review_flag in {ReviewFlag.PENDING, ReviewFlag.NOT_NEEDED}
-        and not applications
-    )
-    household = change.household
-    kind = reference.change_kinds().get(change.kind)
-    proposed = change.proposed_form or (kind.suggested_form if kind else "")
-    initial = {
-        "form": reference.APPLICATION_FORMS.get(proposed, ""),
-        "reason": forms.REASON_FOR_KIND.get(change.kind, "other"),
-        "received_on": today(),
-        "applicant_name": household.head_name,
-        "reason_note": change.description,
+    return render(request, "workforce/change_detail.html", change_page_context(request, change))
+
+
+def change_page_context(request: HttpRequest, change: HouseholdChange) -> dict[str, Any]:
+    """The change page's context; the review's own view re-renders the page with a bound
+    form through ``extra`` providers' keys (``workforce.panels``)."""
+    return {
+        **panels.change_context(request, change),
+        "change": change,
+        "can_dismiss": access.can_decide_in(request.user, change.commune)
+        and change.review_flag == ReviewFlag.PENDING,
+        "dismiss_form": forms.DismissForm(),
     }
-    form = forms.ApplicationFromChangeForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if not can_apply:
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            application = form_attempt(
-                form,
-                lambda: services.household_change_to_application(
-                    actor=request.user,
-                    change=change,
-                    form=data["form"],
-                    reason=data["reason"],
-                    received_on=data["received_on"],
-                    applicant_name=data["applicant_name"],
-                    reason_note=data["reason_note"],
-                ),
-            )
-            if application is not None:
-                messages.success(
-                    request,
-                    _("Đã lập đơn đề nghị rà soát trong năm #%(pk)d từ biến động này.")
-                    % {"pk": application.pk},
-                )
-                return redirect("workforce:change_detail", pk=change.pk)
-    return render(
-        request,
-        "workforce/change_detail.html",
-        {
-            "change": change,
-            "applications": applications,
-            "form": form if can_apply else None,
-            "can_dismiss": access.can_decide_in(request.user, change.commune)
-            and change.review_flag == ReviewFlag.PENDING,
-            "dismiss_form": forms.DismissForm(),
-        },
-    )
 
 
 @require_POST
