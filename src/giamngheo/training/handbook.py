@@ -4,6 +4,7 @@ editable pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -259,7 +260,6 @@ def _standard_page(code: str, english: bool) -> StandardPage:
 
 
 def _iso(text: str) -> Any:
-    import datetime as dt
 
     return dt.date.fromisoformat(text)
 

@@ -15,6 +15,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 
+from giamngheo.training import services
+
 # Apps whose tables the handbook load writes to: its pages, their versions, the audit event.
 NEEDED_APPS = ("training", "audit")
 
@@ -31,6 +33,5 @@ def load_shipped_handbook(sender: Any, *, using: str = DEFAULT_DB_ALIAS, **kwarg
     """``post_migrate`` handler of the training app; returns how many pages were created."""
     if using != DEFAULT_DB_ALIAS or not _fully_migrated(using):
         return 0
-    from giamngheo.training import services  # models are loaded only once apps are ready
 
     return services.handbook_seed(actor=None)

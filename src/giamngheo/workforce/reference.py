@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 KINH = "01"
 NO_ORGANISATION = "none"
@@ -193,7 +195,6 @@ def rating_for(total: int, maximum: int) -> str:
 
 def _t(text: str) -> str:
     # The lists are Vietnamese data; their English is in the gettext catalogue (``labels``).
-    from django.utils.translation import gettext
 
     return gettext(text) if text else text
 

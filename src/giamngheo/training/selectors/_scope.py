@@ -4,7 +4,6 @@ provinces whose own content (questions, handbook pages) a user reads."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db.models import (
     Q,
@@ -12,6 +11,7 @@ from django.db.models import (
 )
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.text import search_key
 
@@ -31,7 +31,7 @@ def words_filter(column: str, query: str) -> Q:
     return condition
 
 
-def visible_provinces(user: Any) -> QuerySet[AdministrativeUnit] | None:
+def visible_provinces(user: Viewer) -> QuerySet[AdministrativeUnit] | None:
     """Provinces whose own question bank and handbook pages the user reads (their province,
     or the province of their commune); None means every province (system administrator)."""
     if access.view_reach(user).everything:
@@ -39,7 +39,7 @@ def visible_provinces(user: Any) -> QuerySet[AdministrativeUnit] | None:
     return access.visible_units(user).filter(level=Level.PROVINCE)
 
 
-def national_or_provincial(user: Any) -> Q:
+def national_or_provincial(user: Viewer) -> Q:
     provinces = visible_provinces(user)
     if provinces is None:
         return Q()

@@ -12,6 +12,7 @@ from django.db.models import (
 from django.http import Http404
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.training.models import (
     Assessment,
     AssessmentItem,
@@ -30,7 +31,7 @@ from giamngheo.training.selectors._scope import (
 from giamngheo.training.selectors.classes import search_participants
 
 
-def questions_visible_to(user: Any) -> QuerySet[Question]:
+def questions_visible_to(user: Viewer) -> QuerySet[Question]:
     return Question.objects.filter(national_or_provincial(user))
 
 
@@ -38,25 +39,25 @@ def questions_for_province(province_id: int) -> QuerySet[Question]:
     return Question.objects.filter(Q(province__isnull=True) | Q(province_id=province_id))
 
 
-def question_for(user: Any, pk: int) -> Question:
+def question_for(user: Viewer, pk: int) -> Question:
     question = questions_visible_to(user).filter(pk=pk).first()
     if question is None:
         raise Http404
     return question
 
 
-def search_questions(user: Any, query: str, topic: str | None = None) -> QuerySet[Question]:
+def search_questions(user: Viewer, query: str, topic: str | None = None) -> QuerySet[Question]:
     found = questions_visible_to(user)
     if topic:
         found = found.filter(topic=topic)
     return found.filter(words_filter("search_text", query)).order_by("topic", "id")
 
 
-def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
+def assessments_visible_to(user: Viewer) -> QuerySet[Assessment]:
     return access.scoped(Assessment.objects.all(), user, **NO_VILLAGE)
 
 
-def assessment_for(user: Any, pk: int) -> Assessment:
+def assessment_for(user: Viewer, pk: int) -> Assessment:
     return access.get_visible_or_404(
         Assessment.objects.select_related("training_class", "province", "commune").prefetch_related(
             "items__question"
@@ -104,7 +105,7 @@ def assessment_items(assessment: Assessment) -> list[AssessmentItem]:
 
 
 def attempt_candidates(
-    user: Any, assessment: Assessment, done: set[int], query: str
+    user: Viewer, assessment: Assessment, done: set[int], query: str
 ) -> list[Participant]:
     """Who may still take the test: the class's registered participants (a class test), or
     participants of the province matching ``query`` (a contest); not those in ``done``."""
@@ -128,7 +129,7 @@ def attempt_of(assessment: Assessment, participant: Participant) -> Attempt | No
     return assessment.attempts.filter(participant=participant).first()
 
 
-def contests(user: Any) -> list[Assessment]:
+def contests(user: Viewer) -> list[Assessment]:
     """Contests the user may see, newest first, with their number of attempts (``n``)."""
     return list(
         assessments_visible_to(user)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import (
     Count,
@@ -18,6 +17,7 @@ from django.db.models import (
 from django.http import Http404
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib.text import search_key
 from giamngheo.training.models import (
@@ -41,21 +41,21 @@ from giamngheo.workforce import selectors as workforce_selectors
 from giamngheo.workforce.models import Worker
 
 
-def plans_visible_to(user: Any) -> QuerySet[TrainingPlan]:
+def plans_visible_to(user: Viewer) -> QuerySet[TrainingPlan]:
     return access.scoped(TrainingPlan.objects.all(), user, **NO_VILLAGE)
 
 
-def plan_for(user: Any, pk: int) -> TrainingPlan:
+def plan_for(user: Viewer, pk: int) -> TrainingPlan:
     return access.get_visible_or_404(
         TrainingPlan.objects.select_related("province", "commune"), user, NO_VILLAGE, pk=pk
     )
 
 
-def classes_visible_to(user: Any) -> QuerySet[TrainingClass]:
+def classes_visible_to(user: Viewer) -> QuerySet[TrainingClass]:
     return access.scoped(TrainingClass.objects.all(), user, **NO_VILLAGE)
 
 
-def class_for(user: Any, pk: int) -> TrainingClass:
+def class_for(user: Viewer, pk: int) -> TrainingClass:
     return access.get_visible_or_404(
         TrainingClass.objects.select_related("plan", "province", "commune"),
         user,
@@ -64,7 +64,7 @@ def class_for(user: Any, pk: int) -> TrainingClass:
     )
 
 
-def session_for(user: Any, pk: int) -> ClassSession:
+def session_for(user: Viewer, pk: int) -> ClassSession:
     session = ClassSession.objects.select_related("training_class").filter(pk=pk).first()
     if session is None:
         raise Http404
@@ -73,17 +73,17 @@ def session_for(user: Any, pk: int) -> ClassSession:
     return session
 
 
-def participants_visible_to(user: Any) -> QuerySet[Participant]:
+def participants_visible_to(user: Viewer) -> QuerySet[Participant]:
     return access.scoped(Participant.objects.all(), user, **NO_VILLAGE)
 
 
-def participant_for(user: Any, pk: int) -> Participant:
+def participant_for(user: Viewer, pk: int) -> Participant:
     return access.get_visible_or_404(
         Participant.objects.select_related("province", "commune"), user, NO_VILLAGE, pk=pk
     )
 
 
-def registration_for(user: Any, pk: int) -> Registration:
+def registration_for(user: Viewer, pk: int) -> Registration:
     return access.get_visible_or_404(
         Registration.objects.select_related(
             "participant", "training_class", "training_class__province", "training_class__commune"
@@ -94,7 +94,7 @@ def registration_for(user: Any, pk: int) -> Registration:
     )
 
 
-def search_participants(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[Participant]:
+def search_participants(user: Viewer, query: str, limit: int = SEARCH_LIMIT) -> list[Participant]:
     """Participants whose name or organisation contains every word of ``query``, accents and
     case ignored (the stored ``search_name`` is accent-free; trigram index)."""
     if not search_key(query):
@@ -166,7 +166,7 @@ def attendance_grid(training_class: TrainingClass) -> dict[tuple[int, int], bool
 # -- what the plan and class pages show ---------------------------------------------------------
 
 
-def plans_of_year(user: Any, year: int) -> list[TrainingPlan]:
+def plans_of_year(user: Viewer, year: int) -> list[TrainingPlan]:
     """The plans of ``year`` the user may see, with their number of classes."""
     return list(
         plans_visible_to(user)
@@ -177,7 +177,7 @@ def plans_of_year(user: Any, year: int) -> list[TrainingPlan]:
     )
 
 
-def classes_of_year(user: Any, year: int, query: str = "") -> list[TrainingClass]:
+def classes_of_year(user: Viewer, year: int, query: str = "") -> list[TrainingClass]:
     """The classes starting in ``year``, matching every word of ``query``, with the number
     of registrations."""
     classes = classes_visible_to(user).filter(start_date__year=year)
@@ -190,7 +190,7 @@ def classes_of_year(user: Any, year: int, query: str = "") -> list[TrainingClass
     )
 
 
-def plan_classes(user: Any, plan: TrainingPlan) -> list[TrainingClass]:
+def plan_classes(user: Viewer, plan: TrainingPlan) -> list[TrainingClass]:
     return list(
         classes_visible_to(user)
         .filter(plan=plan)
@@ -200,7 +200,7 @@ def plan_classes(user: Any, plan: TrainingPlan) -> list[TrainingClass]:
     )
 
 
-def plan_cost(user: Any, plan: TrainingPlan) -> int:
+def plan_cost(user: Viewer, plan: TrainingPlan) -> int:
     """The cost of the plan's classes the user may see, in đồng."""
     total: int | None = (
         classes_visible_to(user)
@@ -210,7 +210,7 @@ def plan_cost(user: Any, plan: TrainingPlan) -> int:
     return total or 0
 
 
-def class_communes(user: Any, plan: TrainingPlan) -> QuerySet[AdministrativeUnit]:
+def class_communes(user: Viewer, plan: TrainingPlan) -> QuerySet[AdministrativeUnit]:
     """Communes a class of ``plan`` may be held for: the plan's commune, or (a provincial plan)
     the communes where the user may decide."""
     if plan.commune_id is not None:
@@ -231,7 +231,7 @@ def class_tests(training_class: TrainingClass) -> dict[str, Assessment]:
     return {a.kind: a for a in training_class.assessments.annotate(n=Count("attempts"))}
 
 
-def cost_item_for(user: Any, pk: int) -> CostItem:
+def cost_item_for(user: Viewer, pk: int) -> CostItem:
     """A cost item of a class the user may see, else 404."""
     item = CostItem.objects.filter(pk=pk).select_related("training_class").first()
     if item is None:
@@ -249,7 +249,7 @@ def registered_ids(training_class: TrainingClass) -> set[int]:
 
 
 def registration_candidates(
-    user: Any, training_class: TrainingClass, query: str
+    user: Viewer, training_class: TrainingClass, query: str
 ) -> tuple[list[Participant], list[Worker]]:
     """Participants and roster members of the class's province matching ``query``. Roster
     members who already have a participant record are among the participants; the others get
@@ -282,7 +282,7 @@ def sessions_attended(registration: Registration) -> tuple[int, int]:
     return present, sessions
 
 
-def recent_participants(user: Any, limit: int = SEARCH_LIMIT) -> list[Participant]:
+def recent_participants(user: Viewer, limit: int = SEARCH_LIMIT) -> list[Participant]:
     return list(
         participants_visible_to(user)
         .select_related("commune")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import (
     Prefetch,
     Q,
@@ -11,6 +9,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from giamngheo.accounts.types import Viewer
 from giamngheo.training.models import (
     HandbookPage,
     HandbookPageVersion,
@@ -22,7 +21,7 @@ from giamngheo.training.selectors._scope import (
 )
 
 
-def pages_visible_to(user: Any) -> QuerySet[HandbookPage]:
+def pages_visible_to(user: Viewer) -> QuerySet[HandbookPage]:
     """National pages and the pages of the user's province. Where the province has its own
     version of a national page (same slug), only the province's is listed to its users."""
     pages = HandbookPage.objects.filter(national_or_provincial(user))
@@ -33,7 +32,7 @@ def pages_visible_to(user: Any) -> QuerySet[HandbookPage]:
     return pages
 
 
-def page_for(user: Any, pk: int) -> HandbookPage:
+def page_for(user: Viewer, pk: int) -> HandbookPage:
     page = (
         HandbookPage.objects.filter(national_or_provincial(user), pk=pk)
         .select_related("province", "updated_by")
@@ -45,14 +44,14 @@ def page_for(user: Any, pk: int) -> HandbookPage:
     return page
 
 
-def search_pages(user: Any, query: str) -> QuerySet[HandbookPage]:
+def search_pages(user: Viewer, query: str) -> QuerySet[HandbookPage]:
     """Pages containing every word of ``query`` with accents and case ignored: "bao hiem y te"
     finds "Bảo hiểm y tế". The stored ``search_text`` is accent-free (trigram GIN index)."""
     found = pages_visible_to(user).filter(words_filter("search_text", query))
     return found.order_by("kind", "position", "title")
 
 
-def handbook_pages(user: Any) -> list[HandbookPage]:
+def handbook_pages(user: Viewer) -> list[HandbookPage]:
     return list(
         pages_visible_to(user).select_related("province").order_by("kind", "position", "title")
     )

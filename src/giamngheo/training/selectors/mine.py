@@ -8,11 +8,11 @@ instead (``Participant.worker.user``), never anyone else's."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from giamngheo.accounts.types import Viewer, acting_user
 from giamngheo.training.models import (
     Attempt,
     ClassSession,
@@ -37,13 +37,14 @@ class MyTraining:
     attempts: list[Attempt]
 
 
-def own_participant(user: Any) -> Participant | None:
-    if not getattr(user, "is_authenticated", False):
+def own_participant(user: Viewer) -> Participant | None:
+    account = acting_user(user)
+    if account is None:
         return None
-    return Participant.objects.filter(worker__user=user).first()
+    return Participant.objects.filter(worker__user=account).first()
 
 
-def my_training(user: Any) -> MyTraining:
+def my_training(user: Viewer) -> MyTraining:
     """The user's own participation (three queries), newest class first."""
     participant = own_participant(user)
     if participant is None:
@@ -82,7 +83,7 @@ def my_training(user: Any) -> MyTraining:
     return MyTraining(participant, classes, attempts)
 
 
-def own_registration(user: Any, pk: int) -> Registration | None:
+def own_registration(user: Viewer, pk: int) -> Registration | None:
     """The user's own registration ``pk`` (for their certificate), or ``None``."""
     participant = own_participant(user)
     if participant is None:

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.standards import pack_for_review_year
 from giamngheo.training import reference
@@ -141,7 +142,7 @@ def _area_q(area: AdministrativeUnit | None, *, province: str, commune: str) -> 
     return Q(**{commune: area})
 
 
-def roster_visible_to(user: Any, area: AdministrativeUnit | None = None) -> QuerySet[Worker]:
+def roster_visible_to(user: Viewer, area: AdministrativeUnit | None = None) -> QuerySet[Worker]:
     """The workforce whose training coverage is measured: active members of the roster
     (``giamngheo.workforce``) in the roles of the roster categories (officers and
     collaborators), as the workforce app scopes them for ``user``."""
@@ -153,7 +154,7 @@ def roster_visible_to(user: Any, area: AdministrativeUnit | None = None) -> Quer
 
 
 def training_statistics(
-    user: Any,
+    user: Viewer,
     *,
     year: int,
     area: AdministrativeUnit | None = None,
@@ -286,7 +287,7 @@ def training_statistics(
 
 
 def _coverage(
-    user: Any,
+    user: Viewer,
     *,
     year: int,
     area: AdministrativeUnit | None,
@@ -350,7 +351,7 @@ def _coverage(
     return coverage, total, list(never)
 
 
-def statistics_area(user: Any, code: str) -> AdministrativeUnit:
+def statistics_area(user: Viewer, code: str) -> AdministrativeUnit:
     """The province or commune the statistics are for; 404 for a village or an area the user
     may not see."""
     area = AdministrativeUnit.objects.filter(code=code).first()

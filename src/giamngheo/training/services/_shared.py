@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.training import reference
 from giamngheo.training.errors import TrainingError
 
 
-def require_decide(actor: Any, unit: AdministrativeUnit) -> None:
+def require_decide(actor: Actor, unit: AdministrativeUnit) -> None:
     if actor is not None and not access.can_decide_in(actor, unit):
         raise TrainingError(_("Bạn không có quyền lập kế hoạch, mở lớp tập huấn ở địa bàn này."))
 
 
-def require_change(actor: Any, unit: AdministrativeUnit) -> None:
+def require_change(actor: Actor, unit: AdministrativeUnit) -> None:
     if actor is not None and not access.can_change_area(actor, unit):
         raise TrainingError(_("Bạn không có quyền thay đổi dữ liệu tập huấn của địa bàn này."))
 
 
-def require_bank_editor(actor: Any, province: AdministrativeUnit | None) -> None:
+def require_bank_editor(actor: Actor, province: AdministrativeUnit | None) -> None:
     """National content: the system administrator; a province's content: its officers."""
     if actor is None:
         return

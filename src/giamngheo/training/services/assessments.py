@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib.text import search_key
-from giamngheo.training import reference
+from giamngheo.training import reference, selectors
 from giamngheo.training.errors import TrainingError
 from giamngheo.training.models import (
     Assessment,
@@ -56,7 +57,7 @@ def _check_question(topic: str, choices: Sequence[str], correct: int) -> list[st
 @transaction.atomic
 def question_create(
     *,
-    actor: Any,
+    actor: Actor,
     province: AdministrativeUnit | None = None,
     topic: str,
     text: str,
@@ -94,7 +95,7 @@ QUESTION_FIELDS = ("topic", "text", "choices", "correct", "explanation", "is_act
 
 @transaction.atomic
 def question_update(
-    *, actor: Any, question: Question, expected_version: int, **changes: Any
+    *, actor: Actor, question: Question, expected_version: int, **changes: Any
 ) -> Question:
     unknown = set(changes) - set(QUESTION_FIELDS)
     if unknown:
@@ -147,7 +148,7 @@ def load_national_questions() -> list[str]:
 
 
 @transaction.atomic
-def question_bank_seed(*, actor: Any = None) -> int:
+def question_bank_seed(*, actor: Actor = None) -> int:
     """Load the national questions shipped with the software; returns how many were added."""
     require_bank_editor(actor, None)
     added = load_national_questions()
@@ -170,7 +171,7 @@ def _test_title(training_class: TrainingClass, kind: str) -> str:
 @transaction.atomic
 def class_test_create(
     *,
-    actor: Any,
+    actor: Actor,
     training_class: TrainingClass,
     kind: str,
     held_on: dt.date,
@@ -180,7 +181,6 @@ def class_test_create(
     """The pre-test or post-test of a class. Without ``questions``: the post-test repeats the
     pre-test's questions (so that the gain compares like with like), else up to ``count``
     active questions on the class's topics are taken, national and provincial, in bank order."""
-    from giamngheo.training import selectors
 
     require_change(actor, training_class.area)
     if kind not in (AssessmentKind.PRE, AssessmentKind.POST):
@@ -231,7 +231,7 @@ def _add_items(assessment: Assessment, questions: Sequence[Question], province_i
 @transaction.atomic
 def contest_create(
     *,
-    actor: Any,
+    actor: Actor,
     province: AdministrativeUnit,
     commune: AdministrativeUnit | None = None,
     title: str,
@@ -265,7 +265,7 @@ def contest_create(
 @transaction.atomic
 def attempt_record(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     participant: Participant,
     answers: Sequence[int | None],

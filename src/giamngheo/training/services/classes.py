@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import locking
@@ -103,7 +104,7 @@ def _class_search_text(training_class: TrainingClass) -> str:
 @transaction.atomic
 def class_create(
     *,
-    actor: Any,
+    actor: Actor,
     plan: TrainingPlan,
     code: str,
     title: str,
@@ -163,7 +164,7 @@ def class_create(
 @transaction.atomic
 def class_update(
     *,
-    actor: Any,
+    actor: Actor,
     training_class: TrainingClass,
     expected_version: int | None = None,
     **changes: Any,
@@ -217,7 +218,7 @@ def class_update(
 @transaction.atomic
 def session_add(
     *,
-    actor: Any,
+    actor: Actor,
     training_class: TrainingClass,
     date: dt.date,
     part: str,
@@ -257,7 +258,7 @@ def session_add(
 @transaction.atomic
 def cost_add(
     *,
-    actor: Any,
+    actor: Actor,
     training_class: TrainingClass,
     item_type: str,
     quantity: int,
@@ -288,7 +289,7 @@ def cost_add(
 
 
 @transaction.atomic
-def cost_delete(*, actor: Any, item: CostItem) -> None:
+def cost_delete(*, actor: Actor, item: CostItem) -> None:
     training_class = item.training_class
     require_change(actor, training_class.area)
     audit.record(

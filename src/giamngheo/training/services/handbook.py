@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib.text import search_key
@@ -29,7 +30,7 @@ def _page_search(page: HandbookPage) -> str:
     return search_key(" ".join([page.title, page.summary, page.body, page.legal_basis]))
 
 
-def _save_version(page: HandbookPage, *, actor: Any, note: str) -> HandbookPageVersion:
+def _save_version(page: HandbookPage, *, actor: Actor, note: str) -> HandbookPageVersion:
     return HandbookPageVersion.objects.create(
         page=page,
         number=page.version,
@@ -39,7 +40,7 @@ def _save_version(page: HandbookPage, *, actor: Any, note: str) -> HandbookPageV
         legal_basis=page.legal_basis,
         verification=page.verification,
         note=note.strip(),
-        edited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        edited_by=acting_user(actor),
         edited_at=timezone.now(),
     )
 
@@ -66,7 +67,7 @@ def _check_page(data: PageData) -> None:
 @transaction.atomic
 def page_create(
     *,
-    actor: Any,
+    actor: Actor,
     data: PageData,
     province: AdministrativeUnit | None = None,
     note: str = "",
@@ -86,7 +87,7 @@ def page_create(
         legal_basis=data.legal_basis.strip(),
         verification=data.verification,
         position=data.position,
-        updated_by=actor if getattr(actor, "is_authenticated", False) else None,
+        updated_by=acting_user(actor),
     )
     page.search_text = _page_search(page)
     page.save()
@@ -103,7 +104,7 @@ def page_create(
 @transaction.atomic
 def page_update(
     *,
-    actor: Any,
+    actor: Actor,
     page: HandbookPage,
     expected_version: int,
     note: str = "",
@@ -131,7 +132,7 @@ def page_update(
         )
     )
     locked.version += 1
-    locked.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.updated_by = acting_user(actor)
     locked.search_text = _page_search(locked)
     locked.save()
     _save_version(locked, actor=actor, note=note)
@@ -149,7 +150,7 @@ def page_update(
 @transaction.atomic
 def page_adapt(
     *,
-    actor: Any,
+    actor: Actor,
     national: HandbookPage,
     province: AdministrativeUnit,
     note: str = "",
@@ -206,7 +207,7 @@ def load_national_pages() -> list[str]:
 
 
 @transaction.atomic
-def handbook_seed(*, actor: Any = None) -> int:
+def handbook_seed(*, actor: Actor = None) -> int:
     """Create the national handbook pages shipped with the software; returns how many."""
     require_bank_editor(actor, None)
     created = load_national_pages()

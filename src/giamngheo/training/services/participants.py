@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import validators
@@ -69,7 +70,7 @@ def _clean_participant(values: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def participant_create(
     *,
-    actor: Any,
+    actor: Actor,
     province: AdministrativeUnit,
     commune: AdministrativeUnit | None = None,
     full_name: str,
@@ -112,7 +113,7 @@ def participant_create(
 
 
 @transaction.atomic
-def participant_for_worker(*, actor: Any, worker: Worker, is_demo: bool = False) -> Participant:
+def participant_for_worker(*, actor: Actor, worker: Worker, is_demo: bool = False) -> Participant:
     """The participant record of a roster member, created from the roster on first use (name,
     sex, birth year, phone, area; the category from the worker's role). Later registrations
     reuse it, so the person is counted once however many classes they attend."""
@@ -137,7 +138,7 @@ def participant_for_worker(*, actor: Any, worker: Worker, is_demo: bool = False)
 
 
 @transaction.atomic
-def participant_update(*, actor: Any, participant: Participant, **changes: Any) -> Participant:
+def participant_update(*, actor: Actor, participant: Participant, **changes: Any) -> Participant:
     unknown = set(changes) - set(PARTICIPANT_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -163,7 +164,7 @@ def participant_update(*, actor: Any, participant: Participant, **changes: Any) 
 
 @transaction.atomic
 def register(
-    *, actor: Any, training_class: TrainingClass, participant: Participant
+    *, actor: Actor, training_class: TrainingClass, participant: Participant
 ) -> Registration:
     """Register a participant in a class (capacity and one registration per class enforced)."""
     require_change(actor, training_class.area)
@@ -192,7 +193,7 @@ def register(
 
 
 @transaction.atomic
-def unregister(*, actor: Any, registration: Registration) -> None:
+def unregister(*, actor: Actor, registration: Registration) -> None:
     require_change(actor, registration.training_class.area)
     if registration.certificate_number:
         raise TrainingError(_("Học viên đã được cấp giấy chứng nhận; không thể hủy đăng ký."))
@@ -213,7 +214,7 @@ def unregister(*, actor: Any, registration: Registration) -> None:
 @transaction.atomic
 def attendance_record(
     *,
-    actor: Any,
+    actor: Actor,
     session: ClassSession,
     present: Iterable[int],
     absent: Iterable[int] | None = None,
@@ -267,7 +268,7 @@ def attendance_record(
 
 @transaction.atomic
 def certificates_issue(
-    *, actor: Any, training_class: TrainingClass, issued_on: dt.date | None = None
+    *, actor: Actor, training_class: TrainingClass, issued_on: dt.date | None = None
 ) -> list[Registration]:
     """Give a certificate number to every registration that completed the class (attended at
     least ``min_attendance_percent`` of its sessions) and has none yet. Numbers are

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import locking
@@ -34,7 +35,7 @@ PLAN_FIELDS = (
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any,
+    actor: Actor,
     province: AdministrativeUnit,
     commune: AdministrativeUnit | None = None,
     year: int,
@@ -73,7 +74,7 @@ def plan_create(
 
 @transaction.atomic
 def plan_update(
-    *, actor: Any, plan: TrainingPlan, expected_version: int | None = None, **changes: Any
+    *, actor: Actor, plan: TrainingPlan, expected_version: int | None = None, **changes: Any
 ) -> TrainingPlan:
     """Change a plan; ``expected_version`` is the version the edit form was loaded with
     (optimistic locking, ``lib.locking``)."""

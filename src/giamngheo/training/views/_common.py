@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib import params
 from giamngheo.lib.views import form_page
@@ -55,7 +55,7 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def bank_province(user: Any) -> AdministrativeUnit | None:
+def bank_province(user: Viewer) -> AdministrativeUnit | None:
     """Where a new question or page of this user goes: national for the system administrator,
     else the user's province (officers of a province)."""
     if access.is_system_admin(user):
@@ -68,7 +68,7 @@ def bank_province(user: Any) -> AdministrativeUnit | None:
     return province
 
 
-def can_edit_bank(user: Any, province_id: int | None) -> bool:
+def can_edit_bank(user: Viewer, province_id: int | None) -> bool:
     if province_id is None:
         return access.is_system_admin(user)
     province = AdministrativeUnit(pk=province_id, level=Level.PROVINCE)

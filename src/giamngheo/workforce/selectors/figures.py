@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.workforce import reference
 from giamngheo.workforce.models import WorkerStatus
@@ -57,7 +58,7 @@ class Composition:
 
 
 def composition(
-    user: Any, *, area: AdministrativeUnit | None = None, role: str = reference.COLLABORATOR
+    user: Viewer, *, area: AdministrativeUnit | None = None, role: str = reference.COLLABORATOR
 ) -> Composition:
     """Active workers of ``role`` ("" = every role) by commune: counts by mass organisation,
     women, ethnic minorities (any group but Kinh) and education level, as seed 001 reports

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
@@ -42,7 +43,7 @@ class RequestFilters:
 
 
 def request_list(
-    user: Any, filters: RequestFilters, *, today: dt.date, after: int | None = None
+    user: Viewer, filters: RequestFilters, *, today: dt.date, after: int | None = None
 ) -> tuple[list[SupportRequest], int | None]:
     """A page of requests, newest first by id (keyset), with what the list shows joined in."""
     requests = _filtered_requests(user, filters, today=today)
@@ -60,7 +61,7 @@ EXPORT_LIMIT = 20_000
 
 
 def request_export_rows(
-    user: Any, filters: RequestFilters, *, today: dt.date
+    user: Viewer, filters: RequestFilters, *, today: dt.date
 ) -> list[SupportRequest]:
     """The requests of the list's filters for the Excel file (one query, bounded)."""
     return list(
@@ -71,7 +72,7 @@ def request_export_rows(
 
 
 def _filtered_requests(
-    user: Any, filters: RequestFilters, *, today: dt.date
+    user: Viewer, filters: RequestFilters, *, today: dt.date
 ) -> QuerySet[SupportRequest]:
     requests = requests_visible_to(user).filter(in_area(filters.area))
     if filters.state:
@@ -86,7 +87,7 @@ def _filtered_requests(
 
 
 def request_counts(
-    user: Any, *, today: dt.date, area: AdministrativeUnit | None = None
+    user: Viewer, *, today: dt.date, area: AdministrativeUnit | None = None
 ) -> dict[str, int]:
     """Requests by state, and the open ones past their deadline (``overdue``). One query."""
     aggregates: dict[str, Any] = {
@@ -122,7 +123,7 @@ def request_owners(request: SupportRequest) -> QuerySet[Worker]:
     )
 
 
-def household_by_code(user: Any, code: str) -> Household | None:
+def household_by_code(user: Viewer, code: str) -> Household | None:
     """A household the user may see, by its code as typed (case and spaces ignored)."""
     return (
         registry_selectors.households_visible_to(user)
@@ -133,7 +134,7 @@ def household_by_code(user: Any, code: str) -> Household | None:
 
 
 def pending_in_year_reviews(
-    user: Any, *, area: AdministrativeUnit | None = None
+    user: Viewer, *, area: AdministrativeUnit | None = None
 ) -> QuerySet[HouseholdChange]:
     """Reported changes waiting for the in-year review (for issue 5 to pick up)."""
     return (
@@ -144,7 +145,7 @@ def pending_in_year_reviews(
     )
 
 
-def households_flagged_for_review(user: Any) -> QuerySet[Household]:
+def households_flagged_for_review(user: Viewer) -> QuerySet[Household]:
     """Households with at least one change waiting for the in-year review."""
     pending = HouseholdChange.objects.filter(review_flag=ReviewFlag.PENDING)
     return access.scoped(Household.objects.all(), user).filter(
@@ -153,7 +154,7 @@ def households_flagged_for_review(user: Any) -> QuerySet[Household]:
 
 
 def change_list(
-    user: Any, *, area: AdministrativeUnit | None = None, flag: str = "", limit: int = 200
+    user: Viewer, *, area: AdministrativeUnit | None = None, flag: str = "", limit: int = 200
 ) -> list[HouseholdChange]:
     """Reported changes of an area, newest first; only those with review ``flag`` if given."""
     changes = (
@@ -166,7 +167,7 @@ def change_list(
     return list(changes.order_by("-occurred_on", "-pk")[:limit])
 
 
-def change_for(user: Any, pk: int) -> HouseholdChange:
+def change_for(user: Viewer, pk: int) -> HouseholdChange:
     """One reported change the user may see (404 otherwise)."""
     found: HouseholdChange = get_object_or_404(
         changes_visible_to(user).select_related(
@@ -181,7 +182,7 @@ def change_for(user: Any, pk: int) -> HouseholdChange:
 HOUSEHOLD_PICK_LIMIT = 10
 
 
-def household_choices(user: Any, query: str) -> list[Household]:
+def household_choices(user: Viewer, query: str) -> list[Household]:
     """Households a form may pick (issue 11: found by search, not a typed code): the registry's
     accent-free, typo-tolerant search (name, household code or personal ID) over what the user
     may see, keeping those whose village the user may change (the forms record something about
@@ -192,7 +193,7 @@ def household_choices(user: Any, query: str) -> list[Household]:
     return [h for h in found if access.can_change_area(user, h.village)][:HOUSEHOLD_PICK_LIMIT]
 
 
-def household_choice(user: Any, pk: int) -> Household | None:
+def household_choice(user: Viewer, pk: int) -> Household | None:
     """The household of id ``pk`` if the user may see it and record something about it."""
     household = (
         registry_selectors.households_visible_to(user)

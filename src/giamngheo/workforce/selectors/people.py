@@ -4,12 +4,12 @@ worker of an account, a commune's officer, the units an officer manages or assig
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from giamngheo.accounts import access
 from giamngheo.accounts.models import User
+from giamngheo.accounts.types import Actor, Viewer, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.text import search_key
 from giamngheo.workforce import reference
@@ -40,11 +40,12 @@ def rules_for(province: AdministrativeUnit | int) -> reference.Rules:
     )
 
 
-def worker_of(user: Any) -> Worker | None:
+def worker_of(user: Actor) -> Worker | None:
     """The roster entry linked to a user account, if any."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    account = acting_user(user)
+    if account is None:
         return None
-    return Worker.objects.filter(user=user).first()
+    return Worker.objects.filter(user=account).first()
 
 
 def commune_officer_for(commune_id: int) -> Worker | None:
@@ -63,7 +64,7 @@ def commune_officer_for(commune_id: int) -> Worker | None:
 
 
 def roster(
-    user: Any,
+    user: Viewer,
     *,
     area: AdministrativeUnit | None = None,
     role: str | None = None,
@@ -86,7 +87,7 @@ def roster(
     return workers.order_by("commune__name", "full_name", "pk").distinct()
 
 
-def managed_units(user: Any) -> QuerySet[AdministrativeUnit]:
+def managed_units(user: Viewer) -> QuerySet[AdministrativeUnit]:
     """Provinces and communes in force where ``user`` may manage the workforce (add people,
     open a reporting month): their decision reach (``access.decidable_communes``)."""
     reach = access.decision_reach(user)
@@ -100,7 +101,7 @@ def managed_units(user: Any) -> QuerySet[AdministrativeUnit]:
     return units.order_by("level" if reach.everything else "-level", "name")
 
 
-def assignable_areas(user: Any, worker: Worker) -> QuerySet[AdministrativeUnit]:
+def assignable_areas(user: Viewer, worker: Worker) -> QuerySet[AdministrativeUnit]:
     """Communes and villages of the worker's province (of their commune, for commune staff)
     that ``user`` may assign: communes they decide in, and those communes' villages."""
     communes = access.decidable_communes(user).filter(province_id=worker.province_id)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.workforce.models import (
     MonthlyPlan,
@@ -28,7 +28,7 @@ from giamngheo.workforce.selectors.scope import (
 )
 
 
-def plan_with_tasks(user: Any, worker: Worker, month: dt.date) -> MonthlyPlan | None:
+def plan_with_tasks(user: Viewer, worker: Worker, month: dt.date) -> MonthlyPlan | None:
     """The worker's plan of ``month`` with its tasks by duty (``tasks`` prefetched)."""
     return (
         plans_visible_to(user)
@@ -50,7 +50,7 @@ def task_of(worker: Worker, month: dt.date, pk: str) -> Task | None:
 
 
 def month_report(
-    user: Any, worker: Worker, month: dt.date, *, with_items: bool = False
+    user: Viewer, worker: Worker, month: dt.date, *, with_items: bool = False
 ) -> MonthlyReport | None:
     """The worker's report of ``month`` if it exists (is expected), with its items if asked."""
     reports = reports_visible_to(user).filter(worker=worker, month=month)
@@ -89,7 +89,7 @@ class Reporting:
 
 
 def reporting_rates(
-    user: Any, *, month: dt.date, today: dt.date, area: AdministrativeUnit | None = None
+    user: Viewer, *, month: dt.date, today: dt.date, area: AdministrativeUnit | None = None
 ) -> Reporting:
     """Expected, submitted, on-time and overdue monthly reports of ``month`` by commune.
     On time: submitted (local date, Asia/Ho_Chi_Minh) on or before the report's deadline."""
@@ -139,7 +139,7 @@ class LateReport:
 
 
 def late_reports(
-    user: Any, *, month: dt.date, today: dt.date, area: AdministrativeUnit | None = None
+    user: Viewer, *, month: dt.date, today: dt.date, area: AdministrativeUnit | None = None
 ) -> list[LateReport]:
     """Who is late for ``month``: reports not submitted past their deadline, and reports
     submitted after it. One query."""

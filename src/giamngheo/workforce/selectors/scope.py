@@ -3,13 +3,12 @@ records for a collaborator, households' records scoped like the households."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from giamngheo.accounts import access
 from giamngheo.accounts.models import Role
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.workforce.models import (
     Evaluation,
@@ -28,17 +27,17 @@ SUPERVISING_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role
 PAGE_SIZE = 50
 
 
-def supervision_reach(user: Any) -> access.Reach:
+def supervision_reach(user: Viewer) -> access.Reach:
     return access.reach_for_roles(user, frozenset(SUPERVISING_ROLES))
 
 
-def _own_records(user: Any, worker_path: str) -> Q:
+def _own_records(user: Viewer, worker_path: str) -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     return Q(**{f"{worker_path}user": user})
 
 
-def _worker_scope(user: Any, worker_path: str = "worker__") -> Q:
+def _worker_scope(user: Viewer, worker_path: str = "worker__") -> Q:
     """Rows carrying ``province``/``commune`` of a worker: supervised areas, or one's own."""
     reach = supervision_reach(user)
     if reach.everything:
@@ -46,11 +45,11 @@ def _worker_scope(user: Any, worker_path: str = "worker__") -> Q:
     return access.area_filter(reach, village="") | _own_records(user, worker_path)
 
 
-def workers_visible_to(user: Any) -> QuerySet[Worker]:
+def workers_visible_to(user: Viewer) -> QuerySet[Worker]:
     return Worker.objects.filter(_worker_scope(user, worker_path=""))
 
 
-def worker_for(user: Any, pk: int) -> Worker:
+def worker_for(user: Viewer, pk: int) -> Worker:
     worker = (
         workers_visible_to(user).select_related("province", "commune", "user").filter(pk=pk).first()
     )
@@ -59,23 +58,23 @@ def worker_for(user: Any, pk: int) -> Worker:
     return worker
 
 
-def plans_visible_to(user: Any) -> QuerySet[MonthlyPlan]:
+def plans_visible_to(user: Viewer) -> QuerySet[MonthlyPlan]:
     return MonthlyPlan.objects.filter(_worker_scope(user))
 
 
-def reports_visible_to(user: Any) -> QuerySet[MonthlyReport]:
+def reports_visible_to(user: Viewer) -> QuerySet[MonthlyReport]:
     return MonthlyReport.objects.filter(_worker_scope(user))
 
 
-def evaluations_visible_to(user: Any) -> QuerySet[Evaluation]:
+def evaluations_visible_to(user: Viewer) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(_worker_scope(user))
 
 
-def requests_visible_to(user: Any) -> QuerySet[SupportRequest]:
+def requests_visible_to(user: Viewer) -> QuerySet[SupportRequest]:
     return access.scoped(SupportRequest.objects.all(), user)
 
 
-def request_for(user: Any, pk: int) -> SupportRequest:
+def request_for(user: Viewer, pk: int) -> SupportRequest:
     return access.get_visible_or_404(
         SupportRequest.objects.select_related(
             "household", "province", "commune", "village", "owner", "collected_by"
@@ -85,7 +84,7 @@ def request_for(user: Any, pk: int) -> SupportRequest:
     )
 
 
-def changes_visible_to(user: Any) -> QuerySet[HouseholdChange]:
+def changes_visible_to(user: Viewer) -> QuerySet[HouseholdChange]:
     return access.scoped(HouseholdChange.objects.all(), user)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.registry.models import Household
 from giamngheo.workforce.models import Worker
@@ -24,12 +25,12 @@ def managing_area(worker: Worker) -> AdministrativeUnit:
     return unit
 
 
-def require_manager(actor: Any, worker: Worker) -> None:
+def require_manager(actor: Actor, worker: Worker) -> None:
     """Acts of the managing unit: an officer of the worker's commune (or province)."""
     require(actor is None or access.can_decide_in(actor, managing_area(worker)))
 
 
-def is_self(actor: Any, worker: Worker) -> bool:
+def is_self(actor: Actor, worker: Worker) -> bool:
     return (
         actor is not None
         and getattr(actor, "is_authenticated", False)
@@ -38,7 +39,7 @@ def is_self(actor: Any, worker: Worker) -> bool:
     )
 
 
-def require_self_or_manager(actor: Any, worker: Worker) -> None:
+def require_self_or_manager(actor: Actor, worker: Worker) -> None:
     require(
         actor is None
         or is_self(actor, worker)
@@ -46,8 +47,8 @@ def require_self_or_manager(actor: Any, worker: Worker) -> None:
     )
 
 
-def user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def user_or_none(actor: Actor) -> Any:
+    return acting_user(actor)
 
 
 @dataclass(frozen=True)

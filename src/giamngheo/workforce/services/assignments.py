@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import RoleGrant
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.workforce import reference
@@ -29,7 +29,7 @@ from giamngheo.workforce.states import WorkforceError
 
 @transaction.atomic
 def assignment_add(
-    *, actor: Any, worker: Worker, area: AdministrativeUnit, starts_on: dt.date
+    *, actor: Actor, worker: Worker, area: AdministrativeUnit, starts_on: dt.date
 ) -> Assignment:
     """Make ``worker`` cover a commune or a village. A collaborator with an account gets the
     collaborator role there, so that they see the households of exactly their areas."""
@@ -66,7 +66,7 @@ def assignment_add(
 
 
 @transaction.atomic
-def assignment_end(*, actor: Any, assignment: Assignment, ends_on: dt.date) -> Assignment:
+def assignment_end(*, actor: Actor, assignment: Assignment, ends_on: dt.date) -> Assignment:
     assignment = (
         Assignment.objects.select_for_update()
         .select_related("worker", "area")
@@ -98,13 +98,15 @@ def _access_role(role: str) -> str:
     return info.access_role if info else ""
 
 
-def _grant(actor: Any, worker: Worker, area: AdministrativeUnit) -> None:
+def _grant(actor: Actor, worker: Worker, area: AdministrativeUnit) -> None:
     role = _access_role(worker.role)
     if role and worker.user is not None:
         account_services.role_grant(actor=actor, user=worker.user, role=role, area=area)
 
 
-def _revoke(actor: Any, worker: Worker, area: AdministrativeUnit, role: str | None = None) -> None:
+def _revoke(
+    actor: Actor, worker: Worker, area: AdministrativeUnit, role: str | None = None
+) -> None:
     role = role if role is not None else _access_role(worker.role)
     if not role or worker.user_id is None:
         return
@@ -115,7 +117,7 @@ def _revoke(actor: Any, worker: Worker, area: AdministrativeUnit, role: str | No
         account_services.role_revoke(actor=actor, grant=grant)
 
 
-def sync_grants(actor: Any, worker: Worker, old_role: str | None = None) -> None:
+def sync_grants(actor: Actor, worker: Worker, old_role: str | None = None) -> None:
     """Grants of a linked account follow the open assignments and the roster role."""
     open_areas = [
         a.area for a in worker.assignments.filter(ends_on__isnull=True).select_related("area")
@@ -127,7 +129,7 @@ def sync_grants(actor: Any, worker: Worker, old_role: str | None = None) -> None
         _grant(actor, worker, area)
 
 
-def revoke_all_grants(actor: Any, worker: Worker) -> None:
+def revoke_all_grants(actor: Actor, worker: Worker) -> None:
     role = _access_role(worker.role)
     if not role or worker.user_id is None:
         return

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
 from giamngheo.lib import idempotency, validators
 from giamngheo.registry.models import Household
@@ -33,7 +33,7 @@ REVIEW_FORMS = ("mau_01", "mau_04")
 @transaction.atomic
 def household_change_report(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     kind: str,
     occurred_on: dt.date,
@@ -98,7 +98,7 @@ def household_change_report(
 
 @transaction.atomic
 def household_change_take_up(
-    *, actor: Any, change: HouseholdChange, reference_text: str
+    *, actor: Actor, change: HouseholdChange, reference_text: str
 ) -> HouseholdChange:
     """For the review process (issue 5): a pending flag became an in-year review application;
     ``reference_text`` names it (e.g. the application's id)."""
@@ -106,7 +106,9 @@ def household_change_take_up(
 
 
 @transaction.atomic
-def household_change_dismiss(*, actor: Any, change: HouseholdChange, note: str) -> HouseholdChange:
+def household_change_dismiss(
+    *, actor: Actor, change: HouseholdChange, note: str
+) -> HouseholdChange:
     """An officer decides a pending flag needs no in-year review; the reason is required."""
     if not note.strip():
         raise WorkforceError(_("Cần ghi lý do không đưa vào rà soát."))
@@ -114,7 +116,7 @@ def household_change_dismiss(*, actor: Any, change: HouseholdChange, note: str) 
 
 
 def _close_flag(
-    actor: Any, change: HouseholdChange, flag: str, *, reference_text: str = "", note: str = ""
+    actor: Actor, change: HouseholdChange, flag: str, *, reference_text: str = "", note: str = ""
 ) -> HouseholdChange:
     change = HouseholdChange.objects.select_for_update().select_related("commune").get(pk=change.pk)
     require(actor is None or access.can_decide_in(actor, change.commune))
@@ -139,7 +141,7 @@ def _close_flag(
 
 
 @transaction.atomic
-def household_change_flag(*, actor: Any, change: HouseholdChange, proposed_form: str) -> None:
+def household_change_flag(*, actor: Actor, change: HouseholdChange, proposed_form: str) -> None:
     """Flag a change reported without asking for a review, before the review app takes it up
     (so every change taken up reads the same). Refuses a dismissed or already taken-up change.
     Only an officer of the commune decides it (``access.can_decide_in``)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
 from giamngheo.lib import idempotency
 from giamngheo.workforce import reference
@@ -27,7 +27,7 @@ from giamngheo.workforce.states import WorkforceError
 @transaction.atomic
 def evaluation_record(
     *,
-    actor: Any,
+    actor: Actor,
     worker: Worker,
     period_start: dt.date,
     period_end: dt.date,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.workforce.models import ProvinceRule
@@ -18,7 +17,7 @@ from giamngheo.workforce.states import WorkforceError
 @transaction.atomic
 def province_rule_set(
     *,
-    actor: Any,
+    actor: Actor,
     province: AdministrativeUnit,
     report_deadline_day: int,
     forward_within_days: int,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
@@ -59,7 +59,7 @@ def _report_expect(worker: Worker, month: dt.date) -> tuple[MonthlyReport, bool]
 
 
 @transaction.atomic
-def report_expect(*, actor: Any, worker: Worker, month: dt.date) -> MonthlyReport:
+def report_expect(*, actor: Actor, worker: Worker, month: dt.date) -> MonthlyReport:
     """The worker's report of ``month``, created (expected, with its deadline) if missing."""
     require_self_or_manager(actor, worker)
     if month.day != 1:
@@ -78,7 +78,7 @@ def report_expect(*, actor: Any, worker: Worker, month: dt.date) -> MonthlyRepor
 @transaction.atomic
 def task_add(
     *,
-    actor: Any,
+    actor: Actor,
     worker: Worker,
     month: dt.date,
     duty: int,
@@ -119,7 +119,7 @@ def task_add(
 
 
 @transaction.atomic
-def task_update(*, actor: Any, task: Task, done: bool, result: str = "") -> Task:
+def task_update(*, actor: Actor, task: Task, done: bool, result: str = "") -> Task:
     task = Task.objects.select_for_update().select_related("plan__worker").get(pk=task.pk)
     require_self_or_manager(actor, task.plan.worker)
     before = {"done": task.done, "result": task.result}
@@ -137,7 +137,7 @@ def task_update(*, actor: Any, task: Task, done: bool, result: str = "") -> Task
 
 
 @transaction.atomic
-def task_remove(*, actor: Any, task: Task) -> None:
+def task_remove(*, actor: Actor, task: Task) -> None:
     task = Task.objects.select_for_update().select_related("plan__worker").get(pk=task.pk)
     require_manager(actor, task.plan.worker)
     if task.report_lines.filter(report__submitted_at__isnull=False).exists():
@@ -154,7 +154,7 @@ def task_remove(*, actor: Any, task: Task) -> None:
 @transaction.atomic
 def activity_record(
     *,
-    actor: Any,
+    actor: Actor,
     worker: Worker,
     on: dt.date,
     duty: int,
@@ -189,7 +189,7 @@ def activity_record(
     return activity
 
 
-def _step(report: MonthlyReport, actor: Any, action: str, source: str, note: str = "") -> None:
+def _step(report: MonthlyReport, actor: Actor, action: str, source: str, note: str = "") -> None:
     ReportStep.objects.create(
         report=report,
         action=action,
@@ -211,7 +211,7 @@ def _plan_tasks(report: MonthlyReport) -> dict[int, Task]:
 @transaction.atomic
 def report_save(
     *,
-    actor: Any,
+    actor: Actor,
     report: MonthlyReport,
     items: dict[int, str],
     households_visited: int,
@@ -332,7 +332,7 @@ def report_save(
     return report
 
 
-def _lock_for_review(actor: Any, report: MonthlyReport) -> MonthlyReport:
+def _lock_for_review(actor: Actor, report: MonthlyReport) -> MonthlyReport:
     locked = (
         MonthlyReport.objects.select_for_update(of=("self",))
         .select_related("worker")
@@ -343,7 +343,7 @@ def _lock_for_review(actor: Any, report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_return(*, actor: Any, report: MonthlyReport, reason: str) -> MonthlyReport:
+def report_return(*, actor: Actor, report: MonthlyReport, reason: str) -> MonthlyReport:
     """The managing officer sends a submitted report back for correction, saying why; the
     worker edits it and submits it again."""
     report = _lock_for_review(actor, report)
@@ -369,7 +369,7 @@ def report_return(*, actor: Any, report: MonthlyReport, reason: str) -> MonthlyR
 
 
 @transaction.atomic
-def report_approve(*, actor: Any, report: MonthlyReport, comment: str = "") -> MonthlyReport:
+def report_approve(*, actor: Actor, report: MonthlyReport, comment: str = "") -> MonthlyReport:
     """The managing officer approves a submitted report (final), with an optional comment."""
     report = _lock_for_review(actor, report)
     source = report.state
@@ -392,7 +392,7 @@ def report_approve(*, actor: Any, report: MonthlyReport, comment: str = "") -> M
 
 
 @transaction.atomic
-def report_comment(*, actor: Any, report: MonthlyReport, note: str) -> ReportStep:
+def report_comment(*, actor: Actor, report: MonthlyReport, note: str) -> ReportStep:
     """The managing officer comments on a report (any state but a draft never submitted);
     the comment is kept in the report's history and changes nothing else."""
     report = _lock_for_review(actor, report)
@@ -416,7 +416,7 @@ def report_comment(*, actor: Any, report: MonthlyReport, note: str) -> ReportSte
 
 
 @transaction.atomic
-def plan_copy_previous(*, actor: Any, worker: Worker, month: dt.date) -> int:
+def plan_copy_previous(*, actor: Actor, worker: Worker, month: dt.date) -> int:
     """Copy the tasks of the month before into ``month``'s plan (one action for a plan that
     repeats). A task already in the month (same duty and text) is not copied twice, so running
     it again adds nothing; deadlines move by one month. Returns how many tasks were added."""
@@ -466,7 +466,7 @@ def _shift_month(day: dt.date, month: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def reports_open_month(*, actor: Any, area: AdministrativeUnit, month: dt.date) -> int:
+def reports_open_month(*, actor: Actor, area: AdministrativeUnit, month: dt.date) -> int:
     """Expect a report for ``month`` from every active worker whose role reports monthly and
     who covers part of ``area`` during that month. Set-based; returns how many were added."""
     if area.level == Level.VILLAGE:

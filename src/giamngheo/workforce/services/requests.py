@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
 from giamngheo.lib import idempotency, validators
 from giamngheo.registry.models import Household
@@ -58,7 +58,7 @@ def _check_owner(owner: Worker, commune_id: int) -> None:
 
 
 def _step(
-    request: SupportRequest, action: str, from_state: str, actor: Any, note: str, at: dt.datetime
+    request: SupportRequest, action: str, from_state: str, actor: Actor, note: str, at: dt.datetime
 ) -> None:
     SupportRequestStep.objects.create(
         request=request,
@@ -75,7 +75,7 @@ def _step(
 @transaction.atomic
 def request_create(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     need_type: str,
     description: str,
@@ -147,7 +147,7 @@ def request_create(
     return request
 
 
-def _may_fire(actor: Any, transition: states.Transition, request: SupportRequest) -> bool:
+def _may_fire(actor: Actor, transition: states.Transition, request: SupportRequest) -> bool:
     if actor is None:
         return True
     if transition.permission == states.DECIDE:
@@ -155,7 +155,7 @@ def _may_fire(actor: Any, transition: states.Transition, request: SupportRequest
     return access.can_change_area(actor, request.village)
 
 
-def allowed_transitions(actor: Any, request: SupportRequest) -> list[states.Transition]:
+def allowed_transitions(actor: Actor, request: SupportRequest) -> list[states.Transition]:
     """The transitions ``actor`` may fire on ``request`` now (for the buttons of a page)."""
     return [t for t in states.available(request.state) if _may_fire(actor, t, request)]
 
@@ -163,7 +163,7 @@ def allowed_transitions(actor: Any, request: SupportRequest) -> list[states.Tran
 @transaction.atomic
 def request_transition(
     *,
-    actor: Any,
+    actor: Actor,
     request: SupportRequest,
     name: str,
     note: str = "",
@@ -224,7 +224,7 @@ def request_transition(
 
 @transaction.atomic
 def request_reassign(
-    *, actor: Any, request: SupportRequest, owner: Worker, note: str = ""
+    *, actor: Actor, request: SupportRequest, owner: Worker, note: str = ""
 ) -> SupportRequest:
     """Hand an open request to another owner (the commune's decision)."""
     request = (
@@ -253,7 +253,7 @@ def request_reassign(
 
 @transaction.atomic
 def request_inform(
-    *, actor: Any, request: SupportRequest, informed_on: dt.date, how: str = ""
+    *, actor: Actor, request: SupportRequest, informed_on: dt.date, how: str = ""
 ) -> SupportRequest:
     """Record that the household was told the result (duty 1: "inform the household of the
     result ... so that it knows and benefits")."""

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.models import User
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
@@ -92,7 +94,7 @@ def _worker_values(data: WorkerData) -> dict[str, Any]:
 @transaction.atomic
 def worker_create(
     *,
-    actor: Any,
+    actor: Actor,
     area: AdministrativeUnit,
     data: WorkerData,
     started_on: dt.date | None = None,
@@ -128,7 +130,7 @@ def worker_create(
 
 @transaction.atomic
 def worker_update(
-    *, actor: Any, worker: Worker, data: WorkerData, expected_version: int | None = None
+    *, actor: Actor, worker: Worker, data: WorkerData, expected_version: int | None = None
 ) -> Worker:
     """Change a roster entry; ``expected_version`` is the version the edit form was loaded
     with (optimistic locking, ``lib.locking``)."""
@@ -163,7 +165,7 @@ def worker_update(
 
 @transaction.atomic
 def worker_status_change(
-    *, actor: Any, worker: Worker, status: str, effective_on: dt.date, reason: str = ""
+    *, actor: Actor, worker: Worker, status: str, effective_on: dt.date, reason: str = ""
 ) -> WorkerStatusChange:
     """Record a new status (a history row). Ending the work closes the open assignments."""
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
@@ -207,7 +209,7 @@ def account_not_manageable_message() -> str:
     return _("Không có tài khoản với tên đăng nhập này, hoặc bạn không được quản lý tài khoản này.")
 
 
-def _require_account_manageable(actor: Any, user: Any) -> None:
+def _require_account_manageable(actor: Actor, user: User) -> None:
     """Only accounts the officer may manage (``access.can_manage_account``) get the roster's
     grants. One message for "no such account" and "not yours", so that the form does not tell
     which usernames exist."""
@@ -216,7 +218,7 @@ def _require_account_manageable(actor: Any, user: Any) -> None:
 
 
 @transaction.atomic
-def worker_link_user(*, actor: Any, worker: Worker, user: Any | None) -> Worker:
+def worker_link_user(*, actor: Actor, worker: Worker, user: User | None) -> Worker:
     """Link (or unlink, ``user=None``) the account a worker logs in with. A collaborator's
     account gets the collaborator role on the areas they are assigned to."""
     worker = Worker.objects.select_for_update().get(pk=worker.pk)
@@ -245,7 +247,7 @@ def worker_link_user(*, actor: Any, worker: Worker, user: Any | None) -> Worker:
 @transaction.atomic
 def contract_add(
     *,
-    actor: Any,
+    actor: Actor,
     worker: Worker,
     number: str,
     starts_on: dt.date,

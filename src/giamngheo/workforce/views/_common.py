@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts import selectors as visible
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib.masking import mask_phone
 from giamngheo.registry.models import Household
@@ -50,12 +50,12 @@ def month_of(year: int, month: int) -> dt.date:
         raise Http404 from exc
 
 
-def can_manage(user: Any, worker: Worker) -> bool:
+def can_manage(user: Viewer, worker: Worker) -> bool:
     area = worker.commune if worker.commune_id is not None else worker.province
     return access.can_decide_in(user, area)
 
 
-def is_self(user: Any, worker: Worker) -> bool:
+def is_self(user: Viewer, worker: Worker) -> bool:
     return worker.user_id is not None and worker.user_id == user.pk
 
 
@@ -66,7 +66,7 @@ def worker_to_manage(request: HttpRequest, pk: int) -> Worker:
     return worker
 
 
-def shown_phone(user: Any, worker: Worker) -> str:
+def shown_phone(user: Viewer, worker: Worker) -> str:
     """The worker's phone, masked unless ``user`` may see personal data where the worker is
     managed (their commune, or the province for provincial staff). A collaborator always sees
     their own number on their own entry (it is theirs; they may correct it)."""
