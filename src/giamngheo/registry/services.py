@@ -101,6 +101,7 @@ def _clean_person(data: PersonData) -> PersonData:
         "full_name": data.full_name,
         "birth_year": data.birth_year,
         "birth_date": data.birth_date,
+        "citizen_id": data.citizen_id,
     }
     return dataclasses.replace(data, **_clean_person_changes(fields))
 
@@ -116,6 +117,8 @@ def _clean_person_changes(changes: dict[str, Any]) -> dict[str, Any]:
             validators.check_birth_date(cleaned["birth_date"])
         if cleaned.get("birth_year") is not None:
             validators.check_birth_year(cleaned["birth_year"])
+        if "citizen_id" in cleaned:
+            cleaned["citizen_id"] = validators.clean_citizen_id(cleaned["citizen_id"])
     return cleaned
 
 
@@ -130,6 +133,8 @@ def _clean_household_changes(changes: dict[str, Any]) -> dict[str, Any]:
             cleaned["area_kind_override_reason"] = validators.clean_text(
                 cleaned["area_kind_override_reason"], label=_("Lý do"), max_length=300
             )
+        if "phone" in cleaned:
+            cleaned["phone"] = validators.clean_phone(cleaned["phone"])
     return cleaned
 
 
@@ -184,6 +189,7 @@ def household_create(
         area_kind_override_reason = validators.clean_text(
             area_kind_override_reason, label=_("Lý do"), max_length=300
         )
+        phone = validators.clean_phone(phone)
     if village.level != Level.VILLAGE:
         raise RegistryError(_("Hộ gia đình phải thuộc một thôn, tổ dân phố."))
     _require_change(actor, village)
@@ -285,10 +291,9 @@ def _refresh_household(household: Household) -> None:
 
 
 def _check_citizen_id(citizen_id: str | None, *, exclude_person: int | None = None) -> None:
+    """``citizen_id`` is already cleaned (``validators.clean_citizen_id``): is it free?"""
     if citizen_id is None:
         return
-    if not (len(citizen_id) == 12 and citizen_id.isdigit()):
-        raise RegistryError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."))
     clash = Person.objects.filter(citizen_id=citizen_id, is_active=True)
     if exclude_person is not None:
         clash = clash.exclude(pk=exclude_person)
