@@ -64,7 +64,7 @@ def test_every_form_takes_the_same_phone_numbers(form: str) -> None:
 
 def test_the_household_service_takes_the_same_phone_numbers(world: World) -> None:
     household = world.household_a1
-    verdicts = []
+    verdicts: list[str | None] = []
     for typed, _stored in SHARED_PHONES:
         household.refresh_from_db()
         try:

@@ -14,9 +14,9 @@ from giamngheo.lib import validators
 from giamngheo.lib.forms import CitizenIdField, PhoneField
 from giamngheo.lib.locking import VersionedForm
 from giamngheo.lib.masking import PERSONAL_FIELDS, is_masked
+from giamngheo.registry.fields import HOUSEHOLD_EDITABLE_FIELDS, PERSON_ANSWER_NAMES
 from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
 from giamngheo.registry.reference import ethnicity_choices
-from giamngheo.registry.services import HOUSEHOLD_EDITABLE_FIELDS
 
 DATE_FORMAT = validators.DATE_INPUT_FORMATS[0]
 
@@ -183,16 +183,4 @@ class PersonAnswersForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Person
-        fields = [
-            "employment",
-            "education",
-            "has_health_insurance",
-            "receives_social_allowance",
-            "disability",
-            "studying",
-            "attends_age_appropriate",
-            "on_the_job_training",
-            "stunted",
-            "underweight",
-            "ill_untreated",
-        ]
+        fields = list(PERSON_ANSWER_NAMES)

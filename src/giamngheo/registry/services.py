@@ -19,63 +19,16 @@ from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
+from giamngheo.registry.fields import HOUSEHOLD_EDITABLE_FIELDS, PERSON_EDITABLE_FIELDS
 from giamngheo.registry.models import Household, Membership, Person, Relation
 
-# Fields an officer edits on the household form. The status is not among them: it changes only
-# through the commune chairman's recognition decision (Decision 24/2021/QĐ-TTg Art. 4.5, 5.2),
-# see household_status_set.
-HOUSEHOLD_EDITABLE_FIELDS = (
-    "address",
-    "phone",
-    "area_kind",
-    "area_kind_override_reason",
-    "is_ethnic_minority",
-    "is_merit_family",
-    "has_social_assistance_member",
-    "has_no_labour_capacity",
-    "poverty_reasons",
-    "support_needs",
-    "income",
-    "wall_durable",
-    "column_durable",
-    "roof_durable",
-    "floor_area_m2",
-    "water_source",
-    "latrine_type",
-    "uses_phone",
-    "uses_internet",
-    "owns_tv",
-    "owns_radio",
-    "owns_computer",
-    "owns_phone",
-    "loudspeaker_access",
-    "waste_handled",
-)
+# The field lists are derived from the engine's schema in registry.fields (one source).
 HOUSEHOLD_STATUS_FIELDS = ("status", "status_standard", "status_year")
 HOUSEHOLD_AUDIT_FIELDS = (
     "code",
     "village_id",
     *HOUSEHOLD_EDITABLE_FIELDS,
     *HOUSEHOLD_STATUS_FIELDS,
-)
-PERSON_EDITABLE_FIELDS = (
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "ethnicity",
-    "citizen_id",
-    "employment",
-    "receives_social_allowance",
-    "disability",
-    "has_health_insurance",
-    "education",
-    "studying",
-    "attends_age_appropriate",
-    "on_the_job_training",
-    "stunted",
-    "underweight",
-    "ill_untreated",
 )
 
 
