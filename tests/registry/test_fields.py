@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from django.db import models
 
-from giamngheo.demo import generator, loader
+from giamngheo import synthetic as generator
+from giamngheo.demo import loader
 from giamngheo.registry import exports, fields, imports, services
 from giamngheo.registry import forms as registry_forms
 from giamngheo.registry import spreadsheets as sheets
