@@ -35,6 +35,7 @@ from giamngheo.demo.extensions import demo_communes
 from giamngheo.lib import pgcopy
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
+from giamngheo.registry import fields
 from giamngheo.registry.models import Household, Membership, Person, Status
 from giamngheo.standards import schema
 from giamngheo.standards.classify import classify_columns
@@ -181,6 +182,14 @@ def _enum(column: str, values: Sequence[str]) -> pl.Expr:
     )
 
 
+def _survey_columns(stored: Sequence[fields.StoredField]) -> list[pl.Expr]:
+    """The survey fields the registry stores (``registry.fields``), as the generator makes
+    them: enumerations come as codes (positions in the schema's values)."""
+    return [
+        _enum(f.name, f.values) if f.kind == schema.Kind.ENUM else pl.col(f.name) for f in stored
+    ]
+
+
 def _pg_array(column: str, values: Sequence[str], keep: pl.Expr) -> pl.Expr:
     """A bit set column as a PostgreSQL array literal ("{land,capital}"), empty unless ``keep``."""
     items = pl.concat_list(
@@ -235,21 +244,7 @@ def _household_rows(
             "support_needs"
         ),
         "member_count",
-        "income",
-        "wall_durable",
-        "column_durable",
-        "roof_durable",
-        "floor_area_m2",
-        _enum("water_source", schema.WATER_SOURCES),
-        _enum("latrine_type", schema.LATRINE_TYPES),
-        "uses_phone",
-        "uses_internet",
-        "owns_tv",
-        "owns_radio",
-        "owns_computer",
-        "owns_phone",
-        "loudspeaker_access",
-        "waste_handled",
+        *_survey_columns(fields.HOUSEHOLD_SURVEY_FIELDS),
         "search_text",
         pl.lit(1).alias("version"),
         pl.lit(now).alias("created_at"),
@@ -267,17 +262,7 @@ def _person_rows(data: generator.DemoData, *, ids: NDArray[np.int64], now: str) 
         "ethnicity",
         "citizen_id",
         pl.lit(True).alias("is_active"),
-        _enum("employment", schema.EMPLOYMENT_STATUSES),
-        "receives_social_allowance",
-        "disability",
-        "has_health_insurance",
-        _enum("education", schema.EDUCATION_LEVELS),
-        "studying",
-        "attends_age_appropriate",
-        "on_the_job_training",
-        "stunted",
-        "underweight",
-        "ill_untreated",
+        *_survey_columns(fields.PERSON_ANSWER_FIELDS),
         "search_name",
         pl.lit(None, dtype=pl.Int64).alias("merged_into_id"),
         pl.lit(1).alias("version"),

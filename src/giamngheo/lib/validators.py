@@ -17,6 +17,14 @@ Why these rules:
   xlsx file (openpyxl refuses C0 controls), so accepting them turns into a 500 later.
 - Invisible format characters (zero-width space, joiners, soft hyphen, BOM) would let two names
   look identical but differ; names refuse them too.
+- Phone numbers: Vietnam's numbering since the fixed-line (2017) and mobile (2018) renumbering:
+  a mobile number is 10 digits "0" + 9, a fixed line 11 digits "02" + area code + subscriber
+  number; the old 11-digit mobile numbers (01x…) no longer exist. People write
+  them "+84 912 345 678", "(024) 3826.1234", "84-912-345-678": separators and the country code
+  are accepted on input, and the one canonical national form "0…" is stored, so that the same
+  number is the same text in every table (search, duplicates, masking).
+- Citizen IDs (số định danh cá nhân, Decree 137/2015/NĐ-CP Art. 13): exactly 12 digits; a
+  number pasted as "0382 0100 1234" or "038.201.001.234" is the same number.
 - Dates: nothing the registry records (a birth of a living person, a meeting, a decision)
   happened before 1900, and none of it has happened yet if it is in the future; years like 0001
   also break date arithmetic (posting deadlines) and formatting.
@@ -39,6 +47,25 @@ from django.utils.translation import gettext as _
 # review, surveys, trainings) is from this century; a year before it is a typing error.
 EARLIEST_YEAR = 1900
 EARLIEST_DATE = dt.date(EARLIEST_YEAR, 1, 1)
+
+# Accepted input spellings of a date (forms and imports): dd/mm/yyyy as written in Vietnam, and
+# ISO, which spreadsheets and other software produce. Also valid for Polars' ``strptime``.
+DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+# Phone numbers: separators people type; the country code (+84, 0084, or a bare 84 in front of
+# a full national number without its 0, as a spreadsheet shows "+84…" typed as a number),
+# optionally followed by the national 0 ("+84 (0) 912…"); the canonical national form.
+PHONE_MAX_LENGTH = 11
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+_PHONE_COUNTRY_CODE = re.compile(r"^(?:\+84|0084|84(?=[0-9]{9,10}$))0?")
+_PHONE = re.compile(r"0[0-9]{9}|02[0-9]{9}")
+
+# Citizen IDs: the separators accepted in a pasted number and the stored form. Plain patterns
+# valid in Python's ``re`` and in the Rust syntax of Polars, so the import checks a whole column
+# with the very same rule (``registry.imports.parse``).
+CITIZEN_ID_LENGTH = 12
+CITIZEN_ID_SEPARATORS = "[ \t\n\r\u00a0.]"  # spaces (also no-break), tabs, line breaks, dots
+CITIZEN_ID_PATTERN = r"^[0-9]{12}$"
 
 # Unicode bidirectional formatting characters (TR 9 §2): LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI,
 # PDI; LRM, RLM; the Arabic letter mark.
@@ -140,6 +167,51 @@ def clean_text(text: str, *, label: str | None = None, max_length: int | None = 
     return cleaned
 
 
+def clean_phone(value: str | None, *, label: str | None = None) -> str:
+    """A Vietnamese phone number in its canonical national form ("0912345678",
+    "02438261234"), or "" when none is given. Spaces, dots, dashes, parentheses and the
+    country code (+84, 0084, 84) are accepted and removed; anything else is refused."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    compact = _PHONE_SEPARATORS.sub("", text)
+    canonical = _PHONE_COUNTRY_CODE.sub("0", compact, count=1)
+    if not _PHONE.fullmatch(canonical):
+        raise InvalidInput(
+            _(
+                "%(label)s “%(value)s” không hợp lệ: số di động gồm 10 chữ số, số cố định 11 "
+                "chữ số (bắt đầu bằng 02), đều bắt đầu bằng 0 hoặc +84."
+            )
+            % {"label": _label(label, _("Số điện thoại")), "value": text[:40]}
+        )
+    return canonical
+
+
+def clean_citizen_id(value: str | None, *, label: str | None = None) -> str | None:
+    """A personal ID number (12 digits, spaces and dots removed), or None when none is given
+    (NULL, so the partial unique constraint ignores unknown numbers). An 11-digit number most
+    often lost its leading zero in a spreadsheet: the message says so."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    compact = re.sub(CITIZEN_ID_SEPARATORS, "", text)
+    if re.fullmatch(CITIZEN_ID_PATTERN, compact):
+        return compact
+    label = _label(label, _("Số định danh cá nhân"))
+    if re.fullmatch(r"[0-9]{11}", compact):
+        raise InvalidInput(
+            _(
+                "%(label)s “%(value)s” có 11 chữ số: có thể đã mất số 0 ở đầu (hãy định dạng "
+                "cột là Văn bản và ghi đủ 12 chữ số)."
+            )
+            % {"label": label, "value": text[:40]}
+        )
+    raise InvalidInput(
+        _("%(label)s phải gồm đúng 12 chữ số (đang là “%(value)s”).")
+        % {"label": label, "value": text[:40]}
+    )
+
+
 def _today() -> dt.date:
     """Today in Vietnam (settings.TIME_ZONE is Asia/Ho_Chi_Minh): at 23:30 UTC it is already
     tomorrow in Hà Nội, and a birth recorded then is not "in the future"."""
@@ -197,3 +269,11 @@ def validate_event_date(value: dt.date) -> None:
 
 def validate_birth_year(value: int) -> None:
     check_birth_year(value)
+
+
+def validate_phone(value: str) -> None:
+    clean_phone(value)
+
+
+def validate_citizen_id(value: str) -> None:
+    clean_citizen_id(value)

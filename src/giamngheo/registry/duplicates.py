@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.audit import services as audit
+from giamngheo.registry.fields import PERSON_EDITABLE_FIELDS
 from giamngheo.registry.models import Household, Membership, Person
 from giamngheo.registry.services import (
-    PERSON_EDITABLE_FIELDS,
     RegistryError,
     _current_membership,
     _refresh_household,

@@ -11,18 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib import validators
+from giamngheo.lib.forms import CitizenIdField, PhoneField
 from giamngheo.lib.locking import VersionedForm
 from giamngheo.lib.masking import PERSONAL_FIELDS, is_masked
+from giamngheo.registry.fields import HOUSEHOLD_EDITABLE_FIELDS, PERSON_ANSWER_NAMES
 from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
 from giamngheo.registry.reference import ethnicity_choices
-from giamngheo.registry.services import HOUSEHOLD_EDITABLE_FIELDS
 
-DATE_FORMAT = "%d/%m/%Y"
+DATE_FORMAT = validators.DATE_INPUT_FORMATS[0]
 
 
 class VietnameseDateField(forms.DateField):
     widget = forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "dd/mm/yyyy"})
-    input_formats = [DATE_FORMAT, "%Y-%m-%d"]
+    input_formats = list(validators.DATE_INPUT_FORMATS)
     default_error_messages = {"invalid": _("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 01/07/2025.")}
 
 
@@ -71,12 +72,7 @@ class PersonForm(forms.Form):
         validators=[validators.validate_birth_year],
     )
     ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=ethnicity_choices, initial="01")
-    citizen_id = forms.RegexField(
-        label=_("Số định danh cá nhân"),
-        regex=r"^[0-9]{12}$",
-        required=False,
-        error_messages={"invalid": _("Số định danh cá nhân phải gồm đúng 12 chữ số.")},
-    )
+    citizen_id = CitizenIdField(label=_("Số định danh cá nhân"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -120,12 +116,7 @@ class HouseholdCreateForm(PersonForm):
     address = forms.CharField(
         label=_("Địa chỉ"), max_length=300, required=False, validators=[validators.validate_text]
     )
-    phone = forms.RegexField(
-        label=_("Điện thoại"),
-        regex=r"^0[0-9]{9,10}$",
-        required=False,
-        error_messages={"invalid": _("Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0.")},
-    )
+    phone = PhoneField(label=_("Điện thoại"), required=False)
     field_order = ["village", "code", "address", "phone", "full_name"]
 
     def __init__(self, *args: Any, villages: Any, **kwargs: Any) -> None:
@@ -141,6 +132,7 @@ class HouseholdCreateForm(PersonForm):
 
 
 class HouseholdEditForm(VersionedForm, forms.ModelForm):  # type: ignore[type-arg]
+    phone = PhoneField(label=_("Điện thoại"), required=False)
     poverty_reasons = forms.MultipleChoiceField(
         label=_("Nguyên nhân nghèo"),
         choices=PovertyReason.choices,
@@ -191,16 +183,4 @@ class PersonAnswersForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Person
-        fields = [
-            "employment",
-            "education",
-            "has_health_insurance",
-            "receives_social_allowance",
-            "disability",
-            "studying",
-            "attends_age_appropriate",
-            "on_the_job_training",
-            "stunted",
-            "underweight",
-            "ill_untreated",
-        ]
+        fields = list(PERSON_ANSWER_NAMES)

@@ -19,63 +19,16 @@ from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
+from giamngheo.registry.fields import HOUSEHOLD_EDITABLE_FIELDS, PERSON_EDITABLE_FIELDS
 from giamngheo.registry.models import Household, Membership, Person, Relation
 
-# Fields an officer edits on the household form. The status is not among them: it changes only
-# through the commune chairman's recognition decision (Decision 24/2021/QĐ-TTg Art. 4.5, 5.2),
-# see household_status_set.
-HOUSEHOLD_EDITABLE_FIELDS = (
-    "address",
-    "phone",
-    "area_kind",
-    "area_kind_override_reason",
-    "is_ethnic_minority",
-    "is_merit_family",
-    "has_social_assistance_member",
-    "has_no_labour_capacity",
-    "poverty_reasons",
-    "support_needs",
-    "income",
-    "wall_durable",
-    "column_durable",
-    "roof_durable",
-    "floor_area_m2",
-    "water_source",
-    "latrine_type",
-    "uses_phone",
-    "uses_internet",
-    "owns_tv",
-    "owns_radio",
-    "owns_computer",
-    "owns_phone",
-    "loudspeaker_access",
-    "waste_handled",
-)
+# The field lists are derived from the engine's schema in registry.fields (one source).
 HOUSEHOLD_STATUS_FIELDS = ("status", "status_standard", "status_year")
 HOUSEHOLD_AUDIT_FIELDS = (
     "code",
     "village_id",
     *HOUSEHOLD_EDITABLE_FIELDS,
     *HOUSEHOLD_STATUS_FIELDS,
-)
-PERSON_EDITABLE_FIELDS = (
-    "full_name",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "ethnicity",
-    "citizen_id",
-    "employment",
-    "receives_social_allowance",
-    "disability",
-    "has_health_insurance",
-    "education",
-    "studying",
-    "attends_age_appropriate",
-    "on_the_job_training",
-    "stunted",
-    "underweight",
-    "ill_untreated",
 )
 
 
@@ -101,6 +54,7 @@ def _clean_person(data: PersonData) -> PersonData:
         "full_name": data.full_name,
         "birth_year": data.birth_year,
         "birth_date": data.birth_date,
+        "citizen_id": data.citizen_id,
     }
     return dataclasses.replace(data, **_clean_person_changes(fields))
 
@@ -116,6 +70,8 @@ def _clean_person_changes(changes: dict[str, Any]) -> dict[str, Any]:
             validators.check_birth_date(cleaned["birth_date"])
         if cleaned.get("birth_year") is not None:
             validators.check_birth_year(cleaned["birth_year"])
+        if "citizen_id" in cleaned:
+            cleaned["citizen_id"] = validators.clean_citizen_id(cleaned["citizen_id"])
     return cleaned
 
 
@@ -130,6 +86,8 @@ def _clean_household_changes(changes: dict[str, Any]) -> dict[str, Any]:
             cleaned["area_kind_override_reason"] = validators.clean_text(
                 cleaned["area_kind_override_reason"], label=_("Lý do"), max_length=300
             )
+        if "phone" in cleaned:
+            cleaned["phone"] = validators.clean_phone(cleaned["phone"])
     return cleaned
 
 
@@ -184,6 +142,7 @@ def household_create(
         area_kind_override_reason = validators.clean_text(
             area_kind_override_reason, label=_("Lý do"), max_length=300
         )
+        phone = validators.clean_phone(phone)
     if village.level != Level.VILLAGE:
         raise RegistryError(_("Hộ gia đình phải thuộc một thôn, tổ dân phố."))
     _require_change(actor, village)
@@ -285,10 +244,9 @@ def _refresh_household(household: Household) -> None:
 
 
 def _check_citizen_id(citizen_id: str | None, *, exclude_person: int | None = None) -> None:
+    """``citizen_id`` is already cleaned (``validators.clean_citizen_id``): is it free?"""
     if citizen_id is None:
         return
-    if not (len(citizen_id) == 12 and citizen_id.isdigit()):
-        raise RegistryError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."))
     clash = Person.objects.filter(citizen_id=citizen_id, is_active=True)
     if exclude_person is not None:
         clash = clash.exclude(pk=exclude_person)

@@ -30,6 +30,7 @@ from giamngheo.accounts.types import Actor
 from giamngheo.audit import services as audit
 from giamngheo.lib import pgcopy
 from giamngheo.lib.formatting import format_number as num
+from giamngheo.registry import fields
 from giamngheo.registry.models import Household, Membership
 from giamngheo.standards import classify_columns, schema
 from giamngheo.standards.columns import RawColumns
@@ -248,6 +249,13 @@ def surveys_for_demo(
     )
 
 
+_DECIMALS: Final = {
+    f.name
+    for f in (*fields.HOUSEHOLD_SURVEY_FIELDS, *fields.PERSON_SURVEY_FIELDS)
+    if f.kind == schema.Kind.NUMBER
+}
+
+
 def _field_names(model: Any) -> set[str]:
     return {f.name for f in model._meta.concrete_fields}
 
@@ -259,9 +267,8 @@ def _read(queryset: QuerySet[Any], names: list[str]) -> pl.DataFrame:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
-    if "floor_area_m2" in frame.columns:
-        frame = frame.with_columns(pl.col("floor_area_m2").cast(pl.Float64))
-    return frame
+    # Decimal columns (floor area) come back as Decimal: the engine reads floats.
+    return frame.with_columns(pl.col(name).cast(pl.Float64) for name in _DECIMALS & set(names))
 
 
 def _year_values(

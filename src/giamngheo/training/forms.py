@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.forms import PhoneField
 from giamngheo.lib.locking import VersionedForm, VersionField
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.standards import available_standards
@@ -146,12 +147,7 @@ class ParticipantForm(forms.Form):
     category = forms.ChoiceField(label=_("Thành phần"), choices=reference.category_choices)
     organisation = forms.CharField(label=_("Đơn vị, tổ chức"), max_length=200, required=False)
     position = forms.CharField(label=_("Chức vụ"), max_length=200, required=False)
-    phone = forms.RegexField(
-        label=_("Điện thoại"),
-        regex=r"^0[0-9]{8,10}$",
-        required=False,
-        error_messages={"invalid": _("Số điện thoại phải gồm chữ số và bắt đầu bằng 0.")},
-    )
+    phone = PhoneField(label=_("Điện thoại"), required=False)
 
     def __init__(
         self, *args: Any, communes: QuerySet[AdministrativeUnit] | None = None, **kwargs: Any

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.lib.forms import PhoneField
 from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.lib.locking import VersionedForm
 from giamngheo.registry.forms import VietnameseDateField
@@ -56,12 +57,7 @@ class WorkerForm(forms.Form):
     education = forms.ChoiceField(
         label=_("Trình độ chuyên môn"), choices=reference.education_choices
     )
-    phone = forms.RegexField(
-        label=_("Điện thoại"),
-        regex=r"^0[0-9]{9,10}$",
-        required=False,
-        error_messages={"invalid": _("Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0.")},
-    )
+    phone = PhoneField(label=_("Điện thoại"), required=False)
     role = forms.ChoiceField(label=_("Vai trò"), choices=reference.role_choices)
     mass_organisation = forms.ChoiceField(
         label=_("Tổ chức hội, đoàn thể"),

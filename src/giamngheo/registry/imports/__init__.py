@@ -46,14 +46,10 @@ from django.utils.translation import gettext_lazy
 
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.jobs.kinds import job_kind
+from giamngheo.registry.fields import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS
 from giamngheo.registry.imports import foreign_ids
 from giamngheo.registry.imports.compare import compare
-from giamngheo.registry.imports.context import (
-    HOUSEHOLD_VALUE_KEYS,
-    PERSON_VALUE_KEYS,
-    Context,
-    Progress,
-)
+from giamngheo.registry.imports.context import Context, Progress
 from giamngheo.registry.imports.foreign_ids import (
     FOREIGN_ID_ACTION,
     UNUSABLE_ID_MESSAGE,

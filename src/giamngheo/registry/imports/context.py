@@ -13,56 +13,15 @@ import polars as pl
 from django.utils import timezone
 
 from giamngheo.registry import spreadsheets as sheets
+from giamngheo.registry.fields import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS
 from giamngheo.registry.imports.frames import ERROR_SCHEMA
 from giamngheo.registry.imports.report import ImportReport
 from giamngheo.registry.spreadsheets import Column, Kind
 
 Progress = Callable[[int, int, str], None]
 
-# Household fields an import writes (besides code and the area columns). The status is not
-# among them: it changes only through a recognition decision (services.household_status_set).
-HOUSEHOLD_VALUE_KEYS: Final = (
-    "address",
-    "phone",
-    "is_ethnic_minority",
-    "is_merit_family",
-    "has_social_assistance_member",
-    "has_no_labour_capacity",
-    "poverty_reasons",
-    "support_needs",
-    "income",
-    "wall_durable",
-    "column_durable",
-    "roof_durable",
-    "floor_area_m2",
-    "water_source",
-    "latrine_type",
-    "uses_phone",
-    "uses_internet",
-    "owns_tv",
-    "owns_radio",
-    "owns_computer",
-    "owns_phone",
-    "loudspeaker_access",
-    "waste_handled",
-)
-PERSON_VALUE_KEYS: Final = (
-    "full_name",
-    "sex",
-    "ethnicity",
-    "citizen_id",
-    "employment",
-    "receives_social_allowance",
-    "disability",
-    "has_health_insurance",
-    "education",
-    "studying",
-    "attends_age_appropriate",
-    "on_the_job_training",
-    "stunted",
-    "underweight",
-    "ill_untreated",
-)
+# The fields an import writes (HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS) come from
+# registry.fields, derived from the engine's schema.
 LEGACY_KEYS: Final = ("legacy_province", "legacy_district", "legacy_commune")
 MEMBER_REQUIRED: Final = ("code", "full_name", "relation", "sex", "ethnicity")
 HOUSEHOLD_DB_COLUMNS: Final = (

@@ -22,7 +22,9 @@ from giamngheo.registry.imports.frames import Check, errors_of, mapped, msg
 from giamngheo.registry.spreadsheets import Column, Kind
 
 _MASKED_ID: Final = r"^\*{4,}[0-9]{4}$"
-_MASKED_PHONE: Final = r"^[0-9+]{3}\*+[0-9]{3}$"
+# A phone number masked by an export (lib.masking: 091****678), separators removed.
+_MASKED_PHONE: Final = re.compile(r"[0-9+]{3}\*+[0-9]{3}")
+_PHONE_SEPARATORS: Final = re.compile(r"[\s.\-()]")
 
 
 def parse(ctx: Context, frame: pl.DataFrame) -> tuple[pl.DataFrame, Communes]:
@@ -101,6 +103,37 @@ def _parse_multi(column: Column) -> Callable[[str], tuple[Any, str | None]]:
         return ",".join(code for code in order if code in codes), None
 
     return parse
+
+
+def citizen_id_value(raw: pl.Expr) -> pl.Expr:
+    """``lib.validators.clean_citizen_id`` on a whole column, with that module's patterns: the
+    12 digits, or null when refused (or empty)."""
+    cleaned = raw.str.replace_all(validators.CITIZEN_ID_SEPARATORS, "")
+    return pl.when(cleaned.str.contains(validators.CITIZEN_ID_PATTERN)).then(cleaned)
+
+
+def _parse_phone(raw: str) -> tuple[Any, str | None]:
+    """A phone cell: canonical number, or (None, None) for a masked number (an export read
+    back: the stored number stays), or the refusal of ``lib.validators.clean_phone``."""
+    if _MASKED_PHONE.fullmatch(_PHONE_SEPARATORS.sub("", raw)):
+        return None, None
+    try:
+        return validators.clean_phone(raw) or None, None
+    except validators.InvalidInput as error:
+        return None, str(error)
+
+
+def _refusal_messages(
+    frame: pl.DataFrame, key: str, refused: pl.Expr, clean: Callable[[str], Any]
+) -> pl.Expr:
+    """The message ``clean`` gives each distinct refused value of column ``key``."""
+    messages: dict[str, str] = {}
+    for raw in frame.filter(refused.fill_null(False))[key].unique().to_list():
+        try:
+            clean(raw)
+        except validators.InvalidInput as error:
+            messages[raw] = str(error)
+    return pl.col(key).replace_strict(messages, default=None, return_dtype=pl.String)
 
 
 def _formula_errors(frame: pl.DataFrame, columns: dict[str, Column]) -> pl.DataFrame:
@@ -211,8 +244,8 @@ def _parse_cells(
             )
         elif column.kind == Kind.DATE:
             parsed = pl.coalesce(
-                raw.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
-                raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+                raw.str.strptime(pl.Date, date_format, strict=False)
+                for date_format in validators.DATE_INPUT_FORMATS
             )
             value = (
                 pl.when((parsed >= validators.EARLIEST_DATE) & (parsed <= today))
@@ -255,46 +288,18 @@ def _parse_cells(
                 )
             )
         elif column.kind == Kind.CITIZEN_ID:
-            cleaned = raw.str.replace_all(r"[\s.]", "")
-            masked = cleaned.str.contains(_MASKED_ID)
-            value = pl.when(cleaned.str.contains(r"^[0-9]{12}$")).then(cleaned).otherwise(None)
-            lost_zero = cleaned.str.contains(r"^[0-9]{11}$")
-            checks.append(
-                Check(
-                    raw.is_not_null() & value.is_null() & ~masked,
-                    header,
-                    pl.when(lost_zero)
-                    .then(
-                        msg(
-                            _(
-                                "Số định danh “%(value)s” có 11 chữ số: có thể đã mất số 0 ở "
-                                "đầu (hãy định dạng cột là Văn bản và ghi đủ 12 chữ số)."
-                            ),
-                            value=raw,
-                        )
-                    )
-                    .otherwise(
-                        msg(
-                            _(
-                                "Số định danh cá nhân phải gồm đúng 12 chữ số "
-                                "(đang là “%(value)s”)."
-                            ),
-                            value=raw,
-                        )
-                    ),
-                )
+            # The few refused values get their message from lib.validators.clean_citizen_id.
+            masked = raw.str.replace_all(validators.CITIZEN_ID_SEPARATORS, "").str.contains(
+                _MASKED_ID
             )
+            value = citizen_id_value(raw)
+            refused = raw.is_not_null() & value.is_null() & ~masked
+            message = _refusal_messages(frame, key, refused, validators.clean_citizen_id)
+            checks.append(Check(refused, header, message))
         elif column.kind == Kind.PHONE:
-            cleaned = raw.str.replace_all(r"[\s.\-()]", "")
-            masked = cleaned.str.contains(_MASKED_PHONE)
-            value = pl.when(cleaned.str.contains(r"^\+?[0-9]{8,15}$")).then(cleaned).otherwise(None)
-            checks.append(
-                Check(
-                    raw.is_not_null() & value.is_null() & ~masked,
-                    header,
-                    msg(_("Số điện thoại “%(value)s” không hợp lệ (8 đến 15 chữ số)."), value=raw),
-                )
-            )
+            # One number per household: lib.validators.clean_phone once per distinct value.
+            value, message = mapped(frame, key, _parse_phone, pl.String)
+            checks.append(Check(message.is_not_null(), header, message))
         else:  # VILLAGE: resolved with its commune later
             value = raw
         typed.append(value.alias(key))

@@ -13,8 +13,9 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.registry.fields import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS
 from giamngheo.registry.imports.compare import Matched
-from giamngheo.registry.imports.context import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS, Context
+from giamngheo.registry.imports.context import Context
 from giamngheo.registry.imports.frames import (
     ERROR_SCHEMA,
     Check,

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import pgcopy
-from giamngheo.registry.imports.context import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS, Context
+from giamngheo.registry.fields import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS
+from giamngheo.registry.imports.context import Context
 from giamngheo.registry.imports.plan import Plan
 from giamngheo.registry.imports.report import ACTION_CREATE, ACTION_UPDATE
 from giamngheo.registry.models import Household, Membership, Person

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from giamngheo.areas.models import AreaKind
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
-from giamngheo.registry import reference
+from giamngheo.registry import fields, reference
 from giamngheo.registry.models import (
     Household,
     Membership,
@@ -30,6 +30,7 @@ from giamngheo.registry.models import (
     Status,
     SupportNeed,
 )
+from giamngheo.standards import schema
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -126,6 +127,44 @@ def _bool(model: Any, name: str, help_text: StrOrPromise = "", **extra: Any) -> 
     level = Level.HOUSEHOLD if model is Household else Level.MEMBER
     default = _field(model, name).default
     return Column(name, _header(model, name), level, Kind.BOOL, help_text, default=default, **extra)
+
+
+# What the guide says of a survey column beyond its header and values: by field, else by kind.
+_SURVEY_HELP: Final[dict[str, StrOrPromise]] = {
+    "stunted": gettext_lazy("Trẻ em dưới 16 tuổi suy dinh dưỡng chiều cao."),
+    "underweight": gettext_lazy("Trẻ em dưới 16 tuổi suy dinh dưỡng cân nặng."),
+}
+_SURVEY_KIND_HELP: Final[dict[schema.Kind, StrOrPromise]] = {
+    schema.Kind.MONEY: gettext_lazy("Số nguyên, đơn vị đồng (ví dụ 1500000 hoặc 1.500.000)."),
+    schema.Kind.NUMBER: gettext_lazy("Số, tối đa một chữ số thập phân (ví dụ 36 hoặc 36,5)."),
+}
+
+
+def _survey_column(field: fields.StoredField) -> Column:
+    """The column of a survey field the registry stores (``registry.fields``): header from the
+    model, values and their labels from the schema (through the model's choices)."""
+    model, name = field.model, field.name
+    help_text = _SURVEY_HELP.get(name) or _SURVEY_KIND_HELP.get(field.kind, "")
+    if field.kind == schema.Kind.BOOL:
+        return _bool(model, name, help_text)
+    level = Level.HOUSEHOLD if model is Household else Level.MEMBER
+    if field.kind == schema.Kind.ENUM:
+        return Column(
+            name,
+            _header(model, name),
+            level,
+            Kind.ENUM,
+            help_text,
+            choices=_choices(model, name),
+            default=field.default,
+            width=18,
+        )
+    if field.kind == schema.Kind.MONEY:
+        return Column(name, _header(model, name), level, Kind.MONEY, help_text, width=16)
+    if field.kind == schema.Kind.NUMBER:
+        return Column(name, _header(model, name), level, Kind.DECIMAL, help_text)
+    # A whole-number survey field would need its own column kind (bounds from the schema).
+    raise NotImplementedError(f"no spreadsheet column for {field.kind} field {name}")
 
 
 BOOL_TRUE: Final = ("1", "co", "x", "c", "true", "yes", "dung", "y")
@@ -269,75 +308,8 @@ def _household_columns() -> tuple[Column, ...]:
             pad=12,
             width=16,
         ),
-        _bool(p, "has_health_insurance"),
-        Column(
-            "education",
-            _header(p, "education"),
-            Level.MEMBER,
-            Kind.ENUM,
-            choices=_choices(p, "education"),
-            default=_field(p, "education").default,
-            width=18,
-        ),
-        _bool(p, "studying"),
-        _bool(p, "attends_age_appropriate"),
-        Column(
-            "employment",
-            _header(p, "employment"),
-            Level.MEMBER,
-            Kind.ENUM,
-            choices=_choices(p, "employment"),
-            default=_field(p, "employment").default,
-            width=18,
-        ),
-        _bool(p, "on_the_job_training"),
-        _bool(p, "disability"),
-        _bool(p, "receives_social_allowance"),
-        _bool(p, "stunted", gettext_lazy("Trẻ em dưới 16 tuổi suy dinh dưỡng chiều cao.")),
-        _bool(p, "underweight", gettext_lazy("Trẻ em dưới 16 tuổi suy dinh dưỡng cân nặng.")),
-        _bool(p, "ill_untreated"),
-        Column(
-            "income",
-            _header(h, "income"),
-            Level.HOUSEHOLD,
-            Kind.MONEY,
-            gettext_lazy("Số nguyên, đơn vị đồng (ví dụ 1500000 hoặc 1.500.000)."),
-            width=16,
-        ),
-        _bool(h, "wall_durable"),
-        _bool(h, "column_durable"),
-        _bool(h, "roof_durable"),
-        Column(
-            "floor_area_m2",
-            _header(h, "floor_area_m2"),
-            Level.HOUSEHOLD,
-            Kind.DECIMAL,
-            gettext_lazy("Số, tối đa một chữ số thập phân (ví dụ 36 hoặc 36,5)."),
-        ),
-        Column(
-            "water_source",
-            _header(h, "water_source"),
-            Level.HOUSEHOLD,
-            Kind.ENUM,
-            choices=_choices(h, "water_source"),
-            width=18,
-        ),
-        Column(
-            "latrine_type",
-            _header(h, "latrine_type"),
-            Level.HOUSEHOLD,
-            Kind.ENUM,
-            choices=_choices(h, "latrine_type"),
-            width=18,
-        ),
-        _bool(h, "uses_phone"),
-        _bool(h, "uses_internet"),
-        _bool(h, "owns_tv"),
-        _bool(h, "owns_radio"),
-        _bool(h, "owns_computer"),
-        _bool(h, "owns_phone"),
-        _bool(h, "loudspeaker_access"),
-        _bool(h, "waste_handled"),
+        *(_survey_column(f) for f in fields.PERSON_ANSWER_FIELDS),
+        *(_survey_column(f) for f in fields.HOUSEHOLD_SURVEY_FIELDS),
         _bool(h, "is_ethnic_minority"),
         _bool(h, "is_merit_family"),
         _bool(h, "has_social_assistance_member"),
