@@ -89,6 +89,8 @@ def participant_create(
         raise TrainingError(_("Cần nhập họ và tên."))
     values = {"full_name": full_name, "birth_year": birth_year, "organisation": organisation}
     cleaned = _clean_participant({**values, "position": position})
+    with validators.reraise_as(TrainingError):  # the one phone rule (lib.validators)
+        phone = validators.clean_phone(phone)
     participant = Participant(
         province=province,
         commune=commune,
@@ -98,7 +100,7 @@ def participant_create(
         birth_year=birth_year,
         organisation=cleaned["organisation"],
         position=cleaned["position"],
-        phone=phone.strip(),
+        phone=phone,
         is_demo=is_demo,
     )
     participant.search_name = _participant_search(participant)

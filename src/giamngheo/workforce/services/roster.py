@@ -79,8 +79,8 @@ def _validate_worker(data: WorkerData) -> None:
         raise WorkforceError(_("Trình độ chuyên môn không có trong danh mục."))
     if not 1930 <= data.birth_year <= 2015:
         raise WorkforceError(_("Năm sinh không hợp lý."))
-    if data.phone and not (data.phone.isdigit() and data.phone.startswith("0")):
-        raise WorkforceError(_("Số điện thoại phải gồm chữ số và bắt đầu bằng 0."))
+    with validators.reraise_as(WorkforceError):  # the one phone rule (lib.validators)
+        validators.clean_phone(data.phone)
 
 
 def _worker_values(data: WorkerData) -> dict[str, Any]:
@@ -88,6 +88,7 @@ def _worker_values(data: WorkerData) -> dict[str, Any]:
     values["code"] = validators.clean_name(data.code).upper()
     values["full_name"] = validators.clean_name(data.full_name)
     values["search_name"] = search_key(values["full_name"])[:200]
+    values["phone"] = validators.clean_phone(data.phone)
     return values
 
 
