@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor, Viewer
 from giamngheo.audit import services as audit
 from giamngheo.registry.fields import PERSON_EDITABLE_FIELDS
 from giamngheo.registry.models import Household, Membership, Person
@@ -71,7 +71,7 @@ class DuplicatePair:
         return _("Trùng họ tên, ngày sinh và thôn")
 
 
-def possible_duplicates(user: Any, limit: int = 500) -> list[DuplicatePair]:
+def possible_duplicates(user: Viewer, limit: int = 500) -> list[DuplicatePair]:
     """Pairs of possibly identical persons among the households the user may see."""
     visible = list(access.scoped(Household.objects.all(), user).values_list("id", flat=True))
     if not visible:
@@ -84,7 +84,7 @@ def possible_duplicates(user: Any, limit: int = 500) -> list[DuplicatePair]:
     return [DuplicatePair(persons[a], persons[b], reason) for a, b, reason in rows]
 
 
-def is_proposed_pair(user: Any, first: Person, second: Person) -> bool:
+def is_proposed_pair(user: Viewer, first: Person, second: Person) -> bool:
     """Whether ``user``'s duplicates page proposes ``first`` and ``second`` as one pair, computed
     again for just these two (not from what the browser sent, and not cut by the page's limit).
     """
@@ -100,7 +100,7 @@ def is_proposed_pair(user: Any, first: Person, second: Person) -> bool:
 
 
 @transaction.atomic
-def persons_merge(*, actor: Any, keep: Person, remove: Person, on: dt.date) -> Person:
+def persons_merge(*, actor: Actor, keep: Person, remove: Person, on: dt.date) -> Person:
     """Merge ``remove`` into ``keep``: fill ``keep``'s missing facts from ``remove``, end
     ``remove``'s stay in its household, mark it inactive and merged. Nothing is deleted."""
     if keep.pk == remove.pk:

@@ -27,8 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.jobs.kinds import job_kind
@@ -99,7 +103,7 @@ def _source(column: Column) -> str:
 
 
 def _frame(
-    actor: Any, area: AdministrativeUnit | None, columns: tuple[Column, ...]
+    actor: Actor, area: AdministrativeUnit | None, columns: tuple[Column, ...]
 ) -> pl.DataFrame:
     households = Household.objects.all()
     if actor is not None:
@@ -138,7 +142,7 @@ def _dtype(column: Column) -> Any:
     return kinds.get(column.kind, pl.String)
 
 
-def _full_rows(frame: pl.DataFrame, actor: Any) -> pl.Series:
+def _full_rows(frame: pl.DataFrame, actor: Actor) -> pl.Series:
     """Per row: may ``actor`` see the household's full personal numbers? (The command line,
     ``actor=None``, runs as the system.)"""
     if actor is None:
@@ -199,7 +203,7 @@ def _text_values(
 
 def export_households(
     *,
-    actor: Any,
+    actor: Actor,
     area: AdministrativeUnit | None,
     path: Path,
     file_format: str | None = None,
@@ -258,9 +262,6 @@ def export_households(
 def _write_xlsx(
     body: pl.DataFrame, columns: tuple[Column, ...], path: Path, *, progress: Progress
 ) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
 
     style = sheets.styles()
     workbook = Workbook(write_only=True)
@@ -294,7 +295,7 @@ def _write_xlsx(
 
 
 @transaction.atomic
-def _audit(actor: Any, area: AdministrativeUnit | None, report: ExportReport) -> None:
+def _audit(actor: Actor, area: AdministrativeUnit | None, report: ExportReport) -> None:
     province_id = None
     if area is not None:
         province_id = area.pk if area.level == Level.PROVINCE else area.province_id

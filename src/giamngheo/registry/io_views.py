@@ -13,11 +13,13 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.accounts import selectors as visible
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.jobs import files
 from giamngheo.jobs import selectors as job_selectors
@@ -25,6 +27,7 @@ from giamngheo.jobs import services as job_services
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.lib import uploads
 from giamngheo.registry import exports, imports, spreadsheets
+from giamngheo.standards import pack_for_review_year
 from giamngheo.standards.packs import available_standards
 
 
@@ -72,7 +75,7 @@ def _area_label(unit: AdministrativeUnit) -> str:
     return unit.name
 
 
-def _export_areas(user: Any) -> list[AdministrativeUnit]:
+def _export_areas(user: Viewer) -> list[AdministrativeUnit]:
     """The user's home unit and the units just below it (the whole list for an administrator
     would be thousands of communes: provinces only)."""
     home = access.home_unit(user)
@@ -82,11 +85,11 @@ def _export_areas(user: Any) -> list[AdministrativeUnit]:
     return [home, *below]
 
 
-def _can_import(user: Any) -> bool:
+def _can_import(user: Viewer) -> bool:
     return not access.change_reach(user).empty
 
 
-def _import_job(user: Any, pk: int) -> Job:
+def _import_job(user: Viewer, pk: int) -> Job:
     return job_selectors.job_for(user, pk, kinds=(imports.IMPORT_JOB,))
 
 
@@ -164,7 +167,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return redirect("registry_io:import_detail", pk=job.pk)
 
 
-def _job_area(user: Any) -> tuple[AdministrativeUnit | None, AdministrativeUnit | None]:
+def _job_area(user: Viewer) -> tuple[AdministrativeUnit | None, AdministrativeUnit | None]:
     """The province and commune a job is filed under (the user's home unit)."""
     home = access.home_unit(user)
     if home is None:
@@ -257,8 +260,5 @@ def export_start(request: HttpRequest) -> HttpResponse:
 
 def _standard_in_force() -> str:
     """The national standard that governs this year's review (from the rule packs' data)."""
-    from django.utils import timezone
-
-    from giamngheo.standards import pack_for_review_year
 
     return pack_for_review_year(timezone.localdate().year).code

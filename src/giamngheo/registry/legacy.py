@@ -94,8 +94,9 @@ def _tables() -> tuple[
     dict[tuple[str, str], tuple[str, str]],
 ]:
     """The package's conversion data, indexed by old key (built once per process)."""
-    from vietnamadminunits.converter import converter_2025 as data
-    from vietnamadminunits.database import query
+    # Lazy: the conversion tables cost about half a second to load; only old addresses need them.
+    from vietnamadminunits.converter import converter_2025 as data  # noqa: PLC0415
+    from vietnamadminunits.database import query  # noqa: PLC0415
 
     provinces = {old: new for new, olds in data.DICT_PROVINCE.items() for old in olds}
     undivided = {
@@ -118,7 +119,7 @@ def _tables() -> tuple[
 
 @lru_cache(maxsize=20_000)
 def _convert(province: str, district: str, commune: str) -> LegacyResult:
-    from vietnamadminunits import ParseMode, parse_address
+    from vietnamadminunits import ParseMode, parse_address  # noqa: PLC0415 (lazy, as above)
 
     given = ", ".join(part for part in (commune, district, province) if part)
     if not (province and district and commune):

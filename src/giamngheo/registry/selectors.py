@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
@@ -12,17 +11,18 @@ from django.db.models import CharField, F, Func, Prefetch, QuerySet, Value
 from django.db.models.functions import Lower
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.registry.models import Household, Membership
 
 PAGE_SIZE = 50
 
 
-def households_visible_to(user: Any) -> QuerySet[Household]:
+def households_visible_to(user: Viewer) -> QuerySet[Household]:
     return access.scoped(Household.objects.all(), user)
 
 
-def household_for(user: Any, pk: int) -> Household:
+def household_for(user: Viewer, pk: int) -> Household:
     return access.get_visible_or_404(
         Household.objects.select_related("province", "commune", "village").prefetch_related(
             Prefetch(
@@ -53,7 +53,7 @@ GROUP_FLAGS = (
 
 
 def household_page(
-    user: Any,
+    user: Viewer,
     *,
     area: AdministrativeUnit | None = None,
     status: str | None = None,
@@ -91,7 +91,7 @@ SEARCH_MIN_SIMILARITY = 0.45
 CITIZEN_ID = re.compile(r"^[0-9]{12}$")
 
 
-def search_households(user: Any, query: str, limit: int = SEARCH_LIMIT) -> list[Household]:
+def search_households(user: Viewer, query: str, limit: int = SEARCH_LIMIT) -> list[Household]:
     """Households matching a name (accents ignored, typos tolerated), a household code or a
     12-digit personal ID, best matches first, within what the user may see.
 

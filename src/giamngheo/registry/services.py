@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
@@ -117,7 +118,7 @@ def _search_text(household: Household, names: list[str]) -> str:
     return search_key(" ".join([household.code, *names]))[:400]
 
 
-def _require_change(actor: Any, village: AdministrativeUnit) -> None:
+def _require_change(actor: Actor, village: AdministrativeUnit) -> None:
     if actor is not None and not access.can_change_area(actor, village):
         raise RegistryError(_("Bạn không có quyền thay đổi dữ liệu của địa bàn này."))
 
@@ -125,7 +126,7 @@ def _require_change(actor: Any, village: AdministrativeUnit) -> None:
 @transaction.atomic
 def household_create(
     *,
-    actor: Any,
+    actor: Actor,
     village: AdministrativeUnit,
     code: str,
     members: list[PersonData],
@@ -196,7 +197,7 @@ def household_create(
 
 @transaction.atomic
 def household_update(
-    *, actor: Any, household: Household, expected_version: int, **changes: Any
+    *, actor: Actor, household: Household, expected_version: int, **changes: Any
 ) -> Household:
     """Change household fields. ``expected_version`` is the version the editor loaded: if
     someone saved in between, the change is refused (optimistic locking)."""
@@ -260,7 +261,7 @@ def _check_citizen_id(citizen_id: str | None, *, exclude_person: int | None = No
 @transaction.atomic
 def household_status_set(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     status: str,
     standard: str,
@@ -290,7 +291,7 @@ def household_status_set(
 @transaction.atomic
 def member_add(
     *,
-    actor: Any,
+    actor: Actor,
     household: Household,
     data: PersonData,
     joined_on: dt.date | None = None,
@@ -340,7 +341,7 @@ def _current_membership(person: Person) -> Membership:
 
 @transaction.atomic
 def person_update(
-    *, actor: Any, person: Person, expected_version: int | None = None, **changes: Any
+    *, actor: Actor, person: Person, expected_version: int | None = None, **changes: Any
 ) -> Person:
     """Change a person's facts. ``expected_version``: the version the edit form was loaded
     with; a save against a stale version is refused (optimistic locking, ``lib.locking``)."""
@@ -383,7 +384,7 @@ def person_update(
 
 
 @transaction.atomic
-def head_change(*, actor: Any, household: Household, new_head: Person, on: dt.date) -> Household:
+def head_change(*, actor: Actor, household: Household, new_head: Person, on: dt.date) -> Household:
     """Make ``new_head`` (a current member) the head; the old head stays as a member."""
     locked = _lock_household(household, None)
     _require_change(actor, locked.village)
@@ -416,7 +417,7 @@ def head_change(*, actor: Any, household: Household, new_head: Person, on: dt.da
 @transaction.atomic
 def member_move(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     to_household: Household,
     relation: str,
@@ -461,7 +462,7 @@ def member_move(
 
 
 @transaction.atomic
-def member_leave(*, actor: Any, person: Person, on: dt.date, reason: str) -> None:
+def member_leave(*, actor: Actor, person: Person, on: dt.date, reason: str) -> None:
     """A member leaves the registry (death, moving out of the province): the stay ends and the
     person is no longer active (their ID may then belong to a record elsewhere)."""
     reason = _clean_reason(reason, on)
@@ -489,7 +490,7 @@ def member_leave(*, actor: Any, person: Person, on: dt.date, reason: str) -> Non
 
 @transaction.atomic
 def households_status_set_bulk(
-    *, actor: Any, statuses: Mapping[int, str], standard: str, year: int, basis: str
+    *, actor: Actor, statuses: Mapping[int, str], standard: str, year: int, basis: str
 ) -> int:
     """The bulk form of ``household_status_set`` for a recognition decision (Decision
     24/2021/QĐ-TTg Art. 4.5, 5.2; ``review.services.decision_issue`` calls it): rows locked, one

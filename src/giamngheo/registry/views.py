@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts import selectors as visible
+from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
 from giamngheo.registry import duplicates, panels, selectors, services
@@ -97,7 +98,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _changeable_villages(user: Any) -> QuerySet[AdministrativeUnit]:
+def _changeable_villages(user: Viewer) -> QuerySet[AdministrativeUnit]:
     reach = access.change_reach(user)
     villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
     return (

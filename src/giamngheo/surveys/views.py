@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts import access
 from giamngheo.lib import idempotency
 from giamngheo.lib.formatting import format_money, format_number
-from giamngheo.registry.models import Household, Status
+from giamngheo.registry.models import Household, Person, Status
 from giamngheo.standards import Explanation
 from giamngheo.surveys import definitions, engine, selectors, services
 from giamngheo.surveys.definitions import FieldType, FormSpec, Problem, SurveyError
@@ -219,7 +219,6 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member_names(survey: Survey) -> dict[str, str]:
-    from giamngheo.registry.models import Person
 
     ids = [m.get("person_id") for m in survey.answers.get("members", [])]
     people = Person.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])

@@ -44,7 +44,9 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.jobs import files
 from giamngheo.jobs.kinds import job_kind
 from giamngheo.registry.fields import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS
 from giamngheo.registry.imports import foreign_ids
@@ -107,7 +109,7 @@ __all__ = [
 
 def import_households(
     *,
-    actor: Any,
+    actor: Actor,
     path: Path,
     file_name: str | None = None,
     dry_run: bool = True,
@@ -203,7 +205,6 @@ IMPORT_JOB: Final = "registry.import_households"
     IMPORT_JOB, label=gettext_lazy("Nhập hộ gia đình từ tệp"), page="registry_io:import_detail"
 )
 def import_job(context: Any) -> dict[str, Any]:
-    from giamngheo.jobs import files
 
     parameters = context.parameters
     report = import_households(

@@ -12,6 +12,7 @@ from typing import Any, Final
 import polars as pl
 from django.utils import timezone
 
+from giamngheo.accounts.types import Actor
 from giamngheo.registry import spreadsheets as sheets
 from giamngheo.registry.fields import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS
 from giamngheo.registry.imports.frames import ERROR_SCHEMA
@@ -85,7 +86,7 @@ class ErrorLog:
 class Context:
     """One import run: what was asked, and what the stages found so far."""
 
-    actor: Any  # None: the system (command line), which reaches every area
+    actor: Actor  # None: the system (command line), which reaches every area
     file_name: str
     dry_run: bool
     only_valid: bool

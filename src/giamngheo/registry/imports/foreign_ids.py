@@ -9,7 +9,7 @@ total is capped (``IMPORT_FOREIGN_ID_DAILY_LIMIT``): past it the file is refused
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.audit.models import AuditEvent
@@ -37,10 +38,12 @@ def foreign_id_daily_limit() -> int:
     return int(getattr(settings, "IMPORT_FOREIGN_ID_DAILY_LIMIT", 50))
 
 
-def foreign_id_checks_today(actor: Any) -> int:
+def foreign_id_checks_today(actor: Actor) -> int:
     """How many IDs held outside their areas ``actor`` has sent in imports today."""
     start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    events = AuditEvent.objects.filter(actor=actor, action=FOREIGN_ID_ACTION, at__gte=start)
+    events = AuditEvent.objects.filter(
+        actor=acting_user(actor), action=FOREIGN_ID_ACTION, at__gte=start
+    )
     counts = events.values_list("after", flat=True)
     return sum(int((after or {}).get("foreign_ids", 0)) for after in counts)
 

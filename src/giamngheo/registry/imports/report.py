@@ -10,8 +10,10 @@ from typing import Any, Final
 import polars as pl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
 from giamngheo.lib.formatting import format_number
+from giamngheo.lib.spreadsheet_text import inert_row
 from giamngheo.registry import spreadsheets as sheets
 from giamngheo.registry.imports.frames import ERROR_SCHEMA
 
@@ -166,9 +168,6 @@ def error_rows(report: ImportReport) -> list[list[Any]]:
 def write_report_xlsx(report: ImportReport, path: Path) -> None:
     """The dry-run/import report: errors, changes, old addresses to resolve (write-only
     workbook: fast for hundreds of thousands of rows)."""
-    from openpyxl import Workbook
-
-    from giamngheo.lib.spreadsheet_text import inert_row
 
     # The report quotes the file's own values (codes, names): never as live formulas.
     workbook = Workbook(write_only=True)

@@ -31,6 +31,7 @@ from giamngheo.registry.models import (
     SupportNeed,
 )
 from giamngheo.standards import schema
+from giamngheo.standards.packs import load_pack
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -464,7 +465,6 @@ def survey_columns(standard: str) -> tuple[Column, ...]:
     """Survey results in the engine's flag form: household code, review year, standard, area,
     income and one 0/1 column per indicator of the standard (``standards.schema.FLAG_INPUT_COLUMNS``
     plus the pack's indicators)."""
-    from giamngheo.standards.packs import load_pack
 
     pack = load_pack(standard)
     with translation.override("vi"):

@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from giamngheo.lib.spreadsheet_text import inert_csv_row, inert_workbook, make_inert
 from giamngheo.registry.spreadsheets.columns import (
     DATA_SHEET,
     GUIDE_SHEET,
@@ -26,10 +34,10 @@ from giamngheo.registry.spreadsheets.columns import (
     label_of,
     survey_columns,
 )
+from giamngheo.standards.packs import load_pack
 
 
 def styles() -> dict[str, Any]:
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     return {
         "header_font": Font(bold=True, color="FFFFFF"),
@@ -109,10 +117,6 @@ GENERAL_RULES: Final = (
 
 def _append(sheet: Any, values: Sequence[Any], **style: Any) -> int:
     """Append a styled row to a normal or write-only sheet; returns its row number."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
-    from giamngheo.lib.spreadsheet_text import make_inert
 
     if isinstance(sheet, WriteOnlyWorksheet):
         cells = []
@@ -198,11 +202,6 @@ def write_template_xlsx(
 ) -> bytes:
     """An xlsx template: the data sheet (Vietnamese headers, text-formatted code columns,
     drop-down lists) and the "Hướng dẫn" sheet."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from giamngheo.lib.spreadsheet_text import inert_workbook
 
     style = styles()
     workbook = Workbook()
@@ -248,7 +247,6 @@ def write_template_xlsx(
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """CSV with a BOM, so that Excel opens Vietnamese text correctly. Formula-like text gets
     a leading apostrophe (``lib.spreadsheet_text``): error reports quote users' values."""
-    from giamngheo.lib.spreadsheet_text import inert_csv_row
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -381,7 +379,6 @@ def household_guide_csv() -> Download:
 
 def survey_template(file_format: str, standard: str) -> Download:
     """The survey-results template of a standard: one 0/1 column per indicator."""
-    from giamngheo.standards.packs import load_pack
 
     columns = survey_columns(standard)
     pack = load_pack(standard)

@@ -19,8 +19,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts.models import User
+from giamngheo.accounts.types import Actor
 from giamngheo.lib.formatting import format_number
 from giamngheo.registry import imports
+from giamngheo.surveys import imports as survey_imports
 
 SHOWN_ERRORS = 100
 
@@ -107,9 +109,8 @@ class Command(BaseCommand):
             )
 
     def import_surveys(
-        self, path: Path, actor: Any, options: dict[str, Any], progress: imports.Progress
+        self, path: Path, actor: Actor, options: dict[str, Any], progress: imports.Progress
     ) -> None:
-        from giamngheo.surveys import imports as survey_imports
 
         report = survey_imports.import_survey_results(
             actor=actor,
