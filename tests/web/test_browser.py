@@ -122,7 +122,8 @@ def test_demo_user_xa1_sees_the_dashboard_but_cannot_reach_xa2s_households(
     assert foreign.code not in page.locator("main").inner_text()
 
 
-SHOTS = Path(os.environ.get("GIAMNGHEO_SCREENSHOTS", "/tmp/giamngheo-screenshots"))
+# Screenshots for a person to look at (the pages changed by issue 11).
+SHOTS = Path(os.environ.get("GIAMNGHEO_SCREENSHOTS", "var/screenshots"))
 
 
 def test_english_chosen_on_the_login_page_leads_to_the_english_dashboard(

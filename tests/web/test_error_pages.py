@@ -25,6 +25,7 @@ def test_an_out_of_area_household_answers_the_styled_404_page(world: World) -> N
     assert 'class="main"' in html
     assert f'href="{reverse("web:dashboard")}"' in html
     assert "B1-001" not in html
+    assert "{#" not in html
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 
-from giamngheo.web import selectors
+from giamngheo.web import attention, selectors
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -17,6 +17,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard_figures(request.user)
     if context["has_access"]:
         context.update(dashboard_panel(request.user))
+        context["attention"] = attention.items_for(request.user)
     return render(request, "web/dashboard.html", context)
 
 
