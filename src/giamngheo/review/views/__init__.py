@@ -16,6 +16,7 @@ from giamngheo.review.views.applications import (
 )
 from giamngheo.review.views.decisions import (
     certificate_pdf,
+    certificates_pdf,
     certificates_issue,
     decision_detail,
     decision_new,
@@ -58,6 +59,7 @@ __all__ = [
     "application_new",
     "applications",
     "certificate_pdf",
+    "certificates_pdf",
     "certificates_issue",
     "complaint_detail",
     "complaint_new",
