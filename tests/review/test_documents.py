@@ -99,7 +99,8 @@ def test_all_certificates_of_a_decision_print_as_one_pdf(review_world: ReviewWor
     by_head = {c.head_name: c for c in issued}
     assert by_head["Nguyễn Văn An"].number in texts[0]
     assert by_head["Trần Thị Bình"].number in texts[1]
-    for text, certificate in zip(texts, (by_head["Nguyễn Văn An"], by_head["Trần Thị Bình"])):
+    heads = (by_head["Nguyễn Văn An"], by_head["Trần Thị Bình"])
+    for text, certificate in zip(texts, heads, strict=True):
         assert f"Mã xác thực: {certificate.code}" in text.replace("\n", " ")
         assert f"({len(certificate.members)} người)" in text
 

@@ -16,8 +16,8 @@ from giamngheo.review.views.applications import (
 )
 from giamngheo.review.views.decisions import (
     certificate_pdf,
-    certificates_pdf,
     certificates_issue,
+    certificates_pdf,
     decision_detail,
     decision_new,
     decision_pdf,
@@ -59,8 +59,8 @@ __all__ = [
     "application_new",
     "applications",
     "certificate_pdf",
-    "certificates_pdf",
     "certificates_issue",
+    "certificates_pdf",
     "complaint_detail",
     "complaint_new",
     "complaint_recheck",
