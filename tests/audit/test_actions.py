@@ -16,11 +16,11 @@ from giamngheo.workforce.states import TRANSITIONS
 from tests.conftest import PASSWORD, World
 
 SOURCE = Path(giamngheo.__file__).parent
-# An action passed by keyword, a constant named *ACTION*, or a polars literal building the
-# action column of ``record_frame``: a dotted lower-case code, maybe an f-string.
-CODE = re.compile(
-    r'(?:\baction=|ACTION\w*: Final = |pl\.lit\()f?"([a-z]+\.[a-z_]*(?:\{[^}]+\})?[a-z_]*)"'
-)
+# Where a code is written: an action passed by keyword (maybe a conditional expression with
+# several codes on the line), a constant named *ACTION*, or a polars literal building the
+# action column of ``record_frame``. A code is a dotted lower-case literal, maybe an f-string.
+WRITTEN = re.compile(r"(?:\baction=|ACTION\w*: Final = |pl\.lit\()(.*)")
+CODE = re.compile(r'f?"([a-z]+\.[a-z_]*(?:\{[^}]+\})?[a-z_]*)"')
 # The f-string codes and the names their placeholder takes (a new placeholder fails below).
 PLACEHOLDERS = {
     "{action}": {
@@ -35,7 +35,8 @@ PLACEHOLDERS = {
 def codes_in_source() -> set[str]:
     found: set[str] = set()
     for path in SOURCE.rglob("*.py"):
-        for code in CODE.findall(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        for code in (c for line in WRITTEN.findall(text) for c in CODE.findall(line)):
             match = re.search(r"\{[^}]+\}", code)
             if match is None:
                 found.add(code)

@@ -137,6 +137,7 @@ ACTIONS: Final[dict[str, Promise]] = {
     "workforce.plan_created": _a("Lập kế hoạch tháng"),
     "workforce.province_rule_set": _a("Đặt quy định của tỉnh"),
     "workforce.report_expected": _a("Mở báo cáo tháng"),
+    "workforce.report_saved": _a("Lưu báo cáo tháng"),
     "workforce.report_submitted": _a("Nộp báo cáo tháng"),
     "workforce.reports_opened": _a("Mở kỳ báo cáo tháng"),
     "workforce.request_created": _a("Tiếp nhận yêu cầu hỗ trợ"),
