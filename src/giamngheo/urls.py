@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from giamngheo.web import views as web_views
+
 urlpatterns = [
     path("", include("giamngheo.web.urls")),
     path("accounts/", include("giamngheo.accounts.urls")),
@@ -14,6 +16,6 @@ urlpatterns = [
     path("surveys/", include("giamngheo.surveys.urls")),
     path("review/", include("giamngheo.review.urls")),
     path("verify/", include("giamngheo.review.public_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from giamngheo.audit import services
+from giamngheo.audit.actions import UnknownAction
 from giamngheo.audit.models import AuditEvent
 from giamngheo.registry import services as registry_services
 from tests.conftest import World
@@ -130,15 +131,18 @@ def _event_frame(households: list[Any]) -> pl.DataFrame:
 
 def test_record_frame_writes_one_event_per_row_like_record(world: World) -> None:
     households = [world.household_a1, world.household_b1]
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     with transaction.atomic():
         written = services.record_frame(
             actor=world.tinh,
-            action="test.frame_updated",
+            action="registry.household_updated",
             events=_event_frame(households),
             note="Nhập từ tệp ho.xlsx",
         )
     assert written == 2
-    events = AuditEvent.objects.filter(action="test.frame_updated").order_by("id")
+    events = AuditEvent.objects.filter(action="registry.household_updated", pk__gt=last).order_by(
+        "id"
+    )
     first, second = events
     assert first.object_id == str(world.household_a1.pk)
     assert first.actor == world.tinh
@@ -157,14 +161,24 @@ def test_record_frame_writes_one_event_per_row_like_record(world: World) -> None
 
 def test_record_frame_takes_actions_and_notes_per_row(world: World) -> None:
     frame = _event_frame([world.household_a1, world.household_a2]).with_columns(
-        pl.Series("action", ["test.frame_created", "test.frame_updated"]),
+        pl.Series("action", ["registry.household_created", "registry.household_updated"]),
         pl.Series("note", ["", "ghi chú"]),
     )
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    written = AuditEvent.objects.filter(pk__gt=last)
     with transaction.atomic():
         services.record_frame(actor=None, events=frame)
-    created = AuditEvent.objects.get(action="test.frame_created")
+    created = written.get(action="registry.household_created")
     assert (created.actor, created.note) == (None, "")
-    assert AuditEvent.objects.get(action="test.frame_updated").note == "ghi chú"
+    assert written.get(action="registry.household_updated").note == "ghi chú"
+
+
+def test_record_frame_refuses_an_action_missing_from_the_catalogue(world: World) -> None:
+    frame = _event_frame([world.household_a1]).with_columns(
+        pl.Series("action", ["registry.household_teleported"]), pl.Series("note", [""])
+    )
+    with transaction.atomic(), pytest.raises(UnknownAction, match="household_teleported"):
+        services.record_frame(actor=None, events=frame)
 
 
 def test_record_frame_refuses_unknown_or_missing_columns(world: World) -> None:

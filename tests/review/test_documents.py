@@ -68,3 +68,63 @@ def test_the_decision_lists_the_households(review_world: ReviewWorld) -> None:
     assert "QUYẾT ĐỊNH" in text and "Số: 45/QĐ-UBND" in text
     assert "Quyết định số 24/2021/QĐ-TTg" in text
     assert "Nguyễn Văn Chủ" in text and "DANH SÁCH HỘ NGHÈO MỚI" in text
+
+
+def test_all_certificates_of_a_decision_print_as_one_pdf(review_world: ReviewWorld) -> None:
+    import re
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    w = review_world.world
+    _round, decision = decided_round(review_world)
+    issued = sorted(
+        services.certificates_issue(actor=w.xa_a, decision=decision), key=lambda c: c.number
+    )
+    assert len(issued) == 2
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    page = client.get(reverse("review:decision_detail", args=[decision.pk])).text
+    url = reverse("review:certificates_pdf", args=[decision.pk])
+    assert f'href="{url}"' in page and "In 2 giấy chứng nhận (một tệp PDF)" in page
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert len(pages) == 2
+    texts = [page.extract_text() for page in pages]
+    # One certificate a page, in the order of the household codes (A1-001, then A2-001).
+    assert "Nguyễn Văn An" in texts[0] and "Trần Thị Bình" in texts[1]
+    by_head = {c.head_name: c for c in issued}
+    assert by_head["Nguyễn Văn An"].number in texts[0]
+    assert by_head["Trần Thị Bình"].number in texts[1]
+    heads = (by_head["Nguyễn Văn An"], by_head["Trần Thị Bình"])
+    for text, certificate in zip(texts, heads, strict=True):
+        assert f"Mã xác thực: {certificate.code}" in text.replace("\n", " ")
+        assert f"({len(certificate.members)} người)" in text
+
+    # A collaborator of village A1 gets their village's certificate only, no ID numbers.
+    client.login(username="ctv", password=PASSWORD)
+    response = client.get(url)
+    text = extract_text(response.content)
+    assert len(PdfReader(io.BytesIO(response.content)).pages) == 1
+    assert "Nguyễn Văn An" in text and "Trần Thị Bình" not in text
+    assert re.search(r"\d{12}", text) is None
+    # Another commune's officer: the decision does not exist for them.
+    client.login(username="xa_b", password=PASSWORD)
+    assert client.get(url).status_code == 404
+
+
+def test_a_decision_without_certificates_has_no_bulk_print(review_world: ReviewWorld) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    _round, decision = decided_round(review_world)
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    url = reverse("review:certificates_pdf", args=[decision.pk])
+    assert url not in client.get(reverse("review:decision_detail", args=[decision.pk])).text
+    assert client.get(url).status_code == 404

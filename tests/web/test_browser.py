@@ -120,3 +120,46 @@ def test_demo_user_xa1_sees_the_dashboard_but_cannot_reach_xa2s_households(
     assert response is not None and response.status == 404
     page.goto(f"{base}/households/?q={foreign.code}")
     assert foreign.code not in page.locator("main").inner_text()
+
+
+# Screenshots for a person to look at (the pages changed by issue 11).
+SHOTS = Path(os.environ.get("GIAMNGHEO_SCREENSHOTS", "var/screenshots"))
+
+
+def test_english_chosen_on_the_login_page_leads_to_the_english_dashboard(
+    page: Page, live_server: object, world: World
+) -> None:
+    """Issue 11: the switch on the login page ended in a redirect loop after login."""
+    base = str(live_server)
+    page.goto(f"{base}/")
+    page.wait_for_url(f"{base}/accounts/login/?next=/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"{base}/accounts/login/?next=/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Username").fill("xa_a")
+    page.get_by_label("Password").fill(PASSWORD)
+    redirects: list[str] = []
+    page.on("response", lambda r: redirects.append(r.url) if 300 <= r.status < 400 else None)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Overview")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert len(redirects) <= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "dashboard-en.png"), full_page=True)
+
+
+def test_an_out_of_area_household_shows_the_styled_404_page(
+    page: Page, live_server: object, world: World
+) -> None:
+    base = str(live_server)
+    log_in(page, base, "xa_a")
+    page.wait_for_url(f"{base}/")
+    response = page.goto(f"{base}/households/{world.household_b1.pk}/")
+    assert response is not None and response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Không tìm thấy trang"
+    page.get_by_role("link", name="Về trang tổng quan").click()
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/households/{world.household_b1.pk}/")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "404.png"), full_page=True)

@@ -68,6 +68,11 @@ def _grants(user: User | AnonymousUser) -> list[RoleGrant]:
     return cached
 
 
+def grants(user: User | AnonymousUser) -> list[RoleGrant]:
+    """The user's role grants with their areas (cached on the user like every reach)."""
+    return list(_grants(user))
+
+
 def roles(user: User | AnonymousUser) -> set[str]:
     return {grant.role for grant in _grants(user)}
 

@@ -18,6 +18,7 @@ import polars as pl
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from giamngheo.audit import actions
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib import pgcopy
 
@@ -98,6 +99,7 @@ def record_many(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must be called inside the service's transaction")
+    actions.check(action)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     now = timezone.now()
     events = [
@@ -147,6 +149,9 @@ def record_frame(
         raise ValueError(f"audit.record_frame: missing {missing}, unknown {unknown}")
     if events.height == 0:
         return 0
+    written = [action] if action is not None else events.get_column("action").unique().to_list()
+    for code in written:
+        actions.check(code)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     rows = events.with_columns(
         pl.lit(timezone.now()).alias("at"),
@@ -173,6 +178,7 @@ def record_bulk(
     """One event for a bulk operation (reference-data load, import): the summary, not every row."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_bulk must be called inside the service's transaction")
+    actions.check(action)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -198,6 +204,7 @@ def record(
     """Write one audit event. Must run inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside the service's transaction")
+    actions.check(action)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

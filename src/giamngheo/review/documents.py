@@ -316,6 +316,21 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     """Giấy chứng nhận hộ nghèo / hộ cận nghèo (number "…/GCN-HN.HCN"; the form's Mẫu number is
     unverified), from the certificate's frozen copy only."""
     doc = VietnameseDocument(title=f"Giấy chứng nhận {certificate.number}")
+    _draw_certificate(doc, certificate, verify_url)
+    return doc.to_bytes()
+
+
+def certificates_pdf(title: str, certificates: Iterable[tuple[Certificate, str]]) -> bytes:
+    """Every certificate given (with its verification address) in one document for printing,
+    each starting on a new page, each drawn exactly as ``certificate_pdf`` draws it: from its
+    frozen copy, the members at the time of issue."""
+    doc = VietnameseDocument(title=title)
+    for certificate, verify_url in certificates:
+        _draw_certificate(doc, certificate, verify_url)
+    return doc.to_bytes()
+
+
+def _draw_certificate(doc: VietnameseDocument, certificate: Certificate, verify_url: str) -> None:
     doc.add_page()
     _commune_heading(doc, certificate.commune_name, [f"Số: {certificate.number}"])
     kind = "HỘ NGHÈO" if certificate.status == "poor" else "HỘ CẬN NGHÈO"
@@ -377,7 +392,6 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     doc.multi_cell(75, 5, certificate.signer_title.upper(), align="C")
     doc.set_xy(doc.l_margin + 95, top + 34)
     doc.multi_cell(75, 5, certificate.signer_name, align="C")
-    return doc.to_bytes()
 
 
 # -- refusal letter (Art. 5.2) ------------------------------------------------------------------

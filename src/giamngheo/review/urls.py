@@ -32,6 +32,7 @@ urlpatterns = [
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/decision.pdf", views.decision_pdf, name="decision_pdf"),
     path("decisions/<int:pk>/certificates/", views.certificates_issue, name="certificates_issue"),
+    path("decisions/<int:pk>/certificates.pdf", views.certificates_pdf, name="certificates_pdf"),
     path("certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("provinces/<str:code>/<int:year>/", views.province, name="province"),
     path("applications/", views.applications, name="applications"),

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from giamngheo.accounts import access, selectors
+from giamngheo.audit.actions import ACTIONS
 
 
 def global_log(request: HttpRequest) -> HttpResponse:
@@ -23,6 +24,7 @@ def global_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "events": selectors.for_display(request.user, page.object_list),
             "filters": filters,
+            "action_choices": sorted((code, str(label)) for code, label in ACTIONS.items()),
         },
     )
 

@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 
-from giamngheo.web import selectors
+from giamngheo.web import attention, selectors
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -16,6 +17,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard_figures(request.user)
     if context["has_access"]:
         context.update(dashboard_panel(request.user))
+        context["attention"] = attention.items_for(request.user)
     return render(request, "web/dashboard.html", context)
 
 
@@ -30,3 +32,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch, open before login: the switch sits on the login and public pages.
+    Behind the login it sent the choice to the login page with ``next=/i18n/setlang/``, and
+    after login Django's view, answering a GET, bounced back to the login page (the referrer),
+    which sent the now logged-in user to ``next`` again: a redirect loop. A GET (an old
+    ``next`` or a bookmark) changes nothing and goes to the dashboard."""
+    if request.method != "POST":
+        return redirect("web:dashboard")
+    return i18n.set_language(request)

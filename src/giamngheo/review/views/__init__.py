@@ -18,6 +18,7 @@ from giamngheo.review.views.applications import (
 from giamngheo.review.views.decisions import (
     certificate_pdf,
     certificates_issue,
+    certificates_pdf,
     decision_detail,
     decision_new,
     decision_pdf,
@@ -61,6 +62,7 @@ __all__ = [
     "applications",
     "certificate_pdf",
     "certificates_issue",
+    "certificates_pdf",
     "complaint_detail",
     "complaint_new",
     "complaint_recheck",

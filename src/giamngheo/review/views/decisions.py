@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts import access
 from giamngheo.lib.views import attempt, form_attempt
 from giamngheo.review import documents, forms, selectors, services
-from giamngheo.review.models import RoundKind
+from giamngheo.review.models import Certificate, RoundKind
 from giamngheo.review.rules import Params
 from giamngheo.review.states import RoundState
 from giamngheo.review.views.common import pdf
@@ -68,6 +68,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "groups": [(t, rows) for t, rows in groups if rows],
             "entries": entries,
+            "certificates_count": sum(1 for e in entries if hasattr(e, "certificate")),
             "can_decide": access.can_decide_in(request.user, decision.commune),
         },
     )
@@ -91,6 +92,25 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
         _("Đã cấp giấy chứng nhận."),
     )
     return redirect("review:decision_detail", pk)
+
+
+def certificates_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """All certificates of the decision the user sees (a collaborator: their villages'), in
+    one PDF to print, one certificate a page, in the order of the household codes."""
+    decision = selectors.decision_for(request.user, pk)
+    certificates = access.scoped(
+        Certificate.objects.filter(decision_entry__decision=decision), request.user
+    ).order_by("decision_entry__household_code", "pk")
+    pairs = [
+        (c, request.build_absolute_uri(reverse("verify:check", args=[c.code])))
+        for c in certificates
+    ]
+    if not pairs:
+        raise Http404
+    title = _("Giấy chứng nhận theo Quyết định số %(number)s") % {"number": decision.number}
+    return pdf(
+        documents.certificates_pdf(title, pairs), f"giay-chung-nhan-quyet-dinh-{decision.pk}.pdf"
+    )
 
 
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -34,3 +34,11 @@ def percent(value: float | None) -> str:
     from giamngheo.lib.formatting import format_percent
 
     return format_percent(value)
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """The readable label of an audit action code (``audit.actions``)."""
+    from giamngheo.audit.actions import label
+
+    return label(code)

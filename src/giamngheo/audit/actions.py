@@ -1,0 +1,172 @@
+"""The catalogue of audit actions: every code a service may write, with the label people read.
+
+``services.record*`` refuse a code missing here (a programming error: the log would show a
+code nobody can read). A new action is one line here and its English in the catalogue;
+``tests/audit/test_actions.py`` fails when a code written in ``src/`` is missing.
+
+Some codes are built from a workflow's transition names (``review.round_<transition>``,
+``review.entries_<transition>``, ``workforce.request_<transition>``,
+``workforce.household_change_<flag>``): they are listed in full, so that the log reads the same.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+
+def _a(label: str) -> Promise:
+    # Its own context: a label names what happened ("Household added"), where the same
+    # Vietnamese on a button asks for it ("Add household").
+    return pgettext_lazy("audit action", label)
+
+
+ACTIONS: Final[dict[str, Promise]] = {
+    # accounts
+    "account.demo_user_reset": _a("Đặt lại tài khoản trình diễn"),
+    "account.login_throttle_cleared": _a("Gỡ tạm hoãn đăng nhập"),
+    "account.login_throttled": _a("Tạm hoãn đăng nhập"),
+    "account.password_changed": _a("Đổi mật khẩu"),
+    "account.role_granted": _a("Phân quyền"),
+    "account.role_revoked": _a("Thu hồi quyền"),
+    "account.user_changed": _a("Sửa tài khoản"),
+    "account.user_created": _a("Tạo tài khoản"),
+    # areas
+    "areas.area_kind_overridden": _a("Đặt loại địa bàn thành thị/nông thôn"),
+    "areas.official_units_loaded": _a("Nạp danh mục đơn vị hành chính"),
+    "areas.unit_merged": _a("Sáp nhập đơn vị hành chính"),
+    "areas.unit_renamed": _a("Đổi tên đơn vị hành chính"),
+    "areas.village_created": _a("Thêm thôn, tổ dân phố"),
+    # demo and jobs
+    "demo.loaded": _a("Nạp dữ liệu trình diễn"),
+    "jobs.files_purged": _a("Xóa tệp đã hết hạn lưu"),
+    # registry
+    "registry.head_changed": _a("Đổi chủ hộ"),
+    "registry.household_created": _a("Thêm hộ"),
+    "registry.household_status_changed": _a("Đổi phân loại hộ"),
+    "registry.household_updated": _a("Sửa thông tin hộ"),
+    "registry.households_exported": _a("Xuất danh sách hộ"),
+    "registry.households_imported": _a("Nhập danh sách hộ"),
+    "registry.import_foreign_ids_checked": _a("Kiểm tra số định danh khi nhập"),
+    "registry.member_added": _a("Thêm thành viên"),
+    "registry.member_left": _a("Thành viên rời hộ"),
+    "registry.member_moved": _a("Chuyển thành viên sang hộ khác"),
+    "registry.person_merged": _a("Gộp người trùng"),
+    "registry.person_merged_away": _a("Người bị gộp vào người khác"),
+    "registry.person_updated": _a("Sửa thông tin người"),
+    # surveys
+    "surveys.demo_generated": _a("Tạo phiếu khảo sát trình diễn"),
+    "surveys.results_imported": _a("Nhập kết quả khảo sát"),
+    "surveys.survey_recorded": _a("Ghi phiếu khảo sát"),
+    # review
+    "review.application_approve": _a("Chấp thuận đơn đề nghị"),
+    "review.application_received": _a("Tiếp nhận đơn đề nghị"),
+    "review.application_refused": _a("Từ chối đơn đề nghị"),
+    "review.calendar_day_deleted": _a("Xóa ngày nghỉ, ngày làm bù"),
+    "review.calendar_day_saved": _a("Lưu ngày nghỉ, ngày làm bù"),
+    "review.certificates_issued": _a("Cấp giấy chứng nhận"),
+    "review.complaint_received": _a("Tiếp nhận khiếu nại"),
+    "review.complaint_rechecked": _a("Phúc tra khiếu nại"),
+    "review.complaint_resolved": _a("Giải quyết khiếu nại"),
+    "review.decision_issued": _a("Ban hành quyết định công nhận"),
+    "review.entries_assigned": _a("Phân công rà soát hộ"),
+    "review.entries_complain": _a("Hộ có khiếu nại"),
+    "review.entries_post": _a("Niêm yết danh sách hộ"),
+    "review.entries_recheck_posted": _a("Niêm yết kết quả phúc tra"),
+    "review.entries_recognise": _a("Công nhận hộ"),
+    "review.entries_refuse": _a("Không công nhận hộ"),
+    "review.entries_screen_in": _a("Hộ cần khảo sát (Phiếu A)"),
+    "review.entries_screen_out": _a("Hộ không thuộc diện khảo sát (Phiếu A)"),
+    "review.entries_survey": _a("Gắn phiếu khảo sát cho hộ"),
+    "review.entries_vote_fails": _a("Họp dân không thống nhất"),
+    "review.entries_vote_stands": _a("Họp dân thống nhất"),
+    "review.entry_added": _a("Thêm hộ vào danh sách rà soát"),
+    "review.list_built": _a("Lập danh sách rà soát"),
+    "review.meeting_created": _a("Tạo cuộc họp dân"),
+    "review.meeting_held": _a("Ghi kết quả họp dân"),
+    "review.meeting_minutes_uploaded": _a("Tải lên biên bản họp"),
+    "review.posting_created": _a("Niêm yết công khai"),
+    "review.province_consolidated": _a("Tổng hợp báo cáo tỉnh"),
+    "review.report_submitted": _a("Gửi báo cáo kết quả rà soát"),
+    "review.reviewer_added": _a("Thêm rà soát viên"),
+    "review.round_close": _a("Kết thúc đợt rà soát"),
+    "review.round_consulted": _a("Báo cáo, xin ý kiến trước quyết định"),
+    "review.round_created": _a("Lập kế hoạch rà soát"),
+    "review.round_decide": _a("Đợt rà soát có quyết định công nhận"),
+    "review.round_post": _a("Đợt rà soát chuyển sang niêm yết"),
+    "review.round_report": _a("Đợt rà soát đã báo cáo cấp trên"),
+    "review.round_start": _a("Bắt đầu đợt rà soát"),
+    "review.rule_value_saved": _a("Lưu tham số rà soát"),
+    "review.steering_member_added": _a("Thêm thành viên ban chỉ đạo"),
+    # training
+    "training.attempt_recorded": _a("Ghi bài kiểm tra"),
+    "training.attendance_taken": _a("Điểm danh"),
+    "training.certificates_issued": _a("Cấp chứng nhận tập huấn"),
+    "training.class_created": _a("Tạo lớp tập huấn"),
+    "training.class_updated": _a("Sửa lớp tập huấn"),
+    "training.contest_created": _a("Tạo hội thi"),
+    "training.cost_added": _a("Thêm chi phí"),
+    "training.cost_deleted": _a("Xóa chi phí"),
+    "training.demo_loaded": _a("Nạp dữ liệu tập huấn trình diễn"),
+    "training.handbook_loaded": _a("Nạp sổ tay chính sách"),
+    "training.page_created": _a("Thêm trang sổ tay"),
+    "training.page_updated": _a("Sửa trang sổ tay"),
+    "training.participant_created": _a("Thêm học viên"),
+    "training.participant_updated": _a("Sửa học viên"),
+    "training.plan_created": _a("Lập kế hoạch tập huấn"),
+    "training.plan_updated": _a("Sửa kế hoạch tập huấn"),
+    "training.question_created": _a("Thêm câu hỏi"),
+    "training.question_updated": _a("Sửa câu hỏi"),
+    "training.questions_loaded": _a("Nạp ngân hàng câu hỏi"),
+    "training.registered": _a("Đăng ký học viên vào lớp"),
+    "training.session_added": _a("Thêm buổi học"),
+    "training.test_created": _a("Tạo bài kiểm tra"),
+    "training.unregistered": _a("Rút học viên khỏi lớp"),
+    # workforce
+    "workforce.activity_recorded": _a("Ghi hoạt động"),
+    "workforce.assignment_added": _a("Phân công địa bàn"),
+    "workforce.assignment_ended": _a("Kết thúc phân công"),
+    "workforce.contract_added": _a("Thêm hợp đồng"),
+    "workforce.demo_loaded": _a("Nạp dữ liệu đội ngũ trình diễn"),
+    "workforce.evaluation_recorded": _a("Ghi đánh giá"),
+    "workforce.household_change_dismissed": _a("Biến động không đưa vào rà soát"),
+    "workforce.household_change_reported": _a("Báo biến động của hộ"),
+    "workforce.household_change_taken_up": _a("Biến động được đưa vào rà soát"),
+    "workforce.plan_created": _a("Lập kế hoạch tháng"),
+    "workforce.province_rule_set": _a("Đặt quy định của tỉnh"),
+    "workforce.report_expected": _a("Mở báo cáo tháng"),
+    "workforce.report_saved": _a("Lưu báo cáo tháng"),
+    "workforce.report_submitted": _a("Nộp báo cáo tháng"),
+    "workforce.reports_opened": _a("Mở kỳ báo cáo tháng"),
+    "workforce.request_created": _a("Tiếp nhận yêu cầu hỗ trợ"),
+    "workforce.request_forward": _a("Chuyển yêu cầu hỗ trợ cho công chức xã"),
+    "workforce.request_household_informed": _a("Thông báo kết quả cho hộ"),
+    "workforce.request_reassigned": _a("Đổi người phụ trách yêu cầu"),
+    "workforce.request_refuse": _a("Không giải quyết yêu cầu hỗ trợ"),
+    "workforce.request_resolve": _a("Giải quyết xong yêu cầu hỗ trợ"),
+    "workforce.request_start": _a("Nhận xử lý yêu cầu hỗ trợ"),
+    "workforce.task_added": _a("Thêm nhiệm vụ"),
+    "workforce.task_removed": _a("Bỏ nhiệm vụ"),
+    "workforce.task_updated": _a("Sửa nhiệm vụ"),
+    "workforce.worker_created": _a("Thêm cán bộ, cộng tác viên"),
+    "workforce.worker_status_changed": _a("Đổi tình trạng làm việc"),
+    "workforce.worker_updated": _a("Sửa thông tin cán bộ, cộng tác viên"),
+    "workforce.worker_user_linked": _a("Gắn tài khoản"),
+}
+
+
+class UnknownAction(ValueError):
+    """A service wrote an action missing from the catalogue (a programming error)."""
+
+
+def check(action: str) -> None:
+    if action not in ACTIONS:
+        raise UnknownAction(f"audit action {action!r} is not in giamngheo.audit.actions.ACTIONS")
+
+
+def label(action: str) -> str:
+    """The label of ``action``; an old event's code that left the catalogue shows as is."""
+    found = ACTIONS.get(action)
+    return str(found) if found is not None else action
