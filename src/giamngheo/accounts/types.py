@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
+    # Here, not at the top: this module loads before the app registry (see the docstring).
     from django.contrib.auth.models import AnonymousUser
 
     from giamngheo.accounts.models import User
@@ -32,7 +33,8 @@ def acting_user(actor: Actor) -> User | None:
     user or the system)."""
     if actor is None or not actor.is_authenticated:
         return None
-    from django.contrib.auth.models import AnonymousUser
+    # Here, not at the top: this module loads before the app registry (see the docstring).
+    from django.contrib.auth.models import AnonymousUser  # noqa: PLC0415
 
     # is_authenticated already excludes it; the check narrows the type for the caller.
     return None if isinstance(actor, AnonymousUser) else actor

@@ -12,15 +12,22 @@ import decimal
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import polars as pl
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from giamngheo.audit import actions
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib import pgcopy
+
+if TYPE_CHECKING:
+    # Type names only: accounts is the layer above (docs/architecture.md, "Layers").
+    from giamngheo.accounts.models import User
+    from giamngheo.accounts.types import Actor
+
 
 # Columns a frame given to ``record_frame`` may carry; ``at`` and ``actor_id`` are the service's.
 FRAME_COLUMNS: Final = (
@@ -36,6 +43,13 @@ FRAME_COLUMNS: Final = (
     "note",
 )
 _FRAME_REQUIRED: Final = ("object_type", "object_id", "object_repr")
+
+
+def _author(actor: Actor) -> User | None:
+    """The signed-in user to store as an event's actor (None: anonymous, or the system)."""
+    if actor is None or not actor.is_authenticated or isinstance(actor, AnonymousUser):
+        return None
+    return actor
 
 
 def _jsonable(value: Any) -> Any:
@@ -85,7 +99,7 @@ class Change:
 
 def record_many(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     changes: Iterable[Change],
     note: str = "",
@@ -100,7 +114,7 @@ def record_many(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record_many must be called inside the service's transaction")
     actions.check(action)
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    actor_user = _author(actor)
     now = timezone.now()
     events = [
         AuditEvent(
@@ -123,7 +137,7 @@ def record_many(
 
 def record_frame(
     *,
-    actor: Any,
+    actor: Actor,
     events: pl.DataFrame,
     action: str | None = None,
     note: str | None = None,
@@ -152,7 +166,8 @@ def record_frame(
     written = [action] if action is not None else events.get_column("action").unique().to_list()
     for code in written:
         actions.check(code)
-    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    author = _author(actor)
+    actor_id = author.pk if author is not None else None
     rows = events.with_columns(
         pl.lit(timezone.now()).alias("at"),
         pl.lit(actor_id, dtype=pl.Int64).alias("actor_id"),
@@ -167,7 +182,7 @@ def record_frame(
 
 def record_bulk(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     object_type: str,
     object_id: str,
@@ -180,7 +195,7 @@ def record_bulk(
         raise RuntimeError("audit.record_bulk must be called inside the service's transaction")
     actions.check(action)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_author(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,
@@ -193,7 +208,7 @@ def record_bulk(
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model,
     before: dict[str, Any] | None = None,
@@ -206,7 +221,7 @@ def record(
         raise RuntimeError("audit.record must be called inside the service's transaction")
     actions.check(action)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=_author(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 
+from giamngheo.review.selectors import dashboard_panel
 from giamngheo.web import attention, selectors
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from giamngheo.review.selectors import dashboard_panel
 
     context = selectors.dashboard_figures(request.user)
     if context["has_access"]:

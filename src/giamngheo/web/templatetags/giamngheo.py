@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from django import template
 
-from giamngheo.lib.formatting import format_date, format_money, format_number
+from giamngheo.audit.actions import label
+from giamngheo.lib.formatting import format_date, format_money, format_number, format_percent
 
 register = template.Library()
 
@@ -31,7 +32,6 @@ def vndate(value: dt.date | dt.datetime | None) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     """0.0314 → "3,14 %"."""
-    from giamngheo.lib.formatting import format_percent
 
     return format_percent(value)
 
@@ -39,6 +39,5 @@ def percent(value: float | None) -> str:
 @register.filter
 def action_label(code: str) -> str:
     """The readable label of an audit action code (``audit.actions``)."""
-    from giamngheo.audit.actions import label
 
     return label(code)
