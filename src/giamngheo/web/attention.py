@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from giamngheo.accounts import access
 from giamngheo.accounts.models import Role
+from giamngheo.accounts.types import Viewer, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib import clock
 from giamngheo.lib.formatting import format_date
@@ -65,7 +66,7 @@ class Item:
     overdue: bool
 
 
-def items_for(user: Any, *, today: dt.date | None = None) -> list[Item]:
+def items_for(user: Viewer, *, today: dt.date | None = None) -> list[Item]:
     """Everything overdue or due soon for ``user``, overdue first, then by deadline."""
     today = today or clock.today()
     if not getattr(user, "is_authenticated", False) or access.is_system_admin(user):
@@ -121,7 +122,7 @@ def _request_items(rows: Iterable[Any], today: dt.date) -> list[Item]:
     ]
 
 
-def _requests(user: Any, commune_ids: list[int], own: bool, today: dt.date) -> list[Item]:
+def _requests(user: Viewer, commune_ids: list[int], own: bool, today: dt.date) -> list[Item]:
     """Open requests past or near their deadline: those of the officer's communes and, for a
     collaborator, those they own or collected. One query."""
     mine = Q(owner__user=user) | Q(collected_by__user=user)
@@ -140,11 +141,14 @@ def _report_url(worker_id: int, month: dt.date) -> str:
     return reverse("workforce:report", args=[worker_id, month.year, month.month])
 
 
-def _own_reports(user: Any, today: dt.date) -> list[Item]:
+def _own_reports(user: Viewer, today: dt.date) -> list[Item]:
+    account = acting_user(user)
+    if account is None:
+        return []
     rows = (
         workforce.reports_visible_to(user)
         .filter(
-            worker__user=user,
+            worker__user=account,
             submitted_at__isnull=True,
             due_on__lte=today + dt.timedelta(days=SOON_DAYS),
         )
@@ -167,7 +171,7 @@ def _own_reports(user: Any, today: dt.date) -> list[Item]:
     ]
 
 
-def _commune_reports(user: Any, commune_ids: list[int], today: dt.date) -> list[Item]:
+def _commune_reports(user: Viewer, commune_ids: list[int], today: dt.date) -> list[Item]:
     """Collaborators' reports past their deadline, one line per commune and month."""
     groups = (
         workforce.reports_visible_to(user)
@@ -204,7 +208,7 @@ def _commune_reports(user: Any, commune_ids: list[int], today: dt.date) -> list[
 # -- review ------------------------------------------------------------------------------------
 
 
-def _in_year_rounds(user: Any, commune_ids: list[int], today: dt.date) -> list[Item]:
+def _in_year_rounds(user: Viewer, commune_ids: list[int], today: dt.date) -> list[Item]:
     """In-year rounds (Art. 5) still open past the 15 days they had to answer every request."""
     rows = (
         review.rounds(user)
@@ -242,7 +246,7 @@ def _params(province_id: int, year: int) -> Params | None:
         return None
 
 
-def _annual_rounds(user: Any, communes: list[AdministrativeUnit], today: dt.date) -> list[Item]:
+def _annual_rounds(user: Viewer, communes: list[AdministrativeUnit], today: dt.date) -> list[Item]:
     """The commune's annual round when its report is due within a month or late: behind
     until the report upward is sent."""
     year = today.year
@@ -301,7 +305,7 @@ def _annual_rounds(user: Any, communes: list[AdministrativeUnit], today: dt.date
     return items
 
 
-def _review_dated_items(user: Any, today: dt.date) -> list[Item]:
+def _review_dated_items(user: Viewer, today: dt.date) -> list[Item]:
     """The review's own dated items: postings ended while the decision waits, complaints and
     in-year applications near or past their deadline."""
     overdue = review.overdue_items(user, today=today)
@@ -355,7 +359,7 @@ def _review_dated_items(user: Any, today: dt.date) -> list[Item]:
     return items
 
 
-def _province_items(user: Any, province: AdministrativeUnit, today: dt.date) -> list[Item]:
+def _province_items(user: Viewer, province: AdministrativeUnit, today: dt.date) -> list[Item]:
     year = today.year
     p = _params(province.pk, year)
     if p is None:
