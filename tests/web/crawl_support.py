@@ -470,6 +470,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("decisions", "pk"): "decision",
     ("certificates", "pk"): "certificate",
     ("applications", "pk"): "application",
+    ("from-change", "pk"): "household_change",
     # workforce
     ("roster", "pk"): "worker",
     ("assignments", "assignment_id"): "assignment",
