@@ -12,9 +12,10 @@ PORT ?= 8000
 DEMO_HOUSEHOLDS ?= 20000
 PYTEST_ARGS ?=
 # pytest-xdist: one worker per core, each with its own test database (pytest-django suffixes
-# its name with _gw0, _gw1…); a worker takes whole test files, so a module's shared world is
-# built once. PYTEST_ARGS="-n 0" runs in one process (so does a bare `.venv/bin/pytest FILE`).
-PYTEST_XDIST ?= -n auto --dist loadfile
+# its name with _gw0, _gw1…). The work units and their order are set in tests/conftest.py (a
+# file whose tests share a module-scoped world stays on one worker; the long crawls go first).
+# PYTEST_ARGS="-n 0" runs in one process (so does a bare `.venv/bin/pytest FILE`).
+PYTEST_XDIST ?= -n auto --dist loadgroup --no-loadscope-reorder
 # Production-like settings for the deployment checks (README, "Database"; the secret key is
 # drawn at each run). DATABASE_URL points nowhere on purpose: neither check needs a database,
 # and it keeps the embedded server from being started for them.

@@ -31,6 +31,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import translation
 
 from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import Role, User
@@ -80,16 +81,20 @@ def _integer_keys() -> dict[str, str]:
     }
 
 
-def _table_state(tables: list[str], keys: dict[str, str]) -> dict[str, tuple[int, int, str]]:
-    """Per table: row count, highest integer key, and a hash of all rows (to see changes)."""
+def _table_state(
+    tables: list[str], keys: dict[str, str], up_to: int | None = None
+) -> dict[str, tuple[int, int, str]]:
+    """Per table: row count, highest integer key, and a hash of all rows (to see changes);
+    ``up_to``: of the rows whose key is at most that."""
     qn = connection.ops.quote_name
     parts = []
     for table in tables:
         top = f"max({qn(keys[table])})" if table in keys else "0"
+        where = f" WHERE {qn(keys[table])} <= {int(up_to)}" if up_to is not None else ""
         parts.append(
             f"SELECT %s, count(*), coalesce({top}, 0),"  # noqa: S608 (quoted table names)
             f" md5(coalesce(string_agg(row.*::text, ',' ORDER BY row.*::text), ''))"
-            f" FROM {qn(table)} AS row"
+            f" FROM {qn(table)} AS row{where}"
         )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), tables)
@@ -117,9 +122,8 @@ def _capture(build: Callable[[], T]) -> tuple[T, _Captured]:
             with cursor.copy(f"COPY ({query}) TO STDOUT") as stream:
                 captured.rows[table] = b"".join(bytes(block) for block in stream)
             captured.top[table] = (keys[table], new_top)
-            kept = f"SELECT count(*) FROM {qn(table)} WHERE {qn(keys[table])} <= %s"  # noqa: S608
-            cursor.execute(kept, [top])
-            assert cursor.fetchone()[0] == count, f"{build.__name__} changed rows of {table}"
+            old = _table_state([table], keys, up_to=top)[table]
+            assert old == before[table], f"{build.__name__} changed rows of {table}"
     return result, captured
 
 
@@ -228,7 +232,9 @@ def _file_of(item: pytest.Item) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Work units for ``--dist loadgroup``: the tests of a file that shares a module-scoped
     fixture form one group (one worker, the fixture built once); every other test is a unit of
-    its own, so that the workers stay balanced. Runs before xdist reads the groups."""
+    its own, so that the workers stay balanced. On xdist workers, before xdist reads the groups."""
+    if not hasattr(config, "workerinput"):
+        return
     grouped = {
         _file_of(item)
         for item in items
@@ -265,6 +271,15 @@ class _XdistOrder:
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):
         config.pluginmanager.register(_XdistOrder(), "giamngheo-xdist-order")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the site's default language (Vietnamese). A request through the test
+    client leaves the language it chose active on this thread (Django's locale middleware does
+    not undo it), and a later test that calls a service directly would get English messages:
+    in one process only the order of the tests hid it."""
+    translation.deactivate()
 
 
 @pytest.fixture
