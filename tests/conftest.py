@@ -1,5 +1,18 @@
 """Shared fixtures: the official units and named personas.
 
+Speed without sharing state between tests:
+
+* The 34 provinces and 3,321 communes are loaded ONCE per test database, right after the
+  migrations (``django_db_setup`` below, with the real ``load_official_units``), and stay
+  committed for the whole session: every test sees them (``official_units`` only says so). A
+  transactional test (``django_db(transaction=True)``, ``live_server``…) empties every table
+  when it ends; the rows of the load are then copied back (PostgreSQL COPY of a snapshot taken
+  after the load, a few milliseconds) before the next test starts. A test that needs a database
+  without them asks for ``no_official_units``.
+* The personas (``world``) are built once per session with the real services, their rows are
+  kept (COPY) and the build is rolled back; each test that asks for ``world`` gets the same rows
+  copied into its own transaction and a fresh copy of the same Python objects.
+
 Personas (healthchecks/Zulip style): ``tinh`` (provincial officer of province P), ``xa_a`` and
 ``xa_b`` (officers of communes A and B of P), ``ctv`` (collaborator of village A1 only),
 ``inspector`` (read-only on A), ``outsider`` (no grant), ``admin`` (system administrator).
@@ -7,9 +20,18 @@ Personas (healthchecks/Zulip style): ``tinh`` (provincial officer of province P)
 
 from __future__ import annotations
 
+import copy
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.test import Client
+from django.utils import translation
 
 from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import Role, User
@@ -21,12 +43,259 @@ from giamngheo.registry.models import Household
 PASSWORD = "mat-khau-thu-nghiem"
 PROVINCE_CODE = "44"
 
+T = TypeVar("T")
+_INTEGER_KEYS = ("AutoField", "BigAutoField", "SmallAutoField")
+
+
+@dataclass
+class _Captured:
+    """The rows one builder wrote: per table, COPY text, and the highest primary key."""
+
+    rows: dict[str, bytes]
+    top: dict[str, tuple[str, int]]  # table -> (primary key column, highest value)
+
+    def copy_in(self, tables: list[str] | None = None) -> None:
+        qn = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:  # FKs are checked at commit
+            for table in self.rows if tables is None else tables:
+                with cursor.copy(f"COPY {qn(table)} FROM STDIN") as stream:
+                    stream.write(self.rows[table])
+
+    def keep_sequences_past(self) -> None:
+        """Identity sequences after the copied keys (a test with reset_sequences restarts them)."""
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table, (column, top) in self.top.items():
+                cursor.execute(
+                    "SELECT setval(seq, %s) FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass"
+                    " AS seq) AS s WHERE coalesce(pg_sequence_last_value(seq), 0) < %s",
+                    [top, qn(table), column, top],
+                )
+
+
+def _integer_keys() -> dict[str, str]:
+    return {
+        model._meta.db_table: model._meta.pk.column
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.pk is not None and model._meta.pk.get_internal_type() in _INTEGER_KEYS
+    }
+
+
+def _table_state(
+    tables: list[str], keys: dict[str, str], up_to: int | None = None
+) -> dict[str, tuple[int, int, str]]:
+    """Per table: row count, highest integer key, and a hash of all rows (to see changes);
+    ``up_to``: of the rows whose key is at most that."""
+    qn = connection.ops.quote_name
+    parts = []
+    for table in tables:
+        top = f"max({qn(keys[table])})" if table in keys else "0"
+        where = f" WHERE {qn(keys[table])} <= {int(up_to)}" if up_to is not None else ""
+        parts.append(
+            f"SELECT %s, count(*), coalesce({top}, 0),"  # noqa: S608 (quoted table names)
+            f" md5(coalesce(string_agg(row.*::text, ',' ORDER BY row.*::text), ''))"
+            f" FROM {qn(table)} AS row{where}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), tables)
+        return {table: (count, top, digest) for table, count, top, digest in cursor.fetchall()}
+
+
+def _capture(build: Callable[[], T]) -> tuple[T, _Captured]:
+    """Run ``build`` and keep the rows it inserted. It may only insert rows (with integer
+    keys): a changed or deleted row would not be restored, so it fails loudly here."""
+    qn = connection.ops.quote_name
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
+    keys = _integer_keys()
+    before = _table_state(tables, keys)
+    result = build()
+    after = _table_state(tables, keys)
+    captured = _Captured({}, {})
+    with connection.cursor() as cursor:
+        for table in tables:
+            (count, top, _), (new_count, new_top, _) = before[table], after[table]
+            if new_count == count:
+                assert after[table] == before[table], f"{build.__name__} changed rows of {table}"
+                continue
+            assert table in keys, f"{build.__name__} wrote {table}, which has no integer key"
+            query = f"SELECT * FROM {qn(table)} WHERE {qn(keys[table])} > {int(top)}"  # noqa: S608
+            with cursor.copy(f"COPY ({query}) TO STDOUT") as stream:
+                captured.rows[table] = b"".join(bytes(block) for block in stream)
+            captured.top[table] = (keys[table], new_top)
+            old = _table_state([table], keys, up_to=top)[table]
+            assert old == before[table], f"{build.__name__} changed rows of {table}"
+    return result, captured
+
+
+# Taken once per session (per xdist worker) by django_db_setup.
+_units: _Captured | None = None
+_world: tuple[World, _Captured] | None = None
+_django_db_blocker: Any = None
+
+
+def _load_official_units() -> None:
+    with transaction.atomic():
+        area_services.load_official_units()
+
+
+def restore_official_units() -> None:
+    """Copy the official units back into the tables a flush emptied (no-op when present)."""
+    if _units is None:  # no snapshot in this process: the real, idempotent load
+        if not AdministrativeUnit.objects.filter(level=Level.PROVINCE).exists():
+            _load_official_units()
+        return
+    qn = connection.ops.quote_name
+    empty = []
+    with connection.cursor() as cursor:
+        for table in _units.rows:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qn(table)})")  # noqa: S608
+            if not cursor.fetchone()[0]:
+                empty.append(table)
+    if empty:
+        _units.copy_in(empty)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database (one per xdist worker), plus the official units (kept) and
+    the personas (rolled back: only their rows are kept, see ``build_world``)."""
+    global _units, _world, _django_db_blocker
+    with django_db_blocker.unblock():
+        _, _units = _capture(_load_official_units)
+        with transaction.atomic():
+            _world = _capture(_build_world)
+            transaction.set_rollback(True)
+    _django_db_blocker = django_db_blocker
+    yield
+    # The test database is dropped next: nothing to restore any more.
+    _units = _world = _django_db_blocker = None
+
+
+def _flushes(item: pytest.Item) -> bool:
+    """Whether pytest-django ran ``item`` as a TransactionTestCase (which flushes at the end)."""
+    names = set(getattr(item, "fixturenames", ()))
+    if names & {"transactional_db", "live_server", "django_db_reset_sequences"}:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    options = {
+        **dict(zip(("transaction", "reset_sequences"), marker.args, strict=False)),
+        **marker.kwargs,
+    }
+    return bool(options.get("transaction") or options.get("reset_sequences"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a transactional test's flush: the official units back, sequences past the keys
+    of the kept rows."""
+    try:
+        return (yield)
+    finally:
+        if _units is not None and _world is not None and _flushes(item):
+            with _django_db_blocker.unblock():
+                restore_official_units()
+                _units.keep_sequences_past()
+                _world[1].keep_sequences_past()
+
+
+# -- pytest-xdist (`make pytest`: -n auto --dist loadgroup --no-loadscope-reorder) -------------
+
+# Files whose tests are each long (a crawl of every URL per persona): spread over the workers one
+# test at a time, and started first, although each worker then builds their module's world.
+SPREAD_FIRST = (
+    "tests/web/test_hostile_input.py",
+    "tests/web/test_isolation_crawl.py",
+    "tests/web/test_masking_crawl.py",
+)
+
+
+def _shares_a_fixture_across_tests(item: pytest.Item) -> bool:
+    """Whether a module-, package- or class-scoped fixture is built for ``item`` (its file's
+    tests then run on one worker, so that it is built once)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return True
+    return any(
+        definition.scope in ("module", "package", "class")
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+def _file_of(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Work units for ``--dist loadgroup``: the tests of a file that shares a module-scoped
+    fixture form one group (one worker, the fixture built once); every other test is a unit of
+    its own, so that the workers stay balanced. On xdist workers, before xdist reads the groups."""
+    if not hasattr(config, "workerinput"):
+        return
+    grouped = {
+        _file_of(item)
+        for item in items
+        if _file_of(item) not in SPREAD_FIRST and _shares_a_fixture_across_tests(item)
+    }
+    for item in items:
+        if _file_of(item) in grouped and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(_file_of(item)))
+
+
+class _XdistOrder:
+    """The order in which xdist hands out the work units (with --no-loadscope-reorder, in order
+    of first appearance): the spread crawls first, then the groups, the largest first, then the
+    single tests. After every other reordering (pytest-django's); on xdist workers only."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        sizes: dict[str, int] = {}
+        for item in items:
+            if item.get_closest_marker("xdist_group") is not None:
+                sizes[_file_of(item)] = sizes.get(_file_of(item), 0) + 1
+
+        def rank(indexed: tuple[int, pytest.Item]) -> tuple[int, int, int]:
+            index, item = indexed
+            if _file_of(item) in SPREAD_FIRST:
+                return (0, SPREAD_FIRST.index(_file_of(item)), index)
+            if _file_of(item) in sizes:
+                return (1, -sizes[_file_of(item)], index)
+            return (2, 0, index)
+
+        items[:] = [item for _, item in sorted(enumerate(items), key=rank)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        config.pluginmanager.register(_XdistOrder(), "giamngheo-xdist-order")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in the site's default language (Vietnamese). A request through the test
+    client leaves the language it chose active on this thread (Django's locale middleware does
+    not undo it), and a later test that calls a service directly would get English messages:
+    in one process only the order of the tests hid it."""
+    translation.deactivate()
+
 
 @pytest.fixture
 def official_units(db: None) -> None:
-    """The 34 provinces and 3,321 communes (reloaded after transactional tests flush)."""
-    if not AdministrativeUnit.objects.filter(level=Level.PROVINCE).exists():
-        area_services.load_official_units()
+    """The 34 provinces and 3,321 communes (always there: see the module's docstring)."""
+    restore_official_units()
+
+
+@pytest.fixture
+def no_official_units(db: None) -> None:
+    """A database without the official units (nor the audit event of their load): truncated
+    inside the test's transaction, whose rollback brings them back."""
+    qn = connection.ops.quote_name
+    tables = list(_units.rows) if _units is not None else [AdministrativeUnit._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(qn(table) for table in tables)} CASCADE")
 
 
 @dataclass
@@ -78,9 +347,19 @@ def make_household(village: AdministrativeUnit, code: str, head: str) -> Househo
 
 
 def build_world() -> World:
-    """The personas, built without fixtures (module-scoped fixtures elsewhere reuse it)."""
-    if not AdministrativeUnit.objects.filter(level=Level.PROVINCE).exists():
-        area_services.load_official_units()
+    """The personas, without fixtures (module-scoped fixtures elsewhere reuse it): the rows
+    built once per session copied in, and a fresh copy of the same objects."""
+    if _world is None:  # outside pytest-django's test database setup: build them
+        return _build_world()
+    restore_official_units()
+    pristine, rows = _world
+    rows.copy_in()
+    return copy.deepcopy(pristine)
+
+
+def _build_world() -> World:
+    """The personas, built with the real services."""
+    restore_official_units()
     province = AdministrativeUnit.objects.get(code=PROVINCE_CODE)
     communes = list(
         AdministrativeUnit.objects.filter(parent=province, unit_type=UnitType.COMMUNE).order_by(
@@ -125,3 +404,34 @@ def build_world() -> World:
 @pytest.fixture
 def world(official_units: None) -> World:
     return build_world()
+
+
+def log_in(client: Client, username: str) -> None:
+    """Log ``client`` in as ``username`` without a password (``force_login``: no hashing, no
+    throttle bookkeeping). The login itself is tested in tests/accounts/test_login.py and by the
+    browser tests, which type the password."""
+    client.force_login(User.objects.get(username=username))
+
+
+def test_database_url() -> str:
+    """The URL of the test database, for the processes a test starts."""
+    db = connection.settings_dict
+    user = quote(db.get("USER") or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = quote(db.get("HOST") or "localhost", safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+test_database_url.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+@pytest.fixture
+def job_processes_use_the_test_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job's own process (giamngheo.jobs.runner) imports the test settings, which start an
+    embedded server of their own in the job's VAR_DIR (the test's tmp_path) when DATABASE_URL
+    is unset: an initdb per test, left running, before the runner switches to the database its
+    parent hands it anyway. With the test database's URL in its environment it goes there
+    straight away, as a production runner does."""
+    if not os.environ.get("DATABASE_URL"):
+        monkeypatch.setenv("DATABASE_URL", test_database_url())

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from giamngheo.accounts import access
 from giamngheo.registry import selectors, services
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ VISIBLE = {
 
 def client_for(user: object) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)  # type: ignore[attr-defined]
+    log_in(client, user.username)  # type: ignore[attr-defined]
     return client
 
 

@@ -38,7 +38,7 @@ def test_urban_rural_follows_the_unit_type(official_units: None) -> None:
     assert communes.filter(unit_type=UnitType.SPECIAL_ZONE).count() == 13
 
 
-def test_special_zones_follow_the_configured_area_kind(db: None) -> None:
+def test_special_zones_follow_the_configured_area_kind(no_official_units: None) -> None:
     AreaKindSetting.objects.create(unit_type=UnitType.SPECIAL_ZONE, area_kind="urban")
     services.load_official_units()
     zones = AdministrativeUnit.objects.filter(unit_type=UnitType.SPECIAL_ZONE)

@@ -181,7 +181,7 @@ def test_it_records_one_audit_event_for_the_households(official_units: None) -> 
     assert created == report.villages_created > 0
 
 
-def test_it_says_so_when_the_administrative_units_are_missing() -> None:
+def test_it_says_so_when_the_administrative_units_are_missing(no_official_units: None) -> None:
     with pytest.raises(loader.DemoError, match="giamngheo areas load"):
         loader.load_demo(households=10)
     with pytest.raises(CommandError, match="giamngheo areas load"):

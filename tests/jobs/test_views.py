@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from giamngheo.jobs import files
 from giamngheo.jobs.models import Job, JobStatus
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def job_files(settings: Any, tmp_path: Path) -> None:
 
 def client_for(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    log_in(client, user.username)
     return client
 
 

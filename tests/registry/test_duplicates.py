@@ -87,13 +87,13 @@ def test_merging_needs_rights_on_both_households(world: World) -> None:
 def test_the_duplicates_page_merges_within_scope(world: World) -> None:
     from django.test import Client
 
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in
 
     first = add(world, world.household_a1, "Hà Thị Lụa")
     second = add(world, world.household_a1, "Ha Thi Lua")
     outside = add(world, world.household_b1, "Hà Thị Lụa")
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     assert "Trùng họ tên" in client.get("/households/duplicates/").text
     refused = client.post("/households/duplicates/", {"keep": first.pk, "remove": outside.pk})
     assert refused.status_code == 404
@@ -107,7 +107,7 @@ def test_the_duplicates_page_does_not_show_households_outside_the_users_area(
 ) -> None:
     from django.test import Client
 
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in
 
     old = add(world, world.household_a2, "Đinh Văn Bảy", citizen_id="044090000888")
     services.member_leave(actor=None, person=old, on=dt.date(2025, 1, 1), reason="Chuyển đi")
@@ -121,7 +121,7 @@ def test_the_duplicates_page_does_not_show_households_outside_the_users_area(
         reason="Kết hôn",
     )
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     page = client.get("/households/duplicates/").text
     assert "Trùng số định danh" in page  # both lived in commune A: the pair is xa_a's to see
     assert "B1-001" not in page  # where the person lives now (commune B) is not

@@ -162,10 +162,10 @@ def test_the_pages_offer_the_templates_and_queue_exports(world: World) -> None:
     from django.urls import reverse
 
     from giamngheo.jobs.models import Job
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in
 
     client = Client()
-    assert client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     index = client.get(reverse("registry_io:index")).content.decode()
     assert "Chạy thử" in index  # an officer may import
     xlsx = client.get(reverse("registry_io:template", args=["households", "xlsx"]))
@@ -196,7 +196,7 @@ def test_the_pages_offer_the_templates_and_queue_exports(world: World) -> None:
     assert outside.status_code == 404
 
     inspector = Client()
-    assert inspector.login(username="inspector", password=PASSWORD)
+    log_in(inspector, "inspector")
     assert "Chạy thử" not in inspector.get(reverse("registry_io:index")).content.decode()
     assert inspector.post(reverse("registry_io:import_start")).status_code == 403
 
@@ -207,10 +207,10 @@ def test_the_survey_template_defaults_to_the_standard_in_force(world: World) -> 
     from django.utils import timezone
 
     from giamngheo.standards import pack_for_review_year
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in
 
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     in_force = pack_for_review_year(timezone.localdate().year)
     default = client.get(reverse("registry_io:template", args=["surveys", "csv"]))
     explicit = client.get(

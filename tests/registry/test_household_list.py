@@ -7,7 +7,7 @@ from django.test import Client
 
 from giamngheo.registry import selectors, services
 from giamngheo.registry.models import Household
-from tests.conftest import PASSWORD, World, make_household
+from tests.conftest import World, log_in, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_the_list_page_runs_a_fixed_number_of_queries(
     for number in range(2, 40):
         make_household(world.village_a2, f"A2-{number:03d}", f"Hộ Số {number}")
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     client.get("/households/")  # warm the session
     with django_assert_max_num_queries(8):  # type: ignore[operator]
         response = client.get("/households/", {"status": "", "flag": "is_merit_family"})

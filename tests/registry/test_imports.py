@@ -17,7 +17,7 @@ from giamngheo.jobs import worker
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.registry import imports, services
 from giamngheo.registry.models import Household, Membership, Person
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, log_in
 from tests.registry.io_helpers import header, household_rows, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -362,7 +362,7 @@ def test_a_file_without_the_required_columns_is_refused_with_one_clear_error(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_web_import_runs_a_dry_run_then_imports_on_confirmation(
-    world: World, tmp_path: Path, settings: Any
+    world: World, tmp_path: Path, settings: Any, job_processes_use_the_test_database: None
 ) -> None:
     settings.VAR_DIR = tmp_path
     rows = household_rows("H-001", world.village_a1) + household_rows(
@@ -370,7 +370,7 @@ def test_the_web_import_runs_a_dry_run_then_imports_on_confirmation(
     )
     path = write_csv(tmp_path / "tai-len.csv", rows)
     client = Client()
-    assert client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     with path.open("rb") as handle:
         response = client.post(reverse("registry_io:import_start"), {"file": handle})
     assert response.status_code == 302
@@ -399,7 +399,7 @@ def test_the_web_import_runs_a_dry_run_then_imports_on_confirmation(
     assert "Đã nhập: 1 hộ mới" in client.get(confirm["Location"]).content.decode()
     # Another user cannot see the import.
     other = Client()
-    assert other.login(username="xa_b", password=PASSWORD)
+    log_in(other, "xa_b")
     assert other.get(confirm["Location"]).status_code == 404
 
 

@@ -59,10 +59,10 @@ def test_search_stays_within_the_users_areas(world: World) -> None:
 def test_the_household_list_page_searches(world: World) -> None:
     from django.test import Client
 
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in
 
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     html = client.get("/households/", {"q": "tran thi binh"}).text
     assert "A2-001" in html
     assert "A1-001" not in html

@@ -7,14 +7,14 @@ from django.test import Client
 from django.urls import reverse
 
 from giamngheo.registry.models import Household, Membership
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

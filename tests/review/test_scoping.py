@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from giamngheo.review import services
 from giamngheo.review.services import ReviewError
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.review.conftest import ReviewWorld, planned_round, started_round
 from tests.review.helpers import decided_round
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

@@ -13,7 +13,7 @@ from giamngheo.lib import clock
 from giamngheo.lib.pdf import extract_text
 from giamngheo.review import selectors, services
 from giamngheo.review.models import Complaint, Meeting
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.review.conftest import ReviewWorld
 from tests.review.helpers import decided_round
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def login(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

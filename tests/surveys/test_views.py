@@ -12,7 +12,7 @@ from django.urls import reverse
 from giamngheo.registry.models import Household
 from giamngheo.surveys import services
 from giamngheo.surveys.models import Survey
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, log_in
 from tests.surveys.conftest import DAY, RURAL_LINE, YEAR, b2_answers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.surveys.urls")]
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.surveys.urls")]
 
 def login(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

@@ -12,7 +12,7 @@ from giamngheo.lib.pdf import extract_text
 from giamngheo.training import selectors, services
 from giamngheo.training.certificates import certificate_pdf
 from giamngheo.training.models import Attendance, Registration
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.training.conftest import TrainingWorld, make_class, sessions
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

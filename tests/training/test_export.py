@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.training.conftest import TrainingWorld
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_statistics_workbook_reads_back(tw: TrainingWorld) -> None:
     client = Client()
-    assert client.login(username="tinh", password=PASSWORD)
+    log_in(client, "tinh")
     response = client.get(reverse("training:statistics_export"), {"year": "2025"})
     assert response.status_code == 200
     assert 'filename="tap-huan-2025.xlsx"' in response["Content-Disposition"]
@@ -73,7 +73,7 @@ def test_the_workbook_cells_are_typed(tw: TrainingWorld) -> None:
 
 def test_the_export_is_scoped_like_the_page(tw: TrainingWorld) -> None:
     client = Client()
-    assert client.login(username="xa_b", password=PASSWORD)
+    log_in(client, "xa_b")
     response = client.get(reverse("training:statistics_export"), {"year": "2025"})
     book = load_workbook(io.BytesIO(response.content))
     codes = [row[0] for row in book["Lớp"].iter_rows(min_row=2, values_only=True)]

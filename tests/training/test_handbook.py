@@ -10,7 +10,7 @@ from django.urls import reverse
 from giamngheo.accounts.models import Role
 from giamngheo.training import handbook, selectors, services
 from giamngheo.training.models import HandbookPage, HandbookPageVersion
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import log_in, make_user
 from tests.training.conftest import TrainingWorld
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from giamngheo.training import selectors, services
 from giamngheo.training.models import Question
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.training.conftest import TrainingWorld
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

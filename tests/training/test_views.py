@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from giamngheo.training import services
 from giamngheo.training.models import Participant, Registration, TrainingClass, TrainingPlan
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from tests.training.conftest import TrainingWorld, make_class, sessions
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def client_for(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 

@@ -4,14 +4,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, log_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_dashboard_counts_only_the_users_households_in_vietnamese(world: World) -> None:
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     html = client.get(reverse("web:dashboard")).text
     assert '<html lang="vi">' in html
     assert "Tổng quan" in html
@@ -20,7 +20,7 @@ def test_the_dashboard_counts_only_the_users_households_in_vietnamese(world: Wor
 
 def test_english_is_switchable(world: World) -> None:
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("web:dashboard")).text
     assert '<html lang="en">' in html
@@ -30,7 +30,7 @@ def test_english_is_switchable(world: World) -> None:
 
 def test_vietnamese_is_the_default_even_for_an_english_browser(world: World) -> None:
     client = Client(headers={"accept-language": "en-US,en;q=0.9"})
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     html = client.get(reverse("web:dashboard")).text
     assert '<html lang="vi">' in html
     assert "Tổng quan" in html
@@ -38,7 +38,7 @@ def test_vietnamese_is_the_default_even_for_an_english_browser(world: World) -> 
 
 def test_the_dashboard_shows_where_the_review_stands(world: World) -> None:
     client = Client()
-    client.login(username="xa_a", password=PASSWORD)
+    log_in(client, "xa_a")
     html = client.get(reverse("web:dashboard")).text
     assert "Rà soát hộ nghèo, hộ cận nghèo năm" in html
     assert "Việc cần chú ý" in html

@@ -21,7 +21,7 @@ from giamngheo.workforce.models import (
     Task,
     Worker,
 )
-from tests.conftest import PASSWORD, World
+from tests.conftest import World, log_in
 from tests.workforce.conftest import Staff, make_worker
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ MARCH = dt.date(2025, 3, 1)
 
 def client_for(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    log_in(client, username)
     return client
 
 
