@@ -56,7 +56,7 @@ def test_the_workbook_cells_are_typed(tw: TrainingWorld) -> None:
     import datetime as dt
 
     client = Client()
-    assert client.login(username="tinh", password=PASSWORD)
+    log_in(client, "tinh")
     response = client.get(reverse("training:statistics_export"), {"year": "2025"})
     sheet = load_workbook(io.BytesIO(response.content))["Lớp"]
     assert sheet.cell(1, 4).value == "Từ ngày"
