@@ -17,6 +17,7 @@ from giamngheo.accounts import selectors as visible
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
+from giamngheo.lib.views import form_attempt, form_page
 from giamngheo.registry import duplicates, panels, selectors, services
 from giamngheo.registry.forms import (
     HouseholdCreateForm,
@@ -110,14 +111,17 @@ def _changeable_villages(user: Viewer) -> QuerySet[AdministrativeUnit]:
     )
 
 
+def _household_crumbs(household: Household | None) -> list[tuple[str, str]]:
+    if household is None:
+        return []
+    label = _("Hộ %(code)s · %(head)s") % {"code": household.code, "head": household.head_name}
+    return [(label, reverse("registry:household_detail", args=[household.pk]))]
+
+
 def _form_page(
     request: HttpRequest, form: Any, title: str, back: str, household: Household | None = None
 ) -> HttpResponse:
-    return render(
-        request,
-        "registry/form.html",
-        {"form": form, "title": title, "back": back, "household": household},
-    )
+    return form_page(request, form, title=title, back=back, crumbs=_household_crumbs(household))
 
 
 def household_new(request: HttpRequest) -> HttpResponse:
@@ -128,21 +132,23 @@ def household_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            household = services.household_create(
-                actor=request.user,
-                village=data["village"],
-                code=data["code"],
-                address=data.get("address", ""),
-                phone=data.get("phone", ""),
-                members=[services.PersonData(**person_data(form, Relation.HEAD))],
+            household = form_attempt(
+                form,
+                lambda: services.household_create(
+                    actor=request.user,
+                    village=data["village"],
+                    code=data["code"],
+                    address=data.get("address", ""),
+                    phone=data.get("phone", ""),
+                    members=[services.PersonData(**person_data(form, Relation.HEAD))],
+                ),
             )
-        except services.RegistryError as error:
-            form.add_error(None, str(error))
         except IntegrityError:
             form.add_error("code", _("Mã hộ này đã có trong tỉnh."))
         else:
-            messages.success(request, _("Đã tạo hộ %(code)s.") % {"code": household.code})
-            return redirect("registry:household_detail", pk=household.pk)
+            if household is not None:
+                messages.success(request, _("Đã tạo hộ %(code)s.") % {"code": household.code})
+                return redirect("registry:household_detail", pk=household.pk)
     return _form_page(request, form, _("Thêm hộ gia đình"), reverse("registry:household_list"))
 
 
@@ -162,16 +168,16 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         mask_numbers(form, {"phone": household.phone})
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.household_update(
+        saved = form_attempt(
+            form,
+            lambda: services.household_update(
                 actor=request.user,
                 household=household,
                 expected_version=form.cleaned_data["version"],
                 **changes,
-            )
-        except services.RegistryError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Đã lưu thông tin hộ."))
             return redirect("registry:household_detail", pk=household.pk)
     back = reverse("registry:household_detail", args=[household.pk])
@@ -182,15 +188,15 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     household = _household_for_change(request, pk)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.member_add(
+        added = form_attempt(
+            form,
+            lambda: services.member_add(
                 actor=request.user,
                 household=household,
                 data=services.PersonData(**person_data(form, form.cleaned_data["relation"])),
-            )
-        except services.RegistryError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if added is not None:
             messages.success(request, _("Đã thêm thành viên."))
             return redirect("registry:household_detail", pk=household.pk)
     back = reverse("registry:household_detail", args=[household.pk])
@@ -232,30 +238,26 @@ def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
         data = person_data(identity, membership.relation)
         data.pop("relation")
         data.update({name: answers.cleaned_data[name] for name in PersonAnswersForm.Meta.fields})
-        try:
-            services.person_update(
+        saved = form_attempt(
+            identity,
+            lambda: services.person_update(
                 actor=request.user,
                 person=person,
                 expected_version=identity.cleaned_data["version"],
                 **data,
-            )
-        except services.RegistryError as error:
-            identity.add_error(None, str(error))
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("Đã lưu thông tin thành viên."))
             return redirect("registry:household_detail", pk=household.pk)
-    back = reverse("registry:household_detail", args=[household.pk])
-    return render(
+    return form_page(
         request,
-        "registry/form.html",
-        {
-            "form": identity,
-            "extra_form": answers,
-            "extra_title": _("Thông tin dùng để xác định mức độ thiếu hụt"),
-            "title": _("Sửa thông tin thành viên"),
-            "back": back,
-            "household": household,
-        },
+        identity,
+        title=_("Sửa thông tin thành viên"),
+        back=reverse("registry:household_detail", args=[household.pk]),
+        crumbs=_household_crumbs(household),
+        extra_form=answers,
+        extra_title=_("Thông tin dùng để xác định mức độ thiếu hụt"),
     )
 
 
@@ -272,18 +274,18 @@ def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
         if target is None:
             form.add_error("to_household_code", _("Không tìm thấy hộ có mã này trên địa bàn."))
         else:
-            try:
-                services.member_move(
+            moved = form_attempt(
+                form,
+                lambda: services.member_move(
                     actor=request.user,
                     person=membership.person,
                     to_household=target,
                     relation=data["relation"],
                     on=data["on"],
                     reason=data["reason"],
-                )
-            except services.RegistryError as error:
-                form.add_error(None, str(error))
-            else:
+                ),
+            )
+            if moved is not None:
                 messages.success(request, _("Đã chuyển thành viên sang hộ %s.") % target.code)
                 return redirect("registry:household_detail", pk=household.pk)
     back = reverse("registry:household_detail", args=[household.pk])
