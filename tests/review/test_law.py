@@ -354,8 +354,8 @@ def test_an_average_living_standard_result_is_posted_decided_and_set(
         answers=b2_answers(rw.poor, income=2_000_000, deprived=0, on=D(2025, 10, 1)),
         surveyor_name="Rà soát viên Hồ Thị Ánh",
     )
-    if survey.status != "average_living_standard":
-        pytest.skip(f"the engine classifies this household {survey.status!r}")
+    # Rural, 2.000.000 đ, no deprivation: 1.500.000 < income <= 2.250.000 (Decree 07 Art. 3(2)(c)).
+    assert survey.status == "average_living_standard", survey.status
     record_b2(rw.near_poor, "near_poor")
     services.round_attach_latest_surveys(actor=w.xa_a, round_=round_)
     entries = entries_of(round_)
