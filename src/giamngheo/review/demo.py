@@ -42,7 +42,7 @@ from giamngheo.review.models import (
     ProvinceReport,
     Round,
 )
-from giamngheo.review.services import _move_entries
+from giamngheo.review.services.base import move_entries
 from giamngheo.review.states import EntryState
 from giamngheo.surveys import definitions
 from giamngheo.surveys import services as survey_services
@@ -237,7 +237,7 @@ def _finished_round(
     round_ = services.round_start(actor=actor, round_=round_)
     # Households flagged by collaborators (workforce demo) pass Phiếu A in the demo.
     listed = list(Entry.objects.filter(round=round_, state=EntryState.LISTED))
-    _move_entries(actor, round_, listed, "screen_in", note="dữ liệu mẫu: Phiếu A")
+    move_entries(actor, round_, listed, "screen_in", note="dữ liệu mẫu: Phiếu A")
     services.round_attach_latest_surveys(actor=actor, round_=round_)
     _without_survey(round_, actor, current)
     entries = list(Entry.objects.filter(round=round_, state=EntryState.SURVEYED).order_by("pk"))
@@ -325,7 +325,7 @@ def _set_surveyed(
     round_: Round, actor: User | None, entries: list[Entry], current: dict[int, str]
 ) -> None:
     extra = {e.pk: {"proposed_status": current.get(e.household_id, "not_poor")} for e in entries}
-    _move_entries(actor, round_, entries, "survey", extra=extra, note="dữ liệu mẫu")
+    move_entries(actor, round_, entries, "survey", extra=extra, note="dữ liệu mẫu")
 
 
 def _first_village_meets(

@@ -55,7 +55,6 @@ from giamngheo.review.services.base import (
     ReviewError,
     close_if_answered,
     consultation_required,
-    move_entries,
     params,
 )
 from giamngheo.review.services.certificates import certificates_issue
@@ -85,9 +84,6 @@ from giamngheo.review.services.rounds import (
     round_start,
     steering_member_add,
 )
-
-# The demo (review/demo.py) moves entries in bulk under the name it had in the single module.
-_move_entries = move_entries
 
 __all__ = [
     "BEFORE_AGREEMENT",

@@ -390,8 +390,8 @@ def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def change_page_context(request: HttpRequest, change: HouseholdChange) -> dict[str, Any]:
-    """The change page's context; the review's own view re-renders the page with a bound
-    form through ``extra`` providers' keys (``workforce.panels``)."""
+    """The change page's context, with the sections the apps above register
+    (``workforce.panels``); the review's view re-renders the page with its bound form."""
     return {
         **panels.change_context(request, change),
         "change": change,
