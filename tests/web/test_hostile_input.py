@@ -20,6 +20,7 @@ import inspect
 import re
 import time
 import traceback
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -108,6 +109,26 @@ PATH_VALUES = {
 }
 
 PERSONAS = ["xa_b", "xa_a", "anonymous"]
+# The deep fuzz (``xa_b``: one field at a time on every form) is the suite's longest piece of
+# work; it is cut into shards of routes so that the xdist workers share it (conftest.py spreads
+# this file's tests one at a time). Every route belongs to exactly one shard (tested below).
+DEEP_SHARDS = 6
+RUNS = [
+    *[("xa_b", shard, DEEP_SHARDS) for shard in range(DEEP_SHARDS)],
+    ("xa_a", 0, 1),
+    ("anonymous", 0, 1),
+]
+
+
+# What ``Fuzz.gather`` found, kept per (persona, route filter) with its world for the shards that
+# follow on the same worker: paths, POST forms by action, GET names by action, failures found.
+Gathered = tuple[dict[str, Pattern], dict[str, list["Form"]], dict[str, set[str]], list[str]]
+_GATHERED: dict[tuple[str, str], tuple[CrawlWorld, Gathered]] = {}
+
+
+def shard_of(route: str, shards: int) -> int:
+    """The shard a route is fuzzed in: stable across processes (no ``hash()`` seed)."""
+    return zlib.crc32(route.encode()) % shards
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +255,7 @@ class Fuzz:
             self.client.force_login(user)
         self.failures: list[str] = []
         self.count = 0
+        self.routes = 0
         self.phases: Counter[str] = Counter()
         self.seconds: Counter[str] = Counter()
         self.slow: Counter[str] = Counter()
@@ -275,34 +297,20 @@ class Fuzz:
         html = response.content.decode() if "html" in ctype and not response.streaming else ""
         return response.status_code, html
 
-    def run(self, deep: bool, only: str = "") -> None:
-        """Fuzz every URL (``only``: a regular expression on routes, to debug one part)."""
-        patterns = [p for p in url_patterns() if re.search(only, p.route)]
-        paths: dict[str, Pattern] = {}
-        post_fields: dict[str, list[Form]] = {}
-        get_fields: dict[str, set[str]] = {}
-        for pattern in patterns:
-            try:
-                path = fill(pattern, self.cw)
-            except MissingFactory as error:
-                self.failures.append(str(error))
-                continue
-            paths[path] = pattern
-            if pattern.route.startswith("admin/"):
-                continue
-            _status, html = self.page(path)
-            forms, loose = forms_of(path, html)
-            if loose.fields:
-                forms.append(loose)
-            for form in forms:
-                if form.method == "post":
-                    known = post_fields.setdefault(form.action, [])
-                    if all(set(other.fields) != set(form.fields) for other in known):
-                        known.append(form)
-                else:
-                    get_fields.setdefault(form.action, set()).update(form.fields)
+    def run(self, deep: bool, only: str = "", shard: int = 0, shards: int = 1) -> None:
+        """Fuzz every URL of ``shard`` (of ``shards``; ``only``: a regular expression on routes,
+        to debug one part). The forms are gathered from every page the persona can open, since a
+        page's form may post to a route of another shard."""
+        key = (self.persona, only)
+        if key not in _GATHERED or _GATHERED[key][0] is not self.cw:
+            _GATHERED[key] = (self.cw, self.gather(only))
+        paths, post_fields, get_fields, failures = _GATHERED[key][1]
+        self.failures.extend(failures)
 
         for path, pattern in paths.items():
+            if shard_of(pattern.route, shards) != shard:
+                continue
+            self.routes += 1
             self.phase = "path"
             self.fuzz_path(pattern)
             self.phase = "all at once"
@@ -328,6 +336,39 @@ class Fuzz:
                     for value in values_for(form, name):
                         self.send("POST", path, {**form.fields, name: value})
 
+    def gather(self, only: str) -> Gathered:
+        """The path of every URL pattern, and the forms found on the pages the persona opens
+        (GET forms: the query names they send; POST forms: by action). Done once per persona
+        and world on a worker (the pages' requests are rolled back: the world is unchanged)."""
+        patterns = [p for p in url_patterns() if re.search(only, p.route)]
+        paths: dict[str, Pattern] = {}
+        post_fields: dict[str, list[Form]] = {}
+        get_fields: dict[str, set[str]] = {}
+        failures: list[str] = []
+        for pattern in patterns:
+            try:
+                path = fill(pattern, self.cw)
+            except MissingFactory as error:
+                failures.append(str(error))
+                continue
+            paths[path] = pattern
+            if pattern.route.startswith("admin/"):
+                continue
+            _status, html = self.page(path)
+            forms, loose = forms_of(path, html)
+            if loose.fields:
+                forms.append(loose)
+            for form in forms:
+                if form.method == "post":
+                    known = post_fields.setdefault(form.action, [])
+                    if all(set(other.fields) != set(form.fields) for other in known):
+                        known.append(form)
+                else:
+                    get_fields.setdefault(form.action, set()).update(form.fields)
+        failures.extend(self.failures)
+        self.failures.clear()
+        return paths, post_fields, get_fields, failures
+
     def fuzz_path(self, pattern: Pattern) -> None:
         converters = {}
         for part in pattern.parts:
@@ -346,14 +387,33 @@ class Fuzz:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_hostile_input_never_gives_a_server_error(crawl_world: CrawlWorld, persona: str) -> None:
+@pytest.mark.parametrize(
+    ("persona", "shard", "shards"), RUNS, ids=[f"{p}-{s + 1}of{n}" for p, s, n in RUNS]
+)
+def test_hostile_input_never_gives_a_server_error(
+    crawl_world: CrawlWorld, persona: str, shard: int, shards: int
+) -> None:
     fuzz = Fuzz(crawl_world, persona)
-    fuzz.run(deep=persona == "xa_b")
-    assert fuzz.count > 500
+    fuzz.run(deep=persona == "xa_b", shard=shard, shards=shards)
+    # Every shard holds a fair part of the routes, each sent dozens of hostile requests.
+    assert fuzz.routes > len(list(url_patterns())) // (2 * shards)
+    assert fuzz.count > 20 * fuzz.routes
     assert not fuzz.failures, f"{len(fuzz.failures)} of {fuzz.count} requests failed:\n" + (
         "\n".join(fuzz.failures)
     )
+
+
+def test_the_deep_shards_cover_every_route_once() -> None:
+    routes = [pattern.route for pattern in url_patterns()]
+    covered = Counter(
+        route
+        for shard in range(DEEP_SHARDS)
+        for route in routes
+        if shard_of(route, DEEP_SHARDS) == shard
+    )
+    assert covered == Counter(routes)
+    sizes = Counter(shard_of(route, DEEP_SHARDS) for route in routes)
+    assert len(sizes) == DEEP_SHARDS and min(sizes.values()) > len(routes) // (2 * DEEP_SHARDS)
 
 
 @pytest.mark.django_db

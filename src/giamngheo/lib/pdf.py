@@ -7,24 +7,59 @@ back with :func:`extract_text` to prove the diacritics survive.
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 from pathlib import Path
 
 import segno
+from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.enums import TextEmphasis
+from fpdf.fonts import SubsetMap, TTFFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
+FONT_FILES = {
+    "": "DejaVuSans.ttf",
+    "B": "DejaVuSans-Bold.ttf",
+    "I": "DejaVuSans-Oblique.ttf",
+}
+# OpenType layout tables: fpdf2 shapes no text unless asked (``set_text_shaping``, never used
+# here: Vietnamese in NFC is precomposed characters), so they only cost time when every
+# document's fonts are subset for embedding (about 0.2 s per font, most of it decoding them).
+LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB")
+
+
+@functools.cache
+def font_bytes(name: str) -> bytes:
+    """The shipped font without its layout tables (the glyphs, their order and metrics are
+    unchanged: what a PDF viewer draws is the same)."""
+    font = ttLib.TTFont(FONT_DIR / name, recalcTimestamp=False)
+    for table in LAYOUT_TABLES:
+        if table in font:
+            del font[table]
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _parsed_font(name: str, style: str) -> TTFFont:
+    """The font's metrics, character map and glyph ids, parsed once per process (about 0.1 s
+    per style, which every document paid for each style). Never used in a document itself:
+    see :meth:`VietnameseDocument._add_cached_font`."""
+    return TTFFont(FPDF(), FONT_DIR / name, f"{FONT.lower()}{style}", style)
 
 
 class VietnameseDocument(FPDF):
-    """An A4 document with the DejaVu family registered and "Trang x/y" in the footer."""
+    """An A4 document with the DejaVu family and "Trang x/y" in the footer.
+
+    A style of the family is added when first chosen (fpdf2 embeds every added font, and
+    subsetting one costs time), from fonts parsed once per process."""
 
     def __init__(self, *, title: str = "", orientation: str = "portrait") -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
-        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.add_font(FONT, "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
         self.set_font(FONT, size=11)
         self.set_margins(20, 15, 20)
         self.set_auto_page_break(auto=True, margin=18)
@@ -32,6 +67,35 @@ class VietnameseDocument(FPDF):
         if title:
             self.set_title(title)
         self.set_creator("giamngheo")
+
+    def set_font(
+        self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0
+    ) -> None:
+        if (family or self.font_family).lower() == FONT.lower():
+            letters = style.style if isinstance(style, TextEmphasis) else style.upper()
+            chosen = "".join(sorted(letter for letter in letters if letter in "BI"))
+            if f"{FONT.lower()}{chosen}" not in self.fonts and chosen in FONT_FILES:
+                self._add_cached_font(chosen, FONT_FILES[chosen])
+        super().set_font(family, style, size)
+
+    def _add_cached_font(self, style: str, name: str) -> None:
+        """``add_font`` without parsing the font again: the parsed metrics are shared (fpdf2
+        itself shares them between copies, ``TTFFont.__deepcopy__``), while what a document
+        changes is its own: the subset of glyphs used, the widths map (a defaultdict that grows
+        on lookups), and the font tables, which embedding subsets in place (a fresh lazy
+        ``TTFont`` from :func:`font_bytes`: only the tables subsetting needs are decoded).
+        ``tests/lib/test_pdf.py`` proves the bytes equal those of ``add_font``."""
+        parsed = _parsed_font(name, style)
+        font = copy.copy(parsed)
+        font.i = len(self.fonts) + 1
+        font.ttfont = ttLib.TTFont(io.BytesIO(font_bytes(name)), recalcTimestamp=False, lazy=True)
+        font.cw = copy.copy(parsed.cw)
+        font.glyph_ids = dict(parsed.glyph_ids)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font._hbfont = None
+        font.subset = SubsetMap(font)
+        self.fonts[font.fontkey] = font
 
     def footer(self) -> None:
         self.set_y(-12)
