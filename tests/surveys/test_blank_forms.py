@@ -17,7 +17,7 @@ from tests.conftest import World, log_in
 
 pytestmark = pytest.mark.django_db
 
-PRINTABLE = [spec for spec in definitions.load_forms() if blank_forms.printable(spec)]
+PRINTABLE = blank_forms.printable_forms()
 HEADER_FIELDS = ("Mã hộ", "Họ và tên chủ hộ", "Thôn, tổ dân phố", "Xã, phường", "Rà soát viên")
 
 

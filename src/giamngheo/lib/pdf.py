@@ -22,6 +22,7 @@ FONT = "DejaVu"
 SIGN_HINT: Final = "(Ký, ghi rõ họ tên)"
 NAME_LINE: Final = "…………………………………"
 CELL_PADDING: Final = 1.2  # mm, left and right of a table cell (0.6 above and below)
+DONOR_FLOOR: Final = 18.0  # mm: a column narrows no further to widen a no-wrap one
 SMALLEST_FONT: Final = 6.0  # pt: a no-wrap column shrinks its font down to this, no further
 
 
@@ -85,8 +86,9 @@ class VietnameseDocument(FPDF):
     ) -> None:
         """A table with a header row, as wide as the page (``widths`` are relative). The columns
         of ``nowrap`` (indices; e.g. household codes)
-        never wrap: each is widened to its longest value, the width taken from the widest other
-        column; what still does not fit gets a smaller font in that column."""
+        never wrap: each is widened to its longest value, the width taken from the other columns
+        in proportion to their room above ``DONOR_FLOOR``; what still does not fit gets a smaller
+        font in that column."""
         rows = [[str(value) for value in row] for row in rows]
         # Relative widths, as fpdf2's tables take them: the table spans the page's width.
         scale = self.epw / sum(widths)
@@ -98,13 +100,17 @@ class VietnameseDocument(FPDF):
             needed = longest + 2 * CELL_PADDING + 0.5
             if needed <= widths[index]:
                 continue
-            others = [i for i in range(len(widths)) if i not in nowrap]
-            if others:
-                donor = max(others, key=lambda i: widths[i])
-                spare = max(widths[donor] - 22, 0)  # the donor keeps room for a short name
-                taken = min(spare, needed - widths[index])
-                widths[donor] -= taken
-                widths[index] += taken
+            # The other columns give in proportion to what they have above a floor.
+            spare = {
+                i: widths[i] - DONOR_FLOOR
+                for i in range(len(widths))
+                if i not in nowrap and widths[i] > DONOR_FLOOR
+            }
+            total = sum(spare.values())
+            taken = min(total, needed - widths[index])
+            for i, room in spare.items():
+                widths[i] -= taken * room / total
+            widths[index] += taken
             if needed > widths[index]:
                 fonts[index] = max(
                     SMALLEST_FONT, size * (widths[index] - 2 * CELL_PADDING - 0.5) / longest

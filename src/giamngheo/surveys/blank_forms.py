@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from giamngheo.lib.pdf import FONT, Signer, VietnameseDocument
+from giamngheo.surveys import definitions
 from giamngheo.surveys.definitions import FieldType, FormField, FormSpec, Kind
 
 MEMBER_ROWS: Final = 8  # blank rows of a member table when no household is given
@@ -42,6 +43,11 @@ class Prefill:
 def printable(spec: FormSpec) -> bool:
     """Forms filled in the field (not the results forms entered from a summary)."""
     return spec.kind is not Kind.FLAGS
+
+
+def printable_forms() -> list[FormSpec]:
+    """Every field form of ``surveys/forms``, in file order."""
+    return [spec for spec in definitions.load_forms() if printable(spec)]
 
 
 def blank_form_pdf(spec: FormSpec, prefill: Prefill | None = None) -> bytes:

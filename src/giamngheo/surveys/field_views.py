@@ -1,22 +1,14 @@
-"""Field work pages: blank survey forms to print (``blank_forms``), optionally prefilled for one
-household, and the survey-results import (``import_views``), on one page for officers and
-collaborators."""
+"""Field work: blank survey forms to print (``blank_forms``), optionally prefilled for one
+household. The page that lists them is ``import_views.field_page`` (with the results import)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import translation
 
 from giamngheo.lib import clock
 from giamngheo.registry.models import Household
-from giamngheo.standards.packs import available_standards
-from giamngheo.surveys import blank_forms, definitions, import_views, imports, selectors
+from giamngheo.surveys import blank_forms, definitions, import_views, selectors
 from giamngheo.surveys.definitions import FormSpec
-
-
-def _printable_forms() -> list[FormSpec]:
-    return [spec for spec in definitions.load_forms() if blank_forms.printable(spec)]
 
 
 def _printable_form(code: str) -> FormSpec:
@@ -29,30 +21,8 @@ def _printable_form(code: str) -> FormSpec:
     return spec
 
 
-def field_page(
-    request: HttpRequest,
-    *,
-    import_form: import_views.ResultsImportForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "surveys/field.html",
-        {
-            "forms": _printable_forms(),
-            "english": (translation.get_language() or "vi").startswith("en"),
-            "can_import": import_views.can_import(request.user),
-            "import_form": import_form or import_views.ResultsImportForm(),
-            # The standards whose results have a template and a results form to import into.
-            "standards": [s for s in available_standards() if s in imports.RESULT_FORMS],
-            "jobs": import_views.recent_jobs(request.user),
-        },
-        status=status,
-    )
-
-
 def field_index(request: HttpRequest) -> HttpResponse:
-    return field_page(request)
+    return import_views.field_page(request)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,8 @@ from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs import services as job_services
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.lib import uploads
+from giamngheo.standards.packs import available_standards
+from giamngheo.surveys import blank_forms, imports
 from giamngheo.surveys.jobs import IMPORT_RESULTS_JOB
 
 
@@ -50,6 +53,30 @@ def recent_jobs(user: Viewer) -> list[Job]:
     return list(job_selectors.jobs_visible_to(user).filter(kind=IMPORT_RESULTS_JOB)[:10])
 
 
+def field_page(
+    request: HttpRequest,
+    *,
+    import_form: ResultsImportForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The field work page: the blank forms to print, the results templates, the upload form
+    (for users who may change some area) and their recent imports."""
+    return render(
+        request,
+        "surveys/field.html",
+        {
+            "forms": blank_forms.printable_forms(),
+            "english": (translation.get_language() or "vi").startswith("en"),
+            "can_import": can_import(request.user),
+            "import_form": import_form or ResultsImportForm(),
+            # The standards whose results have a template and a results form to import into.
+            "standards": [s for s in available_standards() if s in imports.RESULT_FORMS],
+            "jobs": recent_jobs(request.user),
+        },
+        status=status,
+    )
+
+
 def _job(user: Viewer, pk: int) -> Job:
     return job_selectors.job_for(user, pk, kinds=(IMPORT_RESULTS_JOB,))
 
@@ -60,9 +87,6 @@ def import_start(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ResultsImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        # Deferred: field_views imports this module for the form.
-        from giamngheo.surveys.field_views import field_page  # noqa: PLC0415
-
         return field_page(request, import_form=form, status=400)
     upload = form.cleaned_data["file"]
     province, commune = job_selectors.filing_area(request.user)

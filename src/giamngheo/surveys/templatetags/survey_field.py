@@ -9,7 +9,7 @@ from django import template
 from django.utils import translation
 
 from giamngheo.registry.models import Household
-from giamngheo.surveys import blank_forms, definitions
+from giamngheo.surveys import blank_forms
 
 register = template.Library()
 
@@ -18,6 +18,6 @@ register = template.Library()
 def blank_form_links(household: Household) -> dict[str, Any]:
     return {
         "household": household,
-        "forms": [spec for spec in definitions.load_forms() if blank_forms.printable(spec)],
+        "forms": blank_forms.printable_forms(),
         "english": (translation.get_language() or "vi").startswith("en"),
     }
