@@ -87,3 +87,34 @@ def test_only_the_layout_tables_are_left_out_of_the_embedded_fonts() -> None:
     plain.cell(0, 5, "Hộ nghèo")
     assert sorted(plain.fonts) == ["dejavu"]
     assert "Hộ nghèo" in extract_text(plain.to_bytes())
+
+
+def test_a_no_wrap_column_keeps_a_long_code_on_one_line() -> None:
+    from giamngheo.lib.pdf import Signer
+
+    code = "79-26734-0000012345-ABCDEFGHIJ"  # 30 characters, the longest household code
+    document = VietnameseDocument(title="Thử")
+    document.add_page()
+    document.table_rows(
+        ["STT", "Mã hộ", "Họ và tên chủ hộ", "Thôn"],
+        [("1", code, "Hồ Thị Ngọc Ánh", "Thôn Một")],
+        (10, 26, 60, 40),
+        nowrap=(1,),
+    )
+    document.signatures([Signer("CHỦ TỊCH", "Nguyễn Văn Chủ")], recipients=["- Lưu: VT."])
+    lines = extract_text(document.to_bytes()).splitlines()
+    assert any(code in line for line in lines)
+    assert any("Hồ Thị Ngọc Ánh" in line for line in lines)
+    text = "\n".join(lines)
+    assert "Nơi nhận:" in text and "- Lưu: VT." in text
+    assert "CHỦ TỊCH" in text and "(Ký, ghi rõ họ tên)" in text and "Nguyễn Văn Chủ" in text
+
+
+def test_an_unnamed_signer_gets_a_line_to_write_the_name() -> None:
+    from giamngheo.lib.pdf import NAME_LINE, Signer
+
+    document = VietnameseDocument(title="Thử")
+    document.add_page()
+    document.signatures([Signer("NGƯỜI LẬP BIỂU"), Signer("THỦ TRƯỞNG", "Lê Văn Ký")])
+    text = extract_text(document.to_bytes())
+    assert "NGƯỜI LẬP BIỂU" in text and NAME_LINE in text and "Lê Văn Ký" in text

@@ -84,6 +84,8 @@ def test_a_collaborator_files_on_behalf_and_an_officer_refuses_in_writing(
     assert "VĂN BẢN TRẢ LỜI" in text and "Số: 15/UBND-LĐXH" in text
     assert "cao hơn chuẩn cận nghèo" in text and "Đặng Thị Hoa" in text
     assert "Mẫu số 01" in text
+    assert "CHỦ TỊCH" in text and "Nguyễn Văn Chủ" in text and "(Ký, ghi rõ họ tên)" in text
+    assert "Nơi nhận:" in text and "- Như trên;" in text and "- Lưu: VT." in text
 
 
 @pytest.mark.django_db

@@ -26,6 +26,8 @@ def test_the_minutes_come_in_two_copies_with_signature_lines(review_world: Revie
     assert "Trưởng thôn Hà Văn Mạnh" in text and "Lò Thị Thư" in text
     assert "15/20" in text and "Thông qua" in text
     assert text.count("(Ký, ghi rõ họ tên)") == 6
+    assert text.count("CHỦ TRÌ") == 2 and text.count("THƯ KÝ") == 2
+    assert text.count("HỘ GIA ĐÌNH") == 2
     assert "Nguyễn Văn An" in text
 
 
@@ -43,6 +45,23 @@ def test_posted_lists_for_the_village_and_the_commune_office(review_world: Revie
     village = extract_text(documents.posting_pdf(posting, village_lines, village_name="Thôn Hai"))
     assert "Trần Thị Bình" in village and "Nguyễn Văn An" not in village
     assert "Nhà văn hóa Thôn Hai" in village
+    for signer in ("NGƯỜI LẬP BIỂU", "TM. BAN CHỈ ĐẠO RÀ SOÁT", "TRƯỞNG BAN"):
+        assert signer in commune
+    assert commune.count("(Ký, ghi rõ họ tên)") == 2
+
+
+def test_a_long_household_code_stays_on_one_line(review_world: ReviewWorld) -> None:
+    """Codes never wrap in the lists: the column widens (or its font shrinks) to fit."""
+    round_, decision = decided_round(review_world)
+    code = "79-26734-0000012345-ABCDEFGHIJ"  # 30 characters, the field's longest
+    posting = round_.postings.get()
+    lines = list(posting.lines.order_by("household_code"))
+    lines[0].household_code = code
+    entries = list(decision.entries.all())
+    entries[0].household_code = code
+    for pdf in (documents.posting_pdf(posting, lines), documents.decision_pdf(decision, entries)):
+        text_lines = extract_text(pdf).splitlines()
+        assert any(code in line for line in text_lines), text_lines
 
 
 def test_the_certificate_carries_members_code_and_qr(review_world: ReviewWorld) -> None:
@@ -56,6 +75,8 @@ def test_the_certificate_carries_members_code_and_qr(review_world: ReviewWorld) 
     assert "Trần Thị Bình" in text and "Trần Thị Bình Con" in text
     assert f"Mã xác thực: {certificate.code}" in text
     assert f"Số: {certificate.number}" in text
+    assert certificate.signer_title.upper() in text and certificate.signer_name in text
+    assert "(Ký, ghi rõ họ tên và đóng dấu)" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents()
     assert content is not None
@@ -68,6 +89,10 @@ def test_the_decision_lists_the_households(review_world: ReviewWorld) -> None:
     assert "QUYẾT ĐỊNH" in text and "Số: 45/QĐ-UBND" in text
     assert "Quyết định số 24/2021/QĐ-TTg" in text
     assert "Nguyễn Văn Chủ" in text and "DANH SÁCH HỘ NGHÈO MỚI" in text
+    # The signer's title and name, and the recipients opposite (Nghị định 30/2020, Phụ lục I).
+    assert "CHỦ TỊCH ỦY BAN NHÂN DÂN" in text and "(Ký, ghi rõ họ tên)" in text
+    assert "Nơi nhận:" in text and "- Như Điều 3;" in text and "- Lưu: VT." in text
+    assert "Điều 3." in text
 
 
 def test_all_certificates_of_a_decision_print_as_one_pdf(review_world: ReviewWorld) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from giamngheo.lib.pdf import extract_text
+from giamngheo.lib.pdf import NAME_LINE, extract_text
 from giamngheo.training import selectors, services
 from giamngheo.training.certificates import certificate_pdf
 from giamngheo.training.models import Attendance, Registration
@@ -141,6 +141,9 @@ def test_certificate_pdf_keeps_the_vietnamese_text(tw: TrainingWorld) -> None:
     assert "Chuẩn nghèo đa chiều mới" in text
     assert "44-C1-003" in text  # third by name
     assert "ngày 12 tháng 03 năm 2025" in text
+    # The signature: title, hint and a line for the name, all on the one page.
+    assert "THỦ TRƯỞNG ĐƠN VỊ TỔ CHỨC" in text and "(Ký, ghi rõ họ tên và đóng dấu)" in text
+    assert NAME_LINE in text and "Trang 1/1" in text
 
 
 def test_certificate_page_is_scoped(tw: TrainingWorld) -> None:

@@ -371,10 +371,17 @@ def build_crawl_world() -> CrawlWorld:
         province=w.province,
         commune=b,
     )
+    survey_import_job = job_services.job_enqueue(
+        actor=w.xa_b,
+        kind="surveys.import_results",
+        parameters={"file": "missing.csv", "file_name": "ket-qua-beta.csv", "dry_run": True},
+        province=w.province,
+        commune=b,
+    )
     export = job_files.save_bytes("ho-beta.csv", f"{FOREIGN_CODE};{FOREIGN_HEAD}\n".encode())
     job_export.outputs = {"export": export}
     job_export.save(update_fields=["outputs"])
-    objects.update(job=job_export, import_job=job_import)
+    objects.update(job=job_export, import_job=job_import, survey_import_job=survey_import_job)
 
     markers = [
         FOREIGN_HEAD,
@@ -460,6 +467,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     "person_id": "person",
     # io and jobs
     ("import", "pk"): "import_job",
+    ("results-import", "pk"): "survey_import_job",
     ("jobs", "pk"): "job",
     # review
     ("rounds", "pk"): "round",

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer, acting_user
+from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.jobs.models import Job
 
 
@@ -29,3 +30,14 @@ def job_for(user: Viewer, pk: int, *, kinds: tuple[str, ...] = ()) -> Job:
     if job is None:
         raise Http404
     return job
+
+
+def filing_area(user: Viewer) -> tuple[AdministrativeUnit | None, AdministrativeUnit | None]:
+    """The province and commune a user's job is filed under (their home unit; none for an
+    administrator): the imports' jobs (households, survey results) use it."""
+    home = access.home_unit(user)
+    if home is None:
+        return None, None
+    if home.level == Level.PROVINCE:
+        return home, None
+    return home.province, home if home.level == Level.COMMUNE else home.parent

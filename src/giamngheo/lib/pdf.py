@@ -10,13 +10,16 @@ from __future__ import annotations
 import copy
 import functools
 import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final
 
 import segno
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import TextEmphasis
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -52,6 +55,23 @@ def _parsed_font(name: str, style: str) -> TTFFont:
     return TTFFont(FPDF(), FONT_DIR / name, f"{FONT.lower()}{style}", style)
 
 
+SIGN_HINT: Final = "(Ký, ghi rõ họ tên)"
+NAME_LINE: Final = "…………………………………"
+CELL_PADDING: Final = 1.2  # mm, left and right of a table cell (0.6 above and below)
+DONOR_FLOOR: Final = 18.0  # mm: a column narrows no further to widen a no-wrap one
+SMALLEST_FONT: Final = 6.0  # pt: a no-wrap column shrinks its font down to this, no further
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One signature block: its title (several lines allowed: "TM. BAN CHỈ ĐẠO\\nTRƯỞNG BAN"),
+    the hint under it, then room to sign and the name (a dotted line to write it when unknown)."""
+
+    title: str
+    name: str = ""
+    hint: str = SIGN_HINT
+
+
 class VietnameseDocument(FPDF):
     """An A4 document with the DejaVu family and "Trang x/y" in the footer.
 
@@ -77,6 +97,14 @@ class VietnameseDocument(FPDF):
             if f"{FONT.lower()}{chosen}" not in self.fonts and chosen in FONT_FILES:
                 self._add_cached_font(chosen, FONT_FILES[chosen])
         super().set_font(family, style, size)
+
+    def table(self, *args: Any, **kwargs: Any) -> Any:
+        """fpdf2's table, with every style of the family added first (its headings and cells
+        choose styles through ``FontFace``, without ``set_font``)."""
+        for style, name in FONT_FILES.items():
+            if f"{FONT.lower()}{style}" not in self.fonts:
+                self._add_cached_font(style, name)
+        return super().table(*args, **kwargs)
 
     def _add_cached_font(self, style: str, name: str) -> None:
         """``add_font`` without parsing the font again: the parsed metrics are shared (fpdf2
@@ -118,6 +146,127 @@ class VietnameseDocument(FPDF):
         self.set_xy(self.l_margin + width, top + 5)
         self.cell(width, 5, "Độc lập - Tự do - Hạnh phúc", align="C")
         self.set_y(max(bottom_left, top + 10) + 4)
+        self.set_font(FONT, size=11)
+
+    def table_rows(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        widths: Sequence[float],
+        *,
+        size: float = 9,
+        nowrap: Sequence[int] = (),
+    ) -> None:
+        """A table with a header row, as wide as the page (``widths`` are relative). The columns
+        of ``nowrap`` (indices; e.g. household codes)
+        never wrap: each is widened to its longest value, the width taken from the other columns
+        in proportion to their room above ``DONOR_FLOOR``; what still does not fit gets a smaller
+        font in that column."""
+        rows = [[str(value) for value in row] for row in rows]
+        # Relative widths, as fpdf2's tables take them: the table spans the page's width.
+        scale = self.epw / sum(widths)
+        widths = [width * scale for width in widths]
+        self.set_font(FONT, size=size)
+        fonts: dict[int, float] = {}
+        for index in nowrap:
+            longest = max((self.get_string_width(row[index]) for row in rows), default=0.0)
+            needed = longest + 2 * CELL_PADDING + 0.5
+            if needed <= widths[index]:
+                continue
+            # The other columns give in proportion to what they have above a floor.
+            spare = {
+                i: widths[i] - DONOR_FLOOR
+                for i in range(len(widths))
+                if i not in nowrap and widths[i] > DONOR_FLOOR
+            }
+            total = sum(spare.values())
+            taken = min(total, needed - widths[index])
+            for i, room in spare.items():
+                widths[i] -= taken * room / total
+            widths[index] += taken
+            if needed > widths[index]:
+                fonts[index] = max(
+                    SMALLEST_FONT, size * (widths[index] - 2 * CELL_PADDING - 0.5) / longest
+                )
+        with self.table(
+            col_widths=tuple(widths),
+            width=min(sum(widths), self.epw),
+            text_align="LEFT",
+            line_height=size * 0.5,
+            padding=(0.6, CELL_PADDING),
+            first_row_as_headings=True,
+        ) as table:
+            head = table.row()
+            for cell in header:
+                head.cell(cell)
+            for values in rows:
+                row = table.row()
+                for index, value in enumerate(values):
+                    if index in fonts:
+                        row.cell(value, style=FontFace(size_pt=fonts[index]))
+                    else:
+                        row.cell(value)
+        self.set_font(FONT, size=11)
+        self.ln(2)
+
+    def signatures(
+        self,
+        signers: Sequence[Signer],
+        *,
+        recipients: Sequence[str] = (),
+        place_date: str = "",
+        space: float = 24,
+    ) -> None:
+        """Signature blocks side by side, each with its title, the hint, room to sign and the
+        name line. ``recipients``: the "Nơi nhận:" block of a decision or letter, bottom-left
+        opposite the signature (Nghị định 30/2020/NĐ-CP, Phụ lục I: the layout of
+        administrative documents). ``place_date`` ("Xã A, ngày …") goes above the last block."""
+        columns: list[Signer | None] = [None, *signers] if recipients else list(signers)
+        title_lines = max(len(s.title.split("\n")) for s in signers)
+        height = (6 if place_date else 0) + 5 * title_lines + 5 + space + 6
+        height = max(height, 6 + 4.5 * len(recipients))
+        if self.get_y() + height + 4 > self.page_break_trigger:
+            self.add_page()
+        self.ln(4)
+        width = (self.w - self.l_margin - self.r_margin) / len(columns)
+        top = self.get_y()
+        bottom = top
+        for index, signer in enumerate(columns):
+            x = self.l_margin + index * width
+            self.set_xy(x, top)
+            if signer is None:
+                self.set_font(FONT, "B", 10)
+                self.cell(width, 5, "Nơi nhận:", new_x="LEFT", new_y="NEXT")
+                self.set_font(FONT, size=9)
+                for line in recipients:
+                    self.set_x(x)
+                    self.multi_cell(width - 4, 4.5, line, new_x="LEFT", new_y="NEXT")
+                bottom = max(bottom, self.get_y())
+                continue
+            if place_date and index == len(columns) - 1:
+                self.set_font(FONT, "I", 10)
+                self.multi_cell(width, 5, place_date, align="C", new_x="LEFT", new_y="NEXT")
+            self.set_xy(x, top + (6 if place_date else 0))
+            self.set_font(FONT, "B", 10)
+            self.multi_cell(width, 5, signer.title, align="C", new_x="LEFT", new_y="NEXT")
+            self.set_xy(x, top + (6 if place_date else 0) + 5 * title_lines)
+            self.set_font(FONT, "I", 9)
+            self.multi_cell(width, 5, signer.hint, align="C", new_x="LEFT", new_y="NEXT")
+            self.set_xy(x, top + height - 6)
+            self.set_font(FONT, "B" if signer.name else "", 10)
+            self.multi_cell(
+                width, 5, signer.name or NAME_LINE, align="C", new_x="LEFT", new_y="NEXT"
+            )
+            bottom = max(bottom, self.get_y())
+        self.set_xy(self.l_margin, bottom + 2)
+        self.set_font(FONT, size=11)
+
+    def place_date(self, text: str) -> None:
+        """ "Xã A, ngày …" in italics, under the national motto (the right half)."""
+        half = self.epw / 2
+        self.set_x(self.l_margin + half)
+        self.set_font(FONT, "I", 10)
+        self.multi_cell(half, 5, text, align="C", new_x="LMARGIN", new_y="NEXT")
         self.set_font(FONT, size=11)
 
     def qr(self, data: str, *, x: float, y: float, size: float) -> None:

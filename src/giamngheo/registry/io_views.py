@@ -151,7 +151,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     upload = form.cleaned_data["file"]
-    province, commune = _job_area(request.user)
+    province, commune = job_selectors.filing_area(request.user)
     job = job_services.job_enqueue(
         actor=request.user,
         kind=imports.IMPORT_JOB,
@@ -165,16 +165,6 @@ def import_start(request: HttpRequest) -> HttpResponse:
         commune=commune,
     )
     return redirect("registry_io:import_detail", pk=job.pk)
-
-
-def _job_area(user: Viewer) -> tuple[AdministrativeUnit | None, AdministrativeUnit | None]:
-    """The province and commune a job is filed under (the user's home unit)."""
-    home = access.home_unit(user)
-    if home is None:
-        return None, None
-    if home.level == Level.PROVINCE:
-        return home, None
-    return home.province, home if home.level == Level.COMMUNE else home.parent
 
 
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:

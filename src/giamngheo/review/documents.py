@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from giamngheo.lib.formatting import format_date, format_number, format_percent
-from giamngheo.lib.pdf import FONT, VietnameseDocument
+from giamngheo.lib.pdf import FONT, NAME_LINE, Signer, VietnameseDocument
 from giamngheo.registry.models import Status
 from giamngheo.review.models import (
     Application,
@@ -84,40 +84,19 @@ def _table(
     widths: Sequence[int],
     *,
     size: int = 9,
+    nowrap: Sequence[int] = (),
 ) -> None:
-    doc.set_font(FONT, size=size)
-    with doc.table(col_widths=tuple(widths), text_align="LEFT", line_height=5) as table:
-        head = table.row()
-        for cell in header:
-            head.cell(cell)
-        for values in rows:
-            row = table.row()
-            for value in values:
-                row.cell(str(value))
-    doc.set_font(FONT, size=11)
-    doc.ln(2)
+    """A table; the columns of ``nowrap`` (household codes) never wrap (``lib.pdf``)."""
+    doc.table_rows(header, rows, widths, size=size, nowrap=nowrap)
 
 
-def _signatures(doc: VietnameseDocument, titles: Sequence[tuple[str, str]]) -> None:
-    """Signature blocks side by side: (title, name)."""
-    doc.ln(4)
-    if doc.get_y() > doc.h - 60:
-        doc.add_page()
-    width = (doc.w - doc.l_margin - doc.r_margin) / len(titles)
-    top = doc.get_y()
-    for index, (title, name) in enumerate(titles):
-        x = doc.l_margin + index * width
-        doc.set_xy(x, top)
-        doc.set_font(FONT, "B", 10)
-        doc.multi_cell(width, 5, title, align="C")
-        doc.set_x(x)
-        doc.set_font(FONT, "I", 9)
-        doc.multi_cell(width, 5, "(Ký, ghi rõ họ tên)", align="C")
-        doc.set_xy(x, top + 32)
-        doc.set_font(FONT, "B", 10)
-        doc.multi_cell(width, 5, name, align="C")
-    doc.set_xy(doc.l_margin, top + 42)
-    doc.set_font(FONT, size=11)
+# The "Nơi nhận" block (Nghị định 30/2020/NĐ-CP, Phụ lục I): who receives a copy, bottom-left.
+DECISION_RECIPIENTS = (
+    "- Như Điều 3;",
+    "- Ban chỉ đạo rà soát cấp tỉnh (để báo cáo);",
+    "- Lưu: VT.",
+)
+LETTER_RECIPIENTS = ("- Như trên;", "- Lưu: VT.")
 
 
 # -- village meeting minutes --------------------------------------------------------------------
@@ -172,14 +151,14 @@ def minutes_pdf(meeting: Meeting, votes: Sequence[Vote]) -> bytes:
                 for i, v in enumerate(votes, start=1)
             ],
             (10, 26, 44, 36, 20, 34),
+            nowrap=(1,),
         )
-        _signatures(
-            doc,
+        doc.signatures(
             [
-                ("CHỦ TRÌ (TRƯỞNG THÔN)", meeting.chair_name),
-                ("THƯ KÝ", meeting.secretary_name),
-                ("ĐẠI DIỆN CÁC HỘ GIA ĐÌNH", ""),
-            ],
+                Signer("CHỦ TRÌ\n(TRƯỞNG THÔN)", meeting.chair_name),
+                Signer("THƯ KÝ", meeting.secretary_name),
+                Signer("ĐẠI DIỆN CÁC\nHỘ GIA ĐÌNH"),
+            ]
         )
     return doc.to_bytes()
 
@@ -251,8 +230,15 @@ def posting_pdf(
                 for i, line in enumerate(chosen, start=1)
             ],
             (12, 36, 60, 50, 24, 40, 40),
+            nowrap=(1,),
         )
-    _signatures(doc, [("", ""), ("TM. BAN CHỈ ĐẠO RÀ SOÁT", "")])
+    doc.signatures(
+        [
+            Signer("NGƯỜI LẬP BIỂU"),
+            Signer("TM. BAN CHỈ ĐẠO RÀ SOÁT\nTRƯỞNG BAN"),
+        ],
+        place_date=f"{round_.commune.name}, ngày {format_date(posting.posted_on)}",
+    )
     return doc.to_bytes()
 
 
@@ -263,7 +249,7 @@ def decision_pdf(decision: Decision, entries: Sequence[Any]) -> bytes:
     doc = VietnameseDocument(title=f"Quyết định {decision.number}")
     doc.add_page()
     _commune_heading(doc, decision.commune_name, [f"Số: {decision.number}"])
-    _para(doc, f"{decision.commune_name}, ngày {format_date(decision.signed_on)}", style="I")
+    doc.place_date(f"{decision.commune_name}, ngày {format_date(decision.signed_on)}")
     _title(
         doc,
         "QUYẾT ĐỊNH",
@@ -284,7 +270,15 @@ def decision_pdf(decision: Decision, entries: Sequence[Any]) -> bytes:
         "Điều 1. Công nhận các hộ gia đình có tên trong danh sách kèm theo Quyết định này.",
     )
     _para(doc, "Điều 2. Quyết định có hiệu lực kể từ ngày ký.")
-    _signatures(doc, [("", ""), (decision.signer_title.upper(), decision.signer_name)])
+    _para(
+        doc,
+        "Điều 3. Ban chỉ đạo rà soát xã, trưởng các thôn, tổ dân phố và các hộ gia đình có tên "
+        "tại Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    )
+    doc.signatures(
+        [Signer(decision.signer_title.upper(), decision.signer_name)],
+        recipients=DECISION_RECIPIENTS,
+    )
     for kind_value, title in LIST_TITLES:
         chosen = [e for e in entries if kind_value in e.lists]
         if not chosen:
@@ -304,7 +298,8 @@ def decision_pdf(decision: Decision, entries: Sequence[Any]) -> bytes:
                 )
                 for i, e in enumerate(chosen, start=1)
             ],
-            (10, 30, 50, 40, 20, 20),
+            (10, 30, 50, 36, 17, 27),
+            nowrap=(1,),
         )
     return doc.to_bytes()
 
@@ -389,9 +384,12 @@ def _draw_certificate(doc: VietnameseDocument, certificate: Certificate, verify_
     )
     doc.set_xy(doc.l_margin + 95, top + 6)
     doc.set_font(FONT, "B", 10)
-    doc.multi_cell(75, 5, certificate.signer_title.upper(), align="C")
-    doc.set_xy(doc.l_margin + 95, top + 34)
-    doc.multi_cell(75, 5, certificate.signer_name, align="C")
+    doc.multi_cell(75, 5, certificate.signer_title.upper(), align="C", new_x="LEFT", new_y="NEXT")
+    doc.set_font(FONT, "I", 9)
+    doc.multi_cell(75, 5, "(Ký, ghi rõ họ tên và đóng dấu)", align="C")
+    doc.set_xy(doc.l_margin + 95, top + 36)
+    doc.set_font(FONT, "B" if certificate.signer_name else "", 10)
+    doc.multi_cell(75, 5, certificate.signer_name or NAME_LINE, align="C")
 
 
 # -- refusal letter (Art. 5.2) ------------------------------------------------------------------
@@ -402,13 +400,15 @@ def refusal_letter_pdf(application: Application) -> bytes:
     doc = VietnameseDocument(title=f"Văn bản trả lời {application.refusal_number}")
     doc.add_page()
     _commune_heading(doc, application.commune.name, [f"Số: {application.refusal_number}"])
-    _para(doc, f"V/v trả lời đơn đề nghị của hộ {household.head_name}", size=10, style="I")
-    _para(
-        doc,
-        f"{application.commune.name}, ngày {format_date(application.decided_on)}",
-        size=10,
-        style="I",
+    top = doc.get_y()
+    doc.set_font(FONT, "I", 9)
+    doc.multi_cell(
+        doc.epw / 2, 4.5, f"V/v trả lời đơn đề nghị của hộ {household.head_name}", align="C"
     )
+    below = doc.get_y()
+    doc.set_y(top)
+    doc.place_date(f"{application.commune.name}, ngày {format_date(application.decided_on)}")
+    doc.set_y(max(below, doc.get_y()) + 2)
     _title(doc, "VĂN BẢN TRẢ LỜI", application.get_form_display())
     _para(
         doc,
@@ -428,7 +428,10 @@ def refusal_letter_pdf(application: Application) -> bytes:
         "Nếu có thay đổi về hoàn cảnh, hộ gia đình có thể làm đơn đề nghị rà soát lại vào các kỳ "
         "rà soát tiếp theo.",
     )
-    _signatures(doc, [("", ""), ("CHỦ TỊCH ỦY BAN NHÂN DÂN", application.refusal_signer)])
+    doc.signatures(
+        [Signer("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", application.refusal_signer)],
+        recipients=LETTER_RECIPIENTS,
+    )
     return doc.to_bytes()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from giamngheo.areas.models import UnitType
 from giamngheo.lib.formatting import format_date
-from giamngheo.lib.pdf import FONT, VietnameseDocument
+from giamngheo.lib.pdf import FONT, NAME_LINE, VietnameseDocument
 from giamngheo.training import reference
 from giamngheo.training.models import Registration, Sex
 
@@ -94,4 +94,9 @@ def certificate_pdf(registration: Registration, *, present: int, sessions: int) 
     doc.set_x(right)
     doc.set_font(FONT, "I", 10)
     doc.cell(width / 2, 6, "(Ký, ghi rõ họ tên và đóng dấu)", align="C")
+    # Room to sign, kept on the page however long the class title ran.
+    doc.ln(min(26, max(10, doc.page_break_trigger - doc.get_y() - 8)))
+    doc.set_x(right)
+    doc.set_font(FONT, size=11)
+    doc.cell(width / 2, 6, NAME_LINE, align="C")
     return doc.to_bytes()

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Tổng quan"), reverse("web:dashboard")),
         (_("Địa bàn"), reverse("areas:browse")),
         (_("Hộ gia đình"), reverse("registry:household_list")),
+        (_("Phiếu khảo sát"), reverse("surveys_field:index")),
         (_("Rà soát"), reverse("review:home")),
         (_("Đội ngũ"), reverse("workforce:home")),
         (_("Tập huấn"), reverse("training:index")),

@@ -3,6 +3,7 @@ the JSON the job stores, and the xlsx/CSV files a user downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -171,10 +172,7 @@ def write_report_xlsx(report: ImportReport, path: Path) -> None:
 
     # The report quotes the file's own values (codes, names): never as live formulas.
     workbook = Workbook(write_only=True)
-    errors = workbook.create_sheet(_("Lỗi"))
-    errors.append([_("Dòng"), _("Cột"), _("Mã hộ"), _("Lỗi")])
-    for row in error_rows(report):
-        errors.append(inert_row(errors, row))
+    add_error_sheet(workbook, error_rows(report))
     changes = workbook.create_sheet(_("Thay đổi"))
     changes.append(
         [
@@ -212,7 +210,23 @@ def write_report_xlsx(report: ImportReport, path: Path) -> None:
     workbook.save(path)
 
 
+def error_headers() -> list[str]:
+    return [_("Dòng"), _("Cột"), _("Mã hộ"), _("Lỗi")]
+
+
+def add_error_sheet(workbook: Workbook, rows: Iterable[Sequence[Any]]) -> None:
+    """The "Lỗi" sheet (row, column, household code, message) of an import report: shared by
+    the household and the survey-results imports."""
+    errors = workbook.create_sheet(_("Lỗi"))
+    errors.append(error_headers())
+    for row in rows:
+        errors.append(inert_row(errors, list(row)))
+
+
+def write_error_rows_csv(rows: Iterable[Sequence[Any]], path: Path) -> None:
+    """The errors of an import (row, column, household code, message) as CSV."""
+    path.write_bytes(sheets.csv_bytes(error_headers(), [list(row) for row in rows]))
+
+
 def write_errors_csv(report: ImportReport, path: Path) -> None:
-    path.write_bytes(
-        sheets.csv_bytes([_("Dòng"), _("Cột"), _("Mã hộ"), _("Lỗi")], error_rows(report))
-    )
+    write_error_rows_csv(error_rows(report), path)
