@@ -17,6 +17,10 @@ new survey (results are immutable, never updated).
 Audit: like the household import, one event per created survey (the survey and household pages
 show the history of their own object, so a summary event alone would leave them silent) plus
 one summary event for the file, all in the import's transaction.
+
+Registry: the imported income becomes the household's current income (as for a survey recorded
+on the entry page, ``services.update_registry``) when no survey dated later measured income:
+one bulk update, one ``registry.values_from_survey`` event per changed household.
 """
 
 from __future__ import annotations
@@ -580,6 +584,9 @@ class _Run:
             note=note,
             province_id=next(iter(province_ids)) if len(province_ids) == 1 else None,
         )
+        # The imported income becomes the household's current income where no later-dated
+        # survey measured it (one locked bulk update and one audit event per changed household).
+        services.update_registry(actor=self.actor, surveys=created)
 
 
 def _canonical(inputs: Any) -> str:
