@@ -54,7 +54,7 @@ from giamngheo.surveys.models import FormDefinition, Survey
 Progress = Callable[[int, int, str], None]
 
 # Standard (rule pack code) → the results form that records its flags.
-RESULT_FORMS: Final = {"2022-2025": "kq-2022", "2016-2020": "kq-2016"}
+RESULT_FORMS: Final = {"2022-2025": "kq-2022", "2016-2020": "kq-2016", "2027-2030": "kq-2027"}
 FIRST_YEAR: Final = 2016
 ACTION_CREATE: Final = "create"
 ACTION_UNCHANGED: Final = "unchanged"

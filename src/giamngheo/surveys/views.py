@@ -127,7 +127,10 @@ def survey_new(request: HttpRequest, household_pk: int, form_code: str) -> HttpR
         answers = services.prefill_answers(
             household=household, form=spec, on=on, memberships=memberships
         )
-    preview = _preview_context(household, spec, meta, answers) if not problems else None
+    # The page opens with the result of the prefilled answers: an unbound form never validates,
+    # so the preview reads the initial particulars as if they had been sent.
+    preview_meta = meta if meta.is_bound else SurveyMetaForm(meta.initial)
+    preview = _preview_context(household, spec, preview_meta, answers) if not problems else None
     return render(
         request,
         "surveys/survey_form.html",
