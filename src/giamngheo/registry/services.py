@@ -356,9 +356,9 @@ def households_values_from_surveys(
     Values that do not fit the registry's columns are left unchanged (the survey keeps them).
     Rows are locked, ``version`` is bumped (optimistic locking: a form opened before is
     refused), and each household with a change gets one ``registry.values_from_survey`` audit
-    event with the before/after of its changed fields (members under ``members``, by person
-    id). Returns household id → the changed fields (``members.<person id>.<field>`` for
-    members); households without a change are left out."""
+    event with the before/after of its changed fields (``members.<person id>.<field>`` for a
+    member's). Returns household id → those field names; households without a change are left
+    out."""
     household_names, member_names = set(HOUSEHOLD_SURVEY_NAMES), set(PERSON_ANSWER_NAMES)
     for values in measured.values():
         unknown = set(values.household) - household_names
@@ -398,9 +398,8 @@ def households_values_from_surveys(
         values = measured[household.pk]
         skipped: list[str] = []
         before, after = _apply(household, values.household, skipped)
-        changed = list(after)
-        members_before: dict[str, Any] = {}
-        members_after: dict[str, Any] = {}
+        own = list(after)
+        changed = list(own)
         for person_id, answers in values.members.items():
             person = persons.get(person_id)
             if person is None or member_of.get(person_id) != household.pk:
@@ -409,22 +408,21 @@ def households_values_from_surveys(
                 person, answers, skipped, prefix=f"members.{person_id}."
             )
             if person_after:
-                members_before[str(person_id)] = person_before
-                members_after[str(person_id)] = person_after
-                changed += [f"members.{person_id}.{name}" for name in person_after]
+                for name in person_after:
+                    key = f"members.{person_id}.{name}"
+                    before[key], after[key] = person_before[name], person_after[name]
+                    changed.append(key)
                 person_fields.update(person_after)
                 locking.bump(person)
                 person.updated_at = now
                 changed_persons.append(person)
         if not changed:
             continue
-        if after:
-            household_fields.update(after)
+        if own:
+            household_fields.update(own)
             locking.bump(household)
             household.updated_at = now
             changed_households.append(household)
-        if members_after:
-            before["members"], after["members"] = members_before, members_after
         if skipped:
             after["not_stored"] = skipped
         events.append(audit.Change(obj=household, before=before, after=after))
