@@ -4,6 +4,7 @@ the engine; the entry page shows the flag and opens with the prefilled result.""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,11 +15,13 @@ from django.test import Client
 from django.urls import reverse
 
 from giamngheo.lib import clock
+from giamngheo.registry import spreadsheets
 from giamngheo.registry.models import Household
 from giamngheo.standards import load_pack
 from giamngheo.surveys import definitions, services
 from giamngheo.surveys.definitions import FormDefinitionError
-from giamngheo.surveys.imports import RESULT_FORMS
+from giamngheo.surveys.imports import RESULT_FORMS, import_survey_results
+from giamngheo.surveys.models import Survey
 from tests.conftest import World, log_in
 
 STANDARD = "2027-2030"
@@ -180,3 +183,22 @@ def test_the_entry_page_flags_the_unverified_form_and_opens_with_the_result(
     # The preview shows the prefilled answers' result when the page opens (2 November 2027).
     assert 'id="status" data-status="not_poor"' in html
     assert "2027-2030 (1.0.0)" in html
+
+
+@pytest.mark.django_db
+def test_2027_results_are_imported_with_the_results_form_of_the_pack(
+    world: World, in_2027: None, tmp_path: Path
+) -> None:
+    pack = load_pack(STANDARD)
+    path = tmp_path / "ket-qua-2027.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.header for c in spreadsheets.survey_columns(STANDARD)])
+        deprived = {"waste", "digital_services", "water"}
+        flags = [1 if code in deprived else 0 for code in pack.indicator_codes]
+        writer.writerow(["A1-001", 2027, STANDARD, "Nông thôn", RURAL_LINE, *flags])
+    report = import_survey_results(actor=world.tinh, path=path, dry_run=False)
+    assert report.errors == [] and report.created == 1
+    survey = Survey.objects.get(pk=report.created_ids[0])
+    assert (survey.form.code, survey.standard_code, survey.status) == ("kq-2027", STANDARD, "poor")
+    assert services.reproduce(survey).differences == []

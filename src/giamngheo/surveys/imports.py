@@ -35,13 +35,12 @@ from typing import Any, Final
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
-from giamngheo.lib import tabular
+from giamngheo.lib import clock, tabular
 from giamngheo.lib.formatting import format_number
 from giamngheo.lib.text import search_key
 from giamngheo.registry import spreadsheets as sheets
@@ -185,7 +184,7 @@ class _Run:
         self.job_id = job_id
         self.report = SurveyImportReport(file_name, dry_run, only_valid)
         self.columns = sheets.columns_by_key(result_columns())
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.bad_rows: set[int] = set()
 
     def say(self, percent: int, message: str) -> None:
