@@ -56,6 +56,7 @@ ACTIONS: Final[dict[str, Promise]] = {
     "registry.person_merged": _a("Gộp người trùng"),
     "registry.person_merged_away": _a("Người bị gộp vào người khác"),
     "registry.person_updated": _a("Sửa thông tin người"),
+    "registry.values_from_survey": _a("Cập nhật thông tin hiện tại của hộ theo phiếu khảo sát"),
     # surveys
     "surveys.demo_generated": _a("Tạo phiếu khảo sát trình diễn"),
     "surveys.results_imported": _a("Nhập kết quả khảo sát"),

@@ -6,10 +6,12 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DecimalField, F, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +22,12 @@ from giamngheo.audit import services as audit
 from giamngheo.lib import locking, validators
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
-from giamngheo.registry.fields import HOUSEHOLD_EDITABLE_FIELDS, PERSON_EDITABLE_FIELDS
+from giamngheo.registry.fields import (
+    HOUSEHOLD_EDITABLE_FIELDS,
+    HOUSEHOLD_SURVEY_NAMES,
+    PERSON_ANSWER_NAMES,
+    PERSON_EDITABLE_FIELDS,
+)
 from giamngheo.registry.models import Household, Membership, Person, Relation
 
 # The field lists are derived from the engine's schema in registry.fields (one source).
@@ -286,6 +293,152 @@ def household_status_set(
         note=basis,
     )
     return locked
+
+
+@dataclass(frozen=True)
+class MeasuredValues:
+    """What one survey measured for one household, to become its current values: household
+    fields (``registry.fields.HOUSEHOLD_SURVEY_NAMES``) and, per person id, member answers
+    (``PERSON_ANSWER_NAMES``), as the survey stored them (JSON types)."""
+
+    household: Mapping[str, Any]
+    members: Mapping[int, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+
+
+_UNSTORABLE = object()
+
+
+def _storable(instance: Household | Person, name: str, value: Any) -> Any:
+    """``value`` as the model field stores it, or ``_UNSTORABLE`` when it does not fit (a survey
+    answer outside the column's range: the survey keeps it, the registry keeps its value)."""
+    field = instance._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise RegistryError(f"{name} is not a field of {instance._meta.label}")
+    if isinstance(field, DecimalField) and isinstance(value, int | float):
+        try:
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-field.decimal_places))
+        except InvalidOperation:
+            return _UNSTORABLE
+    try:
+        return field.clean(value, instance)
+    except ValidationError:
+        return _UNSTORABLE
+
+
+def _apply(
+    instance: Household | Person, values: Mapping[str, Any], skipped: list[str], prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Set the values that differ; the before and after of the changed fields."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in values.items():
+        new = _storable(instance, name, value)
+        if new is _UNSTORABLE:
+            skipped.append(f"{prefix}{name}")
+            continue
+        old = getattr(instance, name)
+        if old != new:
+            before[name], after[name] = old, new
+            setattr(instance, name, new)
+    return before, after
+
+
+@transaction.atomic
+def households_values_from_surveys(
+    *, actor: Actor, measured: Mapping[int, MeasuredValues], note: str
+) -> dict[int, list[str]]:
+    """Make what surveys measured the current values of their households and members (the
+    next survey is prefilled from them). ``measured``: household id → the values of its most
+    recent survey, already limited by the caller (the surveys app, which knows the survey dates)
+    to answers no later survey measured. ``None`` answers are not given (they erase nothing).
+
+    Members: only persons who are still current members of that household are changed.
+    Values that do not fit the registry's columns are left unchanged (the survey keeps them).
+    Rows are locked, ``version`` is bumped (optimistic locking: a form opened before is
+    refused), and each household with a change gets one ``registry.values_from_survey`` audit
+    event with the before/after of its changed fields (``members.<person id>.<field>`` for a
+    member's). Returns household id → those field names; households without a change are left
+    out."""
+    household_names, member_names = set(HOUSEHOLD_SURVEY_NAMES), set(PERSON_ANSWER_NAMES)
+    for values in measured.values():
+        unknown = set(values.household) - household_names
+        unknown |= {n for m in values.members.values() for n in m} - member_names
+        if unknown:
+            raise RegistryError(f"Not survey-measured fields: {sorted(unknown)}")
+    if not measured:
+        return {}
+    households = list(
+        Household.objects.select_for_update(of=("self",))
+        .select_related("village")
+        .filter(pk__in=list(measured))
+        .order_by("pk")
+    )
+    for household in households:
+        _require_change(actor, household.village)
+    person_ids = {pk for values in measured.values() for pk in values.members}
+    member_of = dict(
+        Membership.objects.filter(person_id__in=person_ids, left_on__isnull=True).values_list(
+            "person_id", "household_id"
+        )
+    )
+    persons = {
+        p.pk: p
+        for p in Person.objects.select_for_update()
+        .filter(pk__in=[pk for pk in person_ids if pk in member_of])
+        .order_by("pk")
+    }
+    now = timezone.now()
+    changed_households: list[Household] = []
+    changed_persons: list[Person] = []
+    household_fields: set[str] = set()
+    person_fields: set[str] = set()
+    events: list[audit.Change] = []
+    result: dict[int, list[str]] = {}
+    for household in households:
+        values = measured[household.pk]
+        skipped: list[str] = []
+        before, after = _apply(household, values.household, skipped)
+        own = list(after)
+        changed = list(own)
+        for person_id, answers in values.members.items():
+            person = persons.get(person_id)
+            if person is None or member_of.get(person_id) != household.pk:
+                continue
+            person_before, person_after = _apply(
+                person, answers, skipped, prefix=f"members.{person_id}."
+            )
+            if person_after:
+                for name in person_after:
+                    key = f"members.{person_id}.{name}"
+                    before[key], after[key] = person_before[name], person_after[name]
+                    changed.append(key)
+                person_fields.update(person_after)
+                locking.bump(person)
+                person.updated_at = now
+                changed_persons.append(person)
+        if not changed:
+            continue
+        if own:
+            household_fields.update(own)
+            locking.bump(household)
+            household.updated_at = now
+            changed_households.append(household)
+        if skipped:
+            after["not_stored"] = skipped
+        events.append(audit.Change(obj=household, before=before, after=after))
+        result[household.pk] = changed
+    if changed_households:
+        Household.objects.bulk_update(
+            changed_households,
+            [*sorted(household_fields), "version", "updated_at"],
+            batch_size=2000,
+        )
+    if changed_persons:
+        Person.objects.bulk_update(
+            changed_persons, [*sorted(person_fields), "version", "updated_at"], batch_size=2000
+        )
+    audit.record_many(actor=actor, action="registry.values_from_survey", changes=events, note=note)
+    return result
 
 
 @transaction.atomic

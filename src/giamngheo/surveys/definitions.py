@@ -33,7 +33,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from giamngheo.lib.errors import DomainError
-from giamngheo.standards import schema
+from giamngheo.standards import Pack, load_pack, schema
 
 FORMS_DIR: Final = Path(__file__).resolve().parent / "forms"
 FORMAT: Final = 1
@@ -101,6 +101,9 @@ class FormField:
     excludes: bool = False  # Phiếu A: a "yes" excludes the household from the full survey
     help_vi: str = ""
     help_en: str = ""
+    # The indicators of the form's standard whose evaluators read this answer (checked against
+    # the rule pack when the file is loaded: ``check_indicators``).
+    indicators: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -196,6 +199,14 @@ def load_form_file(path: Path) -> FormSpec:
     spec = _parse(data, str(path))
     if spec.code != path.stem:
         raise FormDefinitionError(f"{path}: code {spec.code!r} must match the file name")
+    if any(f.indicators for f in spec.fields):
+        try:
+            pack = load_pack(spec.standard)
+        except LookupError as exc:
+            raise FormDefinitionError(f"{path}: standard {spec.standard!r}: {exc}") from exc
+        problems = check_indicators(spec, pack)
+        if problems:
+            raise FormDefinitionError("\n".join(f"{path}: {problem}" for problem in problems))
     return spec
 
 
@@ -285,6 +296,7 @@ def _parse(data: Mapping[str, Any], origin: str) -> FormSpec:
         "en",
         "help_vi",
         "help_en",
+        "indicators",
     }
     fields: list[FormField] = []
     for index, raw in enumerate(data.get("fields") or []):
@@ -329,6 +341,12 @@ def _parse(data: Mapping[str, Any], origin: str) -> FormSpec:
         excludes = raw.get("excludes", False)
         if excludes and (ftype is not FieldType.BOOL or kind is not Kind.SCREENING):
             problems.append(f"{where}excludes: only for yes/no questions of a screening form")
+        indicators = raw.get("indicators", [])
+        if not isinstance(indicators, list) or not all(isinstance(i, str) for i in indicators):
+            problems.append(f"{where}indicators: must be a list of indicator codes")
+            indicators = []
+        elif indicators and not isinstance(maps_to, str):
+            problems.append(f"{where}indicators: only for a question with maps_to")
         fields.append(
             FormField(
                 name=name,
@@ -345,6 +363,7 @@ def _parse(data: Mapping[str, Any], origin: str) -> FormSpec:
                 excludes=bool(excludes),
                 help_vi=str(raw.get("help_vi", "")),
                 help_en=str(raw.get("help_en", "")),
+                indicators=tuple(indicators),
             )
         )
     names = [(f.level, f.name) for f in fields]
@@ -417,6 +436,41 @@ def check_covers_pack(
     missing = [f"household.{n}" for n in household_fields if n not in skip | mapped_household]
     missing += [f"member.{n}" for n in member_fields if n not in skip | mapped_member]
     return missing
+
+
+def indicators_reading(pack: Pack, spec_field: FormField) -> tuple[str, ...]:
+    """The indicators of ``pack`` whose evaluators read the engine field ``spec_field`` maps to
+    (for a results form: the indicator its ``flag.<code>`` names)."""
+    maps_to = spec_field.maps_to or ""
+    if maps_to.startswith(FLAG_PREFIX):
+        code = maps_to.removeprefix(FLAG_PREFIX)
+        return (code,) if code in pack.indicator_codes else ()
+    return tuple(
+        indicator.code
+        for indicator in pack.indicators
+        if maps_to
+        in (
+            indicator.evaluator.household_fields()
+            if spec_field.level == "household"
+            else indicator.evaluator.member_fields()
+        )
+    )
+
+
+def check_indicators(spec: FormSpec, pack: Pack) -> list[str]:
+    """Questions whose ``indicators`` are not exactly the indicators of ``pack`` that read their
+    answer, in the pack's order (empty when every tie is right)."""
+    problems: list[str] = []
+    for spec_field in spec.fields:
+        if not spec_field.indicators:
+            continue
+        expected = indicators_reading(pack, spec_field)
+        if spec_field.indicators != expected:
+            problems.append(
+                f"{spec_field.key}: indicators {list(spec_field.indicators)} must be "
+                f"{list(expected)} (the indicators of {pack.code} that read {spec_field.maps_to})"
+            )
+    return problems
 
 
 def flag_fields(spec: FormSpec) -> dict[str, FormField]:

@@ -17,6 +17,10 @@ new survey (results are immutable, never updated).
 Audit: like the household import, one event per created survey (the survey and household pages
 show the history of their own object, so a summary event alone would leave them silent) plus
 one summary event for the file, all in the import's transaction.
+
+Registry: the imported income becomes the household's current income (as for a survey recorded
+on the entry page, ``services.update_registry``) when no survey dated later measured income:
+one bulk update, one ``registry.values_from_survey`` event per changed household.
 """
 
 from __future__ import annotations
@@ -31,13 +35,12 @@ from typing import Any, Final
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
-from giamngheo.lib import tabular
+from giamngheo.lib import clock, tabular
 from giamngheo.lib.formatting import format_number
 from giamngheo.lib.text import search_key
 from giamngheo.registry import spreadsheets as sheets
@@ -50,7 +53,7 @@ from giamngheo.surveys.models import FormDefinition, Survey
 Progress = Callable[[int, int, str], None]
 
 # Standard (rule pack code) → the results form that records its flags.
-RESULT_FORMS: Final = {"2022-2025": "kq-2022", "2016-2020": "kq-2016"}
+RESULT_FORMS: Final = {"2022-2025": "kq-2022", "2016-2020": "kq-2016", "2027-2030": "kq-2027"}
 FIRST_YEAR: Final = 2016
 ACTION_CREATE: Final = "create"
 ACTION_UNCHANGED: Final = "unchanged"
@@ -181,7 +184,7 @@ class _Run:
         self.job_id = job_id
         self.report = SurveyImportReport(file_name, dry_run, only_valid)
         self.columns = sheets.columns_by_key(result_columns())
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.bad_rows: set[int] = set()
 
     def say(self, percent: int, message: str) -> None:
@@ -580,6 +583,9 @@ class _Run:
             note=note,
             province_id=next(iter(province_ids)) if len(province_ids) == 1 else None,
         )
+        # The imported income becomes the household's current income where no later-dated
+        # survey measured it (one locked bulk update and one audit event per changed household).
+        services.update_registry(actor=self.actor, surveys=created)
 
 
 def _canonical(inputs: Any) -> str:

@@ -3,7 +3,10 @@
 ``survey_record`` validates the answers against the form definition, runs the standards
 engine's scalar path and stores the survey with its immutable result and one audit event. It
 proposes a status; it never changes ``Household.status`` (only the commune's recognition
-decision does, Quyết định 24/2021/QĐ-TTg Art. 4 step 5).
+decision does, Quyết định 24/2021/QĐ-TTg Art. 4 step 5). The answers it measures (income,
+living conditions, members' answers) become the household's current values in the registry
+(``registry.services.households_values_from_surveys``) unless a later-dated survey measured
+them: the next survey is prefilled with today's facts.
 """
 
 from __future__ import annotations
@@ -13,20 +16,23 @@ import hashlib
 import json
 import tempfile
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
-from giamngheo.lib import idempotency
+from giamngheo.lib import clock, idempotency
+from giamngheo.lib.formatting import format_date
+from giamngheo.registry import fields as registry_fields
+from giamngheo.registry import services as registry
 from giamngheo.registry.models import Household, Membership
 from giamngheo.standards import Pack, load_pack, load_pack_file
 from giamngheo.surveys import definitions, engine, selectors
@@ -232,7 +238,7 @@ def evaluate_answers(
                 _("Ngày khảo sát phải thuộc năm rà soát %(year)s.") % {"year": review_year},
             )
         )
-    if surveyed_on > timezone.localdate():
+    if surveyed_on > clock.today():
         problems.append(Problem("surveyed_on", _("Ngày khảo sát không được ở tương lai.")))
     memberships = selectors.members_at(household, surveyed_on) if spec.has_members else []
     members = member_refs(memberships)
@@ -336,7 +342,121 @@ def survey_record(
             "deprivation_count": survey.deprivation_count,
         },
     )
+    update_registry(actor=actor, surveys=[survey])
     return survey
+
+
+# -- the registry's current values --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The registry fields a form measures: household fields and member answers."""
+
+    household: frozenset[str]
+    members: frozenset[str]
+
+
+_MEASURED: dict[str, Measured] = {}
+
+
+def measured_by(spec: FormSpec) -> Measured:
+    """The registry fields the answers of ``spec`` measure (its ``maps_to`` that the registry
+    stores; identity such as sex and the age are not survey-measured values)."""
+    found = _MEASURED.get(spec.sha256)
+    if found is None:
+        household = set(registry_fields.HOUSEHOLD_SURVEY_NAMES)
+        members = set(registry_fields.PERSON_ANSWER_NAMES)
+        found = Measured(
+            frozenset(f.maps_to for f in spec.household_fields if f.maps_to in household),
+            frozenset(f.maps_to for f in spec.member_fields if f.maps_to in members),
+        )
+        _MEASURED[spec.sha256] = found
+    return found
+
+
+def measured_values(
+    spec: FormSpec, answers: Mapping[str, Any], *, skip: Measured | None = None
+) -> registry.MeasuredValues:
+    """The answers of a survey as registry values (by the registry's field names), without the
+    fields in ``skip`` and without unanswered (``None``) ones."""
+    skip = skip or Measured(frozenset(), frozenset())
+    wanted = measured_by(spec)
+    household = {
+        f.maps_to: value
+        for f in spec.household_fields
+        if f.maps_to in wanted.household - skip.household
+        and (value := (answers.get("household") or {}).get(f.name)) is not None
+    }
+    members: dict[int, dict[str, Any]] = {}
+    for row in answers.get("members") or []:
+        values = {
+            f.maps_to: value
+            for f in spec.member_fields
+            if f.maps_to in wanted.members - skip.members and (value := row.get(f.name)) is not None
+        }
+        if values:
+            members[int(row["person_id"])] = values
+    return registry.MeasuredValues(household, members)
+
+
+def measured_later(
+    dates: Mapping[int, dt.date], *, exclude: Collection[int] = ()
+) -> dict[int, Measured]:
+    """Household id → the registry fields that a survey dated *after* ``dates[household]``
+    measured, leaving the surveys ``exclude`` names aside. One query, grouped by household and
+    form."""
+    if not dates:
+        return {}
+    rows = (
+        Survey.objects.filter(household_id__in=list(dates), surveyed_on__gt=min(dates.values()))
+        .exclude(pk__in=list(exclude))
+        .values("household_id", "form_id")
+        .annotate(last=Max("surveyed_on"))
+        .order_by()
+    )
+    later = [r for r in rows if r["last"] > dates[r["household_id"]]]
+    definitions_by_id = FormDefinition.objects.in_bulk({r["form_id"] for r in later})
+    household: dict[int, set[str]] = {}
+    members: dict[int, set[str]] = {}
+    for row in later:
+        measured = measured_by(spec_of(definitions_by_id[row["form_id"]]))
+        household.setdefault(row["household_id"], set()).update(measured.household)
+        members.setdefault(row["household_id"], set()).update(measured.members)
+    return {pk: Measured(frozenset(household[pk]), frozenset(members[pk])) for pk in household}
+
+
+def update_registry(*, actor: Actor, surveys: Collection[Survey]) -> dict[int, list[str]]:
+    """Make the answers ``surveys`` measured the current values of their households and
+    members, for each household from its latest survey among them (by survey date, then by
+    recording), leaving out what a survey dated later measured: a survey entered late never
+    overwrites newer facts. Returns what the registry service changed (household id → fields).
+    """
+    latest: dict[int, Survey] = {}
+    for survey in surveys:
+        known = latest.get(survey.household_id)
+        if known is None or (survey.surveyed_on, survey.pk) > (known.surveyed_on, known.pk):
+            latest[survey.household_id] = survey
+    later = measured_later(
+        {pk: s.surveyed_on for pk, s in latest.items()}, exclude=[s.pk for s in surveys]
+    )
+    measured: dict[int, registry.MeasuredValues] = {}
+    for pk, survey in latest.items():
+        values = measured_values(spec_of(survey.form), survey.answers, skip=later.get(pk))
+        if values.household or values.members:
+            measured[pk] = values
+    if not measured:
+        return {}
+    if len(latest) == 1:
+        survey = next(iter(latest.values()))
+        note = _("Theo phiếu khảo sát %(form)s ngày %(date)s (số %(id)s).") % {
+            "form": survey.form.code,
+            "date": format_date(survey.surveyed_on),
+            "id": survey.pk,
+        }
+    else:
+        note = _("Theo %(count)s phiếu khảo sát mới nhất của các hộ.") % {"count": len(measured)}
+    return registry.households_values_from_surveys(actor=actor, measured=measured, note=note)
 
 
 # -- reproduction -----------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
-from giamngheo.lib import idempotency
+from giamngheo.lib import clock, idempotency
 from giamngheo.lib.formatting import format_money, format_number
 from giamngheo.registry.models import Household, Person, Status
 from giamngheo.standards import Explanation
@@ -83,7 +83,7 @@ def _default_year(spec: FormSpec, today: dt.date) -> int:
 def survey_new(request: HttpRequest, household_pk: int, form_code: str) -> HttpResponse:
     household = _changeable_household(request, household_pk)
     spec = _form_spec(form_code)
-    today = timezone.localdate()
+    today = clock.today()
     problems: list[Problem] = []
     # A double click or a resent form records one survey (lib.idempotency); the key is kept
     # while the form comes back with errors.
@@ -127,7 +127,10 @@ def survey_new(request: HttpRequest, household_pk: int, form_code: str) -> HttpR
         answers = services.prefill_answers(
             household=household, form=spec, on=on, memberships=memberships
         )
-    preview = _preview_context(household, spec, meta, answers) if not problems else None
+    # The page opens with the result of the prefilled answers: an unbound form never validates,
+    # so the preview reads the initial particulars as if they had been sent.
+    preview_meta = meta if meta.is_bound else SurveyMetaForm(meta.initial)
+    preview = _preview_context(household, spec, preview_meta, answers) if not problems else None
     return render(
         request,
         "surveys/survey_form.html",
