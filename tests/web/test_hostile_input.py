@@ -393,11 +393,13 @@ class Fuzz:
 def test_hostile_input_never_gives_a_server_error(
     crawl_world: CrawlWorld, persona: str, shard: int, shards: int
 ) -> None:
+    deep = persona == "xa_b"
     fuzz = Fuzz(crawl_world, persona)
-    fuzz.run(deep=persona == "xa_b", shard=shard, shards=shards)
-    # Every shard holds a fair part of the routes, each sent dozens of hostile requests.
+    fuzz.run(deep=deep, shard=shard, shards=shards)
+    # Every shard holds a fair part of the routes, each sent a dozen hostile requests or more
+    # (the deep fuzz sends one per field of every form as well).
     assert fuzz.routes > len(list(url_patterns())) // (2 * shards)
-    assert fuzz.count > 20 * fuzz.routes
+    assert fuzz.count > (20 if deep else 12) * fuzz.routes
     assert not fuzz.failures, f"{len(fuzz.failures)} of {fuzz.count} requests failed:\n" + (
         "\n".join(fuzz.failures)
     )
