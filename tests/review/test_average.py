@@ -210,7 +210,7 @@ def test_decision_recognises_the_band_and_sets_the_status(world: World) -> None:
     # The decided list is frozen (trigger).
     with pytest.raises(DatabaseError), transaction.atomic():
         AverageDecisionEntry.objects.filter(pk=line.pk).update(head_name="Khác")
-    text = extract_text(average_documents.decision_pdf(decision))
+    text = extract_text(average_documents.decision_pdf(decision, list(decision.lines.all())))
     assert "A1-051" in text and "A1-052" not in text
 
 

@@ -4,9 +4,16 @@ household that does not qualify. Drawn from stored rows only; the helpers are ``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from giamngheo.lib.formatting import format_date, format_number
 from giamngheo.lib.pdf import FONT, Signer, VietnameseDocument
-from giamngheo.review.average_models import AverageApplication, AverageDecision, Occupation
+from giamngheo.review.average_models import (
+    AverageApplication,
+    AverageDecision,
+    AverageDecisionEntry,
+    Occupation,
+)
 from giamngheo.review.documents import (
     DECISION_RECIPIENTS,
     LETTER_RECIPIENTS,
@@ -27,8 +34,8 @@ if set(OCCUPATIONS) != set(Occupation.values):  # pragma: no cover - kept in ste
     raise ImportError("average_documents.OCCUPATIONS: update with average_models.Occupation")
 
 
-def decision_pdf(decision: AverageDecision) -> bytes:
-    lines = list(decision.lines.order_by("village_name", "household_code"))
+def decision_pdf(decision: AverageDecision, lines: Sequence[AverageDecisionEntry]) -> bytes:
+    """The decision and its list; ``lines``: the decided lines the reader may see (scoped)."""
     doc = VietnameseDocument(title=f"Quyết định {decision.number}")
     doc.add_page()
     _commune_heading(doc, decision.commune_name, [f"Số: {decision.number}"])
@@ -46,7 +53,8 @@ def decision_pdf(decision: AverageDecision) -> bytes:
     _para(doc, "QUYẾT ĐỊNH:", style="B")
     _para(
         doc,
-        f"Điều 1. Công nhận {len(lines)} {TITLE} có tên trong danh sách kèm theo Quyết định này.",
+        f"Điều 1. Công nhận {decision.lines.count()} {TITLE} có tên trong danh sách kèm theo "
+        "Quyết định này.",
     )
     _para(doc, "Điều 2. Quyết định có hiệu lực kể từ ngày ký.")
     _para(
