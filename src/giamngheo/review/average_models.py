@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.areas.models import CommuneScoped, VillageScoped
+from giamngheo.areas.models import AreaKind, CommuneScoped, VillageScoped
 from giamngheo.lib.idempotency import Idempotent
 from giamngheo.registry.models import Household
 
@@ -119,7 +119,7 @@ class AverageApplication(VillageScoped, Idempotent):
     monthly_income = models.PositiveBigIntegerField(
         _("thu nhập bình quân đầu người/tháng"), null=True
     )
-    area_kind = models.CharField(_("khu vực"), max_length=5, blank=True)
+    area_kind = models.CharField(_("khu vực"), max_length=5, choices=AreaKind.choices, blank=True)
     standard = models.CharField(_("chuẩn nghèo"), max_length=30, blank=True)
     position = models.CharField(
         _("kết quả"), max_length=8, choices=BandPosition.choices, blank=True
