@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
@@ -13,6 +14,7 @@ from giamngheo.review.average_models import (
     AverageDecision,
     AverageDecisionEntry,
 )
+from giamngheo.review.selectors import commune_level
 
 
 def applications(user: Viewer) -> QuerySet[AverageApplication]:
@@ -30,7 +32,14 @@ def application_for(user: Viewer, pk: int) -> AverageApplication:
 
 
 def decision_for(user: Viewer, pk: int) -> AverageDecision:
-    return access.get_visible_or_404(AverageDecision.objects.select_related("commune"), user, pk=pk)
+    """A commune-level record: a village grant reaches its commune's decisions (their lines
+    stay limited to its villages, ``decision_lines``)."""
+    decision = (
+        commune_level(AverageDecision.objects.select_related("commune"), user).filter(pk=pk).first()
+    )
+    if decision is None:
+        raise Http404
+    return decision
 
 
 def decision_lines(user: Viewer, decision: AverageDecision) -> QuerySet[AverageDecisionEntry]:
@@ -39,7 +48,7 @@ def decision_lines(user: Viewer, decision: AverageDecision) -> QuerySet[AverageD
 
 
 def decisions(user: Viewer) -> QuerySet[AverageDecision]:
-    return access.scoped(AverageDecision.objects.all(), user).select_related("commune")
+    return commune_level(AverageDecision.objects.all(), user).select_related("commune")
 
 
 def year_list(
