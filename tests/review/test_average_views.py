@@ -143,7 +143,9 @@ def test_refusal_through_the_page(world: World) -> None:
     assert application.position == "above"
     officer = login("xa_a")
     url = reverse("review:average_detail", args=[application.pk])
-    assert "Ban hành văn bản trả lời" in officer.get(url).content.decode()
+    page = officer.get(url).content.decode()
+    assert "Ban hành văn bản trả lời" in page
+    assert "cao hơn mức sống trung bình" in page  # the reason the result suggests, prefilled
     officer.post(
         url,
         {

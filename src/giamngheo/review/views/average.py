@@ -29,6 +29,16 @@ from giamngheo.review.average_forms import (
 from giamngheo.review.average_models import OPEN_STATES, AverageState
 from giamngheo.review.views.common import household_by_code, pdf
 
+# The written answer's usual reason for each result (Vietnamese: it is printed in the letter).
+REFUSAL_REASONS = {
+    "below": (
+        "Thu nhập bình quân đầu người/tháng của hộ từ chuẩn nghèo trở xuống: đề nghị hộ làm đơn "
+        "rà soát hộ nghèo, hộ cận nghèo (Mẫu số 01)."
+    ),
+    "above": "Thu nhập bình quân đầu người/tháng của hộ cao hơn mức sống trung bình.",
+    "no_band": "Chuẩn nghèo áp dụng cho năm xác định không quy định mức sống trung bình.",
+}
+
 
 def _crumbs() -> list[tuple[str, Any]]:
     return [
@@ -121,7 +131,9 @@ def average_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": is_open,
             "can_assess": is_open and access.can_change_area(request.user, application.village),
             "can_decide": can_decide and is_open,
-            "refuse_form": AverageRefuseForm(),
+            "refuse_form": AverageRefuseForm(
+                initial={"reasons": REFUSAL_REASONS.get(application.position, "")}
+            ),
             "rules": average_rules.load(),
         },
     )
