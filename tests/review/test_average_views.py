@@ -117,6 +117,8 @@ def test_a_household_through_the_pages(world: World) -> None:
     pdf = officer.get(reverse("review:average_decision_pdf", args=[decision.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert "MỨC SỐNG TRUNG BÌNH" in extract_text(pdf.content)
+    household_page = officer.get(reverse("registry:household_detail", args=[household.pk]))
+    assert 'data-panel="average"' in household_page.content.decode()
     year_list = officer.get(reverse("review:average_year_list", args=[commune.code, 2026]))
     assert "A1-070" in year_list.content.decode()
     assert (
