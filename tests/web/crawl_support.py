@@ -39,6 +39,7 @@ from giamngheo.jobs import services as job_services
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, Person
 from giamngheo.review import services as review_services
+from giamngheo.standards import load_pack
 from giamngheo.training import services as training_services
 from giamngheo.workforce import reference as workforce_reference
 from giamngheo.workforce import services as workforce_services
@@ -105,6 +106,49 @@ def _household(village: AdministrativeUnit, code: str, head: str, **extra: Any) 
         ],
         **extra,
     )
+
+
+def _average_living(w: World, village: AdministrativeUnit) -> dict[str, Any]:
+    """Commune B's MSTB records: an application recognised by a decision, one answered."""
+    pack = load_pack("2022-2025")
+    recognised = _household(village, "B2-MSTB", "Lò Văn Bêta")
+    answered = _household(village, "B2-MSTB2", "Lò Thị Bêta")
+    upper = pack.average_upper.for_area(recognised.area_kind) if pack.average_upper else 0
+    apps = []
+    for household, monthly in ((recognised, upper), (answered, upper + 1)):
+        app = review_services.average_application_file(
+            actor=w.xa_b,
+            household=household,
+            occupation="agriculture",
+            received_on=D(2025, 3, 3),
+            applicant_name=household.head_name,
+        )
+        apps.append(
+            review_services.average_income_record(
+                actor=w.xa_b,
+                application=app,
+                assessed_on=D(2025, 3, 17),
+                member_count=2,
+                items={"crops": monthly * 2 * 12},
+            )
+        )
+    decision = review_services.average_decision_issue(
+        actor=w.xa_b,
+        commune=w.commune_b,
+        number="9/QĐ-MSTB",
+        signed_on=D(2025, 3, 25),
+        signer_name="Chủ tịch Bêta",
+        signer_title="Chủ tịch UBND xã",
+    )
+    refused = review_services.average_refuse(
+        actor=w.xa_b,
+        application=apps[1],
+        reasons="Thu nhập cao hơn mức sống trung bình (Bêta)",
+        number="6/TB-UBND",
+        signed_on=D(2025, 3, 25),
+        signer_name="Chủ tịch Bêta",
+    )
+    return {"average_application": refused, "average_decision": decision}
 
 
 def build_crawl_world() -> CrawlWorld:
@@ -212,6 +256,8 @@ def build_crawl_world() -> CrawlWorld:
         signed_on=D(2025, 3, 10),
         signer_name="Chủ tịch Bêta",
     )
+    # Average-living-standard households (QĐ 24/2021 Art. 6): one recognised, one answered.
+    average_objects = _average_living(w, b2)
     round_.refresh_from_db()
     objects.update(
         survey=survey,
@@ -223,6 +269,7 @@ def build_crawl_world() -> CrawlWorld:
         decision=decision,
         certificate=certificates[0],
         application=application,
+        **average_objects,
     )
 
     # Workforce: commune B's officer on the roster with every kind of record.
@@ -392,6 +439,8 @@ def build_crawl_world() -> CrawlWorld:
         FOREIGN_PARTICIPANT,
         "Đinh Văn Bêta",
         "Mạc Thị Bêta",
+        "Lò Văn Bêta",
+        "Lò Thị Bêta",
         w.household_b1.code,
     ]
     return CrawlWorld(world=w, objects=objects, markers=markers)
@@ -479,6 +528,9 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("certificates", "pk"): "certificate",
     ("applications", "pk"): "application",
     ("from-change", "pk"): "household_change",
+    ("average", "pk"): "average_application",
+    ("recognitions", "pk"): "average_decision",
+    ("communes", "code"): lambda cw, p: cw.objects["unit"].code,
     # workforce
     ("roster", "pk"): "worker",
     ("assignments", "assignment_id"): "assignment",

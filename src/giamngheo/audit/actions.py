@@ -65,6 +65,12 @@ ACTIONS: Final[dict[str, Promise]] = {
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),
     "review.application_received": _a("Tiếp nhận đơn đề nghị"),
     "review.application_refused": _a("Từ chối đơn đề nghị"),
+    "review.average_application_received": _a(
+        "Tiếp nhận đơn đề nghị xác định hộ có mức sống trung bình"
+    ),
+    "review.average_application_refused": _a("Trả lời hộ không đủ điều kiện mức sống trung bình"),
+    "review.average_decision_issued": _a("Quyết định công nhận hộ có mức sống trung bình"),
+    "review.average_income_recorded": _a("Xác định thu nhập hộ (mức sống trung bình)"),
     "review.calendar_day_deleted": _a("Xóa ngày nghỉ, ngày làm bù"),
     "review.calendar_day_saved": _a("Lưu ngày nghỉ, ngày làm bù"),
     "review.certificates_issued": _a("Cấp giấy chứng nhận"),

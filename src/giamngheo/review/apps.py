@@ -25,7 +25,9 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_seed_defaults, sender=self, dispatch_uid="review_seed_defaults")
-        from giamngheo.review.panels import change_applications
+        from giamngheo.registry import panels as registry_panels
+        from giamngheo.review.panels import change_applications, household_average
         from giamngheo.workforce import panels
 
         panels.register_change_context("review.applications", change_applications)
+        registry_panels.register_household_context("review.average", household_average)

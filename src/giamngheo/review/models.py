@@ -29,6 +29,15 @@ from giamngheo.areas.models import (
 )
 from giamngheo.lib.idempotency import Idempotent
 from giamngheo.registry.models import Household, Status
+from giamngheo.review.average_models import (
+    AverageApplication as AverageApplication,
+)
+from giamngheo.review.average_models import (
+    AverageDecision as AverageDecision,
+)
+from giamngheo.review.average_models import (
+    AverageDecisionEntry as AverageDecisionEntry,
+)
 from giamngheo.review.states import (
     ApplicationState,
     ComplaintState,

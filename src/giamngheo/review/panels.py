@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from giamngheo.accounts import access
 from giamngheo.lib.clock import today
-from giamngheo.review import forms, selectors
+from giamngheo.registry.models import Household
+from giamngheo.review import average_selectors, forms, selectors
 from giamngheo.workforce import reference
 from giamngheo.workforce.models import HouseholdChange, ReviewFlag
 
@@ -54,4 +55,21 @@ def change_applications(
         "applications": applications,
         "form": form if can_apply else None,
         "application_url": reverse("review:application_from_change", args=[change.pk]),
+    }
+
+
+def household_average(request: HttpRequest, household: Household) -> dict[str, Any]:
+    """The household page's section: its average-living-standard applications (scoped), each
+    with its result and where it stands, linking to its page."""
+    rows = average_selectors.applications(request.user).filter(household=household)
+    return {
+        "average_applications": [
+            {
+                "url": reverse("review:average_detail", args=[a.pk]),
+                "received_on": a.received_on,
+                "state": a.get_state_display(),
+                "position": a.get_position_display() if a.position else "",
+            }
+            for a in rows.order_by("-received_on", "-pk")[:10]
+        ]
     }

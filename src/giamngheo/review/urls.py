@@ -1,6 +1,7 @@
 from django.urls import path
 
 from giamngheo.review import views
+from giamngheo.review.views import average
 
 app_name = "review"
 
@@ -47,5 +48,31 @@ urlpatterns = [
         "applications/<int:pk>/letter.pdf",
         views.application_letter_pdf,
         name="application_letter_pdf",
+    ),
+    # Average-living-standard households (QĐ 24/2021 Art. 2.2, 3, 6).
+    path("average/", average.average_home, name="average_home"),
+    path("average/new/", average.average_new, name="average_new"),
+    path("average/<int:pk>/", average.average_detail, name="average_detail"),
+    path("average/<int:pk>/income/", average.average_income, name="average_income"),
+    path("average/<int:pk>/letter.pdf", average.average_letter_pdf, name="average_letter_pdf"),
+    path(
+        "average/communes/<str:code>/decision/new/",
+        average.average_decision_new,
+        name="average_decision_new",
+    ),
+    path(
+        "average/communes/<str:code>/<int:year>/",
+        average.average_year_list,
+        name="average_year_list",
+    ),
+    path(
+        "average/recognitions/<int:pk>/",
+        average.average_decision_detail,
+        name="average_decision_detail",
+    ),
+    path(
+        "average/recognitions/<int:pk>/decision.pdf",
+        average.average_decision_pdf,
+        name="average_decision_pdf",
     ),
 ]

@@ -18,6 +18,7 @@ module                    step (QĐ 24/2021)
 ``certificates``          certificates with verification codes
 ``reports``               the commune's report, the province's consolidation (Art. 7)
 ``applications``          in-year applications and the monthly round (Art. 5)
+``average``               average-living-standard households (Art. 2.2, 3, 6)
 ``administration``        process parameters and the calendar (the admin)
 ``base``                  the refusal, access checks, round lock, audited moves
 ========================  ===========================================================
@@ -48,6 +49,13 @@ from giamngheo.review.services.applications import (
     application_file,
     application_from_change,
     application_refuse,
+)
+from giamngheo.review.services.average import (
+    average_application_file,
+    average_decision_issue,
+    average_income_record,
+    average_refuse,
+    decision_candidates,
 )
 from giamngheo.review.services.base import (
     BEFORE_AGREEMENT,
@@ -97,6 +105,10 @@ __all__ = [
     "application_file",
     "application_from_change",
     "application_refuse",
+    "average_application_file",
+    "average_decision_issue",
+    "average_income_record",
+    "average_refuse",
     "calendar_day_delete",
     "calendar_day_save",
     "certificates_issue",
@@ -105,6 +117,7 @@ __all__ = [
     "complaint_recheck",
     "complaint_resolve",
     "consultation_required",
+    "decision_candidates",
     "decision_issue",
     "entries_assign",
     "entry_add",
