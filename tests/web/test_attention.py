@@ -223,6 +223,9 @@ def test_a_main_earners_death_asks_the_commune_for_an_in_year_review(scene: Worl
     assert url == f"{reverse('review:application_new')}?household=A2-001&reason=earner_death"
     assert not [i for i in attention.items_for(scene.xa_b) if i.kind == "life_event"]
     assert not [i for i in attention.items_for(scene.ctv) if i.kind == "life_event"]
+    # The inspector reads: the item links to the household page.
+    (seen,) = [i for i in attention.items_for(scene.inspector) if i.kind == "life_event"]
+    assert seen.url == reverse("registry:household_detail", args=[household.pk])
 
     # The link opens the application form with the household and the reason filled in.
     client = Client()

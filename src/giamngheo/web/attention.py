@@ -368,6 +368,8 @@ def _life_events(user: Viewer, commune_ids: list[int]) -> list[Item]:
     in-year application since: the link opens the application form for that household. Not a
     deadline: listed after the dated items, oldest event first."""
     rows = review_life_events.awaiting_review(user, commune_ids)[:ROWS_PER_SOURCE]
+    # An inspector reads: the household page, not a form they may not use.
+    may_file = not access.change_reach(user).empty
     items = []
     for e in rows:
         text = (
@@ -393,7 +395,9 @@ def _life_events(user: Viewer, commune_ids: list[int]) -> list[Item]:
                     "name": e.person.full_name,
                     "on": format_date(e.on),
                 },
-                url=f"{reverse('review:application_new')}?{query}",
+                url=f"{reverse('review:application_new')}?{query}"
+                if may_file
+                else reverse("registry:household_detail", args=[e.household_id]),
                 due_on=e.on,
                 overdue=False,
             )
