@@ -141,3 +141,29 @@ def test_the_person_page_masks_numbers_for_a_collaborator_and_is_scoped(world: W
     other = Membership.objects.get(household=world.household_a2, is_head=False).person
     foreign = reverse("registry:person_detail", args=[world.household_a1.pk, other.pk])
     assert client_for("xa_a").get(foreign).status_code == 404
+
+
+def test_a_marriage_moves_a_person_from_another_household_by_code_and_name(world: World) -> None:
+    moving = Membership.objects.get(household=world.household_a2, is_head=False).person
+    url = reverse("registry:life_event_new", args=[world.household_a1.pk, "marriage"])
+    officer = client_for("xa_a")
+    form = {
+        "full_name": moving.full_name.upper(),
+        "sex": moving.sex,
+        "birth_year": str(moving.birth_year),
+        "ethnicity": "01",
+        "relation": "spouse",
+        "on": "01/11/2026",
+    }
+    missing = officer.post(url, {**form, "from_household_code": "B1-001"})
+    assert missing.status_code == 200 and "Không tìm thấy" in missing.text
+    assert not LifeEvent.objects.exists()
+    response = officer.post(url, {**form, "from_household_code": "a2-001"})
+    assert response.status_code == 302
+    event = LifeEvent.objects.get()
+    assert (event.person, event.other_household) == (moving, world.household_a2)
+    assert Membership.objects.get(person=moving, left_on__isnull=True).household == (
+        world.household_a1
+    )
+    page = officer.get(reverse("registry:household_detail", args=[world.household_a1.pk])).text
+    assert "từ hộ A2-001" in page.replace("(", "").replace(")", "")

@@ -3,6 +3,8 @@ household page, and a person's page with their stays and events."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +42,25 @@ def _choices(household: Household) -> tuple[list[tuple[int, str]], list[tuple[in
     return current, [(p.pk, f"{p.full_name} ({p.birth_year})") for p in former]
 
 
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def _member_by_name(request: HttpRequest, code: str, name: str) -> Person | None:
+    """The current member named ``name`` (with its accents, whatever the case and spacing) of
+    the household ``code`` among those the user sees."""
+    household = selectors.households_visible_to(request.user).filter(code=code).first()
+    if household is None:
+        return None
+    wanted = _name_key(name)
+    for m in Membership.objects.filter(household=household, left_on__isnull=True).select_related(
+        "person"
+    ):
+        if _name_key(m.person.full_name) == wanted:
+            return m.person
+    return None
+
+
 def _person(pk: int | None) -> Person | None:
     return Person.objects.filter(pk=pk).first() if pk is not None else None
 
@@ -53,7 +74,17 @@ def life_event_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person_data = None
-        if kind in ("birth", "marriage"):
+        moving: Person | None = None
+        code = data.get("from_household_code", "").strip().upper()
+        if code:
+            moving = _member_by_name(request, code, data["full_name"])
+            if moving is None:
+                form.add_error(
+                    "from_household_code",
+                    _("Không tìm thấy người có họ tên này trong hộ %(code)s trên địa bàn.")
+                    % {"code": code},
+                )
+        elif kind in ("birth", "marriage"):
             person_data = services.PersonData(
                 full_name=" ".join(data["full_name"].split()),
                 sex=data["sex"],
@@ -63,20 +94,22 @@ def life_event_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 citizen_id=data.get("citizen_id"),
                 relation=data["relation"],
             )
-        event = form_attempt(
-            form,
-            lambda: life_events.life_event_record(
-                actor=request.user,
-                household=household,
-                kind=kind,
-                on=data["on"],
-                note=data.get("note", ""),
-                person=_person(data.get("person")),
-                data=person_data,
-                relation=data.get("relation", ""),
-                new_head=_person(data.get("new_head")),
-            ),
-        )
+        event = None
+        if not form.errors:
+            event = form_attempt(
+                form,
+                lambda: life_events.life_event_record(
+                    actor=request.user,
+                    household=household,
+                    kind=kind,
+                    on=data["on"],
+                    note=data.get("note", ""),
+                    person=moving or _person(data.get("person")),
+                    data=person_data,
+                    relation=data.get("relation", ""),
+                    new_head=_person(data.get("new_head")),
+                ),
+            )
         if event is not None:
             messages.success(
                 request,
