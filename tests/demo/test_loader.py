@@ -14,8 +14,10 @@ from giamngheo.accounts.models import Role, RoleGrant, User
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit.models import AuditEvent
 from giamngheo.demo import loader
+from giamngheo.lib import clock
+from giamngheo.registry import life_events
 from giamngheo.registry import services as registry_services
-from giamngheo.registry.models import Household, Membership, Person, Status
+from giamngheo.registry.models import Household, LifeEvent, Membership, Person, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +112,16 @@ def test_running_it_again_replaces_the_demo_data_without_duplicates(
     xa1 = User.objects.get(username="xa1")
     xa1.set_password("something-else")
     xa1.save()
+    # A life event recorded on a demo household goes with it.
+    stay = Membership.objects.filter(is_head=False).select_related("household").first()
+    assert stay is not None
+    life_events.life_event_record(
+        actor=None,
+        household=stay.household,
+        kind="departure",
+        on=clock.today(),
+        person=stay.person,
+    )
 
     report = loader.load_demo(households=SMALL, seed=3, parts=frozenset())
 
@@ -118,6 +130,7 @@ def test_running_it_again_replaces_the_demo_data_without_duplicates(
     assert demo_households() == SMALL
     assert Person.objects.count() == persons
     assert Membership.objects.count() == persons
+    assert not LifeEvent.objects.exists()
     assert AdministrativeUnit.objects.filter(level=Level.VILLAGE).count() == villages
     assert User.objects.filter(username__in=loader.DEMO_USERNAMES).count() == 5
     assert RoleGrant.objects.count() == 5

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from giamngheo.lib.pdf import extract_text
+from giamngheo.registry import life_events
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Membership
 from giamngheo.review import documents, services
@@ -81,3 +82,46 @@ def test_the_database_refuses_to_change_frozen_records(review_world: ReviewWorld
             queryset.update(**change)
     with pytest.raises(IntegrityError, match="frozen"), transaction.atomic():
         Certificate.objects.filter(pk=certificate.pk).delete()
+
+
+def test_a_certificate_lists_the_members_on_the_day_of_issue(review_world: ReviewWorld) -> None:
+    """Issue 11: the members are frozen when the certificate is issued, not at the decision:
+    a death between the decision and the issue shows (and the new head); a birth after the
+    issue does not."""
+    w = review_world.world
+    _round, decision = decided_round(review_world)
+    household = review_world.poor
+    head = Membership.objects.get(household=household, is_head=True).person
+    child = Membership.objects.get(household=household, is_head=False).person
+    life_events.life_event_record(
+        actor=w.xa_a,
+        household=household,
+        kind="death",
+        on=dt.date(2025, 12, 1),
+        person=head,
+        new_head=child,
+    )
+    entry = DecisionEntry.objects.get(decision=decision, household=household)
+    assert [m["name"] for m in entry.members] == ["Nguyễn Văn An", "Nguyễn Văn An Con"]
+    issued = services.certificates_issue(
+        actor=w.xa_a, decision=decision, issued_on=dt.date(2025, 12, 10)
+    )
+    certificate = next(c for c in issued if c.household_id == household.pk)
+    assert [m["name"] for m in certificate.members] == ["Nguyễn Văn An Con"]
+    assert certificate.head_name == "Nguyễn Văn An Con"
+
+    life_events.life_event_record(
+        actor=w.xa_a,
+        household=household,
+        kind="birth",
+        on=dt.date(2026, 2, 1),
+        data=registry_services.PersonData(
+            full_name="Nguyễn Thị Mới Sinh", sex="female", birth_year=2026, relation="child"
+        ),
+    )
+    certificate.refresh_from_db()
+    assert [m["name"] for m in certificate.members] == ["Nguyễn Văn An Con"]
+    text = extract_text(documents.certificate_pdf(certificate, URL))
+    assert "Nguyễn Văn An Con" in text and "(1 người)" in text
+    assert "Nguyễn Thị Mới Sinh" not in text
+    assert "Nguyễn Văn An\n" not in text

@@ -560,6 +560,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     "year": lambda cw, p: 2025,
     "month": lambda cw, p: 3,
     "number": lambda cw, p: 1,
+    ("events", "kind"): lambda cw, p: "death",
     "kind": lambda cw, p: "post",
     "form_code": lambda cw, p: "b2-2022",
     ("files", "name"): lambda cw, p: "export",

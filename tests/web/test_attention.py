@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from giamngheo.lib import clock
+from giamngheo.registry import life_events
 from giamngheo.review import services as review_services
 from giamngheo.web import attention
 from giamngheo.workforce import services as workforce_services
@@ -197,3 +198,60 @@ def test_the_items_are_translated_for_an_english_user(scene: World) -> None:
         texts = "\n".join(i.text for i in attention.items_for(scene.tinh))
     assert "communes have not sent their 2026 review report, due 14/12/2026, 9 days left" in texts
     assert "21 days overdue" in texts
+
+
+def test_a_main_earners_death_asks_the_commune_for_an_in_year_review(scene: World) -> None:
+    household = scene.household_a2
+    head = household.memberships.get(is_head=True).person
+    child = household.memberships.get(is_head=False).person
+    life_events.main_earner_set(
+        actor=scene.xa_a, household=household, person=head, is_main_earner=True
+    )
+    life_events.life_event_record(
+        actor=scene.xa_a,
+        household=household,
+        kind="death",
+        on=D(2026, 12, 1),
+        person=head,
+        new_head=child,
+    )
+    items = [i for i in attention.items_for(scene.xa_a) if i.kind == "life_event"]
+    assert len(items) == 1
+    assert "A2-001" in items[0].text and head.full_name in items[0].text
+    assert "qua đời ngày 01/12/2026" in items[0].text
+    url = items[0].url
+    assert url == f"{reverse('review:application_new')}?household=A2-001&reason=earner_death"
+    assert not [i for i in attention.items_for(scene.xa_b) if i.kind == "life_event"]
+    assert not [i for i in attention.items_for(scene.ctv) if i.kind == "life_event"]
+    # The inspector reads: the item links to the household page.
+    (seen,) = [i for i in attention.items_for(scene.inspector) if i.kind == "life_event"]
+    assert seen.url == reverse("registry:household_detail", args=[household.pk])
+
+    # The link opens the application form with the household and the reason filled in.
+    client = Client()
+    client.login(username="xa_a", password=PASSWORD)
+    form = client.get(url).text
+    assert 'value="A2-001"' in form
+    assert '<option value="earner_death" selected>' in form
+    dashboard = client.get(reverse("web:dashboard")).text
+    assert 'data-attention="life_event"' in dashboard
+
+    # Once the household has applied, the review has taken it up.
+    review_services.application_file(
+        actor=scene.xa_a,
+        household=household,
+        form="mau01",
+        reason="earner_death",
+        received_on=D(2026, 12, 4),
+        applicant_name=child.full_name,
+    )
+    assert not [i for i in attention.items_for(scene.xa_a) if i.kind == "life_event"]
+
+
+def test_an_ordinary_members_death_asks_nothing(scene: World) -> None:
+    household = scene.household_a2
+    child = household.memberships.get(is_head=False).person
+    life_events.life_event_record(
+        actor=scene.xa_a, household=household, kind="death", on=D(2026, 12, 1), person=child
+    )
+    assert not [i for i in attention.items_for(scene.xa_a) if i.kind == "life_event"]

@@ -36,7 +36,7 @@ from giamngheo.lib import pgcopy
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry import fields
-from giamngheo.registry.models import Household, Membership, Person, Status
+from giamngheo.registry.models import Household, LifeEvent, Membership, Person, Status
 from giamngheo.standards import schema
 from giamngheo.standards.classify import classify_columns
 from giamngheo.standards.columns import RawColumns
@@ -262,6 +262,7 @@ def _person_rows(data: generator.DemoData, *, ids: NDArray[np.int64], now: str) 
         "ethnicity",
         "citizen_id",
         pl.lit(True).alias("is_active"),
+        pl.lit(None, dtype=pl.Date).alias("died_on"),
         *_survey_columns(fields.PERSON_ANSWER_FIELDS),
         "search_name",
         pl.lit(None, dtype=pl.Int64).alias("merged_into_id"),
@@ -282,6 +283,7 @@ def _membership_rows(
         pl.lit(None, dtype=pl.Date).alias("joined_on"),
         pl.lit(None, dtype=pl.Date).alias("left_on"),
         pl.lit("").alias("leave_reason"),
+        pl.lit(False).alias("is_main_earner"),
     )
 
 
@@ -291,6 +293,7 @@ def _delete_previous(cursor: Any, province: AdministrativeUnit) -> int:
     household = _quote(Household._meta.db_table)
     membership = _quote(Membership._meta.db_table)
     person = _quote(Person._meta.db_table)
+    life_event = _quote(LifeEvent._meta.db_table)
     pattern = DEMO_CODE_PATTERN.format(province=province.code)
     # Table names come from the models; values are parameters.
     cursor.execute("DROP TABLE IF EXISTS demo_old_households, demo_old_persons")
@@ -302,6 +305,11 @@ def _delete_previous(cursor: Any, province: AdministrativeUnit) -> int:
     cursor.execute(
         f"CREATE TEMP TABLE demo_old_persons AS SELECT DISTINCT m.person_id AS id "  # noqa: S608
         f"FROM {membership} m JOIN demo_old_households h ON h.id = m.household_id"
+    )
+    # Life events recorded on demo households go with them (they reference the rows).
+    cursor.execute(
+        f"DELETE FROM {life_event} e USING demo_old_households h "  # noqa: S608
+        "WHERE e.household_id = h.id OR e.other_household_id = h.id"
     )
     cursor.execute(
         f"DELETE FROM {membership} m USING demo_old_households h "  # noqa: S608

@@ -184,3 +184,100 @@ class PersonAnswersForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Person
         fields = list(PERSON_ANSWER_NAMES)
+
+
+class MemberEditForm(PersonEditForm):
+    """The member edit form: identity plus the household's main earner flag."""
+
+    is_main_earner = forms.BooleanField(
+        label=_("Lao động chính của hộ"),
+        required=False,
+        help_text=_(
+            "Khi lao động chính qua đời hoặc chuyển đi, hộ được đưa vào danh sách cần rà soát "
+            "trong năm."
+        ),
+    )
+
+
+# Relations an arriving person may have (a head changes through "Đổi chủ hộ").
+ARRIVAL_RELATIONS = [c for c in Relation.choices if c[0] != Relation.HEAD]
+
+
+class LifeEventForm(forms.Form):
+    """One form per kind of life event (``LifeEventKind``): the fields the kind needs."""
+
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        members: list[tuple[int, str]],
+        former: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        fields: dict[str, forms.Field] = {}
+        on_label = _("Ngày xảy ra")
+        if kind in ("death", "departure"):
+            fields["person"] = forms.TypedChoiceField(label=_("Người"), choices=members, coerce=int)
+            fields["new_head"] = forms.TypedChoiceField(
+                label=_("Chủ hộ mới (nếu người này là chủ hộ)"),
+                choices=[("", "—"), *members],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+            on_label = _("Ngày mất") if kind == "death" else _("Ngày chuyển đi")
+        elif kind == "head_change":
+            fields["person"] = forms.TypedChoiceField(
+                label=_("Chủ hộ mới"), choices=members, coerce=int
+            )
+        elif kind == "return":
+            fields["person"] = forms.TypedChoiceField(
+                label=_("Người trở về"), choices=former, coerce=int
+            )
+            fields["relation"] = forms.ChoiceField(
+                label=_("Quan hệ với chủ hộ"), choices=ARRIVAL_RELATIONS
+            )
+            on_label = _("Ngày trở về")
+        else:  # birth, marriage: a new person
+            person = PersonForm()
+            fields["full_name"] = person.fields["full_name"]
+            fields["sex"] = person.fields["sex"]
+            if kind == "marriage":
+                fields["birth_date"] = person.fields["birth_date"]
+                fields["birth_year"] = person.fields["birth_year"]
+            fields["ethnicity"] = person.fields["ethnicity"]
+            fields["citizen_id"] = person.fields["citizen_id"]
+            fields["relation"] = forms.ChoiceField(
+                label=_("Quan hệ với chủ hộ"),
+                choices=ARRIVAL_RELATIONS,
+                initial=Relation.CHILD if kind == "birth" else Relation.SPOUSE,
+            )
+            if kind == "marriage":
+                fields["from_household_code"] = forms.CharField(
+                    label=_("Mã hộ cũ (nếu người này đang ở một hộ khác trong sổ)"),
+                    max_length=30,
+                    required=False,
+                    help_text=_(
+                        "Người có họ tên trên được chuyển từ hộ đó sang (lịch sử được giữ); "
+                        "để trống nếu là người mới."
+                    ),
+                )
+            on_label = _("Ngày sinh") if kind == "birth" else _("Ngày về ở cùng")
+        fields["on"] = VietnameseDateField(label=on_label)
+        fields["note"] = forms.CharField(
+            label=_("Ghi chú"),
+            max_length=300,
+            required=False,
+            validators=[validators.validate_text],
+        )
+        self.fields.update(fields)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.kind == "marriage" and not data.get("birth_date") and not data.get("birth_year"):
+            raise forms.ValidationError(_("Nhập ngày sinh hoặc ít nhất năm sinh."))
+        if data.get("citizen_id") == "":
+            data["citizen_id"] = None
+        return data

@@ -8,11 +8,14 @@ among active persons, date order.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import DateField, F, Func, Q, Value
+from django.db.models.functions import Cast, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.areas.models import AdministrativeUnit, AreaKind, VillageScoped
@@ -196,6 +199,8 @@ class Person(Versioned):
         _("số định danh cá nhân"), max_length=12, null=True, blank=True
     )
     is_active = models.BooleanField(_("còn quản lý"), default=True)
+    # Set by a recorded death (``life_events.life_event_record``); a deceased person is inactive.
+    died_on = models.DateField(_("ngày mất"), null=True, blank=True)
     # Member-level fields of the engine's raw survey schema (current values).
     employment = models.CharField(
         _("việc làm"),
@@ -253,6 +258,10 @@ class Person(Versioned):
                 condition=Q(birth_date__isnull=True) | Q(birth_year=ExtractYear("birth_date")),
                 name="person_birth_year_matches_date",
             ),
+            models.CheckConstraint(
+                condition=Q(died_on__isnull=True) | Q(is_active=False),
+                name="person_deceased_is_inactive",
+            ),
         ]
         indexes = [
             GinIndex(fields=["search_name"], name="person_search_trgm", opclasses=["gin_trgm_ops"]),
@@ -274,6 +283,9 @@ class Membership(models.Model):
     joined_on = models.DateField(_("từ ngày"), null=True, blank=True)
     left_on = models.DateField(_("đến ngày"), null=True, blank=True)
     leave_reason = models.CharField(_("lý do chuyển đi"), max_length=200, blank=True)
+    # The household's main earner ("lao động chính"): their death or departure flags the
+    # household for the in-year review (QĐ 24/2021 Art. 5; ``LifeEvent.review_needed``).
+    is_main_earner = models.BooleanField(_("lao động chính"), default=False)
 
     class Meta:
         verbose_name = _("thành viên hộ")
@@ -298,8 +310,105 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(is_head=False) | Q(relation="head"), name="membership_head_relation"
             ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(is_main_earner=True) & Q(left_on__isnull=True),
+                name="membership_one_main_earner_per_household",
+            ),
         ]
         indexes = [models.Index(fields=["household", "left_on"])]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.household}"
+
+
+class LifeEventKind(models.TextChoices):
+    DEATH = "death", _("Qua đời")
+    DEPARTURE = "departure", _("Chuyển đi")
+    BIRTH = "birth", _("Sinh")
+    MARRIAGE = "marriage", _("Kết hôn, về ở cùng")
+    RETURN = "return", _("Trở về")
+    HEAD_CHANGE = "head_change", _("Đổi chủ hộ")
+
+
+# Kinds that end a stay in the household: only these can flag it for the in-year review.
+LEAVING_KINDS = (LifeEventKind.DEATH, LifeEventKind.DEPARTURE)
+EARLIEST_EVENT = dt.date(1900, 1, 1)
+
+
+class LifeEvent(VillageScoped):
+    """A change in who lives in a household (death, departure, birth, marriage, return, change
+    of head), recorded by ``registry.life_events.life_event_record`` on top of the member
+    services; rows are only added, the list is the household's history of members.
+
+    ``review_needed``: the main earner died or left, so the household's situation may have
+    changed enough for the in-year review (QĐ 24/2021 Art. 5); the review app reads it (the
+    registry does not know the review: layers)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="life_events", verbose_name=_("hộ")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="life_events", verbose_name=_("người")
+    )
+    kind = models.CharField(_("loại biến động"), max_length=12, choices=LifeEventKind.choices)
+    on = models.DateField(_("ngày"))
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    # Marriage of a person already in the registry: the household they came from.
+    other_household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hộ cũ"),
+    )
+    review_needed = models.BooleanField(_("cần rà soát trong năm"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("biến động nhân khẩu")
+        verbose_name_plural = _("biến động nhân khẩu")
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LifeEventKind.values), name="life_event_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(on__gte=EARLIEST_EVENT), name="life_event_date_from_1900"
+            ),
+            # Not in the future: not after the day it was recorded (the calendar day in Vietnam,
+            # PostgreSQL's timezone(zone, timestamptz), immutable).
+            models.CheckConstraint(
+                condition=Q(
+                    on__lte=Cast(
+                        Func(Value("Asia/Ho_Chi_Minh"), F("recorded_at"), function="timezone"),
+                        DateField(),
+                    )
+                ),
+                name="life_event_not_future",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_needed=False) | Q(kind__in=[k.value for k in LEAVING_KINDS]),
+                name="life_event_review_only_when_leaving",
+            ),
+            models.CheckConstraint(
+                condition=Q(other_household__isnull=True) | ~Q(other_household=F("household")),
+                name="life_event_other_household_differs",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "on"], name="life_event_household"),
+            models.Index(fields=["person", "on"], name="life_event_person"),
+            models.Index(
+                fields=["province", "commune", "household"],
+                condition=Q(review_needed=True),
+                name="life_event_review_needed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.person} · {self.on:%d/%m/%Y}"

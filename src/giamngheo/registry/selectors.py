@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection, transaction
@@ -13,7 +14,7 @@ from django.db.models.functions import Lower
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.registry.models import Household, Membership
+from giamngheo.registry.models import Household, LifeEvent, Membership
 
 PAGE_SIZE = 50
 
@@ -137,3 +138,19 @@ def search_households(user: Viewer, query: str, limit: int = SEARCH_LIMIT) -> li
             .annotate(similarity=similarity)
             .order_by("-similarity", "id")[:limit]
         )
+
+
+def life_events_for(user: Viewer, **filters: Any) -> list[tuple[LifeEvent, Household | None]]:
+    """Life events of the households ``user`` sees (``filters``: ``household=``, ``person=``),
+    latest first, each with the household the person came from when the user sees it (a
+    household elsewhere is not named)."""
+    visible = households_visible_to(user)
+    events = list(
+        LifeEvent.objects.filter(household__in=visible, **filters).select_related(
+            "household", "person", "other_household"
+        )
+    )
+    seen = set(
+        visible.filter(pk__in=[e.other_household_id for e in events]).values_list("pk", flat=True)
+    )
+    return [(e, e.other_household if e.other_household_id in seen else None) for e in events]

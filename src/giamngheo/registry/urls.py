@@ -1,6 +1,6 @@
 from django.urls import path
 
-from giamngheo.registry import views
+from giamngheo.registry import life_event_views, views
 
 app_name = "registry"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("<int:pk>/members/new/", views.member_add, name="member_add"),
     path("<int:pk>/members/<int:person_id>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/members/<int:person_id>/move/", views.member_move, name="member_move"),
+    path(
+        "<int:pk>/members/<int:person_id>/",
+        life_event_views.person_detail,
+        name="person_detail",
+    ),
+    path("<int:pk>/events/<slug:kind>/", life_event_views.life_event_new, name="life_event_new"),
 ]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,18 +18,25 @@ from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
 from giamngheo.lib.views import form_attempt, form_page
-from giamngheo.registry import duplicates, panels, selectors, services
+from giamngheo.registry import duplicates, life_events, panels, selectors, services
 from giamngheo.registry.forms import (
     HouseholdCreateForm,
     HouseholdEditForm,
+    MemberEditForm,
     MemberForm,
     MoveForm,
     PersonAnswersForm,
-    PersonEditForm,
     mask_numbers,
     person_data,
 )
-from giamngheo.registry.models import Household, Membership, Person, Relation, Status
+from giamngheo.registry.models import (
+    Household,
+    LifeEventKind,
+    Membership,
+    Person,
+    Relation,
+    Status,
+)
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -94,6 +101,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "phone": household.phone if full else mask_phone(household.phone),
             "events": visible.events_for_object(request.user, household)[:20],
+            "life_events": selectors.life_events_for(request.user, household=household),
+            "life_event_kinds": LifeEventKind.choices,
             "can_change": access.can_change_area(request.user, household.village),
         },
     )
@@ -218,10 +227,11 @@ def _member_for_change(request: HttpRequest, pk: int, person_id: int) -> tuple[H
 def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     household, membership = _member_for_change(request, pk, person_id)
     person = membership.person
-    identity = PersonEditForm(
+    identity = MemberEditForm(
         request.POST or None,
         prefix="identity",
         initial={
+            "is_main_earner": membership.is_main_earner,
             "version": person.version,
             "full_name": person.full_name,
             "sex": person.sex,
@@ -238,15 +248,26 @@ def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
         data = person_data(identity, membership.relation)
         data.pop("relation")
         data.update({name: answers.cleaned_data[name] for name in PersonAnswersForm.Meta.fields})
-        saved = form_attempt(
-            identity,
-            lambda: services.person_update(
+        main_earner = identity.cleaned_data["is_main_earner"]
+
+        @transaction.atomic
+        def save() -> Person:
+            saved = services.person_update(
                 actor=request.user,
                 person=person,
                 expected_version=identity.cleaned_data["version"],
                 **data,
-            ),
-        )
+            )
+            if main_earner != membership.is_main_earner:
+                life_events.main_earner_set(
+                    actor=request.user,
+                    household=household,
+                    person=person,
+                    is_main_earner=main_earner,
+                )
+            return saved
+
+        saved = form_attempt(identity, save)
         if saved is not None:
             messages.success(request, _("Đã lưu thông tin thành viên."))
             return redirect("registry:household_detail", pk=household.pk)

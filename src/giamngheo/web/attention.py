@@ -5,7 +5,9 @@ user holds where it holds it, each with a link to where it is done.
 - commune officers (and inspectors, who read): their communes' support requests past or near
   their deadline, collaborators' monthly reports overdue (one line per commune and month),
   in-year review rounds open past their due date, the annual round behind the commune's
-  report deadline, and the review's own dated items (postings, complaints, applications);
+  report deadline, the review's own dated items (postings, complaints, applications), and
+  households whose main earner died or left with no in-year application since (a link to
+  file one);
 - provincial officers: communes behind on the annual review, the Art. 7 reports (QĐ 24/2021
   Art. 7.2, 7.3: "trước ngày 15/11, 20/12", last compliant days 14/11 and 19/12) and commune
   reports waiting for the province's consolidation.
@@ -36,6 +38,7 @@ from giamngheo.accounts.types import Viewer, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib import clock
 from giamngheo.lib.formatting import format_date
+from giamngheo.review import life_events as review_life_events
 from giamngheo.review import selectors as review
 from giamngheo.review.models import CommuneReport, RoundKind
 from giamngheo.review.rules import Params, RulesMissing, resolve
@@ -86,6 +89,7 @@ def items_for(user: Viewer, *, today: dt.date | None = None) -> list[Item]:
         items += _in_year_rounds(user, commune_ids, today)
         items += _annual_rounds(user, sorted(communes, key=lambda c: c.code), today)
         items += _review_dated_items(user, today)
+        items += _life_events(user, commune_ids)
     for province in sorted(provinces, key=lambda p: p.code):
         items += _province_items(user, province, today)
     return sorted(items, key=lambda i: (not i.overdue, i.due_on, i.text))
@@ -356,6 +360,48 @@ def _review_dated_items(user: Viewer, today: dt.date) -> list[Item]:
         )
         for a in overdue.applications
     ]
+    return items
+
+
+def _life_events(user: Viewer, commune_ids: list[int]) -> list[Item]:
+    """Households whose main earner died or left (registry life events) and that have filed no
+    in-year application since: the link opens the application form for that household. Not a
+    deadline: listed after the dated items, oldest event first."""
+    rows = review_life_events.awaiting_review(user, commune_ids)[:ROWS_PER_SOURCE]
+    # An inspector reads: the household page, not a form they may not use.
+    may_file = not access.change_reach(user).empty
+    items = []
+    for e in rows:
+        text = (
+            _(
+                "%(commune)s: hộ %(code)s, lao động chính %(name)s qua đời ngày %(on)s: "
+                "xem xét rà soát trong năm"
+            )
+            if e.kind == "death"
+            else _(
+                "%(commune)s: hộ %(code)s, lao động chính %(name)s chuyển đi ngày %(on)s: "
+                "xem xét rà soát trong năm"
+            )
+        )
+        reason = "earner_death" if e.kind == "death" else "other"
+        query = urlencode({"household": e.household.code, "reason": reason})
+        items.append(
+            Item(
+                kind="life_event",
+                text=text
+                % {
+                    "commune": e.commune.name,
+                    "code": e.household.code,
+                    "name": e.person.full_name,
+                    "on": format_date(e.on),
+                },
+                url=f"{reverse('review:application_new')}?{query}"
+                if may_file
+                else reverse("registry:household_detail", args=[e.household_id]),
+                due_on=e.on,
+                overdue=False,
+            )
+        )
     return items
 
 

@@ -24,7 +24,7 @@ from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import validators
-from giamngheo.registry.models import Household
+from giamngheo.registry.models import Household, Membership
 from giamngheo.review import rules, timeline
 from giamngheo.review.errors import ReviewError as ReviewError
 from giamngheo.review.models import (
@@ -222,3 +222,25 @@ def close_if_answered(actor: Actor, round_: Round) -> bool:
         return False
     move_round(actor, round_, "close")
     return True
+
+
+def members_snapshot(household_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """The current members of each household as the decision's and certificates' frozen
+    copies print them (head first, then by age)."""
+    members: dict[int, list[dict[str, Any]]] = {h: [] for h in household_ids}
+    rows = (
+        Membership.objects.filter(household_id__in=household_ids, left_on__isnull=True)
+        .select_related("person")
+        .order_by("household_id", "-is_head", "person__birth_year", "person_id")
+    )
+    for m in rows:
+        members[m.household_id].append(
+            {
+                "name": m.person.full_name,
+                "relation": m.get_relation_display(),
+                "sex": m.person.get_sex_display(),
+                "birth_year": m.person.birth_year,
+                "is_head": m.is_head,
+            }
+        )
+    return members

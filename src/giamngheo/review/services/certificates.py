@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -22,9 +23,14 @@ from giamngheo.review.models import (
 from giamngheo.review.services.base import (
     check_act_date,
     lock_round,
+    members_snapshot,
     params,
     require_officer,
 )
+
+
+def _head(members: list[dict[str, Any]]) -> str:
+    return next((str(m["name"]) for m in members if m["is_head"]), "")
 
 
 @transaction.atomic
@@ -37,7 +43,9 @@ def certificates_issue(
 ) -> list[Certificate]:
     """Issue the certificates (Giấy chứng nhận hộ nghèo, hộ cận nghèo; number "…/GCN-HN.HCN")
     of the poor and near-poor households of ``decision`` that have none yet (or only of
-    ``entries``). Everything printed is copied into the certificate row (frozen)."""
+    ``entries``). Everything printed is copied into the certificate row (frozen); the members
+    and the head are those of the registry on the day of issue (a birth or a death since the
+    decision shows), and they no longer change afterwards."""
     check_act_date(issued_on, _("Ngày cấp giấy chứng nhận"))
     decision = Decision.objects.select_related("round", "commune").get(pk=decision.pk)
     require_officer(actor, decision.commune)
@@ -55,6 +63,7 @@ def certificates_issue(
     lock_round(round_)
     taken = Certificate.objects.filter(commune_id=decision.commune_id, year=decision.year).count()
     valid_until = dt.date(decision.year + p.certificate_valid_years_after_review, 12, 31)
+    members = members_snapshot([e.household_id for e in todo])
     certificates = []
     for index, entry in enumerate(todo, start=taken + 1):
         certificates.append(
@@ -70,7 +79,7 @@ def certificates_issue(
                 year=decision.year,
                 issued_on=issued_on,
                 valid_until=max(valid_until, issued_on),
-                head_name=entry.head_name,
+                head_name=_head(members[entry.household_id]) or entry.head_name,
                 address=entry.address,
                 village_name=entry.village_name,
                 commune_name=decision.commune_name,
@@ -79,7 +88,7 @@ def certificates_issue(
                 decision_date=decision.signed_on,
                 signer_name=decision.signer_name,
                 signer_title=decision.signer_title,
-                members=entry.members,
+                members=members[entry.household_id],
             )
         )
     Certificate.objects.bulk_create(certificates)

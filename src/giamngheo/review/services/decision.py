@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,7 +14,6 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
 from giamngheo.lib.formatting import format_date
-from giamngheo.registry.models import Membership
 from giamngheo.registry.services import households_status_set_bulk
 from giamngheo.review import timeline
 from giamngheo.review.calculations import grants_request, lists_for
@@ -40,6 +37,7 @@ from giamngheo.review.services.base import (
     close_if_answered,
     consultation_required,
     lock_round,
+    members_snapshot,
     move_entries,
     move_round,
     params,
@@ -53,26 +51,6 @@ from giamngheo.review.states import (
     EntryState,
     TransitionRefused,
 )
-
-
-def _members_snapshot(household_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    members: dict[int, list[dict[str, Any]]] = {h: [] for h in household_ids}
-    rows = (
-        Membership.objects.filter(household_id__in=household_ids, left_on__isnull=True)
-        .select_related("person")
-        .order_by("household_id", "-is_head", "person__birth_year", "person_id")
-    )
-    for m in rows:
-        members[m.household_id].append(
-            {
-                "name": m.person.full_name,
-                "relation": m.get_relation_display(),
-                "sex": m.person.get_sex_display(),
-                "birth_year": m.person.birth_year,
-                "is_head": m.is_head,
-            }
-        )
-    return members
 
 
 @transaction.atomic
@@ -197,7 +175,7 @@ def decision_issue(
             decision__signed_on__lt=signed_on,
         ).values_list("household_id", flat=True)
     )
-    members = _members_snapshot([e.household_id for e in entries])
+    members = members_snapshot([e.household_id for e in entries])
     rows = []
     for e in entries:
         lists = lists_for(e.status_at_start, e.final_status)

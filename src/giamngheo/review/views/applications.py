@@ -17,6 +17,7 @@ from giamngheo.accounts import access
 from giamngheo.lib import clock
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.review import documents, forms, panels, selectors, services
+from giamngheo.review.models import ApplicationReason
 from giamngheo.review.states import ApplicationState
 from giamngheo.review.views.common import crumbs, household_by_code, pdf
 from giamngheo.workforce import selectors as workforce_selectors
@@ -39,7 +40,12 @@ def applications(request: HttpRequest) -> HttpResponse:
 def application_new(request: HttpRequest) -> HttpResponse:
     if access.change_reach(request.user).empty:
         raise PermissionDenied
-    form = forms.ApplicationFormForm(request.POST or None)
+    # Opened from the dashboard (a main earner's death, registry life events): the household
+    # and the reason come prefilled; the officer checks them.
+    initial = {"household_code": request.GET.get("household", "")[:30]}
+    if request.GET.get("reason") in ApplicationReason.values:
+        initial["reason"] = request.GET["reason"]
+    form = forms.ApplicationFormForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         code = data.pop("household_code")

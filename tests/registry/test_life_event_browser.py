@@ -1,0 +1,76 @@
+"""Through the browser: a commune officer records a birth from the household page (Playwright
+driving Debian's Chromium)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from giamngheo.registry.models import LifeEvent
+from tests.conftest import PASSWORD, World
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run 'make chromium' (make test does it).")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_an_officer_records_a_birth_from_the_household_page(
+    page: Page, live_server: object, world: World
+) -> None:
+    base = str(live_server)
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("xa_a")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/households/{world.household_a1.pk}/")
+    page.get_by_role("link", name="Sinh", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Biến động nhân khẩu: Sinh")
+    born = dt.date.today() - dt.timedelta(days=3)  # noqa: DTZ011 - the live server's today
+    page.get_by_label("Họ và tên").fill("Nguyễn Thị Bé Ba")
+    page.get_by_label("Giới tính").select_option("female")
+    page.get_by_label("Ngày sinh").fill(born.strftime("%d/%m/%Y"))
+    page.get_by_label("Ghi chú").fill("Sinh tại trạm y tế xã")
+    page.get_by_role("button", name="Lưu").click()
+
+    page.wait_for_url(f"{base}/households/{world.household_a1.pk}/")
+    expect(page.get_by_text("Đã ghi nhận: sinh.")).to_be_visible()
+    row = page.locator('tr[data-life-event="birth"]')
+    expect(row).to_contain_text("Nguyễn Thị Bé Ba")
+    expect(row).to_contain_text(born.strftime("%d/%m/%Y"))
+    event = LifeEvent.objects.get()
+    assert (event.kind, event.person.birth_date) == ("birth", born)
