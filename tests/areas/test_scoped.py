@@ -36,7 +36,7 @@ def test_it_gives_every_area_scoped_model_a_scoped_base() -> None:
             continue
         assert issubclass(model, ProvinceScoped), model._meta.label
         scoped.append(model)
-    assert len(scoped) == 34  # 31 + the MSTB application, decision and decision line
+    assert len(scoped) == 35  # 31 + the MSTB application, decision and decision line + LifeEvent
     commune_level = [m for m in scoped if issubclass(m, CommuneScoped)]
     assert all(not m._meta.get_field("commune").null for m in commune_level)
     village_level = [m for m in scoped if issubclass(m, VillageScoped)]
