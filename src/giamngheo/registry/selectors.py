@@ -137,3 +137,27 @@ def search_households(user: Viewer, query: str, limit: int = SEARCH_LIMIT) -> li
             .annotate(similarity=similarity)
             .order_by("-similarity", "id")[:limit]
         )
+
+
+# Enough to pick from while typing; a longer list means the query should be more precise.
+HOUSEHOLD_PICK_LIMIT = 10
+
+
+def household_choices(user: Viewer, query: str) -> list[Household]:
+    """Households a form may pick (issue 11: found by search, not a typed code): the accent-free,
+    typo-tolerant search above (name, household code or personal ID) over what the user may
+    see, keeping those whose village the user may change (the forms record something about the
+    household). The chosen id is checked again by the view (``household_choice``) and the
+    service."""
+    if len(" ".join(query.split())) < 2:
+        return []
+    found = search_households(user, query, limit=HOUSEHOLD_PICK_LIMIT * 3)
+    return [h for h in found if access.can_change_area(user, h.village)][:HOUSEHOLD_PICK_LIMIT]
+
+
+def household_choice(user: Viewer, pk: int) -> Household | None:
+    """The household of id ``pk`` if the user may see it and record something about it."""
+    household = households_visible_to(user).select_related("village").filter(pk=pk).first()
+    if household is None or not access.can_change_area(user, household.village):
+        return None
+    return household

@@ -18,7 +18,7 @@ from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
 from giamngheo.lib.views import form_attempt, form_page
-from giamngheo.registry import duplicates, panels, selectors, services
+from giamngheo.registry import duplicates, panels, picker, selectors, services
 from giamngheo.registry.forms import (
     HouseholdCreateForm,
     HouseholdEditForm,
@@ -264,16 +264,12 @@ def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
 def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     household, membership = _member_for_change(request, pk, person_id)
     form = MoveForm(request.POST or None)
+    if request.method == "POST":
+        picker.remember(form, request.user, request.POST, "to_household")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        target = (
-            selectors.households_visible_to(request.user)
-            .filter(code=data["to_household_code"].strip().upper())
-            .first()
-        )
-        if target is None:
-            form.add_error("to_household_code", _("Không tìm thấy hộ có mã này trên địa bàn."))
-        else:
+        target = picker.picked(form, request.user, "to_household")
+        if target is not None:
             moved = form_attempt(
                 form,
                 lambda: services.member_move(
@@ -291,6 +287,26 @@ def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     back = reverse("registry:household_detail", args=[household.pk])
     title = _("Chuyển %(name)s sang hộ khác") % {"name": membership.person.full_name}
     return _form_page(request, form, title, back, household)
+
+
+def household_pick(request: HttpRequest) -> HttpResponse:
+    """The short list of households a form may pick (htmx; issue 11, ``picker``): accent-free
+    name, code or personal ID, over the households of the user's areas they may record
+    something about. ``field`` names the form's field (its radios and its ``<field>_q`` box)."""
+    field = request.GET.get("field", "household")
+    if not field.isidentifier():
+        raise Http404
+    query = request.GET.get(f"{field}_q", request.GET.get("q", ""))[:100]
+    return render(
+        request,
+        "registry/_household_pick_results.html",
+        {
+            "rows": selectors.household_choices(request.user, query),
+            "field": field,
+            "query": query.strip(),
+            "chosen_pk": "",
+        },
+    )
 
 
 def duplicate_list(request: HttpRequest) -> HttpResponse:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -16,9 +14,10 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts import access
 from giamngheo.lib import clock
 from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.registry import picker
 from giamngheo.review import documents, forms, panels, selectors, services
 from giamngheo.review.states import ApplicationState
-from giamngheo.review.views.common import crumbs, household_by_code, pdf
+from giamngheo.review.views.common import crumbs, pdf
 from giamngheo.workforce import selectors as workforce_selectors
 from giamngheo.workforce.views import households as workforce_views
 
@@ -40,16 +39,21 @@ def application_new(request: HttpRequest) -> HttpResponse:
     if access.change_reach(request.user).empty:
         raise PermissionDenied
     form = forms.ApplicationFormForm(request.POST or None)
+    if request.method == "POST":
+        picker.remember(form, request.user, request.POST)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        code = data.pop("household_code")
+        data.pop("household")
         data.pop("report_reference", None)
-
-        def run() -> Any:
-            household = household_by_code(request, code, None)
-            return services.application_file(actor=request.user, household=household, **data)
-
-        application = form_attempt(form, run)
+        household = picker.picked(form, request.user)
+        application = (
+            form_attempt(
+                form,
+                lambda: services.application_file(actor=request.user, household=household, **data),
+            )
+            if household is not None
+            else None
+        )
         if application is not None:
             messages.success(request, _("Đã tiếp nhận đơn."))
             return redirect("review:application_detail", application.pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +14,11 @@ from giamngheo.accounts import access
 from giamngheo.areas.models import Level
 from giamngheo.lib import clock, params
 from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.registry import picker
 from giamngheo.review import forms, selectors, services
 from giamngheo.review.rules import Params
 from giamngheo.review.states import EntryState
-from giamngheo.review.views.common import crumbs, household_by_code
+from giamngheo.review.views.common import crumbs
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -180,20 +179,18 @@ def round_start(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_flag(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_for(request.user, pk)
     form = forms.FlagForm(request.POST)
-    if form.is_valid():
-
-        def run() -> Any:
-            household = household_by_code(
-                request, form.cleaned_data["household_code"], round_.commune_id
-            )
-            return services.entry_add(
-                actor=request.user,
-                round_=round_,
-                household=household,
-                note=form.cleaned_data["note"],
-            )
-
-        attempt(request, run, _("Đã đưa hộ vào danh sách rà soát."))
+    household = picker.picked(form, request.user) if form.is_valid() else None
+    if household is None or household.commune_id != round_.commune_id:
+        # Nothing picked, or a household outside the user's areas or of another commune.
+        messages.error(request, _("Tìm và chọn một hộ của xã này trong danh sách."))
+        return redirect("review:round_detail", pk)
+    attempt(
+        request,
+        lambda: services.entry_add(
+            actor=request.user, round_=round_, household=household, note=form.cleaned_data["note"]
+        ),
+        _("Đã đưa hộ vào danh sách rà soát."),
+    )
     return redirect("review:round_detail", pk)
 
 
