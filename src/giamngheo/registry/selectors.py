@@ -42,6 +42,7 @@ def household_for(user: Viewer, pk: int) -> Household:
 class HouseholdPage:
     rows: list[Household]
     next_after: int | None
+    total: int = 0  # households matching the filters, over every page
 
 
 GROUP_FLAGS = (
@@ -78,11 +79,44 @@ def household_page(
         if flag not in GROUP_FLAGS:
             raise ValueError(f"unknown household group flag {flag!r}")
         households = households.filter(**{flag: True})
+    total = households.count()
     if after is not None:
         households = households.filter(id__gt=after)
     rows = list(households.order_by("id")[: page_size + 1])
     next_after = rows[page_size - 1].pk if len(rows) > page_size else None
-    return HouseholdPage(rows[:page_size], next_after)
+    return HouseholdPage(rows[:page_size], next_after, total)
+
+
+def village_choices(
+    user: Viewer, area: AdministrativeUnit | None
+) -> tuple[AdministrativeUnit | None, list[AdministrativeUnit]]:
+    """The commune whose villages the household list offers as a filter, and those villages
+    the user may see: the commune of ``area`` (a commune or one of its villages), else the
+    user's own commune when all their grants lie in one; none for a province-wide view."""
+    commune = None
+    if area is not None and area.level == Level.COMMUNE:
+        commune = area
+    elif area is not None and area.level == Level.VILLAGE:
+        commune = area.parent
+    elif area is None:
+        reach = access.view_reach(user)
+        communes = set(reach.communes)
+        if reach.villages:
+            communes |= set(
+                AdministrativeUnit.objects.filter(pk__in=reach.villages).values_list(
+                    "parent_id", flat=True
+                )
+            )
+        if not reach.everything and not reach.provinces and len(communes) == 1:
+            commune = AdministrativeUnit.objects.filter(pk__in=communes).first()
+    if commune is None:
+        return None, []
+    villages = (
+        access.visible_units(user)
+        .filter(parent=commune, level=Level.VILLAGE, valid_to__isnull=True)
+        .order_by("name")
+    )
+    return commune, list(villages)
 
 
 SEARCH_LIMIT = 50

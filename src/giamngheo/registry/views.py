@@ -46,11 +46,13 @@ def household_list(request: HttpRequest) -> HttpResponse:
     flags = tuple(f for f in request.GET.getlist("flag") if f in selectors.GROUP_FLAGS)
     query = request.GET.get("q", "").strip()
     if query:
-        page = selectors.HouseholdPage(selectors.search_households(request.user, query), None)
+        found = selectors.search_households(request.user, query)
+        page = selectors.HouseholdPage(found, None, len(found))
     else:
         page = selectors.household_page(
             request.user, area=area, status=status, year=year, flags=flags, after=after
         )
+    commune, villages = selectors.village_choices(request.user, area)
     flag_labels = [
         (name, getattr(Household._meta.get_field(name), "verbose_name", name), name in flags)
         for name in selectors.GROUP_FLAGS
@@ -70,6 +72,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "flag_labels": flag_labels,
             "filter_query": filters.urlencode(),
             "can_create": not access.change_reach(request.user).empty,
+            "commune": commune,
+            "villages": villages,
+            "search_limited": bool(query) and page.total >= selectors.SEARCH_LIMIT,
         },
     )
 
