@@ -15,7 +15,7 @@ from giamngheo.areas.models import Level
 from giamngheo.lib import clock, params
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.registry import picker
-from giamngheo.review import forms, selectors, services
+from giamngheo.review import forms, rules, selectors, services
 from giamngheo.review.rules import Params
 from giamngheo.review.states import EntryState
 from giamngheo.review.views.common import crumbs
@@ -109,7 +109,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewer_form": forms.ReviewerForm(),
             "flag_form": forms.FlagForm(),
             "posting_form": forms.PostingForm(),
-            "parameters": [(key, fact) for key, fact in sorted(round_.parameters.items())],
+            "parameters": [
+                (key, rules.label(key), rules.display_value(key, fact.get("value")), fact)
+                for key, fact in sorted(round_.parameters.items())
+            ],
             "unverified": Params(round_.parameters).unverified(),
             # QĐ 24/2021 Art. 4.5 as adapted after 1/7/2025 (rule value, unverified).
             "consultation_required": services.consultation_required(round_),
