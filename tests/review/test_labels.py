@@ -153,6 +153,16 @@ def test_pages_show_labels_not_codes(review_world: ReviewWorld) -> None:
             text = visible_text(response.text, language)
             raw = [text[max(0, m.start() - 60) : m.end() + 20] for m in pattern.finditer(text)]
             assert raw == [], (language, url, raw)
+    # The province's progress page, as the provincial officer sees it.
+    province_url = reverse("review:province", args=[w.province.code, 2025])
+    for language in ("vi", "en"):
+        words = codes(single_words=language == "vi")
+        pattern = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, sorted(words))) + r")\b")
+        response = client_for("tinh", language).get(province_url)
+        assert response.status_code == 200
+        text = visible_text(response.text, language)
+        raw = [text[max(0, m.start() - 60) : m.end() + 20] for m in pattern.finditer(text)]
+        assert raw == [], (language, raw)
     # The audit log names the actions, the fields of the changed records and their coded
     # values (an application's form, reason and state). Figures inside a report's snapshot
     # (keys such as "near_poor") are not model fields and stay as written.
