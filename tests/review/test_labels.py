@@ -176,6 +176,7 @@ def test_pages_show_labels_not_codes(review_world: ReviewWorld) -> None:
         raw = [text[max(0, m.start() - 60) : m.end() + 20] for m in pattern.finditer(text)]
         assert raw == [], (language, raw)
         assert ("Mẫu số 01: đề nghị rà soát" if language == "vi" else "Form") in text
+        assert "30/06/2026" in text and "2026-06-30" not in text  # the application's due date
     # The process parameters are named, their values read as words.
     page = client_for("xa_a", "vi").get(reverse("review:round_detail", args=[round_.pk])).text
     assert "Thời gian niêm yết (ngày làm việc)" in page

@@ -6,12 +6,13 @@ They live here, above ``areas`` and ``audit``, because what a user may see is de
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, DateTimeField, Q, QuerySet
 from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit.models import AuditEvent
+from giamngheo.lib.formatting import format_date
 from giamngheo.lib.masking import PERSONAL_FIELDS, mask_snapshot, mask_text
 
 if TYPE_CHECKING:
@@ -115,6 +117,7 @@ def _labelled(object_type: str, changes: list[tuple[str, Any, Any]]) -> list[tup
     for name, before, after in changes:
         label: Any = name
         choices: dict[Any, Any] = {}
+        is_date = False
         if model is not None:
             try:
                 field = model._meta.get_field(name)
@@ -123,11 +126,19 @@ def _labelled(object_type: str, changes: list[tuple[str, Any, Any]]) -> list[tup
             if field is not None and hasattr(field, "verbose_name"):  # not a reverse relation
                 label = capfirst(str(field.verbose_name))
                 choices = {str(k): v for k, v in getattr(field, "flatchoices", None) or ()}
-        shown.append((label, _value_label(before, choices), _value_label(after, choices)))
+                is_date = isinstance(field, DateField) and not isinstance(field, DateTimeField)
+        shown.append(
+            (label, _value_label(before, choices, is_date), _value_label(after, choices, is_date))
+        )
     return shown
 
 
-def _value_label(value: Any, choices: dict[Any, Any]) -> Any:
+def _value_label(value: Any, choices: dict[Any, Any], is_date: bool = False) -> Any:
+    if is_date and isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value))  # snapshots keep ISO dates
+        except ValueError:
+            return value
     if isinstance(value, bool):
         return _("có") if value else _("không")
     if isinstance(value, str | int) and str(value) in choices:
