@@ -108,3 +108,15 @@ def test_the_members_table_shows_the_year_of_birth(world: World) -> None:
     person.save(update_fields=["birth_date", "birth_year"])
     html = client.get(f"/households/{household.pk}/").text
     assert "<td>1975</td>" in html and "30/04/1975" not in html
+
+
+def test_a_provincial_officer_narrows_the_list_to_a_commune_then_a_village(world: World) -> None:
+    client = Client()
+    log_in(client, "tinh")
+    html = client.get("/households/").text
+    assert f'<option value="{world.province.code}">' in html
+    assert f'<option value="{world.commune_b.code}">{world.commune_b.name}</option>' in html
+    assert world.village_a1.code not in html  # villages come once a commune is chosen
+    html = client.get("/households/", {"area": world.commune_a.code}).text
+    assert f'<option value="{world.village_a1.code}">' in html
+    assert 'data-result-count="2"' in html  # A1-001 and A2-001

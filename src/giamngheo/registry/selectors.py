@@ -87,6 +87,28 @@ def household_page(
     return HouseholdPage(rows[:page_size], next_after, total)
 
 
+def commune_choices(
+    user: Viewer, area: AdministrativeUnit | None
+) -> tuple[AdministrativeUnit | None, list[AdministrativeUnit]]:
+    """The province whose communes the household list offers as a filter (a province in view,
+    or the user's one province), and those communes; none below a province."""
+    province = None
+    if area is not None and area.level == Level.PROVINCE:
+        province = area
+    elif area is None:
+        reach = access.view_reach(user)
+        if not reach.everything and len(reach.provinces) == 1:
+            province = AdministrativeUnit.objects.filter(pk__in=reach.provinces).first()
+    if province is None:
+        return None, []
+    communes = (
+        access.visible_units(user)
+        .filter(parent=province, level=Level.COMMUNE, valid_to__isnull=True)
+        .order_by("name")
+    )
+    return province, list(communes)
+
+
 def village_choices(
     user: Viewer, area: AdministrativeUnit | None
 ) -> tuple[AdministrativeUnit | None, list[AdministrativeUnit]]:

@@ -53,6 +53,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
             request.user, area=area, status=status, year=year, flags=flags, after=after
         )
     commune, villages = selectors.village_choices(request.user, area)
+    province, communes = (None, []) if villages else selectors.commune_choices(request.user, area)
     flag_labels = [
         (name, getattr(Household._meta.get_field(name), "verbose_name", name), name in flags)
         for name in selectors.GROUP_FLAGS
@@ -74,6 +75,8 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "can_create": not access.change_reach(request.user).empty,
             "commune": commune,
             "villages": villages,
+            "province": province,
+            "communes": communes,
             "search_limited": bool(query) and page.total >= selectors.SEARCH_LIMIT,
         },
     )
