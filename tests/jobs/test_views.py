@@ -65,6 +65,10 @@ def test_a_user_sees_and_downloads_only_their_own_jobs(world: World) -> None:
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode() == "Mã hộ\nA1-001\n"  # type: ignore[attr-defined]
     assert owner.get(reverse("jobs:download", args=[job.pk, "other"])).status_code == 404
+    # Issue 11: the link names the file, not the internal output name ("export").
+    page = owner.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert f'href="{download}" download>Tải về: ho-gia-dinh.csv</a>' in page
+    assert ">export<" not in page and "(CSV)" in page
     for other in (world.xa_b, world.tinh):
         client = client_for(other)
         assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404

@@ -4,11 +4,13 @@ unchanged."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from giamngheo.audit.models import AuditEvent
@@ -332,3 +334,41 @@ def test_the_import_report_quotes_formula_like_values_as_text(world: World, tmp_
     assert not [c for c in cells if c.data_type == "f"]
     imports.write_errors_csv(report, tmp_path / "errors.csv")
     assert "'=1+1" in (tmp_path / "errors.csv").read_text(encoding="utf-8-sig")
+
+
+def test_the_xlsx_export_has_typed_cells(registered: World, tmp_path: Path) -> None:
+    """Issue 11: dates are dates (shown dd/mm/yyyy), yes/no are booleans, numbers are numbers,
+    so that the file sorts, filters and sums; the CSV keeps 1/0 and dd/mm/yyyy."""
+    world = registered
+    path = exports.export_households(
+        actor=world.xa_a, area=world.village_a1, path=tmp_path / "typed.xlsx"
+    ).path
+    sheet = load_workbook(path, read_only=True)[spreadsheets.DATA_SHEET]
+    rows = list(sheet.iter_rows())
+    position = {cell.value: index for index, cell in enumerate(rows[0])}
+    kinds = {c.key: c.kind for c in exports.export_columns()}
+    checked: dict[str, int] = {}
+    for column in exports.export_columns():
+        for row in rows[1:]:
+            cell = row[position[column.header]]
+            if cell.value is None:
+                continue
+            if column.kind == spreadsheets.Kind.BOOL:
+                assert isinstance(cell.value, bool), (column.key, cell.value)
+            elif column.kind == spreadsheets.Kind.DATE:
+                assert isinstance(cell.value, dt.datetime), (column.key, cell.value)
+                assert cell.is_date and cell.number_format == "DD/MM/YYYY"
+            elif column.kind in (spreadsheets.Kind.MONEY, spreadsheets.Kind.YEAR):
+                assert isinstance(cell.value, int) and not isinstance(cell.value, bool)
+            else:
+                continue
+            checked[column.kind] = checked.get(column.kind, 0) + 1
+    assert set(checked) == {"bool", "date", "money", "year"}
+    assert kinds["birth_date"] == spreadsheets.Kind.DATE
+    head = next(r for r in rows[1:] if r[position[header("full_name")]].value == "Nguyễn Văn Ba")
+    assert head[position[header("birth_date")]].value.date() == dt.date(1980, 3, 15)
+    # The CSV stays text as the template describes it.
+    text = exports.export_households(
+        actor=world.xa_a, area=world.village_a1, path=tmp_path / "typed.csv"
+    ).path.read_text(encoding="utf-8-sig")
+    assert "15/03/1980" in text

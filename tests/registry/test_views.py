@@ -147,7 +147,7 @@ def test_members_are_added_edited_and_moved_through_pages(world: World) -> None:
     response = client.post(
         reverse("registry:member_move", args=[household.pk, baby.pk]),
         {
-            "to_household_code": "a2-001",
+            "to_household": str(world.household_a2.pk),
             "relation": "grandchild",
             "on": "01/06/2026",
             "reason": "Về ở với ông bà ngoại",

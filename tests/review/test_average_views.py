@@ -34,7 +34,7 @@ def file_and_assess(client: Client, household: Household, monthly: int) -> Avera
     response = client.post(
         reverse("review:average_new"),
         {
-            "household_code": household.code,
+            "household": household.pk,
             "occupation": "fishery",
             "applicant_name": household.head_name,
             "received_on": "10/11/2026",
@@ -71,7 +71,7 @@ def test_a_household_through_the_pages(world: World) -> None:
     again = ctv.post(
         reverse("review:average_new"),
         {
-            "household_code": household.code,
+            "household": household.pk,
             "occupation": "fishery",
             "applicant_name": household.head_name,
             "received_on": "10/11/2026",
@@ -170,7 +170,7 @@ def test_a_refused_field_shows_the_reason(world: World) -> None:
     response = login("ctv").post(
         reverse("review:average_new"),
         {
-            "household_code": household.code,
+            "household": household.pk,
             "occupation": "agriculture",
             "applicant_name": household.head_name,
             "received_on": "10/12/2026",  # after today (07/12/2026)

@@ -148,7 +148,7 @@ def test_applications_are_filed_through_the_page(review_world: ReviewWorld) -> N
     response = client.post(
         reverse("review:application_new"),
         {
-            "household_code": "A1-002",
+            "household": str(review_world.flagged.pk),
             "form": "mau01",
             "reason": "illness",
             "reason_note": "Ốm nặng",

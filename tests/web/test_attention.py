@@ -220,7 +220,9 @@ def test_a_main_earners_death_asks_the_commune_for_an_in_year_review(scene: Worl
     assert "A2-001" in items[0].text and head.full_name in items[0].text
     assert "qua đời ngày 01/12/2026" in items[0].text
     url = items[0].url
-    assert url == f"{reverse('review:application_new')}?household=A2-001&reason=earner_death"
+    assert url == (
+        f"{reverse('review:application_new')}?household={household.pk}&reason=earner_death"
+    )
     assert not [i for i in attention.items_for(scene.xa_b) if i.kind == "life_event"]
     assert not [i for i in attention.items_for(scene.ctv) if i.kind == "life_event"]
     # The inspector reads: the item links to the household page.
@@ -231,7 +233,7 @@ def test_a_main_earners_death_asks_the_commune_for_an_in_year_review(scene: Worl
     client = Client()
     client.login(username="xa_a", password=PASSWORD)
     form = client.get(url).text
-    assert 'value="A2-001"' in form
+    assert f'value="{household.pk}" checked> A2-001' in form
     assert '<option value="earner_death" selected>' in form
     dashboard = client.get(reverse("web:dashboard")).text
     assert 'data-attention="life_event"' in dashboard

@@ -1,6 +1,6 @@
-"""Issue 11: every workforce form that needs a household finds it by search (name without
-accents, household code or personal ID), not by a typed code; the chosen id is checked against
-the user's areas again when the form is saved."""
+"""Issue 11: every workforce form that needs a household finds it by search (the registry's
+picker), not by a typed code; the chosen id is checked against the user's areas again when the
+form is saved."""
 
 from __future__ import annotations
 
@@ -15,38 +15,14 @@ from tests.workforce.conftest import Staff
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = "workforce:household_search"
+# The registry's picker; its search is tested in tests/registry/test_household_picker.py.
+SEARCH = "registry:household_pick"
 
 
 def client_for(username: str) -> Client:
     client = Client()
     assert client.login(username=username, password=PASSWORD)
     return client
-
-
-def found(username: str, query: str) -> str:
-    response = client_for(username).get(
-        reverse(SEARCH), {"field": "household", "household_q": query}, HTTP_HX_REQUEST="true"
-    )
-    assert response.status_code == 200
-    return response.text
-
-
-def test_the_search_ignores_accents_and_stays_in_the_users_areas(
-    world: World, staff: Staff
-) -> None:
-    html = found("ctv", "nguyen van an")
-    assert "A1-001" in html and f'value="{world.household_a1.pk}"' in html
-    assert 'type="radio" name="household"' in html
-    assert "A1-001" in found("ctv", "a1-001")  # the code works too
-    # The collaborator of village A1 does not find households of village A2 or commune B.
-    assert "A2-001" not in found("ctv", "tran thi binh")
-    assert "Không tìm thấy hộ" in found("ctv", "tran thi binh")
-    assert "B1-001" not in found("xa_a", "le van cuong")
-    assert "B1-001" in found("xa_b", "le van cuong")
-    # The inspector sees households but records nothing: nothing to pick.
-    assert "A1-001" not in found("inspector", "nguyen van an")
-    assert "A1-001" not in found("ctv", "n")  # too short: no list yet
 
 
 def test_the_request_form_finds_the_household_by_search(world: World, staff: Staff) -> None:

@@ -6,15 +6,21 @@ They live here, above ``areas`` and ``audit``, because what a user may see is de
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DateField, DateTimeField, Q, QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit.models import AuditEvent
+from giamngheo.lib.formatting import format_date
 from giamngheo.lib.masking import PERSONAL_FIELDS, mask_snapshot, mask_text
 
 if TYPE_CHECKING:
@@ -94,9 +100,50 @@ def for_display(user: Viewer, events: Iterable[AuditEvent]) -> list[AuditEvent]:
             event.object_repr = mask_text(event.object_repr)
             event.before = mask_snapshot(event.before)
             event.after = mask_snapshot(event.after)
-        event.shown_changes = changes  # type: ignore[attr-defined]
+        event.shown_changes = _labelled(event.object_type, changes)  # type: ignore[attr-defined]
         shown.append(event)
     return shown
+
+
+def _labelled(object_type: str, changes: list[tuple[str, Any, Any]]) -> list[tuple[str, Any, Any]]:
+    """Changes as a person reads them (issue 11: labels, not raw codes): a field of the event's
+    model by its verbose name, a coded value by its label, yes/no in words. Keys that are not
+    fields of the model (figures, lists) stay as written."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        model = None
+    shown = []
+    for name, before, after in changes:
+        label: Any = name
+        choices: dict[Any, Any] = {}
+        is_date = False
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and hasattr(field, "verbose_name"):  # not a reverse relation
+                label = capfirst(str(field.verbose_name))
+                choices = {str(k): v for k, v in getattr(field, "flatchoices", None) or ()}
+                is_date = isinstance(field, DateField) and not isinstance(field, DateTimeField)
+        shown.append(
+            (label, _value_label(before, choices, is_date), _value_label(after, choices, is_date))
+        )
+    return shown
+
+
+def _value_label(value: Any, choices: dict[Any, Any], is_date: bool = False) -> Any:
+    if is_date and isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value))  # snapshots keep ISO dates
+        except ValueError:
+            return value
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    if isinstance(value, str | int) and str(value) in choices:
+        return str(choices[str(value)])
+    return value
 
 
 def _mask_field(field: str, value: Any) -> Any:

@@ -17,6 +17,8 @@ The job body runs in a process of its own, watched by the worker (see ``worker.p
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -107,6 +109,17 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def output_files(self) -> list[tuple[str, str, str]]:
+        """(name, file name, kind of file) of each output, for the download links: a person
+        reads the file's own name and its kind ("Excel"), never the internal name."""
+        kinds = {".xlsx": "Excel", ".csv": "CSV", ".pdf": "PDF", ".zip": "ZIP"}
+        files = []
+        for name, relative in (self.outputs or {}).items():
+            filename = PurePosixPath(str(relative)).name
+            files.append((name, filename, kinds.get(PurePosixPath(filename).suffix.lower(), "")))
+        return files
 
     @property
     def percent(self) -> int:

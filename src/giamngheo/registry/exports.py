@@ -46,6 +46,7 @@ from giamngheo.registry.spreadsheets import Column, Kind
 Progress = Callable[[int, int, str], None]
 FORMATS: Final = ("xlsx", "csv")
 EXPORT_JOB: Final = "registry.export_households"
+DATE_FORMAT: Final = "DD/MM/YYYY"
 
 
 class ExportError(DomainError):
@@ -169,22 +170,25 @@ def _masked(series: pl.Series, full: pl.Series, mask: Callable[[str | None], str
 def _text_values(
     frame: pl.DataFrame, columns: tuple[Column, ...], *, full: pl.Series, csv: bool
 ) -> pl.DataFrame:
-    """Values as the template writes them: labels, 1/0, dd/mm/yyyy, masked numbers (where
-    ``full`` is false)."""
+    """Values as the template writes them: labels, masked numbers (where ``full`` is false);
+    in CSV yes/no as 1/0 and dates as dd/mm/yyyy, in xlsx typed cells (issue 11: booleans and
+    dates, which the import reads back the same way)."""
     exprs: list[pl.Expr] = [pl.col("household_id")]
     for column in columns:
         value = pl.col(column.key)
         if column.kind == Kind.ENUM and column.choices:
             labels = {code: label for code, label in column.choices}
             value = value.cast(pl.String).replace_strict(labels, default=value.cast(pl.String))
-        elif column.kind == Kind.BOOL:
+        elif column.kind == Kind.BOOL and csv:
             value = pl.when(value).then(pl.lit("1")).otherwise(pl.lit("0"))
+        elif column.kind == Kind.BOOL:
+            value = value.fill_null(False)
         elif column.kind == Kind.MULTI:
             labels = {code: label for code, label in column.choices}
             value = value.list.eval(
                 pl.element().replace_strict(labels, default=pl.element())
             ).list.join(sheets.MULTI_SEPARATOR)
-        elif column.kind == Kind.DATE:
+        elif column.kind == Kind.DATE and csv:
             value = value.dt.strftime("%d/%m/%Y")
         elif column.kind == Kind.DECIMAL:
             value = value.cast(pl.Float64)
@@ -281,8 +285,16 @@ def _write_xlsx(
     text = [name for name, dtype in body.schema.items() if dtype == pl.String]
     found = body.select(pl.col(name).str.contains(DANGEROUS_PATTERN).any() for name in text)
     risky = [body.columns.index(name) for name in text if found[name][0]]
-    for number, row in enumerate(body.iter_rows(), start=1):
-        sheet.append(inert_row(sheet, row, risky) if risky else row)
+    # Dates are Excel dates shown dd/mm/yyyy (a date cell needs its own number format).
+    dates = [body.columns.index(name) for name, dtype in body.schema.items() if dtype == pl.Date]
+    for number, values in enumerate(body.iter_rows(), start=1):
+        row = inert_row(sheet, values, risky) if risky else list(values)
+        for index in dates:
+            if row[index] is not None:
+                cell = WriteOnlyCell(sheet, row[index])
+                cell.number_format = DATE_FORMAT
+                row[index] = cell
+        sheet.append(row)
         if number % 20_000 == 0:
             progress(40 + int(55 * number / total), 100, _("Đang ghi tệp…"))
     sheets.write_guide_sheet(

@@ -16,6 +16,7 @@ from giamngheo.lib.locking import VersionedForm
 from giamngheo.lib.masking import PERSONAL_FIELDS, is_masked
 from giamngheo.registry.fields import HOUSEHOLD_EDITABLE_FIELDS, PERSON_ANSWER_NAMES
 from giamngheo.registry.models import Household, Person, PovertyReason, Relation, Sex, SupportNeed
+from giamngheo.registry.picker import HouseholdField
 from giamngheo.registry.reference import ethnicity_choices
 
 DATE_FORMAT = validators.DATE_INPUT_FORMATS[0]
@@ -152,7 +153,7 @@ class HouseholdEditForm(VersionedForm, forms.ModelForm):  # type: ignore[type-ar
 
 
 class MoveForm(forms.Form):
-    to_household_code = forms.CharField(label=_("Mã hộ chuyển đến"), max_length=30)
+    to_household = HouseholdField(label=_("Hộ chuyển đến"))
     relation = forms.ChoiceField(
         label=_("Quan hệ với chủ hộ mới"),
         choices=[c for c in Relation.choices if c[0] != Relation.HEAD],

@@ -43,6 +43,7 @@ def household_for(user: Viewer, pk: int) -> Household:
 class HouseholdPage:
     rows: list[Household]
     next_after: int | None
+    total: int = 0  # households matching the filters, over every page
 
 
 GROUP_FLAGS = (
@@ -79,11 +80,66 @@ def household_page(
         if flag not in GROUP_FLAGS:
             raise ValueError(f"unknown household group flag {flag!r}")
         households = households.filter(**{flag: True})
+    total = households.count()
     if after is not None:
         households = households.filter(id__gt=after)
     rows = list(households.order_by("id")[: page_size + 1])
     next_after = rows[page_size - 1].pk if len(rows) > page_size else None
-    return HouseholdPage(rows[:page_size], next_after)
+    return HouseholdPage(rows[:page_size], next_after, total)
+
+
+def commune_choices(
+    user: Viewer, area: AdministrativeUnit | None
+) -> tuple[AdministrativeUnit | None, list[AdministrativeUnit]]:
+    """The province whose communes the household list offers as a filter (a province in view,
+    or the user's one province), and those communes; none below a province."""
+    province = None
+    if area is not None and area.level == Level.PROVINCE:
+        province = area
+    elif area is None:
+        reach = access.view_reach(user)
+        if not reach.everything and len(reach.provinces) == 1:
+            province = AdministrativeUnit.objects.filter(pk__in=reach.provinces).first()
+    if province is None:
+        return None, []
+    communes = (
+        access.visible_units(user)
+        .filter(parent=province, level=Level.COMMUNE, valid_to__isnull=True)
+        .order_by("name")
+    )
+    return province, list(communes)
+
+
+def village_choices(
+    user: Viewer, area: AdministrativeUnit | None
+) -> tuple[AdministrativeUnit | None, list[AdministrativeUnit]]:
+    """The commune whose villages the household list offers as a filter, and those villages
+    the user may see: the commune of ``area`` (a commune or one of its villages), else the
+    user's own commune when all their grants lie in one; none for a province-wide view."""
+    commune = None
+    if area is not None and area.level == Level.COMMUNE:
+        commune = area
+    elif area is not None and area.level == Level.VILLAGE:
+        commune = area.parent
+    elif area is None:
+        reach = access.view_reach(user)
+        communes = set(reach.communes)
+        if reach.villages:
+            communes |= set(
+                AdministrativeUnit.objects.filter(pk__in=reach.villages).values_list(
+                    "parent_id", flat=True
+                )
+            )
+        if not reach.everything and not reach.provinces and len(communes) == 1:
+            commune = AdministrativeUnit.objects.filter(pk__in=communes).first()
+    if commune is None:
+        return None, []
+    villages = (
+        access.visible_units(user)
+        .filter(parent=commune, level=Level.VILLAGE, valid_to__isnull=True)
+        .order_by("name")
+    )
+    return commune, list(villages)
 
 
 SEARCH_LIMIT = 50
@@ -154,3 +210,27 @@ def life_events_for(user: Viewer, **filters: Any) -> list[tuple[LifeEvent, House
         visible.filter(pk__in=[e.other_household_id for e in events]).values_list("pk", flat=True)
     )
     return [(e, e.other_household if e.other_household_id in seen else None) for e in events]
+
+
+# Enough to pick from while typing; a longer list means the query should be more precise.
+HOUSEHOLD_PICK_LIMIT = 10
+
+
+def household_choices(user: Viewer, query: str) -> list[Household]:
+    """Households a form may pick (issue 11: found by search, not a typed code): the accent-free,
+    typo-tolerant search above (name, household code or personal ID) over what the user may
+    see, keeping those whose village the user may change (the forms record something about the
+    household). The chosen id is checked again by the view (``household_choice``) and the
+    service."""
+    if len(" ".join(query.split())) < 2:
+        return []
+    found = search_households(user, query, limit=HOUSEHOLD_PICK_LIMIT * 3)
+    return [h for h in found if access.can_change_area(user, h.village)][:HOUSEHOLD_PICK_LIMIT]
+
+
+def household_choice(user: Viewer, pk: int) -> Household | None:
+    """The household of id ``pk`` if the user may see it and record something about it."""
+    household = households_visible_to(user).select_related("village").filter(pk=pk).first()
+    if household is None or not access.can_change_area(user, household.village):
+        return None
+    return household

@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("new/", views.household_new, name="household_new"),
+    path("pick/", views.household_pick, name="household_pick"),
     path("duplicates/", views.duplicate_list, name="duplicates"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),

@@ -18,7 +18,7 @@ from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.masking import mask_citizen_id, mask_phone
 from giamngheo.lib.views import form_attempt, form_page
-from giamngheo.registry import duplicates, life_events, panels, selectors, services
+from giamngheo.registry import duplicates, life_events, panels, picker, selectors, services
 from giamngheo.registry.forms import (
     HouseholdCreateForm,
     HouseholdEditForm,
@@ -53,11 +53,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
     flags = tuple(f for f in request.GET.getlist("flag") if f in selectors.GROUP_FLAGS)
     query = request.GET.get("q", "").strip()
     if query:
-        page = selectors.HouseholdPage(selectors.search_households(request.user, query), None)
+        found = selectors.search_households(request.user, query)
+        page = selectors.HouseholdPage(found, None, len(found))
     else:
         page = selectors.household_page(
             request.user, area=area, status=status, year=year, flags=flags, after=after
         )
+    commune, villages = selectors.village_choices(request.user, area)
+    province, communes = (None, []) if villages else selectors.commune_choices(request.user, area)
     flag_labels = [
         (name, getattr(Household._meta.get_field(name), "verbose_name", name), name in flags)
         for name in selectors.GROUP_FLAGS
@@ -77,6 +80,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "flag_labels": flag_labels,
             "filter_query": filters.urlencode(),
             "can_create": not access.change_reach(request.user).empty,
+            "commune": commune,
+            "villages": villages,
+            "province": province,
+            "communes": communes,
+            "search_limited": bool(query) and page.total >= selectors.SEARCH_LIMIT,
         },
     )
 
@@ -285,16 +293,12 @@ def member_edit(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
 def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     household, membership = _member_for_change(request, pk, person_id)
     form = MoveForm(request.POST or None)
+    if request.method == "POST":
+        picker.remember(form, request.user, request.POST, "to_household")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        target = (
-            selectors.households_visible_to(request.user)
-            .filter(code=data["to_household_code"].strip().upper())
-            .first()
-        )
-        if target is None:
-            form.add_error("to_household_code", _("Không tìm thấy hộ có mã này trên địa bàn."))
-        else:
+        target = picker.picked(form, request.user, "to_household")
+        if target is not None:
             moved = form_attempt(
                 form,
                 lambda: services.member_move(
@@ -312,6 +316,26 @@ def member_move(request: HttpRequest, pk: int, person_id: int) -> HttpResponse:
     back = reverse("registry:household_detail", args=[household.pk])
     title = _("Chuyển %(name)s sang hộ khác") % {"name": membership.person.full_name}
     return _form_page(request, form, title, back, household)
+
+
+def household_pick(request: HttpRequest) -> HttpResponse:
+    """The short list of households a form may pick (htmx; issue 11, ``picker``): accent-free
+    name, code or personal ID, over the households of the user's areas they may record
+    something about. ``field`` names the form's field (its radios and its ``<field>_q`` box)."""
+    field = request.GET.get("field", "household")
+    if not field.isidentifier():
+        raise Http404
+    query = request.GET.get(f"{field}_q", request.GET.get("q", ""))[:100]
+    return render(
+        request,
+        "registry/_household_pick_results.html",
+        {
+            "rows": selectors.household_choices(request.user, query),
+            "field": field,
+            "query": query.strip(),
+            "chosen_pk": "",
+        },
+    )
 
 
 def duplicate_list(request: HttpRequest) -> HttpResponse:

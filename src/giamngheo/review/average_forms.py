@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamngheo.lib import clock
 from giamngheo.lib.idempotency import IdempotentForm
+from giamngheo.registry.picker import HouseholdField
 from giamngheo.review import average_rules
 from giamngheo.review.average_models import IncomeItem, Occupation
 from giamngheo.review.forms import DecisionForm, _date
@@ -24,7 +25,7 @@ def _amount(label: Any, *, required: bool = False) -> forms.IntegerField:
 
 
 class AverageApplicationForm(IdempotentForm):
-    household_code = forms.CharField(label=_("Mã hộ"), max_length=30)
+    household = HouseholdField()
     occupation = forms.ChoiceField(label=_("Ngành nghề chính của hộ"), choices=())
     applicant_name = forms.CharField(label=_("Người làm đơn"), max_length=200)
     received_on = _date(_("Ngày tiếp nhận"))

@@ -22,11 +22,11 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from giamngheo.accounts import access
 from giamngheo.accounts.models import User
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib import clock as lib_clock
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.registry.models import Household
 from giamngheo.review import services
@@ -96,7 +96,7 @@ def seed_review_demo(context: Any, *, today: dt.date | None = None) -> ReviewDem
     """Build the review of the demo province (``context``: ``demo.extensions.DemoContext``)."""
     province: AdministrativeUnit = context.province
     say: Progress = getattr(context, "progress", None) or (lambda _message: None)
-    today = today or timezone.localdate()
+    today = today or lib_clock.today()
     report = ReviewDemoReport()
     clock = time.perf_counter()
     communes = list(
@@ -331,41 +331,50 @@ def _set_surveyed(
 def _first_village_meets(
     round_: Round, actor: User | None, collaborator: User | None, today: dt.date
 ) -> None:
-    """This year in commune 1: the village with the most households to review is surveyed and
-    meets; one vote falls short."""
+    """This year in commune 1 (docs/review.md, "Demo"): one village is surveyed (Phiếu B2) and
+    meets; one vote falls short. The village is the collaborator's (``ctv1``, who surveys it)
+    when it has households to review, else the one with the most; there the commune's
+    officer records the surveys (a collaborator may survey only their own villages). Its
+    households flagged by collaborators pass Phiếu A first, as in 2025."""
 
-    village = (
-        Entry.objects.filter(round=round_)
-        .values("village_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "village_id")
-        .first()
-    )
-    if village is None:
+    open_ = Entry.objects.filter(round=round_, state__in=[EntryState.LISTED, EntryState.TO_SURVEY])
+    villages = list(open_.values("village_id").annotate(n=Count("pk")).order_by("-n", "village_id"))
+    if not villages:
         return
+    units = AdministrativeUnit.objects.in_bulk([v["village_id"] for v in villages])
+    own = [
+        v
+        for v in villages
+        if collaborator is not None and access.can_change_area(collaborator, units[v["village_id"]])
+    ]
+    village = (own or villages)[0]
+    surveyor = collaborator if own else actor
+    # As in 2025, households flagged by collaborators pass Phiếu A in the demo.
+    listed = list(open_.filter(village_id=village["village_id"], state=EntryState.LISTED))
+    move_entries(actor, round_, listed, "screen_in", note="dữ liệu mẫu: Phiếu A")
     day = min(today, D(THIS_YEAR, 10, 5))
     spec = definitions.load_form("b2-2022")
     entries = list(
-        Entry.objects.filter(round=round_, village_id=village["village_id"]).select_related(
-            "household"
-        )
+        Entry.objects.filter(
+            round=round_, village_id=village["village_id"], state=EntryState.TO_SURVEY
+        ).select_related("household")
     )
     for entry in entries:
         answers = survey_services.prefill_answers(household=entry.household, form=spec, on=day)
         try:
             survey_services.survey_record(
-                actor=collaborator,
+                actor=surveyor,
                 household=entry.household,
                 form="b2-2022",
                 review_year=THIS_YEAR,
                 surveyed_on=day,
                 answers=answers,
-                surveyor=collaborator,
-                surveyor_name="" if collaborator else "Rà soát viên (dữ liệu mẫu)",
+                surveyor=surveyor,
+                surveyor_name="" if surveyor else "Rà soát viên (dữ liệu mẫu)",
             )
         except SurveyError:
             continue  # incomplete registry values: this household waits for its survey
-    unit = AdministrativeUnit.objects.get(pk=village["village_id"])
+    unit = units[village["village_id"]]
     services.round_attach_latest_surveys(actor=actor, round_=round_, village=unit)
     surveyed = list(
         Entry.objects.filter(round=round_, village=unit, state=EntryState.SURVEYED).order_by("pk")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from giamngheo.lib import clock, uploads
 from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.registry.forms import VietnameseDateField
+from giamngheo.registry.picker import HouseholdField
 from giamngheo.review.models import (
     ApplicationForm,
     ApplicationReason,
@@ -54,7 +55,7 @@ class ReviewerForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    household_code = forms.CharField(label=_("Mã hộ"), max_length=30)
+    household = HouseholdField()
     note = forms.CharField(
         label=_("Tình hình thay đổi"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -144,7 +145,7 @@ class ConsultForm(forms.Form):
 
 
 class ApplicationFormForm(forms.Form):
-    household_code = forms.CharField(label=_("Mã hộ"), max_length=30)
+    household = HouseholdField()
     form = forms.ChoiceField(label=_("Mẫu đơn"), choices=ApplicationForm.choices)
     reason = forms.ChoiceField(label=_("Lý do"), choices=ApplicationReason.choices)
     reason_note = forms.CharField(

@@ -18,7 +18,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamngheo.lib.errors import DomainError
 from giamngheo.review.models import RuleSet, RuleValue, ShippedEntry
@@ -50,6 +52,61 @@ KEYS: dict[str, tuple[type, str]] = {
     "certificate_valid_years_after_review": (int, "certificate valid to 31/12 of year + N"),
     "decider_title": (str, "title of the person who decides recognition"),
 }
+
+
+# key → the label people read on the round page (issue 11: labels, not raw codes).
+LABELS: dict[str, Promise] = {
+    "review_window_start": gettext_lazy("Ngày bắt đầu rà soát định kỳ"),
+    "review_window_end": gettext_lazy("Ngày kết thúc rà soát định kỳ"),
+    "posting_working_days": gettext_lazy("Thời gian niêm yết (ngày làm việc)"),
+    "complaint_recheck_working_days": gettext_lazy(
+        "Thời hạn niêm yết kết quả phúc tra khiếu nại (ngày làm việc)"
+    ),
+    "complaints_until_posting_end": gettext_lazy("Nhận khiếu nại đến hết thời gian niêm yết"),
+    "vote_threshold": gettext_lazy("Tỷ lệ đồng ý tối thiểu khi họp dân"),
+    "minutes_copies": gettext_lazy("Số bản biên bản họp dân"),
+    "application_review_day": gettext_lazy("Ngày bắt đầu rà soát thường xuyên hằng tháng"),
+    "application_decision_days": gettext_lazy("Thời hạn công nhận hộ có giấy đề nghị (ngày)"),
+    "application_decision_working_days": gettext_lazy("Thời hạn trên tính theo ngày làm việc"),
+    "report_recipient": gettext_lazy("Cấp nhận báo cáo của xã"),
+    "consultation_before_decision": gettext_lazy("Cấp được xin ý kiến trước khi quyết định"),
+    "consultation_from": gettext_lazy("Xin ý kiến áp dụng cho đợt rà soát từ ngày"),
+    "commune_report_due": gettext_lazy("Hạn báo cáo kết quả rà soát của xã"),
+    "monthly_report_day": gettext_lazy("Ngày báo cáo kết quả rà soát thường xuyên hằng tháng"),
+    "monthly_report_months": gettext_lazy("Các tháng báo cáo kết quả rà soát thường xuyên"),
+    "province_preliminary_report_due": gettext_lazy("Hạn báo cáo sơ bộ của tỉnh"),
+    "province_official_report_due": gettext_lazy("Hạn báo cáo chính thức của tỉnh"),
+    "certificate_number_suffix": gettext_lazy("Ký hiệu số giấy chứng nhận"),
+    "certificate_valid_years_after_review": gettext_lazy(
+        "Giấy chứng nhận có hiệu lực đến hết năm (sau năm rà soát)"
+    ),
+    "decider_title": gettext_lazy("Chức danh người quyết định công nhận"),
+}
+
+
+def label(key: str) -> str:
+    """The label of a parameter; an unknown key (a province's own) shows as written."""
+    return str(LABELS.get(key, key))
+
+
+_LEVELS: dict[str, Promise] = {
+    "province": gettext_lazy("cấp tỉnh"),
+    "district": gettext_lazy("cấp huyện"),
+    "commune": gettext_lazy("cấp xã"),
+}
+
+
+def display_value(key: str, value: Any) -> str:
+    """A parameter's value as a person reads it: yes/no, a fraction, a list, a level's name."""
+    if isinstance(value, bool):
+        return str(_("có") if value else _("không"))
+    if key == "vote_threshold" and isinstance(value, list) and len(value) == 2:
+        return f"{value[0]}/{value[1]}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if key in ("report_recipient", "consultation_before_decision"):
+        return str(_LEVELS.get(str(value), value)) if value else "—"
+    return str(value)
 
 
 class RulesMissing(DomainError, LookupError):

@@ -485,14 +485,6 @@ def report_figures(round_: Round) -> dict[str, Any]:
 # -- what the pages read ----------------------------------------------------------------------
 
 
-def household_by_code(user: Viewer, code: str, commune_id: int | None = None) -> Household | None:
-    """The household with ``code`` in ``user``'s areas (and ``commune_id`` when given)."""
-    households = access.scoped(Household.objects.select_related("village", "commune"), user)
-    if commune_id is not None:
-        households = households.filter(commune_id=commune_id)
-    return households.filter(code=code.strip()).first()
-
-
 def rounds_of_year(user: Viewer, year: int) -> QuerySet[Round]:
     return (
         rounds(user)

@@ -384,7 +384,7 @@ def _life_events(user: Viewer, commune_ids: list[int]) -> list[Item]:
             )
         )
         reason = "earner_death" if e.kind == "death" else "other"
-        query = urlencode({"household": e.household.code, "reason": reason})
+        query = urlencode({"household": str(e.household_id), "reason": reason})
         items.append(
             Item(
                 kind="life_event",

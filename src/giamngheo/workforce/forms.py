@@ -17,10 +17,10 @@ from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.lib.locking import VersionedForm
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.models import Sex
+from giamngheo.registry.picker import HouseholdField
 from giamngheo.registry.reference import ethnicity_choices
 from giamngheo.workforce import labels, reference
 from giamngheo.workforce.models import Task, TaskOutcome, Worker, WorkerStatus
-from giamngheo.workforce.widgets import HouseholdField
 
 MONTH_FORMAT = "%m/%Y"
 
@@ -222,7 +222,7 @@ class ActivityForm(forms.Form):
 
 class HouseholdPickMixin(forms.Form):
     """A form about a household: when the page is not already about one (``?household=``),
-    the household is found by search and picked (``widgets.HouseholdField``)."""
+    the household is found by search and picked (``registry.picker.HouseholdField``)."""
 
     def __init__(self, *args: Any, pick_household: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -38,7 +38,6 @@ urlpatterns = [
     ),
     path("requests/<int:pk>/inform/", views.request_inform, name="request_inform"),
     path("requests/<int:pk>/reassign/", views.request_reassign, name="request_reassign"),
-    path("households/search/", views.household_search, name="household_search"),
     path("changes/", views.change_list, name="change_list"),
     path("changes/new/", views.change_new, name="change_new"),
     path("changes/<int:pk>/", views.change_detail, name="change_detail"),

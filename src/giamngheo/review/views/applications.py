@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -16,10 +14,11 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts import access
 from giamngheo.lib import clock
 from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.registry import picker
 from giamngheo.review import documents, forms, panels, selectors, services
 from giamngheo.review.models import ApplicationReason
 from giamngheo.review.states import ApplicationState
-from giamngheo.review.views.common import crumbs, household_by_code, pdf
+from giamngheo.review.views.common import crumbs, pdf
 from giamngheo.workforce import selectors as workforce_selectors
 from giamngheo.workforce.views import households as workforce_views
 
@@ -41,21 +40,30 @@ def application_new(request: HttpRequest) -> HttpResponse:
     if access.change_reach(request.user).empty:
         raise PermissionDenied
     # Opened from the dashboard (a main earner's death, registry life events): the household
-    # and the reason come prefilled; the officer checks them.
-    initial = {"household_code": request.GET.get("household", "")[:30]}
+    # (its id) and the reason come prefilled; the officer checks them.
+    initial: dict[str, object] = {}
     if request.GET.get("reason") in ApplicationReason.values:
         initial["reason"] = request.GET["reason"]
     form = forms.ApplicationFormForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        picker.remember(form, request.user, request.POST)
+    else:
+        picker.remember(form, request.user, request.GET)
+        if "household" in form.fields and form.fields["household"].widget.chosen:
+            form.initial["household"] = form.fields["household"].widget.chosen[0].pk
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        code = data.pop("household_code")
+        data.pop("household")
         data.pop("report_reference", None)
-
-        def run() -> Any:
-            household = household_by_code(request, code, None)
-            return services.application_file(actor=request.user, household=household, **data)
-
-        application = form_attempt(form, run)
+        household = picker.picked(form, request.user)
+        application = (
+            form_attempt(
+                form,
+                lambda: services.application_file(actor=request.user, household=household, **data),
+            )
+            if household is not None
+            else None
+        )
         if application is not None:
             messages.success(request, _("Đã tiếp nhận đơn."))
             return redirect("review:application_detail", application.pk)

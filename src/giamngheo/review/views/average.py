@@ -19,6 +19,7 @@ from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib import clock
 from giamngheo.lib.idempotency import key_from, replayed
 from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.registry import picker
 from giamngheo.review import average_documents, average_rules, average_selectors, services
 from giamngheo.review.average_forms import (
     AverageApplicationForm,
@@ -27,7 +28,7 @@ from giamngheo.review.average_forms import (
     AverageRefuseForm,
 )
 from giamngheo.review.average_models import OPEN_STATES, AverageState
-from giamngheo.review.views.common import household_by_code, pdf
+from giamngheo.review.views.common import pdf
 
 # The written answer's usual reason for each result (Vietnamese: it is printed in the letter).
 REFUSAL_REASONS = {
@@ -76,21 +77,26 @@ def average_new(request: HttpRequest) -> HttpResponse:
     if access.change_reach(request.user).empty:
         raise PermissionDenied
     form = AverageApplicationForm(request.POST or None)
+    if request.method == "POST":
+        picker.remember(form, request.user, request.POST)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        code = data.pop("household_code")
+        data.pop("household")
         data.pop("submission_key", None)
-
-        def run() -> Any:
-            household = household_by_code(request, code, None)
-            return services.average_application_file(
-                actor=request.user,
-                household=household,
-                submission_key=key_from(request.POST),
-                **data,
+        household = picker.picked(form, request.user)
+        application = (
+            form_attempt(
+                form,
+                lambda: services.average_application_file(
+                    actor=request.user,
+                    household=household,
+                    submission_key=key_from(request.POST),
+                    **data,
+                ),
             )
-
-        application = form_attempt(form, run)
+            if household is not None
+            else None
+        )
         if application is not None:
             if not replayed(application):
                 messages.success(request, _("Đã tiếp nhận đơn."))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +14,11 @@ from giamngheo.accounts import access
 from giamngheo.areas.models import Level
 from giamngheo.lib import clock, params
 from giamngheo.lib.views import attempt, form_attempt, form_page
-from giamngheo.review import forms, selectors, services
+from giamngheo.registry import picker
+from giamngheo.review import forms, rules, selectors, services
 from giamngheo.review.rules import Params
 from giamngheo.review.states import EntryState
-from giamngheo.review.views.common import crumbs, household_by_code
+from giamngheo.review.views.common import crumbs
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -110,7 +109,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reviewer_form": forms.ReviewerForm(),
             "flag_form": forms.FlagForm(),
             "posting_form": forms.PostingForm(),
-            "parameters": [(key, fact) for key, fact in sorted(round_.parameters.items())],
+            "parameters": [
+                (key, rules.label(key), rules.display_value(key, fact.get("value")), fact)
+                for key, fact in sorted(round_.parameters.items())
+            ],
             "unverified": Params(round_.parameters).unverified(),
             # QĐ 24/2021 Art. 4.5 as adapted after 1/7/2025 (rule value, unverified).
             "consultation_required": services.consultation_required(round_),
@@ -180,20 +182,18 @@ def round_start(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_flag(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = selectors.round_for(request.user, pk)
     form = forms.FlagForm(request.POST)
-    if form.is_valid():
-
-        def run() -> Any:
-            household = household_by_code(
-                request, form.cleaned_data["household_code"], round_.commune_id
-            )
-            return services.entry_add(
-                actor=request.user,
-                round_=round_,
-                household=household,
-                note=form.cleaned_data["note"],
-            )
-
-        attempt(request, run, _("Đã đưa hộ vào danh sách rà soát."))
+    household = picker.picked(form, request.user) if form.is_valid() else None
+    if household is None or household.commune_id != round_.commune_id:
+        # Nothing picked, or a household outside the user's areas or of another commune.
+        messages.error(request, _("Tìm và chọn một hộ của xã này trong danh sách."))
+        return redirect("review:round_detail", pk)
+    attempt(
+        request,
+        lambda: services.entry_add(
+            actor=request.user, round_=round_, household=household, note=form.cleaned_data["note"]
+        ),
+        _("Đã đưa hộ vào danh sách rà soát."),
+    )
     return redirect("review:round_detail", pk)
 
 

@@ -176,31 +176,3 @@ def change_for(user: Viewer, pk: int) -> HouseholdChange:
         pk=pk,
     )
     return found
-
-
-# Enough to pick from while typing; a longer list means the query should be more precise.
-HOUSEHOLD_PICK_LIMIT = 10
-
-
-def household_choices(user: Viewer, query: str) -> list[Household]:
-    """Households a form may pick (issue 11: found by search, not a typed code): the registry's
-    accent-free, typo-tolerant search (name, household code or personal ID) over what the user
-    may see, keeping those whose village the user may change (the forms record something about
-    the household). The chosen id is checked again by the service."""
-    if len(" ".join(query.split())) < 2:
-        return []
-    found = registry_selectors.search_households(user, query, limit=HOUSEHOLD_PICK_LIMIT * 3)
-    return [h for h in found if access.can_change_area(user, h.village)][:HOUSEHOLD_PICK_LIMIT]
-
-
-def household_choice(user: Viewer, pk: int) -> Household | None:
-    """The household of id ``pk`` if the user may see it and record something about it."""
-    household = (
-        registry_selectors.households_visible_to(user)
-        .select_related("village")
-        .filter(pk=pk)
-        .first()
-    )
-    if household is None or not access.can_change_area(user, household.village):
-        return None
-    return household

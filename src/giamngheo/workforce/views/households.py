@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts import access
 from giamngheo.lib import idempotency
 from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.registry import picker
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
 from giamngheo.workforce import exports, forms, panels, reference, selectors, services, states
@@ -36,50 +37,6 @@ def _household_to_change(request: HttpRequest) -> Household | None:
     if not access.can_change_area(request.user, household.village):
         raise PermissionDenied
     return household
-
-
-def _picked(request: HttpRequest, form: Any) -> Household | None:
-    """The household picked in ``form`` (its ``household`` field), if the user may record
-    something about it; otherwise a form error (the same for one outside the user's areas and
-    one that does not exist: nothing is revealed)."""
-    pk = form.cleaned_data.get("household")
-    household = selectors.household_choice(request.user, pk) if pk else None
-    if household is None:
-        form.add_error("household", _("Hộ đã chọn không có trên địa bàn bạn được ghi."))
-        return None
-    return household
-
-
-def _show_picked(form: Any, household: Household | None) -> None:
-    """Keep the picked household's radio on the page when the form is shown again."""
-    if household is not None and "household" in form.fields:
-        form.fields["household"].widget.chosen = [household]
-
-
-def _remember_pick(request: HttpRequest, form: Any) -> None:
-    """A form posted with errors elsewhere still shows the household that was picked."""
-    posted = request.POST.get("household", "")
-    if "household" in form.fields and posted.isdigit():
-        _show_picked(form, selectors.household_choice(request.user, int(posted)))
-
-
-def household_search(request: HttpRequest) -> HttpResponse:
-    """The short list of households a form may pick (htmx; issue 11): accent-free name, code or
-    personal ID, over the households of the user's areas they may record something about."""
-    field = request.GET.get("field", "household")
-    if not field.isidentifier():
-        raise Http404
-    query = request.GET.get(f"{field}_q", request.GET.get("q", ""))[:100]
-    return render(
-        request,
-        "workforce/_household_results.html",
-        {
-            "rows": selectors.household_choices(request.user, query),
-            "field": field,
-            "query": query.strip(),
-            "chosen_pk": "",
-        },
-    )
 
 
 def _by_code(request: HttpRequest, back: str) -> HttpResponse | None:
@@ -176,9 +133,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"received_on": today()}, pick_household=household is None
     )
     if request.method == "POST":
-        _remember_pick(request, form)
+        picker.remember(form, request.user, request.POST)
     if request.method == "POST" and form.is_valid():
-        chosen = household or _picked(request, form)
+        chosen = household or picker.picked(form, request.user)
         created = (
             form_attempt(
                 form,
@@ -340,10 +297,10 @@ def change_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial={"occurred_on": today()}, pick_household=household is None
     )
     if request.method == "POST":
-        _remember_pick(request, form)
+        picker.remember(form, request.user, request.POST)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = household or _picked(request, form)
+        chosen = household or picker.picked(form, request.user)
         change = (
             form_attempt(
                 form,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from giamngheo.accounts import access
 from giamngheo.areas.models import Level
 from giamngheo.lib.views import attempt, form_attempt, form_page
+from giamngheo.registry import picker
 from giamngheo.workforce import forms, selectors, services
 from giamngheo.workforce.models import MonthlyReport
 from giamngheo.workforce.periods import next_month, report_due_on
@@ -229,13 +230,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ActivityForm(request.POST or None, initial={"on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        household = None
-        if data["household"]:
-            household = selectors.household_choice(request.user, data["household"])
-            if household is None:
-                form.add_error("household", _("Hộ đã chọn không có trên địa bàn bạn được ghi."))
-            else:
-                form.fields["household"].widget.chosen = [household]
+        household = picker.picked(form, request.user)
         if (
             not form.errors
             and form_attempt(
