@@ -61,6 +61,8 @@ ACTIONS: Final[dict[str, Promise]] = {
     "surveys.demo_generated": _a("Tạo phiếu khảo sát trình diễn"),
     "surveys.results_imported": _a("Nhập kết quả khảo sát"),
     "surveys.survey_recorded": _a("Ghi phiếu khảo sát"),
+    # programmes
+    "programmes.support_recorded": _a("Ghi khoản hỗ trợ"),
     # review
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),
     "review.application_received": _a("Tiếp nhận đơn đề nghị"),

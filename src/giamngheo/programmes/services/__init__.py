@@ -1,0 +1,13 @@
+"""The programmes app's services (every write of the app), one module per part, re-exported."""
+
+from giamngheo.programmes.services.support import (
+    SupportRecordInput,
+    support_record_create,
+    support_records_create_many,
+)
+
+__all__ = [
+    "SupportRecordInput",
+    "support_record_create",
+    "support_records_create_many",
+]
