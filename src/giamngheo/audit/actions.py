@@ -62,6 +62,9 @@ ACTIONS: Final[dict[str, Promise]] = {
     "surveys.results_imported": _a("Nhập kết quả khảo sát"),
     "surveys.survey_recorded": _a("Ghi phiếu khảo sát"),
     # programmes
+    "programmes.loaded": _a("Nạp danh mục chương trình, chính sách"),
+    "programmes.programme_changed": _a("Sửa chương trình, chính sách"),
+    "programmes.programme_deleted": _a("Xóa chương trình, chính sách"),
     "programmes.support_recorded": _a("Ghi khoản hỗ trợ"),
     # review
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),

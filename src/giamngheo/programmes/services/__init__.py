@@ -1,5 +1,6 @@
 """The programmes app's services (every write of the app), one module per part, re-exported."""
 
+from giamngheo.programmes.services.catalogue import programme_delete, programme_update
 from giamngheo.programmes.services.support import (
     SupportRecordInput,
     support_record_create,
@@ -8,6 +9,8 @@ from giamngheo.programmes.services.support import (
 
 __all__ = [
     "SupportRecordInput",
+    "programme_delete",
+    "programme_update",
     "support_record_create",
     "support_records_create_many",
 ]
