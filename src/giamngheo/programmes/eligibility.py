@@ -392,6 +392,22 @@ class EligibilityQuery:
         inner = self.select(f"{self.category} AS category, {self.priority} AS priority")
         return f"SELECT category, priority, count(*) FROM ({inner}) e GROUP BY category, priority"  # noqa: S608
 
+    def insert_entries_sql(self, list_param: str) -> str:
+        """INSERT the selected households into a beneficiary list, with their snapshot, in one
+        statement (``list_param`` is the list id's placeholder, in ``self.sql.params``)."""
+        columns = (
+            "beneficiary_list_id, household_id, province_id, commune_id, village_id, category,"
+            " priority, source, included, reason, household_code, head_name, village_name,"
+            " address, status, member_count, is_ethnic_minority"
+        )
+        values = (
+            f"{list_param}, h.id, h.province_id, h.commune_id, h.village_id, {self.category},"  # noqa: S608
+            f" {self.priority}, 'rule', TRUE, '', h.code, h.head_name,"
+            " (SELECT v.name FROM areas_administrativeunit v WHERE v.id = h.village_id),"
+            " h.address, h.status, h.member_count, h.is_ethnic_minority"
+        )
+        return f"INSERT INTO programmes_beneficiaryentry ({columns}) {self.select(values)}"
+
     def count(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(self.count_sql(), self.sql.params)
