@@ -194,7 +194,7 @@ def test_the_excel_export_reads_back(
     assert by_code[escaped.code][5] == "Hộ mới thoát nghèo"
     assert by_code[near.code][10] in (None, "")
     # The reason was data, not a formula.
-    cell = next(c for c in book["Danh sách"]["L"] if c.value and "HYPERLINK" in str(c.value))
+    cell = next(c for c in book["Danh sách"]["M"] if c.value and "HYPERLINK" in str(c.value))
     assert cell.data_type == "s"
     info = dict(book["Thông tin"].iter_rows(values_only=True))
     assert info["Phiên bản điều kiện"] == 1 and info["Số hộ trong danh sách"] == 2

@@ -66,6 +66,7 @@ ACTIONS: Final[dict[str, Promise]] = {
     "programmes.list_entry_added": _a("Bổ sung hộ vào danh sách thụ hưởng"),
     "programmes.list_entry_excluded": _a("Loại hộ khỏi danh sách thụ hưởng"),
     "programmes.list_entry_restored": _a("Đưa hộ trở lại danh sách thụ hưởng"),
+    "programmes.list_exported": _a("Xuất danh sách thụ hưởng"),
     "programmes.list_generated": _a("Lập danh sách thụ hưởng"),
     "programmes.list_posted": _a("Niêm yết danh sách thụ hưởng"),
     "programmes.loaded": _a("Nạp danh mục chương trình, chính sách"),

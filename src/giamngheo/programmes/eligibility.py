@@ -397,12 +397,12 @@ class EligibilityQuery:
         statement (``list_param`` is the list id's placeholder, in ``self.sql.params``)."""
         columns = (
             "beneficiary_list_id, household_id, province_id, commune_id, village_id, category,"
-            " priority, source, included, reason, household_code, head_name, village_name,"
-            " address, status, member_count, is_ethnic_minority"
+            " priority, source, included, reason, exclusion_reason, household_code, head_name,"
+            " village_name, address, status, member_count, is_ethnic_minority"
         )
         values = (
             f"{list_param}, h.id, h.province_id, h.commune_id, h.village_id, {self.category},"  # noqa: S608
-            f" {self.priority}, 'rule', TRUE, '', h.code, h.head_name,"
+            f" {self.priority}, 'rule', TRUE, '', '', h.code, h.head_name,"
             " (SELECT v.name FROM areas_administrativeunit v WHERE v.id = h.village_id),"
             " h.address, h.status, h.member_count, h.is_ethnic_minority"
         )

@@ -28,7 +28,8 @@ HEADER = (
     "Hộ DTTS",
     "Nguồn",
     "Trong danh sách",
-    "Lý do bổ sung/loại",
+    "Lý do bổ sung",
+    "Lý do loại",
 )
 
 
@@ -75,11 +76,12 @@ def list_workbook(blist: BeneficiaryList, entries: list[BeneficiaryEntry]) -> by
                 str(e.get_source_display()),
                 "x" if e.included else "",
                 e.reason,
+                e.exclusion_reason,
             ]
         )
     sheet.freeze_panes = "A2"
-    widths = (6, 14, 28, 24, 30, 20, 28, 10, 8, 14, 10, 40)
-    for letter, width in zip("ABCDEFGHIJKL", widths, strict=True):
+    widths = (6, 14, 28, 24, 30, 20, 28, 10, 8, 14, 10, 40, 40)
+    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     inert_workbook(book)
     buffer = io.BytesIO()

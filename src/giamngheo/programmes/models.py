@@ -296,7 +296,8 @@ class BeneficiaryEntry(VillageScoped):
         _("nguồn"), max_length=10, choices=EntrySource.choices, default=EntrySource.RULE
     )
     included = models.BooleanField(_("trong danh sách"), default=True)
-    reason = models.CharField(_("lý do bổ sung, loại"), max_length=500, blank=True)
+    reason = models.CharField(_("lý do bổ sung"), max_length=500, blank=True)
+    exclusion_reason = models.CharField(_("lý do loại"), max_length=500, blank=True)
     # The snapshot: unchanged by later registry edits.
     household_code = models.CharField(_("mã hộ"), max_length=30)
     head_name = models.CharField(_("chủ hộ"), max_length=200, blank=True)
@@ -317,7 +318,8 @@ class BeneficiaryEntry(VillageScoped):
                 condition=Q(source="rule") | ~Q(reason=""), name="list_entry_manual_has_reason"
             ),
             models.CheckConstraint(
-                condition=Q(included=True) | ~Q(reason=""), name="list_entry_exclusion_has_reason"
+                condition=Q(included=True) | ~Q(exclusion_reason=""),
+                name="list_entry_exclusion_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["beneficiary_list", "village", "household_code"])]

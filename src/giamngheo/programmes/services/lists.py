@@ -76,6 +76,10 @@ def list_generate(
         raise ProgrammeError(_("Chương trình này đã bị xóa."))
     if period_end < period_start:
         raise ProgrammeError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    if period_end < programme.valid_from or (
+        programme.valid_to is not None and period_start > programme.valid_to
+    ):
+        raise ProgrammeError(_("Kỳ của danh sách nằm ngoài thời gian hiệu lực của chương trình."))
     rules = eligibility.parse(programme.eligibility)
     if rules is None:
         raise ProgrammeError(_("Chương trình này không có điều kiện thụ hưởng theo hộ."))
@@ -122,7 +126,7 @@ def entry_exclude(*, actor: Actor, entry: BeneficiaryEntry, reason: str) -> Bene
     blist = _editable(entry.beneficiary_list)
     _require_change(actor, entry.village)
     reason = _reason(reason)
-    BeneficiaryEntry.objects.filter(pk=entry.pk).update(included=False, reason=reason)
+    BeneficiaryEntry.objects.filter(pk=entry.pk).update(included=False, exclusion_reason=reason)
     entry.refresh_from_db()
     audit.record(
         actor=actor,
@@ -136,11 +140,10 @@ def entry_exclude(*, actor: Actor, entry: BeneficiaryEntry, reason: str) -> Bene
 
 @transaction.atomic
 def entry_restore(*, actor: Actor, entry: BeneficiaryEntry) -> BeneficiaryEntry:
-    """Put an excluded household back (a manual addition keeps its reason)."""
+    """Put an excluded household back (the log keeps why it was out)."""
     blist = _editable(entry.beneficiary_list)
     _require_change(actor, entry.village)
-    reason = entry.reason if entry.source == EntrySource.MANUAL else ""
-    BeneficiaryEntry.objects.filter(pk=entry.pk).update(included=True, reason=reason)
+    BeneficiaryEntry.objects.filter(pk=entry.pk).update(included=True, exclusion_reason="")
     entry.refresh_from_db()
     audit.record(
         actor=actor,
@@ -267,3 +270,14 @@ def list_approve(
         },
     )
     return blist
+
+
+@transaction.atomic
+def list_export_record(*, actor: Actor, beneficiary_list: BeneficiaryList) -> None:
+    """Note in the log that someone downloaded the list (it names households)."""
+    audit.record(
+        actor=actor,
+        action="programmes.list_exported",
+        obj=beneficiary_list,
+        after={"entries": beneficiary_list.entries.count()},
+    )
