@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.areas.models import AdministrativeUnit, Level
@@ -307,7 +307,7 @@ class EligibilityQuery:
             f" ELSE {s.p(self.on.year)} - p.birth_year END)"
         )
 
-    def _member(self, m: MemberCondition) -> str:
+    def _member(self, m: MemberCondition, *, per_row: bool = False) -> str:
         s = self.sql
         parts = ["m.household_id = h.id", "m.left_on IS NULL"]
         if m.min_age is not None:
@@ -330,12 +330,19 @@ class EligibilityQuery:
                 f" THEN {s.p(bounds.below_male)} ELSE {s.p(bounds.below_female)} END)"
             )
             parts.append(inside if m.working_age else f"NOT {inside}")
-        return (
-            "EXISTS (SELECT 1 FROM registry_membership m JOIN registry_person p"  # noqa: S608
-            f" ON p.id = m.person_id WHERE {' AND '.join(parts)})"
+        members = (
+            "FROM registry_membership m JOIN registry_person p"
+            f" ON p.id = m.person_id WHERE {' AND '.join(parts)}"
         )
+        if per_row:
+            # In a priority (a CASE branch, reached by eligible households only): a scalar
+            # sub-query, looked up per household through the membership index. An EXISTS
+            # there would be "hashed": every member of the database read to answer a commune.
+            return f"COALESCE((SELECT TRUE {members} LIMIT 1), FALSE)"
+        # In the filter: EXISTS, which the planner may turn into a semi-join.
+        return f"EXISTS (SELECT 1 {members})"
 
-    def _conditions(self, c: Conditions) -> list[str]:
+    def _conditions(self, c: Conditions, *, per_row: bool = False) -> list[str]:
         s = self.sql
         parts = [f"h.{flag} = {s.p(value)}" for flag, value in c.flags]
         if c.area_kind:
@@ -350,7 +357,7 @@ class EligibilityQuery:
                 f" WHERE code = ANY({s.p(list(c.communes))}))"
             )
         if c.member is not None:
-            parts.append(self._member(c.member))
+            parts.append(self._member(c.member, per_row=per_row))
         return parts
 
     def _where(self) -> str:
@@ -372,7 +379,8 @@ class EligibilityQuery:
         branches = []
         for priority in self.rules.priorities:
             c = priority.conditions
-            parts = ([self._statuses(c.statuses)] if c.statuses else []) + self._conditions(c)
+            parts = [self._statuses(c.statuses)] if c.statuses else []
+            parts += self._conditions(c, per_row=True)
             test = " AND ".join(parts) if parts else "TRUE"
             branches.append(f"WHEN {test} THEN {self.sql.p(priority.code)}")
         if not branches:
@@ -408,15 +416,23 @@ class EligibilityQuery:
         )
         return f"INSERT INTO programmes_beneficiaryentry ({columns}) {self.select(values)}"
 
+    def execute(self, cursor: Any, sql: str) -> None:
+        """Run ``sql`` with this query's parameters, without PostgreSQL's JIT: the compiled
+        query's cost estimate (hashed sub-plans over the members) crosses ``jit_above_cost``,
+        and compiling then takes about a second, several times the query itself."""
+        with transaction.atomic():
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(sql, self.sql.params)
+
     def count(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(self.count_sql(), self.sql.params)
+            self.execute(cursor, self.count_sql())
             row = cursor.fetchone()
         return int(row[0]) if row else 0
 
     def preview(self) -> Preview:
         with connection.cursor() as cursor:
-            cursor.execute(self.preview_sql(), self.sql.params)
+            self.execute(cursor, self.preview_sql())
             rows = cursor.fetchall()
         by_status: dict[str, int] = dict.fromkeys(self.rules.statuses, 0)
         by_priority: dict[str, int] = {p.code: 0 for p in self.rules.priorities}

@@ -108,7 +108,7 @@ def list_generate(
     query = eligibility.query_for(rules, area, on)
     list_param = query.sql.p(blist.pk)
     with connection.cursor() as cursor:
-        cursor.execute(query.insert_entries_sql(list_param), query.sql.params)
+        query.execute(cursor, query.insert_entries_sql(list_param))
         households = cursor.rowcount
     audit.record(
         actor=actor,
