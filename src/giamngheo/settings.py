@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "giamngheo.workforce",
     "giamngheo.training",
     "giamngheo.review",
+    "giamngheo.programmes",
 ]
 
 MIDDLEWARE = [
