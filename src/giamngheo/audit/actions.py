@@ -63,6 +63,9 @@ ACTIONS: Final[dict[str, Promise]] = {
     "surveys.survey_recorded": _a("Ghi phiếu khảo sát"),
     # programmes
     "programmes.support_recorded": _a("Ghi khoản hỗ trợ"),
+    # programmes.deliveries
+    "deliveries.health_insurance_card_recorded": _a("Ghi thẻ bảo hiểm y tế"),
+    "deliveries.imported": _a("Nhập danh sách cấp phát từ tệp"),
     # review
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),
     "review.application_received": _a("Tiếp nhận đơn đề nghị"),

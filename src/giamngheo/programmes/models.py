@@ -190,3 +190,7 @@ class SupportRecord(VillageScoped):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.programme.code} · {self.delivered_on:%d/%m/%Y}"
+
+
+# The deliveries' own model (``programmes/deliveries/models.py``), kept in this app's migrations.
+from giamngheo.programmes.deliveries.models import HealthInsuranceCard  # noqa: E402, F401

@@ -1,0 +1,349 @@
+"""The deliveries' pages: totals (per programme with the tree roll-up, area, year) and their
+Excel export, one support or a health-insurance card for a household, the bulk entry from a
+list of households, the delivery sheet import, a support's page and receipt, and graduation
+and reach. Reads are scoped (``access.scoped``); writes go through the services."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from giamngheo.accounts import access
+from giamngheo.accounts import selectors as account_selectors
+from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.jobs import files
+from giamngheo.jobs import selectors as job_selectors
+from giamngheo.jobs import services as job_services
+from giamngheo.jobs.models import Job
+from giamngheo.lib import clock, params
+from giamngheo.lib.masking import mask_citizen_id
+from giamngheo.lib.views import form_attempt, form_page
+from giamngheo.programmes.deliveries import (
+    exports,
+    forms,
+    imports,
+    reach,
+    receipts,
+    selectors,
+    services,
+)
+from giamngheo.programmes.deliveries.jobs import IMPORT_JOB
+from giamngheo.programmes.models import Programme
+from giamngheo.programmes.services import support_record_create
+from giamngheo.registry import selectors as registry_selectors
+from giamngheo.registry.models import Household, Person
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BULK_MAX_HOUSEHOLDS = 1000
+INLINE_MAX_BYTES = 512 * 1024  # larger sheets go to a background job
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    code = request.GET.get("programme") or ""
+    programme = Programme.objects.filter(code=code).first() if code else None
+    if code and programme is None:
+        raise Http404
+    area_code = request.GET.get("area") or ""
+    area = account_selectors.unit_for(request.user, area_code) if area_code else None
+    year = params.year_param(request)
+    return {"programme": programme, "area": area, "year": year}
+
+
+def _query(filters: dict[str, Any]) -> str:
+    parts = []
+    if filters["programme"]:
+        parts.append(f"programme={filters['programme'].code}")
+    if filters["area"]:
+        parts.append(f"area={filters['area'].code}")
+    if filters["year"]:
+        parts.append(f"year={filters['year']}")
+    return "&".join(parts)
+
+
+def _years() -> range:
+    this = clock.today().year
+    return range(this, this - 7, -1)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    rows = selectors.support_rows(request.user, **filters)
+    return render(
+        request,
+        "programmes/deliveries/index.html",
+        {
+            **filters,
+            "by_programme": selectors.totals_by_programme(rows),
+            "by_area": selectors.totals_by_area(rows, filters["area"]),
+            "by_year": selectors.totals_by_year(rows),
+            "grand": selectors.grand_total(rows),
+            "recent": rows.select_related("household", "programme").order_by(
+                "-delivered_on", "-pk"
+            )[:50],
+            "programmes": selectors.programmes(),
+            "areas": account_selectors.children_for(request.user, filters["area"])[:200],
+            "years": _years(),
+            "query": _query(filters),
+            "can_enter": not access.change_reach(request.user).empty,
+        },
+    )
+
+
+def export(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    rows = selectors.support_rows(request.user, **filters)
+    response = HttpResponse(
+        exports.deliveries_workbook(request.user, rows, filters["area"]), content_type=XLSX
+    )
+    response["Content-Disposition"] = 'attachment; filename="cap-phat-ho-tro.xlsx"'
+    return response
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.support_for(request.user, pk)
+    card = selectors.card_for_record(record)
+    full = access.can_see_personal_data(request.user, record.village)
+    return render(
+        request,
+        "programmes/deliveries/detail.html",
+        {
+            "record": record,
+            "card": card,
+            "card_number": (card.card_number if full else mask_citizen_id(card.card_number))
+            if card
+            else "",
+        },
+    )
+
+
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    record = selectors.support_for(request.user, pk)
+    full = access.can_see_personal_data(request.user, record.village)
+    response = HttpResponse(
+        receipts.receipt_pdf(record, full_numbers=full), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="bien-nhan-{record.pk}.pdf"'
+    return response
+
+
+def _household_for_change(request: HttpRequest, household_pk: int) -> Household:
+    household = registry_selectors.household_for(request.user, household_pk)
+    if not access.can_change_area(request.user, household.village):
+        raise PermissionDenied
+    return household
+
+
+def _members(household: Household) -> Any:
+    return Person.objects.filter(memberships__household=household).distinct().order_by("full_name")
+
+
+def household_new(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = _household_for_change(request, household_pk)
+    form = forms.SupportForm(request.POST or None, members=_members(household))
+    if request.method == "POST" and form.is_valid():
+        data = form.support()
+        record = form_attempt(
+            form,
+            lambda: support_record_create(
+                actor=request.user,
+                household=household,
+                person=form.cleaned_data["person"],
+                source_app=services.SOURCE_APP,
+                **{**data, "description": data["description"] or ""},
+            ),
+        )
+        if record is not None:
+            return redirect("deliveries:detail", pk=record.pk)
+    back = reverse("registry:household_detail", args=[household.pk])
+    return form_page(
+        request,
+        form,
+        title=_("Ghi khoản hỗ trợ cho hộ %(code)s") % {"code": household.code},
+        back=back,
+        crumbs=[(str(household), back)],
+        status=400 if form.errors else 200,
+    )
+
+
+def card_new(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = _household_for_change(request, household_pk)
+    form = forms.CardForm(request.POST or None, members=_members(household))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        card = form_attempt(
+            form,
+            lambda: services.health_insurance_card_create(
+                actor=request.user,
+                household=household,
+                person=data["person"],
+                programme=data["programme"],
+                card_number=data["card_number"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                issued_by=data["issued_by"],
+                amount=data["amount"],
+                delivered_on=data["delivered_on"],
+                funding_source=data["funding_source"],
+                delivered_by=data["delivered_by"],
+                decision_number=data["decision_number"],
+            ),
+        )
+        if card is not None:
+            return redirect("deliveries:detail", pk=card.support_record_id)
+    back = reverse("registry:household_detail", args=[household.pk])
+    return form_page(
+        request,
+        form,
+        title=_("Ghi thẻ bảo hiểm y tế cho hộ %(code)s") % {"code": household.code},
+        back=back,
+        crumbs=[(str(household), back)],
+        status=400 if form.errors else 200,
+    )
+
+
+def _bulk_area(request: HttpRequest) -> AdministrativeUnit | None:
+    code = request.GET.get("area") or ""
+    if not code:
+        return None
+    area = account_selectors.unit_for(request.user, code)
+    if area.level not in {Level.COMMUNE, Level.VILLAGE}:
+        raise Http404
+    return area
+
+
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Pick a commune or village, then the programme, the support and the households (those
+    of the area the user may change, the poor and near-poor first)."""
+    if access.change_reach(request.user).empty:
+        raise PermissionDenied
+    area = _bulk_area(request)
+    if area is None:
+        reach_units = access.changeable_communes(request.user)
+        return render(
+            request,
+            "programmes/deliveries/bulk_area.html",
+            {"communes": reach_units.order_by("name")[:500]},
+        )
+    households = (
+        access.scoped(Household.objects.all(), request.user)
+        .filter(access.area_filter(access.change_reach(request.user)))
+        .filter(selectors.area_q(area))
+        .order_by("status", "code")[:BULK_MAX_HOUSEHOLDS]
+    )
+    chosen = Household.objects.filter(pk__in=[h.pk for h in households]).order_by("code")
+    form = forms.BulkForm(request.POST or None, households=chosen)
+    if request.method == "POST" and form.is_valid():
+        records = form_attempt(
+            form,
+            lambda: services.deliveries_bulk_create(
+                actor=request.user,
+                households=list(form.cleaned_data["households"]),
+                **{**form.support(), "description": form.cleaned_data["description"] or ""},
+            ),
+        )
+        if records is not None:
+            return redirect(f"{reverse('deliveries:index')}?area={area.code}")
+    back = reverse("deliveries:index")
+    return form_page(
+        request,
+        form,
+        title=_("Cấp phát theo danh sách hộ · %(area)s") % {"area": area.name},
+        back=back,
+        crumbs=[(_("Cấp phát hỗ trợ"), back)],
+        status=400 if form.errors else 200,
+    )
+
+
+def import_page(request: HttpRequest) -> HttpResponse:
+    if access.change_reach(request.user).empty:
+        raise PermissionDenied
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        programme = form.cleaned_data["programme"]
+        name = Path(upload.name or "tep.xlsx").name
+        if upload.size and upload.size > INLINE_MAX_BYTES:
+            province, commune = job_selectors.filing_area(request.user)
+            job = job_services.job_enqueue(
+                actor=request.user,
+                kind=IMPORT_JOB,
+                parameters={
+                    "file": files.save_upload(upload),
+                    "file_name": name,
+                    "programme": programme.pk if programme else None,
+                },
+                province=province,
+                commune=commune,
+            )
+            return redirect("deliveries:import_detail", pk=job.pk)
+        suffix = Path(name).suffix.lower() or ".xlsx"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            report = imports.import_deliveries(
+                actor=request.user, path=path, file_name=name, programme=programme
+            )
+    return render(
+        request,
+        "programmes/deliveries/import.html",
+        {"form": form, "report": report},
+        status=400 if (form.errors or (report and report.errors)) else 200,
+    )
+
+
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job: Job = job_selectors.job_for(request.user, pk, kinds=(IMPORT_JOB,))
+    return render(
+        request, "programmes/deliveries/import_job.html", {"job": job, "result": job.result or {}}
+    )
+
+
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(imports.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-cap-phat.xlsx"'
+    return response
+
+
+def reach_page(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    year = filters["year"] or clock.today().year
+    found = reach.programme_reach(
+        request.user, year=year, programme=filters["programme"], area=filters["area"]
+    )
+    poor = reach.poor_without_support(request.user, year=year, area=filters["area"])
+    return render(
+        request,
+        "programmes/deliveries/reach.html",
+        {
+            **filters,
+            "year": year,
+            "reach": found,
+            "statuses": [
+                (label, found.by_status.get(code, 0))
+                for code, label in Household._meta.get_field("status").choices  # type: ignore[union-attr]
+                if found.by_status.get(code)
+            ],
+            "priorities": [
+                (
+                    Household._meta.get_field(name).verbose_name,  # type: ignore[union-attr]
+                    found.by_priority.get(name, 0),
+                )
+                for name in reach.PRIORITY_GROUPS
+            ],
+            "poor": poor[:500],
+            "poor_count": poor.count(),
+            "programmes": selectors.programmes(),
+            "areas": account_selectors.children_for(request.user, filters["area"])[:200],
+            "years": _years(),
+        },
+    )
