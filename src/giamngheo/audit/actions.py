@@ -64,6 +64,7 @@ ACTIONS: Final[dict[str, Promise]] = {
     # programmes
     "programmes.support_recorded": _a("Ghi khoản hỗ trợ"),
     # programmes.deliveries
+    "deliveries.demo_loaded": _a("Tạo dữ liệu cấp phát trình diễn"),
     "deliveries.health_insurance_card_recorded": _a("Ghi thẻ bảo hiểm y tế"),
     "deliveries.imported": _a("Nhập danh sách cấp phát từ tệp"),
     # review
