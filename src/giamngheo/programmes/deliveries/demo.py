@@ -146,22 +146,25 @@ def load_deliveries_demo(
                 )
             )
     saved = SupportRecord.objects.bulk_create(records, batch_size=2000)
-    cards = [
-        HealthInsuranceCard(
-            support_record=record,
-            household_id=record.household_id,
-            person_id=record.person_id,
-            province_id=record.province_id,
-            commune_id=record.commune_id,
-            village_id=record.village_id,
-            card_number=_card_number(province, record.person_id or 0),
-            valid_from=dt.date(today.year, 1, 1),
-            valid_to=dt.date(today.year, 12, 31),
-            issued_by="Bảo hiểm xã hội tỉnh",
+    cards: list[HealthInsuranceCard] = []
+    for record in saved:
+        person_id = record.person_id
+        if person_id is None or not record.source_ref.endswith(":card"):
+            continue
+        cards.append(
+            HealthInsuranceCard(
+                support_record=record,
+                household_id=record.household_id,
+                person_id=person_id,
+                province_id=record.province_id,
+                commune_id=record.commune_id,
+                village_id=record.village_id,
+                card_number=_card_number(province, person_id),
+                valid_from=dt.date(today.year, 1, 1),
+                valid_to=dt.date(today.year, 12, 31),
+                issued_by="Bảo hiểm xã hội tỉnh",
+            )
         )
-        for record in saved
-        if record.source_ref.endswith(":card")
-    ]
     HealthInsuranceCard.objects.bulk_create(cards, batch_size=2000)
     summary = {
         "records": len(saved),
