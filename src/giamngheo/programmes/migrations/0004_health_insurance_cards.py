@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0001_initial'),
-        ('programmes', '0001_contract'),
+        ('programmes', '0003_frozen_lists'),
         ('registry', '0004_person_version'),
     ]
 
