@@ -9,7 +9,7 @@ import pytest
 from giamngheo.audit.models import AuditEvent
 from giamngheo.programmes.deliveries import demo, selectors
 from giamngheo.programmes.deliveries.models import HealthInsuranceCard
-from giamngheo.programmes.models import SupportRecord
+from giamngheo.programmes.models import Programme, SupportRecord
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household
 from tests.conftest import World, make_household
@@ -74,8 +74,11 @@ def test_the_demo_is_deterministic_idempotent_and_audited_once(world: World, tre
     assert selectors.grand_total(rows).records == first["records"] + 1
 
 
-def test_without_programmes_the_part_does_nothing(world: World) -> None:
-    _poor(world)
+def test_with_the_shipped_tree_cards_and_projects_follow_status_and_validity(
+    world: World,
+) -> None:
+    made = _poor(world)
+    assert not Programme.objects.exists()
     result = demo.load_deliveries_demo(
         province=world.province,
         households=Household.objects.all(),
@@ -83,4 +86,16 @@ def test_without_programmes_the_part_does_nothing(world: World) -> None:
         seed=1,
         today=TODAY,
     )
-    assert result["records"] == 0 and not SupportRecord.objects.exists()
+    assert Programme.objects.filter(code="bhyt-hn").exists()  # the tree was loaded first
+    assert result["cards"] == len(made)
+    for card in HealthInsuranceCard.objects.select_related(
+        "support_record__programme", "household"
+    ):
+        expected = "bhyt-hn" if card.household.status == "poor" else "bhyt-hcn"
+        assert card.support_record.programme.code == expected
+    others = SupportRecord.objects.exclude(support_kind="insurance").select_related("programme")
+    assert others.exists()
+    for record in others:
+        programme = record.programme
+        assert programme.valid_from <= record.delivered_on
+        assert programme.valid_to is None or record.delivered_on <= programme.valid_to

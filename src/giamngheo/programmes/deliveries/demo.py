@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import clock
+from giamngheo.programmes import loader
 from giamngheo.programmes.deliveries.models import HealthInsuranceCard
 from giamngheo.programmes.deliveries.services import SOURCE_APP
 from giamngheo.programmes.models import (
@@ -80,12 +81,21 @@ def load_deliveries_demo(
 ) -> dict[str, Any]:
     today = today or clock.today()
     deleted = purge_deliveries_demo(province=province)
+    if not Programme.objects.exists():
+        # The programmes' own demo part loads the tree; load it here if it has not run.
+        loader.load(actor=None)
     nodes = list(Programme.objects.filter(is_deleted=False))
-    insurance = next(
+    by_code = {p.code: p for p in nodes}
+    any_card = next(
         (p for p in sorted(nodes, key=lambda p: p.code) if p.code.startswith("bhyt")), None
     )
+    # The state pays a poor household's card under "bhyt-hn", a near-poor one's under "bhyt-hcn".
+    insurance = {
+        Status.POOR: by_code.get("bhyt-hn", any_card),
+        Status.NEAR_POOR: by_code.get("bhyt-hcn", any_card),
+    }
     projects = _projects(nodes)
-    if insurance is None and not projects:
+    if any_card is None and not projects:
         return {"deleted": deleted, "records": 0, "cards": 0, "skipped": "no programmes"}
     rng = random.Random(f"{seed}-deliveries")  # noqa: S311 - synthetic demo data, not security
     chosen = list(
@@ -107,13 +117,14 @@ def load_deliveries_demo(
             "household": household,
             "source_app": SOURCE_APP,
         }
-        if insurance is not None and household.pk in heads:
+        card_programme = insurance.get(household.status)
+        if card_programme is not None and household.pk in heads:
             poor = household.status == Status.POOR
             records.append(
                 SupportRecord(
                     **area,
                     person_id=heads[household.pk],
-                    programme=insurance,
+                    programme=card_programme,
                     support_kind=SupportKind.INSURANCE,
                     description=f"Thẻ BHYT năm {today.year}",
                     quantity=Decimal(1),
@@ -126,19 +137,28 @@ def load_deliveries_demo(
                 )
             )
         for year in (today.year - 1, today.year):
-            if not projects or rng.random() > 0.65:
+            if rng.random() > 0.65:
+                continue
+            day = _day(rng, year, today)
+            # Only a project in force on the day (the 2021-2025 programme ends with 2025).
+            valid = [
+                p
+                for p in projects
+                if p.valid_from <= day and (p.valid_to is None or day <= p.valid_to)
+            ]
+            if not valid:
                 continue
             kind, what, quantity, unit, amount = rng.choice(_SUPPORTS)
             records.append(
                 SupportRecord(
                     **area,
-                    programme=rng.choice(projects),
+                    programme=rng.choice(valid),
                     support_kind=kind,
                     description=what,
                     quantity=quantity,
                     unit=unit,
                     amount=Decimal(amount),
-                    delivered_on=_day(rng, year, today),
+                    delivered_on=day,
                     funding_source=rng.choice((FundingSource.CENTRAL, FundingSource.LOCAL)),
                     delivered_by="UBND xã",
                     decision_number=f"{rng.randint(10, 250)}/QĐ-UBND",
