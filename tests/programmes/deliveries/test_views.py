@@ -18,8 +18,9 @@ from giamngheo.lib.pdf import extract_text
 from giamngheo.programmes.deliveries import exports, imports, services
 from giamngheo.programmes.deliveries.models import HealthInsuranceCard
 from giamngheo.programmes.models import SupportRecord
+from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Membership
-from tests.conftest import World, log_in
+from tests.conftest import World, log_in, make_household
 from tests.programmes.deliveries.conftest import TODAY, Tree, give
 
 pytestmark = pytest.mark.django_db
@@ -274,10 +275,44 @@ def test_the_sheet_upload(client: Client, world: World, tree: Tree) -> None:
     assert client.get(reverse("deliveries:import")).status_code == 403
 
 
-def test_reach_page(client: Client, world: World, tree: Tree) -> None:
+def test_reach_page_and_its_export(client: Client, world: World, tree: Tree) -> None:
     give(world.household_a1, tree.subproject, 1_000_000, dt.date(2026, 2, 1))
+    give(world.household_a2, tree.subproject, 3_000_000, dt.date(2026, 2, 1))
+    poor = make_household(world.village_a1, "A1-NGHEO", "Hộ Nghèo Chưa Nhận")
+    registry_services.household_status_set(
+        actor=None,
+        household=poor,
+        status="poor",
+        standard="2022-2025",
+        year=2025,
+        basis="Quyết định công nhận (dữ liệu thử)",
+    )
     log_in(client, "xa_a")
-    page = client.get(reverse("deliveries:reach"), {"year": 2026, "programme": tree.root.code})
+    query = {"year": 2026, "programme": tree.root.code}
+    page = client.get(reverse("deliveries:reach"), query)
     assert page.status_code == 200
-    assert "1.000.000" in page.content.decode()
+    text = page.content.decode()
+    assert "4.000.000" in text and "2.000.000" in text and "A1-NGHEO" in text
+    book = load_workbook(io.BytesIO(client.get(reverse("deliveries:reach_export"), query).content))
+    figures = dict(book["Độ bao phủ"].iter_rows(min_row=2, values_only=True))
+    assert figures["Hộ được hỗ trợ"] == 2
+    assert figures["Tổng số tiền"] == 4_000_000
+    assert figures["Chi phí mỗi hộ được hỗ trợ"] == 2_000_000
+    assert figures["Chi phí mỗi hộ thoát nghèo"] is None
+    listed = list(book["Hộ nghèo chưa được hỗ trợ"].iter_rows(min_row=2, values_only=True))
+    assert listed == [("A1-NGHEO", "Hộ Nghèo Chưa Nhận", world.village_a1.name)]
     assert client.get(reverse("deliveries:reach"), {"area": "99999"}).status_code == 404
+    log_in(client, "xa_b")
+    book = load_workbook(io.BytesIO(client.get(reverse("deliveries:reach_export"), query).content))
+    assert not list(book["Hộ nghèo chưa được hỗ trợ"].iter_rows(min_row=2, values_only=True))
+
+
+def test_a_collaborator_picks_their_village_for_bulk_entry(
+    client: Client, world: World, tree: Tree
+) -> None:
+    log_in(client, "ctv")
+    page = client.get(reverse("deliveries:bulk")).content.decode()
+    assert f'value="{world.village_a1.code}"' in page
+    assert f'value="{world.village_a2.code}"' not in page
+    listed = client.get(reverse("deliveries:bulk"), {"area": world.village_a1.code})
+    assert "A1-001" in listed.content.decode()

@@ -90,7 +90,7 @@ def load_deliveries_demo(
         (p for p in sorted(nodes, key=lambda p: p.code) if p.code.startswith("bhyt")), None
     )
     # The state pays a poor household's card under "bhyt-hn", a near-poor one's under "bhyt-hcn".
-    insurance = {
+    insurance: dict[str, Programme | None] = {
         Status.POOR: by_code.get("bhyt-hn", any_card),
         Status.NEAR_POOR: by_code.get("bhyt-hcn", any_card),
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,8 +21,9 @@ from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib.masking import mask_citizen_id
 from giamngheo.lib.spreadsheet_text import inert_workbook
-from giamngheo.programmes.deliveries import selectors
+from giamngheo.programmes.deliveries import reach, selectors
 from giamngheo.programmes.models import SupportRecord
+from giamngheo.registry.models import Household
 
 MONEY = "#,##0"
 DATE = "DD/MM/YYYY"
@@ -154,3 +156,44 @@ def deliveries_workbook(
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def reach_workbook(
+    found: reach.Reach,
+    poor: Iterable[Household],
+    *,
+    year: int,
+    statuses: Sequence[tuple[str, int]],
+    priorities: Sequence[tuple[str, int]],
+) -> bytes:
+    """The reach and graduation figures of a programme and area, and the poor households of
+    the area that received nothing in the year (codes, heads, villages: no personal numbers)."""
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    lines: list[list[Any]] = [
+        [_("Năm"), year],
+        [_("Hộ được hỗ trợ"), found.reached],
+        [_("Tổng số tiền"), int(found.amount)],
+        [_("Hộ có đủ hai kỳ rà soát"), found.with_both_reviews],
+        [_("Hộ thoát nghèo ở kỳ rà soát sau"), found.escaped],
+        [_("Hộ rơi vào nghèo ở kỳ rà soát sau"), found.fell_back],
+        [_("Chi phí mỗi hộ được hỗ trợ"), _int_or_none(found.cost_per_reached)],
+        [_("Chi phí mỗi hộ thoát nghèo"), _int_or_none(found.cost_per_escaped)],
+        *([str(label), count] for label, count in statuses),
+        *([str(label), count] for label, count in priorities),
+    ]
+    _sheet(book, _("Độ bao phủ"), [_("Chỉ tiêu"), _("Giá trị")], lines)
+    _sheet(
+        book,
+        _("Hộ nghèo chưa được hỗ trợ"),
+        [_("Mã hộ"), _("Chủ hộ"), _("Thôn")],
+        ([h.code, h.head_name, h.village.name] for h in poor),
+    )
+    inert_workbook(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _int_or_none(value: Decimal | None) -> int | None:
+    return None if value is None else int(value)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("export.xlsx", views.export, name="export"),
     path("reach/", views.reach_page, name="reach"),
+    path("reach/export.xlsx", views.reach_export, name="reach_export"),
     path("bulk/", views.bulk, name="bulk"),
     path("import/", views.import_page, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),

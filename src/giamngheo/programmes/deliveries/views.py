@@ -225,11 +225,20 @@ def bulk(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     area = _bulk_area(request)
     if area is None:
-        reach_units = access.changeable_communes(request.user)
+        change = access.change_reach(request.user)
+        villages = (
+            AdministrativeUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
+            .filter(access.area_filter(change, province="province", commune="parent", village="pk"))
+            .select_related("parent")
+            .order_by("parent__name", "name")
+        )
         return render(
             request,
             "programmes/deliveries/bulk_area.html",
-            {"communes": reach_units.order_by("name")[:500]},
+            {
+                "communes": access.changeable_communes(request.user)[:500],
+                "villages": villages[:2000],
+            },
         )
     households = (
         access.scoped(Household.objects.all(), request.user)
@@ -314,36 +323,61 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def reach_page(request: HttpRequest) -> HttpResponse:
+def _reach_context(request: HttpRequest) -> dict[str, Any]:
     filters = _filters(request)
     year = filters["year"] or clock.today().year
     found = reach.programme_reach(
         request.user, year=year, programme=filters["programme"], area=filters["area"]
     )
-    poor = reach.poor_without_support(request.user, year=year, area=filters["area"])
+    return {
+        **filters,
+        "year": year,
+        "reach": found,
+        "statuses": [
+            (label, found.by_status.get(code, 0))
+            for code, label in Household._meta.get_field("status").choices  # type: ignore[union-attr]
+            if found.by_status.get(code)
+        ],
+        "priorities": [
+            (
+                Household._meta.get_field(name).verbose_name,  # type: ignore[union-attr]
+                found.by_priority.get(name, 0),
+            )
+            for name in reach.PRIORITY_GROUPS
+        ],
+        "poor": reach.poor_without_support(request.user, year=year, area=filters["area"]),
+    }
+
+
+def reach_page(request: HttpRequest) -> HttpResponse:
+    context = _reach_context(request)
+    poor = context["poor"]
     return render(
         request,
         "programmes/deliveries/reach.html",
         {
-            **filters,
-            "year": year,
-            "reach": found,
-            "statuses": [
-                (label, found.by_status.get(code, 0))
-                for code, label in Household._meta.get_field("status").choices  # type: ignore[union-attr]
-                if found.by_status.get(code)
-            ],
-            "priorities": [
-                (
-                    Household._meta.get_field(name).verbose_name,  # type: ignore[union-attr]
-                    found.by_priority.get(name, 0),
-                )
-                for name in reach.PRIORITY_GROUPS
-            ],
+            **context,
             "poor": poor[:500],
             "poor_count": poor.count(),
             "programmes": selectors.programmes(),
-            "areas": account_selectors.children_for(request.user, filters["area"])[:200],
+            "areas": account_selectors.children_for(request.user, context["area"])[:200],
             "years": _years(),
+            "query": _query(context),
         },
     )
+
+
+def reach_export(request: HttpRequest) -> HttpResponse:
+    context = _reach_context(request)
+    response = HttpResponse(
+        exports.reach_workbook(
+            context["reach"],
+            context["poor"],
+            year=context["year"],
+            statuses=context["statuses"],
+            priorities=context["priorities"],
+        ),
+        content_type=XLSX,
+    )
+    response["Content-Disposition"] = f'attachment; filename="bao-phu-{context["year"]}.xlsx"'
+    return response
