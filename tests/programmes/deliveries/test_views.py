@@ -316,3 +316,52 @@ def test_a_collaborator_picks_their_village_for_bulk_entry(
     assert f'value="{world.village_a2.code}"' not in page
     listed = client.get(reverse("deliveries:bulk"), {"area": world.village_a1.code})
     assert "A1-001" in listed.content.decode()
+
+
+def test_bulk_entry_from_an_approved_beneficiary_list(client: Client, world: World) -> None:
+    from giamngheo.programmes import services as programme_services
+    from tests.programmes.helpers import programme, set_status
+
+    for household in (world.household_a1, world.household_a2, world.household_b1):
+        set_status(household, "poor", dt.date(2025, 12, 15))
+    policy = programme("test-giao-danh-sach", {"statuses": ["poor"]})
+    draft = programme_services.list_generate(
+        actor=world.xa_a,
+        programme=policy,
+        area=world.commune_a,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        title="Danh sách hỗ trợ Tết",
+    )
+    log_in(client, "xa_a")
+    # A draft list is not a list to deliver to.
+    assert client.get(reverse("deliveries:bulk"), {"list": draft.pk}).status_code == 404
+    approved = programme_services.list_approve(
+        actor=world.xa_a,
+        beneficiary_list=draft,
+        approved_on=dt.date(2026, 1, 20),
+        decision_number="12/QĐ-UBND",
+    )
+    assert "Danh sách hỗ trợ Tết" in client.get(reverse("deliveries:bulk")).content.decode()
+    url = reverse("deliveries:bulk") + f"?list={approved.pk}"
+    page = client.get(url).content.decode()
+    assert "A1-001" in page and "A2-001" in page and "B1-001" not in page
+    response = client.post(
+        url,
+        {
+            "programme": policy.pk,
+            "support_kind": "cash",
+            "amount": "500000",
+            "delivered_on": TODAY.isoformat(),
+            "funding_source": "local",
+            "households": [world.household_a1.pk, world.household_a2.pk],
+        },
+    )
+    assert response.status_code == 302
+    records = SupportRecord.objects.filter(programme=policy)
+    assert sorted(r.household_id for r in records) == sorted(
+        [world.household_a1.pk, world.household_a2.pk]
+    )
+    assert {r.description for r in records} == {"Danh sách hỗ trợ Tết"}
+    log_in(client, "xa_b")
+    assert client.get(url).status_code == 404

@@ -35,7 +35,7 @@ from giamngheo.programmes.deliveries import (
     services,
 )
 from giamngheo.programmes.deliveries.jobs import IMPORT_JOB
-from giamngheo.programmes.models import Programme
+from giamngheo.programmes.models import BeneficiaryEntry, BeneficiaryList, ListState, Programme
 from giamngheo.programmes.services import support_record_create
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household, Person
@@ -218,52 +218,91 @@ def _bulk_area(request: HttpRequest) -> AdministrativeUnit | None:
     return area
 
 
+def _approved_list(request: HttpRequest) -> BeneficiaryList | None:
+    list_id = params.id_param(request, "list")
+    if list_id is None:
+        return None
+    return access.get_visible_or_404(
+        BeneficiaryList.objects.select_related("programme", "area"),
+        request.user,
+        {"village": ""},
+        pk=list_id,
+        state=ListState.APPROVED,
+    )
+
+
 def bulk(request: HttpRequest) -> HttpResponse:
-    """Pick a commune or village, then the programme, the support and the households (those
-    of the area the user may change, the poor and near-poor first)."""
-    if access.change_reach(request.user).empty:
+    """Deliver one support to each household of a list: an approved beneficiary list
+    (``?list=``: its included households, its programme) or the households of a commune or
+    village (``?area=``, the poor and near-poor first); only households the user may change."""
+    change = access.change_reach(request.user)
+    if change.empty:
         raise PermissionDenied
-    area = _bulk_area(request)
+    approved = _approved_list(request)
+    area = approved.area if approved is not None else _bulk_area(request)
     if area is None:
-        change = access.change_reach(request.user)
         villages = (
             AdministrativeUnit.objects.filter(level=Level.VILLAGE, valid_to__isnull=True)
             .filter(access.area_filter(change, province="province", commune="parent", village="pk"))
             .select_related("parent")
             .order_by("parent__name", "name")
         )
+        lists = access.scoped(
+            BeneficiaryList.objects.filter(state=ListState.APPROVED), request.user, village=""
+        ).select_related("programme", "area")
         return render(
             request,
             "programmes/deliveries/bulk_area.html",
             {
                 "communes": access.changeable_communes(request.user)[:500],
                 "villages": villages[:2000],
+                "lists": lists.order_by("-approved_on", "-pk")[:100],
             },
         )
-    households = (
-        access.scoped(Household.objects.all(), request.user)
-        .filter(access.area_filter(access.change_reach(request.user)))
-        .filter(selectors.area_q(area))
-        .order_by("status", "code")[:BULK_MAX_HOUSEHOLDS]
+    households = access.scoped(Household.objects.all(), request.user).filter(
+        access.area_filter(change)
     )
-    chosen = Household.objects.filter(pk__in=[h.pk for h in households]).order_by("code")
-    form = forms.BulkForm(request.POST or None, households=chosen)
+    if approved is not None:
+        households = households.filter(
+            pk__in=BeneficiaryEntry.objects.filter(beneficiary_list=approved, included=True).values(
+                "household_id"
+            )
+        )
+    else:
+        households = households.filter(selectors.area_q(area))
+    ids = list(
+        households.order_by("status", "code").values_list("pk", flat=True)[:BULK_MAX_HOUSEHOLDS]
+    )
+    chosen = Household.objects.filter(pk__in=ids).order_by("code")
+    initial: dict[str, Any] = {}
+    if approved is not None:
+        initial = {"programme": approved.programme_id, "households": ids}
+    form = forms.BulkForm(request.POST or None, households=chosen, initial=initial)
     if request.method == "POST" and form.is_valid():
+        note = approved.title if approved is not None else ""
         records = form_attempt(
             form,
             lambda: services.deliveries_bulk_create(
                 actor=request.user,
                 households=list(form.cleaned_data["households"]),
-                **{**form.support(), "description": form.cleaned_data["description"] or ""},
+                **{
+                    **form.support(),
+                    "description": form.cleaned_data["description"] or note,
+                },
             ),
         )
         if records is not None:
             return redirect(f"{reverse('deliveries:index')}?area={area.code}")
     back = reverse("deliveries:index")
+    title = (
+        _("Cấp phát theo danh sách thụ hưởng · %(title)s") % {"title": approved.title}
+        if approved is not None
+        else _("Cấp phát theo danh sách hộ · %(area)s") % {"area": area.name}
+    )
     return form_page(
         request,
         form,
-        title=_("Cấp phát theo danh sách hộ · %(area)s") % {"area": area.name},
+        title=title,
         back=back,
         crumbs=[(_("Cấp phát hỗ trợ"), back)],
         status=400 if form.errors else 200,
