@@ -365,3 +365,22 @@ def test_bulk_entry_from_an_approved_beneficiary_list(client: Client, world: Wor
     assert {r.description for r in records} == {"Danh sách hỗ trợ Tết"}
     log_in(client, "xa_b")
     assert client.get(url).status_code == 404
+
+
+def test_the_signing_sheet_of_a_day_reads_back(client: Client, world: World, tree: Tree) -> None:
+    day = dt.date(2026, 3, 2)
+    give(world.household_a1, tree.subproject, 1_200_000, day, description="Gà giống")
+    give(world.household_a2, tree.subproject, 800_000, day, description="Gà giống")
+    give(world.household_a2, tree.subproject, 5_000_000, dt.date(2026, 3, 3))
+    give(world.household_b1, tree.subproject, 9_000_000, day)
+    log_in(client, "xa_a")
+    url = reverse("deliveries:signing_sheet")
+    response = client.get(url, {"programme": tree.project.code, "date": "02/03/2026"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = extract_text(response.content)
+    assert "DANH SÁCH KÝ NHẬN HỖ TRỢ" in text and "02/03/2026" in text
+    assert "A1-001" in text and "A2-001" in text and "B1-001" not in text
+    assert "2.000.000" in text  # the total of the day's two rows in commune A
+    assert "5.000.000" not in text and "9.000.000" not in text
+    assert client.get(url, {"programme": tree.project.code}).status_code == 404
+    assert client.get(url, {"programme": tree.project.code, "date": "x"}).status_code == 400

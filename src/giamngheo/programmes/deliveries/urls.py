@@ -7,6 +7,7 @@ app_name = "deliveries"
 urlpatterns = [
     path("", views.index, name="index"),
     path("export.xlsx", views.export, name="export"),
+    path("signing-sheet.pdf", views.signing_sheet, name="signing_sheet"),
     path("reach/", views.reach_page, name="reach"),
     path("reach/export.xlsx", views.reach_export, name="reach_export"),
     path("bulk/", views.bulk, name="bulk"),

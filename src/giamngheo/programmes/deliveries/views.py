@@ -133,6 +133,31 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def signing_sheet(request: HttpRequest) -> HttpResponse:
+    """The signing sheet of one programme's deliveries on one day (``?programme=&date=``,
+    optionally ``&area=``), the rows the user may see."""
+    filters = _filters(request)
+    day = params.date_param(request, "date")
+    if filters["programme"] is None or day is None:
+        raise Http404
+    records = list(
+        selectors.support_rows(request.user, programme=filters["programme"], area=filters["area"])
+        .filter(delivered_on=day)
+        .select_related("household", "person", "village")
+        .order_by("village__name", "household__code", "pk")[:2000]
+    )
+    issuer = filters["area"].name if filters["area"] else _("Ban chỉ đạo giảm nghèo")
+    pdf = receipts.signing_sheet_pdf(
+        records,
+        title=f"{filters['programme'].code} · {filters['programme'].name}",
+        issuer=issuer,
+        day=day,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ky-nhan-{day:%Y%m%d}.pdf"'
+    return response
+
+
 def _household_for_change(request: HttpRequest, household_pk: int) -> Household:
     household = registry_selectors.household_for(request.user, household_pk)
     if not access.can_change_area(request.user, household.village):
