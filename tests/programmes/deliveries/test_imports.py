@@ -195,3 +195,18 @@ def test_the_template_reads_back(tmp_path: Path) -> None:
     header = [c.value for c in book[imports.SHEET][1]]
     assert header == [c.header for c in imports.delivery_columns()]
     assert all(h for h in header)
+
+
+def test_a_long_sheet_costs_a_bounded_number_of_queries(
+    world: World, tree: Tree, tmp_path: Path, django_assert_max_num_queries: Any
+) -> None:
+    rows = [
+        [code, "", "Tiền mặt", f"Đợt {i}", None, "", 1000 + i, "10/03/2026", "local"]
+        for i in range(200)
+        for code in ("A1-001", "A2-001")
+    ]
+    path = sheet(tmp_path, rows)
+    with django_assert_max_num_queries(40):
+        report = run(world, path, tree)
+    assert report.written and report.created == 400
+    assert SupportRecord.objects.count() == 400

@@ -240,7 +240,9 @@ class _Run:
         """One query for every code; the household must be in the user's change reach."""
         reach = None if self.actor is None else access.change_reach(self.actor)
         found: dict[str, list[Household]] = defaultdict(list)
-        for household in Household.objects.filter(code__in={r["household_code"] for r in rows}):
+        for household in Household.objects.filter(
+            code__in={r["household_code"] for r in rows}
+        ).select_related("village"):
             found[household.code].append(household)
 
         def reachable(household: Household) -> bool:

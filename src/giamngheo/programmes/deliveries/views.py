@@ -298,7 +298,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     ids = list(
         households.order_by("status", "code").values_list("pk", flat=True)[:BULK_MAX_HOUSEHOLDS]
     )
-    chosen = Household.objects.filter(pk__in=ids).order_by("code")
+    chosen = Household.objects.filter(pk__in=ids).select_related("village").order_by("code")
     initial: dict[str, Any] = {}
     if approved is not None:
         initial = {"programme": approved.programme_id, "households": ids}
