@@ -23,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -37,6 +38,7 @@ from giamngheo.areas.models import AdministrativeUnit, UnitType
 from giamngheo.jobs import files as job_files
 from giamngheo.jobs import services as job_services
 from giamngheo.programmes import services as programme_services
+from giamngheo.programmes.deliveries import services as delivery_services
 from giamngheo.programmes.models import Programme
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, Person
@@ -56,6 +58,7 @@ FOREIGN_CITIZEN_ID = "044199012345"
 FOREIGN_PHONE = "0983141592"
 FOREIGN_WORKER = "Hoàng Văn Bêta"
 FOREIGN_PARTICIPANT = "Văn Thị Ngoại Bêta"
+FOREIGN_CARD = "HN4441234567890"
 
 
 @dataclass
@@ -454,6 +457,32 @@ def build_crawl_world() -> CrawlWorld:
     job_export.save(update_fields=["outputs"])
     objects.update(job=job_export, import_job=job_import, survey_import_job=survey_import_job)
 
+    # Deliveries: a health-insurance card of commune B's household (its number is personal)
+    # and a delivery sheet import job of commune B.
+    policy = Programme.objects.create(
+        code="bhyt-crawl", kind="policy", name="BHYT Bêta", valid_from=D(2021, 1, 1)
+    )
+    card = delivery_services.health_insurance_card_create(
+        actor=w.xa_b,
+        household=foreign,
+        person=person,
+        programme=policy,
+        card_number=FOREIGN_CARD,
+        valid_from=D(2025, 1, 1),
+        valid_to=D(2025, 12, 31),
+        delivered_on=D(2025, 1, 5),
+        funding_source="central",
+        amount=Decimal(1_000_000),
+    )
+    delivery_import_job = job_services.job_enqueue(
+        actor=w.xa_b,
+        kind="deliveries.import",
+        parameters={"file": "missing.xlsx", "file_name": "cap-phat-beta.xlsx"},
+        province=w.province,
+        commune=b,
+    )
+    objects.update(support_record=card.support_record, delivery_import_job=delivery_import_job)
+
     markers = [
         FOREIGN_HEAD,
         FOREIGN_CODE,
@@ -461,6 +490,7 @@ def build_crawl_world() -> CrawlWorld:
         FOREIGN_PHONE,
         FOREIGN_WORKER,
         FOREIGN_PARTICIPANT,
+        FOREIGN_CARD,
         "Đinh Văn Bêta",
         "Mạc Thị Bêta",
         "Lò Văn Bêta",
@@ -542,6 +572,9 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("import", "pk"): "import_job",
     ("results-import", "pk"): "survey_import_job",
     ("jobs", "pk"): "job",
+    # programmes.deliveries
+    ("deliveries", "pk"): "support_record",
+    ("sheet-imports", "pk"): "delivery_import_job",
     # review
     ("rounds", "pk"): "round",
     ("meetings", "pk"): "meeting",

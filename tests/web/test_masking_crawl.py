@@ -37,6 +37,9 @@ from openpyxl import load_workbook
 from giamngheo.accounts.models import User
 from giamngheo.jobs import files as job_files
 from giamngheo.jobs import services as job_services
+from giamngheo.programmes.deliveries import services as delivery_services
+from giamngheo.programmes.deliveries.models import HealthInsuranceCard
+from giamngheo.programmes.models import Programme
 from giamngheo.registry import exports
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, Person
@@ -72,6 +75,7 @@ class MaskingWorld:
         numbers = set(Person.objects.exclude(citizen_id=None).values_list("citizen_id", flat=True))
         for model in (Household, Worker, Participant):
             numbers |= set(model.objects.exclude(phone="").values_list("phone", flat=True))
+        numbers |= set(HealthInsuranceCard.objects.values_list("card_number", flat=True))
         return {n for n in numbers if n}
 
 
@@ -311,6 +315,23 @@ def _own_area(cw: CrawlWorld) -> tuple[dict[str, Any], Worker]:
         participant=participant,
         registration=registration,
     )
+
+    # Deliveries: a health-insurance card of the household of village A1 (number personal).
+    policy = Programme.objects.create(
+        code="bhyt-alpha", kind="policy", name="BHYT Alpha", valid_from=D(2021, 1, 1)
+    )
+    card = delivery_services.health_insurance_card_create(
+        actor=None,
+        household=main,
+        person=person,
+        programme=policy,
+        card_number="HN4440000000031",
+        valid_from=D(2025, 1, 1),
+        valid_to=D(2025, 12, 31),
+        delivered_on=D(2025, 1, 5),
+        funding_source="central",
+    )
+    objects.update(support_record=card.support_record)
     return objects, own
 
 

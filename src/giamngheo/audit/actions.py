@@ -76,6 +76,10 @@ ACTIONS: Final[dict[str, Promise]] = {
     "programmes.programme_changed": _a("Sửa chương trình, chính sách"),
     "programmes.programme_deleted": _a("Xóa chương trình, chính sách"),
     "programmes.support_recorded": _a("Ghi khoản hỗ trợ"),
+    # programmes.deliveries
+    "deliveries.demo_loaded": _a("Tạo dữ liệu cấp phát trình diễn"),
+    "deliveries.health_insurance_card_recorded": _a("Ghi thẻ bảo hiểm y tế"),
+    "deliveries.imported": _a("Nhập danh sách cấp phát từ tệp"),
     # review
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),
     "review.application_received": _a("Tiếp nhận đơn đề nghị"),

@@ -17,6 +17,7 @@ from giamngheo import synthetic as generator
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.errors import DomainError
 from giamngheo.programmes import demo as programmes_demo
+from giamngheo.programmes.deliveries import demo as deliveries_demo
 from giamngheo.registry.models import Household
 from giamngheo.review import demo as review_demo
 from giamngheo.surveys import bulk as survey_bulk
@@ -103,6 +104,19 @@ def _training_seed(context: DemoContext) -> object:
     return training_demo.load_training_demo(province=context.province, seed=context.seed)
 
 
+def _deliveries_purge(context: DemoContext) -> object:
+    return deliveries_demo.purge_deliveries_demo(province=context.province)
+
+
+def _deliveries_seed(context: DemoContext) -> object:
+    return deliveries_demo.load_deliveries_demo(
+        province=context.province,
+        households=context.households,
+        communes=context.demo_communes(),
+        seed=context.seed,
+    )
+
+
 def _review_purge(context: DemoContext) -> object:
     return review_demo.purge_review_demo(context)
 
@@ -128,6 +142,8 @@ PARTS: list[DemoPart] = [
     DemoPart("training", _training_purge, _training_seed),
     DemoPart("review", _review_purge, _review_seed),
     DemoPart("programmes", _programmes_purge, _programmes_seed),
+    # After the programmes' own part (which loads the programme tree): it hands out supports.
+    DemoPart("deliveries", _deliveries_purge, _deliveries_seed),
 ]
 
 

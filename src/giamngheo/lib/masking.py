@@ -30,6 +30,7 @@ def mask_phone(value: str | None) -> str:
 PERSONAL_FIELDS: Final[dict[str, Callable[[str | None], str]]] = {
     "citizen_id": mask_citizen_id,
     "phone": mask_phone,
+    "card_number": mask_citizen_id,  # health-insurance card (programmes.deliveries)
 }
 # A 12-digit personal ID or a Vietnamese phone number (0 + 9-10 digits) inside free text.
 _CITIZEN_ID_IN_TEXT: Final = re.compile(r"(?<![0-9])[0-9]{12}(?![0-9])")

@@ -326,3 +326,7 @@ class BeneficiaryEntry(VillageScoped):
 
     def __str__(self) -> str:
         return f"{self.household_code} · {self.head_name}"
+
+
+# The deliveries' own model (``programmes/deliveries/models.py``), kept in this app's migrations.
+from giamngheo.programmes.deliveries.models import HealthInsuranceCard  # noqa: E402, F401
