@@ -43,6 +43,7 @@ ACTIONS: Final[dict[str, Promise]] = {
     "demo.loaded": _a("Nạp dữ liệu trình diễn"),
     "jobs.files_purged": _a("Xóa tệp đã hết hạn lưu"),
     # livelihoods
+    "livelihoods.demo_loaded": _a("Tạo mô hình sinh kế trình diễn"),
     "livelihoods.group_approved": _a("Xã công nhận tổ nhóm hộ"),
     "livelihoods.group_created": _a("Thành lập tổ nhóm hộ"),
     "livelihoods.group_meeting_recorded": _a("Ghi cuộc họp tổ nhóm"),

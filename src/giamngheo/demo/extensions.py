@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from giamngheo import synthetic as generator
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.errors import DomainError
+from giamngheo.livelihoods import demo as livelihoods_demo
 from giamngheo.registry.models import Household
 from giamngheo.review import demo as review_demo
 from giamngheo.surveys import bulk as survey_bulk
@@ -110,6 +111,19 @@ def _review_seed(context: DemoContext) -> object:
     return review_demo.seed_review_demo(context)
 
 
+def _livelihoods_purge(context: DemoContext) -> object:
+    return livelihoods_demo.purge_livelihoods_demo(province=context.province)
+
+
+def _livelihoods_seed(context: DemoContext) -> object:
+    return livelihoods_demo.load_livelihoods_demo(
+        province=context.province,
+        communes=context.demo_communes(),
+        households=context.households,
+        seed=context.seed,
+    )
+
+
 # Order matters: training turns the workforce roster into participants; the review uses the
 # surveys and the collaborators' household changes. Purges run backwards.
 PARTS: list[DemoPart] = [
@@ -117,6 +131,8 @@ PARTS: list[DemoPart] = [
     DemoPart("workforce", _workforce_purge, _workforce_seed),
     DemoPart("training", _training_purge, _training_seed),
     DemoPart("review", _review_purge, _review_seed),
+    # After the programmes (their tree) and the workforce (the group's collaborator).
+    DemoPart("livelihoods", _livelihoods_purge, _livelihoods_seed),
 ]
 
 
