@@ -190,3 +190,28 @@ def test_the_household_page_shows_the_models_and_groups(lw: LivelihoodWorld) -> 
     )
     assert "Mô hình nuôi bò sinh sản" in page and "3.500.000 đ" in page
     assert "Tổ hợp tác chăn nuôi bò Thôn Một" in page and "tổ trưởng" in page
+
+
+def test_the_group_page_links_the_collaborator_monthly_reports(lw: LivelihoodWorld) -> None:
+    from giamngheo.livelihoods import services
+    from tests.training.conftest import add_worker
+
+    world = lw.world
+    worker = add_worker(world.commune_a, "CTV-LV", "Hà Thị Cộng Tác", "collaborator")
+    group = services.group_create(
+        actor=world.xa_a,
+        commune=world.commune_a,
+        code="G-CTV",
+        name="Tổ trồng rau",
+        representative_kind="household_group",
+        representative_name="Tổ trồng rau",
+        rules="Quy chế",
+        founded_on=dt.date(2026, 3, 4),
+        rules_adopted_on=dt.date(2026, 3, 5),
+        collaborator=worker,
+    )
+    page = _client("xa_a").get(reverse("livelihoods:group_detail", args=[group.pk]))
+    html = page.content.decode()
+    assert "Hà Thị Cộng Tác" in html
+    for year, month in ((2026, 3), (2026, 6)):  # founded in March; today is June
+        assert reverse("workforce:report", args=[worker.pk, year, month]) in html
