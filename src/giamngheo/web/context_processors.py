@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Đội ngũ"), reverse("workforce:home")),
         (_("Tập huấn"), reverse("training:index")),
         (_("Sinh kế"), reverse("livelihoods:model_list")),
+        (_("Chương trình hỗ trợ"), reverse("programmes:list")),
     ]
     if access.is_system_admin(user):
         items.append((_("Nhật ký"), reverse("audit:global")))
