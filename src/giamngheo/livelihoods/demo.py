@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
@@ -85,16 +85,26 @@ def _programme() -> Programme | None:
     return Programme.objects.filter(is_deleted=False, kind="project").order_by("code").first()
 
 
-def _poorest(households: QuerySet[Household], commune: AdministrativeUnit) -> list[Household]:
-    """Poor and near-poor households of the commune's first village that has enough of them."""
-    candidates = households.filter(
-        commune=commune, status__in=[Status.POOR, Status.NEAR_POOR]
-    ).order_by("village__name", "code")
-    by_village: dict[int, list[Household]] = {}
-    for household in candidates.select_related("village")[:2000]:
-        by_village.setdefault(household.village_id, []).append(household)
-    ranked = sorted(by_village.values(), key=lambda rows: (-len(rows), rows[0].village.name))
-    return ranked[0] if ranked else []
+def _poorest(
+    households: QuerySet[Household], commune: AdministrativeUnit, count: int
+) -> list[Household]:
+    """Up to ``count`` households of the commune for a model: poor first, then near-poor, then
+    those of average living standard (recently out of poverty: also DA2 beneficiaries), by
+    village and code. A small demo has few poor households per commune, so villages mix."""
+    rank = Case(
+        When(status=Status.POOR, then=Value(0)),
+        When(status=Status.NEAR_POOR, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return list(
+        households.filter(
+            commune=commune, status__in=[Status.POOR, Status.NEAR_POOR, Status.AVERAGE]
+        )
+        .select_related("village")
+        .annotate(rank=rank)
+        .order_by("rank", "village__name", "code")[:count]
+    )
 
 
 def _income(rng: random.Random, status: str) -> Decimal:
@@ -157,9 +167,9 @@ def _deliver(parts: list[Participation], programme: Programme, day: dt.date) -> 
 
 def _outcomes(parts: list[Participation], day: dt.date, rng: random.Random) -> int:
     for p in parts:
-        p.income_after = (p.income_before * Decimal(rng.uniform(1.15, 1.9))).quantize(
-            Decimal(10_000)
-        )
+        # Rounded to ten thousand đồng, as incomes are declared.
+        grown = p.income_before * Decimal(rng.uniform(1.15, 1.9)) / 10_000
+        p.income_after = grown.quantize(Decimal(1)) * 10_000
         # Monthly income per person against the 2022-2025 lines (rural: poor ≤ 1.5 M,
         # near-poor ≤ 2.0 M; ND 07/2021), the income dimension only: a demo approximation.
         p.status_after = (
@@ -188,13 +198,13 @@ def load_livelihoods_demo(
     today = today or clock.today()
     report = LivelihoodsDemoReport(deleted=purge_livelihoods_demo(province=province))
     programme = _programme()
-    members = _poorest(households, communes[0])[:MEMBERS]
-    replica_households = _poorest(households, communes[1])[:REPLICA_HOUSEHOLDS]
+    members = _poorest(households, communes[0], MEMBERS)
+    replica_households = _poorest(households, communes[1], REPLICA_HOUSEHOLDS)
     if programme is None or len(members) < 2:
         report.skipped = "no programme node or too few poor households"
         return report
     rng = _rng(seed, "incomes")
-    village = members[0].village
+    villages = sorted({h.village for h in members}, key=lambda unit: unit.name)
     founded = today - dt.timedelta(days=330)
     approved = founded + dt.timedelta(days=21)
     collaborator = (
@@ -204,7 +214,7 @@ def load_livelihoods_demo(
         province=province,
         commune=communes[0],
         code="DEMO-TN01",
-        name=f"Tổ hợp tác chăn nuôi bò sinh sản {village.name}",
+        name=f"Tổ hợp tác chăn nuôi bò sinh sản {villages[0].name}",
         representative_kind="mass_organisation",
         representative_name="Hội Nông dân xã",
         leader_name=members[0].head_name,
@@ -221,7 +231,7 @@ def load_livelihoods_demo(
         collaborator=collaborator,
         is_demo=True,
     )
-    group.villages.set([village])
+    group.villages.set(villages)
     GroupMember.objects.bulk_create(
         GroupMember(
             province_id=h.province_id,
@@ -270,7 +280,7 @@ def load_livelihoods_demo(
         description="Dự án hỗ trợ phát triển sản xuất do cộng đồng đề xuất (Điều 22 NĐ 27/2022).",
         is_demo=True,
     )
-    model.villages.set([village])
+    model.villages.set(villages)
     parts = _participations(model, members, start, rng)
     report.inputs = _deliver(parts, programme, start + dt.timedelta(days=10))
     report.outcomes = _outcomes(parts[:-2], today - dt.timedelta(days=15), rng)
@@ -291,7 +301,7 @@ def load_livelihoods_demo(
             description="Liên kết với hợp tác xã bao tiêu bê (Điều 21 NĐ 27/2022).",
             is_demo=True,
         )
-        replica.villages.set([replica_households[0].village])  # one village (``_poorest``)
+        replica.villages.set({h.village for h in replica_households})
         report.participants += len(
             _participations(replica, replica_households, replica.start_date, rng)
         )
