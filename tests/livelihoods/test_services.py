@@ -334,3 +334,22 @@ def test_an_outcome_is_replaced_and_the_log_keeps_the_earlier(lw: LivelihoodWorl
             income_after=Decimal(1),
             status_after="poor",
         )
+
+
+def test_a_collaborator_sets_up_groups_only_in_their_villages(world: World) -> None:
+    arguments: dict[str, object] = {
+        "actor": world.ctv,
+        "commune": world.commune_a,
+        "code": "G-FAR",
+        "name": "Tổ xa",
+        "representative_kind": "village_board",
+        "representative_name": "Ban quản lý Thôn Hai",
+        "rules": "Quy chế",
+        "founded_on": dt.date(2026, 5, 1),
+        "rules_adopted_on": dt.date(2026, 5, 1),
+    }
+    # ctv is granted village A1 only: not A2, nor the whole commune (no village named).
+    for villages in ([world.village_a2], [world.village_a1, world.village_a2], []):
+        with pytest.raises(LivelihoodError, match="không có quyền"):
+            services.group_create(**arguments, villages=villages)  # type: ignore[arg-type]
+    assert not SelfManagedGroup.objects.filter(code="G-FAR").exists()

@@ -215,3 +215,12 @@ def test_the_group_page_links_the_collaborator_monthly_reports(lw: LivelihoodWor
     assert "Hà Thị Cộng Tác" in html
     for year, month in ((2026, 3), (2026, 6)):  # founded in March; today is June
         assert reverse("workforce:report", args=[worker.pk, year, month]) in html
+
+
+def test_the_household_panel_is_absent_without_livelihoods(lw: LivelihoodWorld) -> None:
+    page = (
+        _client("xa_b")
+        .get(reverse("registry:household_detail", args=[lw.world.household_b1.pk]))
+        .content.decode()
+    )
+    assert "Mô hình sinh kế, tổ nhóm" not in page
