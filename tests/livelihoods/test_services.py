@@ -353,3 +353,28 @@ def test_a_collaborator_sets_up_groups_only_in_their_villages(world: World) -> N
         with pytest.raises(LivelihoodError, match="không có quyền"):
             services.group_create(**arguments, villages=villages)  # type: ignore[arg-type]
     assert not SelfManagedGroup.objects.filter(code="G-FAR").exists()
+
+
+def test_a_code_taken_between_check_and_insert_is_a_refusal(world: World) -> None:
+    from giamngheo.livelihoods.services._shared import unique_code
+
+    group = make_group(world)
+    duplicate = {
+        "province_id": group.province_id,
+        "commune_id": group.commune_id,
+        "code": group.code,
+        "name": "Tổ trùng mã",
+        "representative_kind": "household_group",
+        "representative_name": "Tổ",
+        "rules": "Quy chế",
+        "rules_adopted_on": group.rules_adopted_on,
+        "founded_on": group.founded_on,
+    }
+    taken = "Mã tổ nhóm G1 đã có trong tỉnh."
+    with pytest.raises(LivelihoodError, match="đã có"), unique_code("livelihood_group_code", taken):
+        SelfManagedGroup.objects.create(**duplicate)
+    # Another constraint is not mistaken for a taken code.
+    with pytest.raises(IntegrityError), unique_code("livelihood_group_code", "x"):
+        SelfManagedGroup.objects.create(
+            **{**duplicate, "code": "G9", "founded_on": dt.date(2026, 2, 1)}
+        )

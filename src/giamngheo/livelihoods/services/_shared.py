@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
@@ -79,3 +81,16 @@ def required_name(value: str, *, label: str, max_length: int | None = None) -> s
     if not cleaned:
         raise LivelihoodError(_("%(label)s không được để trống.") % {"label": label})
     return cleaned
+
+
+@contextmanager
+def unique_code(constraint: str, message: str) -> Iterator[None]:
+    """A code taken between the service's check and its insert (two saves at once) is the same
+    refusal as the check's, not an error page; other integrity errors pass through."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if constraint in str(exc):
+            raise LivelihoodError(message) from exc
+        raise

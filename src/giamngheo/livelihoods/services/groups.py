@@ -35,6 +35,7 @@ from giamngheo.livelihoods.services._shared import (
     require_change_in,
     require_decide,
     required_name,
+    unique_code,
 )
 from giamngheo.registry.models import Household
 from giamngheo.workforce.models import Worker
@@ -83,27 +84,29 @@ def group_create(
     if collaborator is not None and collaborator.province_id != commune.province_id:
         raise LivelihoodError(_("Cộng tác viên không thuộc tỉnh của xã này."))
     code = required_name(code, label=_("Mã tổ nhóm"), max_length=30)
-    if SelfManagedGroup.objects.filter(province_id=commune.province_id, code=code).exists():
-        raise LivelihoodError(_("Mã tổ nhóm %(code)s đã có trong tỉnh.") % {"code": code})
+    taken = _("Mã tổ nhóm %(code)s đã có trong tỉnh.") % {"code": code}
+    if SelfManagedGroup.objects.filter(province_id=province_id, code=code).exists():
+        raise LivelihoodError(taken)
     rules = free_text(rules, label=_("Quy chế"))
     if not rules:
         raise LivelihoodError(_("Tổ nhóm phải có quy chế hoạt động."))
-    group = SelfManagedGroup.objects.create(
-        province_id=province_id,
-        commune=commune,
-        code=code,
-        name=required_name(name, label=_("Tên tổ nhóm"), max_length=200),
-        representative_kind=representative_kind,
-        representative_name=required_name(
-            representative_name, label=_("Tổ chức, người đại diện"), max_length=200
-        ),
-        leader_name=free_text(leader_name, label=_("Tổ trưởng"), max_length=200),
-        rules=rules,
-        rules_adopted_on=rules_adopted_on,
-        founded_on=founded_on,
-        collaborator=collaborator,
-        is_demo=is_demo,
-    )
+    with unique_code("livelihood_group_code", taken):
+        group = SelfManagedGroup.objects.create(
+            province_id=province_id,
+            commune=commune,
+            code=code,
+            name=required_name(name, label=_("Tên tổ nhóm"), max_length=200),
+            representative_kind=representative_kind,
+            representative_name=required_name(
+                representative_name, label=_("Tổ chức, người đại diện"), max_length=200
+            ),
+            leader_name=free_text(leader_name, label=_("Tổ trưởng"), max_length=200),
+            rules=rules,
+            rules_adopted_on=rules_adopted_on,
+            founded_on=founded_on,
+            collaborator=collaborator,
+            is_demo=is_demo,
+        )
     group.villages.set(chosen)
     after = audit.snapshot(group, GROUP_FIELDS)
     after["villages"] = sorted(v.pk for v in chosen)

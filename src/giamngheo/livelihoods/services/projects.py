@@ -159,6 +159,8 @@ def participant_add(
     joined_on: dt.date,
     income_before: Decimal,
 ) -> Participation:
+    # The model's row lock serialises concurrent adds, so the duplicate check below holds.
+    model = LivelihoodModel.objects.select_for_update().get(pk=model.pk)
     require_change(actor, household.village)
     if household.commune_id != model.commune_id:
         raise LivelihoodError(_("Hộ %(code)s không ở xã của mô hình.") % {"code": household.code})
