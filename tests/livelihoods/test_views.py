@@ -224,3 +224,30 @@ def test_the_household_panel_is_absent_without_livelihoods(lw: LivelihoodWorld) 
         .content.decode()
     )
     assert "Mô hình sinh kế, tổ nhóm" not in page
+
+
+def test_the_model_list_filters_by_type_and_mode(lw: LivelihoodWorld) -> None:
+    from giamngheo.livelihoods import services
+
+    services.model_create(
+        actor=lw.world.xa_a,
+        commune=lw.world.commune_a,
+        code="MH-CAM",
+        name="Mô hình trồng cam",
+        model_type="crops",
+        mode="task_based",
+        programme=lw.programme,
+        start_date=dt.date(2026, 3, 1),
+    )
+    client = _client("xa_a")
+    url = reverse("livelihoods:model_list")
+
+    def codes(query: str) -> set[str]:
+        page = client.get(f"{url}?{query}").content.decode()
+        return {code for code in ("MH-01", "MH-CAM") if f">{code}<" in page}
+
+    assert codes("") == {"MH-01", "MH-CAM"}
+    assert codes("type=crops") == {"MH-CAM"}
+    assert codes("mode=community") == {"MH-01"}
+    assert codes("type=crops&mode=community") == set()
+    assert codes("type=khong-co") == {"MH-01", "MH-CAM"}  # an unknown value filters nothing

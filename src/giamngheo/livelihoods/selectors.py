@@ -29,8 +29,14 @@ from giamngheo.registry.models import Household, Status
 RANK = {Status.POOR: 0, Status.NEAR_POOR: 1, Status.AVERAGE: 2, Status.NOT_POOR: 3}
 
 
-def models_for(user: Viewer, *, query: str = "") -> QuerySet[LivelihoodModel]:
+def models_for(
+    user: Viewer, *, query: str = "", model_type: str = "", mode: str = ""
+) -> QuerySet[LivelihoodModel]:
     found = access.scoped(LivelihoodModel.objects.all(), user, village="villages")
+    if model_type:
+        found = found.filter(model_type=model_type)
+    if mode:
+        found = found.filter(mode=mode)
     if query:
         found = found.filter(Q(code__icontains=query) | Q(name__icontains=query))
     ids = found.values("pk")

@@ -15,7 +15,13 @@ from giamngheo.lib import clock
 from giamngheo.lib.views import form_attempt
 from giamngheo.livelihoods import exports, selectors, services
 from giamngheo.livelihoods.forms import InputForm, ModelForm, OutcomeForm, ParticipantForm
-from giamngheo.livelihoods.models import LivelihoodModel, Participation, SelfManagedGroup
+from giamngheo.livelihoods.models import (
+    LivelihoodModel,
+    ModelType,
+    Participation,
+    SelfManagedGroup,
+    SupportMode,
+)
 from giamngheo.livelihoods.views._common import (
     NAV,
     livelihoods_form,
@@ -37,13 +43,22 @@ def _crumbs(model: LivelihoodModel) -> list[tuple[str, str]]:
 
 def model_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
+    model_type = request.GET.get("type", "")
+    mode = request.GET.get("mode", "")
+    model_type = model_type if model_type in ModelType.values else ""
+    mode = mode if mode in SupportMode.values else ""
+    found = selectors.models_for(request.user, query=query, model_type=model_type, mode=mode)
     return render(
         request,
         "livelihoods/model_list.html",
         {
             **NAV,
-            "models": selectors.models_for(request.user, query=query)[:200],
+            "models": found[:200],
             "query": query,
+            "model_type": model_type,
+            "mode": mode,
+            "types": ModelType.choices,
+            "modes": SupportMode.choices,
             "can_create": access.decidable_communes(request.user).exists(),
         },
     )
