@@ -37,6 +37,7 @@ from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, UnitType
 from giamngheo.jobs import files as job_files
 from giamngheo.jobs import services as job_services
+from giamngheo.livelihoods import services as livelihood_services
 from giamngheo.programmes import services as programme_services
 from giamngheo.programmes.deliveries import services as delivery_services
 from giamngheo.programmes.models import Programme
@@ -456,6 +457,7 @@ def build_crawl_world() -> CrawlWorld:
     job_export.outputs = {"export": export}
     job_export.save(update_fields=["outputs"])
     objects.update(job=job_export, import_job=job_import, survey_import_job=survey_import_job)
+    objects.update(_livelihoods_of_b(w, foreign))
 
     # Deliveries: a health-insurance card of commune B's household (its number is personal)
     # and a delivery sheet import job of commune B.
@@ -498,6 +500,51 @@ def build_crawl_world() -> CrawlWorld:
         w.household_b1.code,
     ]
     return CrawlWorld(world=w, objects=objects, markers=markers)
+
+
+def _livelihoods_of_b(w: World, household: Household) -> dict[str, Any]:
+    """A group (approved), the model it carries out and a participation of commune B."""
+    programme = Programme.objects.create(
+        code="crawl-da2", kind="project", name="Dự án 2", valid_from=D(2022, 1, 18)
+    )
+    group = livelihood_services.group_create(
+        actor=w.xa_b,
+        commune=w.commune_b,
+        code="TN-BETA",
+        name="Tổ chăn nuôi Bêta",
+        representative_kind="village_board",
+        representative_name="Ban quản lý Thôn Ba",
+        rules="Quy chế",
+        founded_on=D(2025, 1, 2),
+        rules_adopted_on=D(2025, 1, 3),
+        villages=[w.village_b1],
+    )
+    livelihood_services.group_member_add(
+        actor=w.xa_b, group=group, household=household, joined_on=D(2025, 1, 2)
+    )
+    livelihood_services.group_approve(
+        actor=w.xa_b, group=group, approved_on=D(2025, 1, 10), decision_number="9/QĐ-UBND"
+    )
+    model = livelihood_services.model_create(
+        actor=w.xa_b,
+        commune=w.commune_b,
+        code="MH-BETA",
+        name="Mô hình Bêta",
+        model_type="livestock",
+        mode="community",
+        programme=programme,
+        start_date=D(2025, 2, 1),
+        villages=[w.village_b1],
+        group=group,
+    )
+    participation = livelihood_services.participant_add(
+        actor=w.xa_b,
+        model=model,
+        household=household,
+        joined_on=D(2025, 2, 1),
+        income_before=Decimal(1_000_000),
+    )
+    return {"livelihood_group": group, "livelihood_model": model, "participation": participation}
 
 
 # --- URL patterns -------------------------------------------------------------------------
@@ -607,6 +654,10 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("answers", "participant_pk"): "participant",
     "participant_pk": "participant",
     ("handbook", "pk"): "handbook_page",
+    # livelihoods
+    ("models", "pk"): "livelihood_model",
+    ("participations", "pk"): "participation",
+    ("groups", "pk"): "livelihood_group",
     # programmes
     ("programmes", "pk"): "programme",
     ("lists", "pk"): "beneficiary_list",

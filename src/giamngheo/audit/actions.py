@@ -42,6 +42,16 @@ ACTIONS: Final[dict[str, Promise]] = {
     # demo and jobs
     "demo.loaded": _a("Nạp dữ liệu trình diễn"),
     "jobs.files_purged": _a("Xóa tệp đã hết hạn lưu"),
+    # livelihoods
+    "livelihoods.demo_loaded": _a("Tạo mô hình sinh kế trình diễn"),
+    "livelihoods.group_approved": _a("Xã công nhận tổ nhóm hộ"),
+    "livelihoods.group_created": _a("Thành lập tổ nhóm hộ"),
+    "livelihoods.group_meeting_recorded": _a("Ghi cuộc họp tổ nhóm"),
+    "livelihoods.group_member_added": _a("Thêm hộ vào tổ nhóm"),
+    "livelihoods.input_delivered": _a("Cấp vật tư, giống cho hộ tham gia mô hình"),
+    "livelihoods.model_created": _a("Tạo mô hình sinh kế"),
+    "livelihoods.outcome_recorded": _a("Ghi kết quả của hộ tham gia mô hình"),
+    "livelihoods.participant_added": _a("Thêm hộ tham gia mô hình"),
     # registry
     "registry.head_changed": _a("Đổi chủ hộ"),
     "registry.household_created": _a("Thêm hộ"),

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from giamngheo import synthetic as generator
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.errors import DomainError
+from giamngheo.livelihoods import demo as livelihoods_demo
 from giamngheo.programmes import demo as programmes_demo
 from giamngheo.programmes.deliveries import demo as deliveries_demo
 from giamngheo.registry.models import Household
@@ -125,6 +126,19 @@ def _review_seed(context: DemoContext) -> object:
     return review_demo.seed_review_demo(context)
 
 
+def _livelihoods_purge(context: DemoContext) -> object:
+    return livelihoods_demo.purge_livelihoods_demo(province=context.province)
+
+
+def _livelihoods_seed(context: DemoContext) -> object:
+    return livelihoods_demo.load_livelihoods_demo(
+        province=context.province,
+        communes=context.demo_communes(),
+        households=context.households,
+        seed=context.seed,
+    )
+
+
 def _programmes_purge(context: DemoContext) -> object:
     return programmes_demo.purge_programmes_demo(context)
 
@@ -144,6 +158,8 @@ PARTS: list[DemoPart] = [
     DemoPart("programmes", _programmes_purge, _programmes_seed),
     # After the programmes' own part (which loads the programme tree): it hands out supports.
     DemoPart("deliveries", _deliveries_purge, _deliveries_seed),
+    # After the programmes (their tree) and the workforce (the group's collaborator).
+    DemoPart("livelihoods", _livelihoods_purge, _livelihoods_seed),
 ]
 
 

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Rà soát"), reverse("review:home")),
         (_("Đội ngũ"), reverse("workforce:home")),
         (_("Tập huấn"), reverse("training:index")),
+        (_("Sinh kế"), reverse("livelihoods:model_list")),
         (_("Chương trình hỗ trợ"), reverse("programmes:list")),
         (_("Cấp phát hỗ trợ"), reverse("deliveries:index")),
     ]
