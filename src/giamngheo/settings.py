@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "giamngheo.training",
     "giamngheo.review",
     "giamngheo.programmes",
+    "giamngheo.credit",
 ]
 
 MIDDLEWARE = [
