@@ -559,3 +559,8 @@ def fund_turn_record(
         after=audit.snapshot(turn, TURN_FIELDS),
     )
     return turn
+
+
+def next_turn_due(fund: RevolvingFund, last: FundTurn) -> dt.date:
+    """When the last receiver is due to pass the support on (the fund's cycle after receiving)."""
+    return schedule.add_months(last.passed_on, fund.cycle_months)
