@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from giamngheo import synthetic as generator
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.credit import demo as credit_demo
 from giamngheo.lib.errors import DomainError
 from giamngheo.registry.models import Household
 from giamngheo.review import demo as review_demo
@@ -110,6 +111,14 @@ def _review_seed(context: DemoContext) -> object:
     return review_demo.seed_review_demo(context)
 
 
+def _credit_purge(context: DemoContext) -> object:
+    return credit_demo.purge_credit_demo(context)
+
+
+def _credit_seed(context: DemoContext) -> object:
+    return credit_demo.seed_credit_demo(context)
+
+
 # Order matters: training turns the workforce roster into participants; the review uses the
 # surveys and the collaborators' household changes. Purges run backwards.
 PARTS: list[DemoPart] = [
@@ -117,6 +126,7 @@ PARTS: list[DemoPart] = [
     DemoPart("workforce", _workforce_purge, _workforce_seed),
     DemoPart("training", _training_purge, _training_seed),
     DemoPart("review", _review_purge, _review_seed),
+    DemoPart("credit", _credit_purge, _credit_seed),
 ]
 
 
