@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -49,7 +50,7 @@ def test_the_demo_portfolio_has_repayments_overdue_loans_and_a_fund_chain(world:
     assert report.overdue == Loan.objects.filter(status=LoanStatus.OVERDUE).count()
     chain = list(FundTurn.objects.order_by("sequence"))
     assert len(chain) == 4
-    assert all(t.giver_id == previous.receiver_id for previous, t in zip(chain, chain[1:]))
+    assert all(t.giver_id == previous.receiver_id for previous, t in pairwise(chain))
     data = selectors.portfolio(world.tinh, area=world.commune_a, on=TODAY)
     assert data.total.loans == 12 and data.total.overdue_principal > 0
     assert SupportRecord.objects.filter(source_app="credit").count() == 12 + 4

@@ -31,7 +31,7 @@ D = Decimal
 
 # The VBSP policies the demo lends under (codes of ``data/loan_limits.toml``). Until the
 # programmes' own data carry them, the demo adds the missing ones (kind policy, unverified).
-POLICIES = {
+POLICIES: dict[str, tuple[str, str, str, dt.date]] = {
     Status.POOR: ("vbsp-hn", "Cho vay hộ nghèo", "NĐ 78/2002/NĐ-CP", dt.date(2002, 10, 4)),
     Status.NEAR_POOR: (
         "vbsp-hcn",
@@ -40,7 +40,7 @@ POLICIES = {
         dt.date(2013, 3, 6),
     ),
 }
-RATES = {Status.POOR: D("6.6"), Status.NEAR_POOR: D("7.92")}
+RATES: dict[str, Decimal] = {Status.POOR: D("6.6"), Status.NEAR_POOR: D("7.92")}
 PURPOSES = (
     "Mua bò sinh sản",
     "Nuôi lợn nái",
@@ -122,7 +122,7 @@ def seed_credit_demo(context: Any, *, loans: int = LOANS) -> CreditDemoReport:
     loans, then four more households along the fund's chain."""
     report = CreditDemoReport()
     today = clock.today()
-    rng = random.Random(context.seed * 7919 + 13)
+    rng = random.Random(context.seed * 7919 + 13)  # noqa: S311 - synthetic demo data
     commune, _second = context.demo_communes()
     borrowers = list(
         Household.objects.filter(

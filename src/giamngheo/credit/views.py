@@ -19,6 +19,7 @@ from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.credit import exports, forms, selectors, services
 from giamngheo.credit.models import Lender, Loan, LoanStatus, RevolvingFund
 from giamngheo.lib import clock, idempotency
+from giamngheo.lib.formatting import format_percent
 from giamngheo.lib.views import form_attempt, form_page
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
@@ -311,7 +312,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "fund": fund,
             "chain": chain,
-            "share_percent": fund.share_to_rotate * 100,
+            "share_label": format_percent(float(fund.share_to_rotate)),
             "next_due": services.next_turn_due(fund, last) if last is not None else None,
             "least_next": services.minimum_next_value(fund, last) if last is not None else None,
             "can_decide": access.can_decide_in(request.user, fund.commune),
