@@ -4,9 +4,12 @@ of use, revolving funds and their chain; each with its refusals and its audit ev
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
 from giamngheo.audit.models import AuditEvent
@@ -333,3 +336,14 @@ def test_a_fund_is_opened_only_by_the_commune_with_rules_in_range(
         with pytest.raises(CreditError, match=message):
             services.fund_create(**{**base, **change})
     assert not RevolvingFund.objects.exists()
+
+
+def test_the_command_refreshes_statuses_for_a_day(world: World, poor_policy: Programme) -> None:
+    loan = make_loan(world.household_a1, poor_policy)
+    out = io.StringIO()
+    call_command("credit", "refresh-status", "--on", "16/03/2025", stdout=out)
+    assert "1 khoản vay" in out.getvalue()
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.OVERDUE
+    with pytest.raises(CommandError):
+        call_command("credit", "refresh-status", "--on", "2025-03-16")
