@@ -40,7 +40,14 @@ POLICIES: dict[str, tuple[str, str, str, dt.date]] = {
         dt.date(2013, 3, 6),
     ),
 }
+ESCAPED = (
+    "vbsp-thoat-ngheo",
+    "Cho vay hộ mới thoát nghèo",
+    "QĐ 28/2015/QĐ-TTg, sửa đổi bởi QĐ 02/2021/QĐ-TTg",
+    dt.date(2015, 7, 21),  # the signing date as remembered: unverified, like the policy
+)
 RATES: dict[str, Decimal] = {Status.POOR: D("6.6"), Status.NEAR_POOR: D("7.92")}
+ESCAPED_RATE = D("8.25")
 PURPOSES = (
     "Mua bò sinh sản",
     "Nuôi lợn nái",
@@ -60,7 +67,7 @@ class CreditDemoReport:
 
 
 def _policy(status: str) -> Programme:
-    code, name, basis, since = POLICIES[status]
+    code, name, basis, since = POLICIES.get(status, ESCAPED)
     programme, _created = Programme.objects.get_or_create(
         code=code,
         defaults={
@@ -124,11 +131,12 @@ def seed_credit_demo(context: Any, *, loans: int = LOANS) -> CreditDemoReport:
     today = clock.today()
     rng = random.Random(context.seed * 7919 + 13)  # noqa: S311 - synthetic demo data
     commune, _second = context.demo_communes()
-    borrowers = list(
-        Household.objects.filter(
-            commune=commune, status__in=list(POLICIES), village__isnull=False
-        ).order_by("code")[: loans + 4]
-    )
+    # Poor and near-poor households first; a small demo commune tops up with others, as
+    # households newly out of poverty (their own VBSP policy).
+    in_commune = Household.objects.filter(commune=commune).order_by("code")
+    priority = list(in_commune.filter(status__in=list(POLICIES))[: loans + 4])
+    others = in_commune.exclude(status__in=list(POLICIES))[: loans + 4 - len(priority)]
+    borrowers = priority + list(others)
     if len(borrowers) < 5:
         return report
     say = getattr(context, "progress", None) or (lambda _message: None)
@@ -142,7 +150,7 @@ def seed_credit_demo(context: Any, *, loans: int = LOANS) -> CreditDemoReport:
             programme=_policy(household.status),
             lender="vbsp",
             amount=D(rng.choice((20, 30, 40, 50, 60, 80, 100)) * 1_000_000),
-            annual_rate=RATES[household.status],
+            annual_rate=RATES.get(household.status, ESCAPED_RATE),
             term_months=rng.choice((36, 48, 60)),
             instalment_months=12,
             purpose=rng.choice(PURPOSES),
