@@ -16,6 +16,7 @@ urlpatterns = [
     path("surveys/field/", include("giamngheo.surveys.field_urls")),
     path("surveys/", include("giamngheo.surveys.urls")),
     path("review/", include("giamngheo.review.urls")),
+    path("programmes/", include("giamngheo.programmes.urls")),
     path("credit/", include("giamngheo.credit.urls")),
     path("verify/", include("giamngheo.review.public_urls")),
     path("i18n/setlang/", web_views.set_language, name="set_language"),

@@ -38,6 +38,7 @@ from giamngheo.areas.models import AdministrativeUnit, UnitType
 from giamngheo.credit import services as credit_services
 from giamngheo.jobs import files as job_files
 from giamngheo.jobs import services as job_services
+from giamngheo.programmes import services as programme_services
 from giamngheo.programmes.models import Programme
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, Person
@@ -359,6 +360,28 @@ def build_crawl_world() -> CrawlWorld:
         handbook_page=page,
     )
 
+    # Programmes: a programme and commune B's beneficiary list (it names the foreign household).
+    programme = Programme.objects.create(
+        code="crawl-bhyt",
+        kind="policy",
+        name="Chính sách Bêta",
+        valid_from=D(2020, 1, 1),
+        eligibility={"statuses": ["poor", "near_poor"]},
+    )
+    beneficiary_list = programme_services.list_generate(
+        actor=w.xa_b,
+        programme=programme,
+        area=b,
+        period_start=D(2026, 1, 1),
+        period_end=D(2026, 12, 31),
+        title="Danh sách Bêta",
+    )
+    objects.update(
+        programme=programme,
+        beneficiary_list=beneficiary_list,
+        list_entry=beneficiary_list.entries.get(household=foreign),
+    )
+
     # Jobs of commune B's officer (an export and an import).
     job_export = job_services.job_enqueue(
         actor=w.xa_b,
@@ -388,7 +411,7 @@ def build_crawl_world() -> CrawlWorld:
 
     # Credit: a loan (with a payment and a check of use) and a revolving fund of commune B.
     policy = Programme.objects.create(
-        code="vbsp-hn", kind="policy", name="Cho vay hộ nghèo", valid_from=D(2002, 10, 4)
+        code="vay-hn", kind="policy", name="Cho vay hộ nghèo", valid_from=D(2002, 10, 4)
     )
     loan = credit_services.loan_create(
         actor=None,
@@ -545,6 +568,10 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("answers", "participant_pk"): "participant",
     "participant_pk": "participant",
     ("handbook", "pk"): "handbook_page",
+    # programmes
+    ("programmes", "pk"): "programme",
+    ("lists", "pk"): "beneficiary_list",
+    ("entries", "pk"): "list_entry",
     # values that are not primary keys
     ("areas", "code"): lambda cw, p: cw.objects["unit"].code,
     ("provinces", "code"): lambda cw, p: cw.objects["province"].code,

@@ -70,6 +70,16 @@ ACTIONS: Final[dict[str, Promise]] = {
     "credit.repayment_recorded": _a("Ghi khoản trả nợ"),
     "credit.use_check_recorded": _a("Ghi kiểm tra sử dụng vốn vay"),
     # programmes
+    "programmes.list_approved": _a("Phê duyệt danh sách thụ hưởng"),
+    "programmes.list_entry_added": _a("Bổ sung hộ vào danh sách thụ hưởng"),
+    "programmes.list_entry_excluded": _a("Loại hộ khỏi danh sách thụ hưởng"),
+    "programmes.list_entry_restored": _a("Đưa hộ trở lại danh sách thụ hưởng"),
+    "programmes.list_exported": _a("Xuất danh sách thụ hưởng"),
+    "programmes.list_generated": _a("Lập danh sách thụ hưởng"),
+    "programmes.list_posted": _a("Niêm yết danh sách thụ hưởng"),
+    "programmes.loaded": _a("Nạp danh mục chương trình, chính sách"),
+    "programmes.programme_changed": _a("Sửa chương trình, chính sách"),
+    "programmes.programme_deleted": _a("Xóa chương trình, chính sách"),
     "programmes.support_recorded": _a("Ghi khoản hỗ trợ"),
     # review
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),

@@ -32,16 +32,16 @@ D = Decimal
 # The VBSP policies the demo lends under (codes of ``data/loan_limits.toml``). Until the
 # programmes' own data carry them, the demo adds the missing ones (kind policy, unverified).
 POLICIES: dict[str, tuple[str, str, str, dt.date]] = {
-    Status.POOR: ("vbsp-hn", "Cho vay hộ nghèo", "NĐ 78/2002/NĐ-CP", dt.date(2002, 10, 4)),
+    Status.POOR: ("vay-hn", "Cho vay hộ nghèo", "NĐ 78/2002/NĐ-CP", dt.date(2002, 10, 4)),
     Status.NEAR_POOR: (
-        "vbsp-hcn",
+        "vay-hcn",
         "Cho vay hộ cận nghèo",
         "QĐ 15/2013/QĐ-TTg",
         dt.date(2013, 3, 6),
     ),
 }
 ESCAPED = (
-    "vbsp-thoat-ngheo",
+    "vay-hmtn",
     "Cho vay hộ mới thoát nghèo",
     "QĐ 28/2015/QĐ-TTg, sửa đổi bởi QĐ 02/2021/QĐ-TTg",
     dt.date(2015, 7, 21),  # the signing date as remembered: unverified, like the policy

@@ -17,6 +17,7 @@ from giamngheo import synthetic as generator
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.credit import demo as credit_demo
 from giamngheo.lib.errors import DomainError
+from giamngheo.programmes import demo as programmes_demo
 from giamngheo.registry.models import Household
 from giamngheo.review import demo as review_demo
 from giamngheo.surveys import bulk as survey_bulk
@@ -111,6 +112,14 @@ def _review_seed(context: DemoContext) -> object:
     return review_demo.seed_review_demo(context)
 
 
+def _programmes_purge(context: DemoContext) -> object:
+    return programmes_demo.purge_programmes_demo(context)
+
+
+def _programmes_seed(context: DemoContext) -> object:
+    return programmes_demo.seed_programmes_demo(context)
+
+
 def _credit_purge(context: DemoContext) -> object:
     return credit_demo.purge_credit_demo(context)
 
@@ -120,12 +129,14 @@ def _credit_seed(context: DemoContext) -> object:
 
 
 # Order matters: training turns the workforce roster into participants; the review uses the
-# surveys and the collaborators' household changes. Purges run backwards.
+# surveys and the collaborators' household changes; the programmes' lists read the statuses the
+# review decided. Purges run backwards.
 PARTS: list[DemoPart] = [
     DemoPart("surveys", _surveys_purge, _surveys_seed),
     DemoPart("workforce", _workforce_purge, _workforce_seed),
     DemoPart("training", _training_purge, _training_seed),
     DemoPart("review", _review_purge, _review_seed),
+    DemoPart("programmes", _programmes_purge, _programmes_seed),
     DemoPart("credit", _credit_purge, _credit_seed),
 ]
 

@@ -36,7 +36,7 @@ from giamngheo.lib import pgcopy
 from giamngheo.lib.formatting import format_number as num
 from giamngheo.lib.text import search_key
 from giamngheo.registry import fields
-from giamngheo.registry.models import Household, Membership, Person, Status
+from giamngheo.registry.models import Household, Membership, Person, Status, StatusChange
 from giamngheo.standards import schema
 from giamngheo.standards.classify import classify_columns
 from giamngheo.standards.columns import RawColumns
@@ -291,6 +291,7 @@ def _delete_previous(cursor: Any, province: AdministrativeUnit) -> int:
     household = _quote(Household._meta.db_table)
     membership = _quote(Membership._meta.db_table)
     person = _quote(Person._meta.db_table)
+    status_change = _quote(StatusChange._meta.db_table)
     pattern = DEMO_CODE_PATTERN.format(province=province.code)
     # Table names come from the models; values are parameters.
     cursor.execute("DROP TABLE IF EXISTS demo_old_households, demo_old_persons")
@@ -306,6 +307,11 @@ def _delete_previous(cursor: Any, province: AdministrativeUnit) -> int:
     cursor.execute(
         f"DELETE FROM {membership} m USING demo_old_households h "  # noqa: S608
         "WHERE m.household_id = h.id"
+    )
+    # Their dated status history (the review demo's decision writes it).
+    cursor.execute(
+        f"DELETE FROM {status_change} s USING demo_old_households h "  # noqa: S608
+        "WHERE s.household_id = h.id"
     )
     # A person who has since joined a household outside the demo stays.
     cursor.execute(

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.areas.models import VillageScoped
+from giamngheo.areas.models import AdministrativeUnit, ProvinceOrCommuneScoped, VillageScoped
 from giamngheo.registry.models import Household, Person
 
 
@@ -190,3 +190,139 @@ class SupportRecord(VillageScoped):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.programme.code} · {self.delivered_on:%d/%m/%Y}"
+
+
+class ListState(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    POSTED = "posted", _("Đang niêm yết")
+    APPROVED = "approved", _("Đã phê duyệt")
+
+
+class BeneficiaryList(ProvinceOrCommuneScoped):
+    """The households of an area a programme serves in a period: generated from the rules,
+    reviewed (manual additions and exclusions with reasons), maybe posted, then approved and
+    frozen. It carries the rules and their version as they were when generated; a trigger
+    refuses any change to an approved list and its entries (migration ``0002``)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="lists", verbose_name=_("chương trình")
+    )
+    area = models.ForeignKey(
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("địa bàn"),
+    )
+    title = models.CharField(_("tên danh sách"), max_length=300)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    # The day the rules were evaluated on (statuses, the newly-escaped window, ages).
+    reference_date = models.DateField(_("ngày xét"))
+    rules = models.JSONField(_("điều kiện áp dụng"), default=dict)
+    rule_version = models.PositiveIntegerField(_("phiên bản điều kiện"))
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=ListState.choices, default=ListState.DRAFT
+    )
+    posted_on = models.DateField(_("ngày niêm yết"), null=True, blank=True)
+    posted_until = models.DateField(_("niêm yết đến ngày"), null=True, blank=True)
+    approved_on = models.DateField(_("ngày phê duyệt"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định phê duyệt"), max_length=100, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người phê duyệt"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người lập"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("danh sách thụ hưởng")
+        verbose_name_plural = _("danh sách thụ hưởng")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="list_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ListState.values), name="list_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="approved")
+                | (Q(approved_on__isnull=False) & ~Q(decision_number="")),
+                name="list_approved_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(posted_until__isnull=True)
+                | (Q(posted_on__isnull=False) & Q(posted_until__gte=F("posted_on"))),
+                name="list_posting_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["province", "commune", "id"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EntrySource(models.TextChoices):
+    RULE = "rule", _("Theo điều kiện")
+    MANUAL = "manual", _("Bổ sung")
+
+
+class BeneficiaryEntry(VillageScoped):
+    """One household of a list, with what the registry said of it when the list was made."""
+
+    beneficiary_list = models.ForeignKey(
+        BeneficiaryList,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("danh sách"),
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="+", verbose_name=_("hộ")
+    )
+    category = models.CharField(_("diện"), max_length=30)
+    priority = models.CharField(_("nhóm ưu tiên"), max_length=40, blank=True)
+    source = models.CharField(
+        _("nguồn"), max_length=10, choices=EntrySource.choices, default=EntrySource.RULE
+    )
+    included = models.BooleanField(_("trong danh sách"), default=True)
+    reason = models.CharField(_("lý do bổ sung"), max_length=500, blank=True)
+    exclusion_reason = models.CharField(_("lý do loại"), max_length=500, blank=True)
+    # The snapshot: unchanged by later registry edits.
+    household_code = models.CharField(_("mã hộ"), max_length=30)
+    head_name = models.CharField(_("chủ hộ"), max_length=200, blank=True)
+    village_name = models.CharField(_("thôn/tổ dân phố"), max_length=200)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    status = models.CharField(_("tình trạng khi lập"), max_length=30, blank=True)
+    member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=0)
+    is_ethnic_minority = models.BooleanField(_("hộ dân tộc thiểu số"), default=False)
+
+    class Meta:
+        verbose_name = _("hộ trong danh sách thụ hưởng")
+        verbose_name_plural = _("hộ trong danh sách thụ hưởng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["beneficiary_list", "household"], name="list_entry_one_per_household"
+            ),
+            models.CheckConstraint(
+                condition=Q(source="rule") | ~Q(reason=""), name="list_entry_manual_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(included=True) | ~Q(exclusion_reason=""),
+                name="list_entry_exclusion_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["beneficiary_list", "village", "household_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_code} · {self.head_name}"

@@ -303,3 +303,45 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.household}"
+
+
+class StatusChange(VillageScoped):
+    """A household's status from a date on, with the decision it rests on: the dated history
+    that "newly escaped within N months" is measured on (credit: ≤ 3 years off the list, QĐ
+    28/2015/QĐ-TTg as amended; the programme: 36 months). Written only by the registry's status
+    services, one row per household whose status actually changed."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("hộ")
+    )
+    previous_status = models.CharField(
+        _("tình trạng trước"), max_length=30, choices=Status.choices, blank=True
+    )
+    status = models.CharField(_("tình trạng"), max_length=30, choices=Status.choices, blank=True)
+    standard = models.CharField(_("chuẩn áp dụng"), max_length=30, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm rà soát"), null=True, blank=True)
+    effective_on = models.DateField(_("từ ngày"))
+    basis = models.CharField(_("căn cứ"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch sử phân loại hộ")
+        verbose_name_plural = _("lịch sử phân loại hộ")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(previous_status=F("status")), name="status_change_is_a_change"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "effective_on"]),
+            # "Left the poor or near-poor list on or after a date" (eligibility).
+            models.Index(
+                fields=["household", "effective_on"],
+                condition=Q(previous_status__in=["poor", "near_poor"])
+                & ~Q(status__in=["poor", "near_poor"]),
+                name="status_change_escaped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.previous_status} → {self.status} ({self.effective_on})"

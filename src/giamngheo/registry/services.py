@@ -19,7 +19,7 @@ from giamngheo.accounts import access
 from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
-from giamngheo.lib import locking, validators
+from giamngheo.lib import clock, locking, validators
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
 from giamngheo.registry.fields import (
@@ -28,7 +28,7 @@ from giamngheo.registry.fields import (
     PERSON_ANSWER_NAMES,
     PERSON_EDITABLE_FIELDS,
 )
-from giamngheo.registry.models import Household, Membership, Person, Relation
+from giamngheo.registry.models import Household, Membership, Person, Relation, StatusChange
 
 # The field lists are derived from the engine's schema in registry.fields (one source).
 HOUSEHOLD_STATUS_FIELDS = ("status", "status_standard", "status_year")
@@ -265,6 +265,50 @@ def _check_citizen_id(citizen_id: str | None, *, exclude_person: int | None = No
         )
 
 
+def _status_date(basis: str, effective_on: dt.date | None) -> dt.date:
+    if not basis.strip():
+        raise RegistryError(_("Cần ghi căn cứ (quyết định công nhận) khi thay đổi tình trạng hộ."))
+    if effective_on is None:
+        return clock.today()
+    with validators.reraise_as(RegistryError):
+        # A decision may take effect after it is signed: the future is allowed.
+        return validators.check_event_date(
+            effective_on, label=_("Ngày có hiệu lực"), allow_future=True
+        )
+
+
+def _status_history(
+    households: list[Household],
+    statuses: Mapping[int, str],
+    standard: str,
+    year: int,
+    *,
+    basis: str,
+    effective_on: dt.date,
+) -> None:
+    """One ``StatusChange`` per household whose status changes (households as locked, before
+    the update): the dated history eligibility rules read."""
+    StatusChange.objects.bulk_create(
+        [
+            StatusChange(
+                household_id=h.pk,
+                province_id=h.province_id,
+                commune_id=h.commune_id,
+                village_id=h.village_id,
+                previous_status=h.status,
+                status=statuses[h.pk],
+                standard=standard,
+                year=year,
+                effective_on=effective_on,
+                basis=basis[:500],
+            )
+            for h in households
+            if statuses[h.pk] != h.status
+        ],
+        batch_size=2000,
+    )
+
+
 @transaction.atomic
 def household_status_set(
     *,
@@ -274,13 +318,17 @@ def household_status_set(
     standard: str,
     year: int,
     basis: str,
+    effective_on: dt.date | None = None,
 ) -> Household:
     """Set the official status. Only the recognition decision of the commune chairman calls
-    this (Decision 24/2021/QĐ-TTg Art. 4.5 and 5.2); ``basis`` names that decision."""
-    if not basis.strip():
-        raise RegistryError(_("Cần ghi căn cứ (quyết định công nhận) khi thay đổi tình trạng hộ."))
+    this (Decision 24/2021/QĐ-TTg Art. 4.5 and 5.2); ``basis`` names that decision and
+    ``effective_on`` (today by default) its date: a changed status gets a ``StatusChange``."""
+    effective_on = _status_date(basis, effective_on)
     locked = _lock_household(household, None)
     before = audit.snapshot(locked, HOUSEHOLD_STATUS_FIELDS)
+    _status_history(
+        [locked], {locked.pk: status}, standard, year, basis=basis, effective_on=effective_on
+    )
     locked.status, locked.status_standard, locked.status_year = status, standard, year
     locked.version += 1
     locked.save(update_fields=[*HOUSEHOLD_STATUS_FIELDS, "version", "updated_at"])
@@ -643,15 +691,21 @@ def member_leave(*, actor: Actor, person: Person, on: dt.date, reason: str) -> N
 
 @transaction.atomic
 def households_status_set_bulk(
-    *, actor: Actor, statuses: Mapping[int, str], standard: str, year: int, basis: str
+    *,
+    actor: Actor,
+    statuses: Mapping[int, str],
+    standard: str,
+    year: int,
+    basis: str,
+    effective_on: dt.date | None = None,
 ) -> int:
     """The bulk form of ``household_status_set`` for a recognition decision (Decision
     24/2021/QĐ-TTg Art. 4.5, 5.2; ``review.services.decision_issue`` calls it): rows locked, one
     UPDATE per target status, ``version`` bumped (optimistic locking), and one
     ``registry.household_status_changed`` audit event per household with the same before/after
-    fields and the decision as note — the conventions of the single-household service."""
-    if not basis.strip():
-        raise RegistryError(_("Cần ghi căn cứ (quyết định công nhận) khi thay đổi tình trạng hộ."))
+    fields and the decision as note — the conventions of the single-household service; a
+    ``StatusChange`` from ``effective_on`` (the decision's date) for each changed status."""
+    effective_on = _status_date(basis, effective_on)
     if not statuses:
         return 0
     locked = list(
@@ -667,6 +721,7 @@ def households_status_set_bulk(
             *HOUSEHOLD_STATUS_FIELDS,
         )
     )
+    _status_history(locked, statuses, standard, year, basis=basis, effective_on=effective_on)
     by_status: dict[str, list[int]] = {}
     for pk, status in statuses.items():
         by_status.setdefault(status, []).append(pk)

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Rà soát"), reverse("review:home")),
         (_("Đội ngũ"), reverse("workforce:home")),
         (_("Tập huấn"), reverse("training:index")),
+        (_("Chương trình hỗ trợ"), reverse("programmes:list")),
         (_("Tín dụng"), reverse("credit:loan_list")),
     ]
     if access.is_system_admin(user):

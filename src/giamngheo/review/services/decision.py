@@ -236,6 +236,7 @@ def decision_issue(
         standard=round_.standard,
         year=round_.year,
         basis=basis,
+        effective_on=signed_on,
     )
     for e in entries:
         take_up_change(actor, e.household_change, f"review.decision:{decision.pk}", round_.commune)

@@ -1,0 +1,52 @@
+"""The programmes demo part: programmes loaded, an approved (frozen) list, rebuilt cleanly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from giamngheo.demo import loader as demo_loader
+from giamngheo.lib import clock
+from giamngheo.programmes.models import BeneficiaryList, Programme
+from giamngheo.registry import services as registry_services
+from giamngheo.registry.models import Household, StatusChange
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today() -> object:
+    clock.set_today(TODAY)
+    yield
+    clock.set_today(None)
+
+
+def test_the_demo_gets_programmes_an_approved_list_and_reloads(official_units: None) -> None:
+    parts = frozenset({"surveys", "workforce", "review", "programmes"})
+    demo_loader.load_demo(households=300, seed=3, parts=parts)
+    assert Programme.objects.filter(code="ctmtqg-gnbv-2021").exists()
+    approved = BeneficiaryList.objects.get(state="approved")
+    assert approved.programme.code == "bhyt-hn" and approved.decision_number
+    assert approved.entries.exists()
+    assert all(e.category == "poor" for e in approved.entries.all())
+    assert BeneficiaryList.objects.filter(state="draft", programme__code="ctmtqg-2026").exists()
+    # A decision later changes a demo household's status: its dated history must not stop
+    # the rebuild from deleting the old households.
+    household = approved.entries.first().household
+    registry_services.household_status_set(
+        actor=None,
+        household=household,
+        status="near_poor",
+        standard="2022-2025",
+        year=2026,
+        basis="QĐ thử",
+    )
+    assert StatusChange.objects.filter(household=household).exists()
+    # The rebuild deletes the frozen list, the status history and the old households.
+    demo_loader.load_demo(households=300, seed=3, parts=parts)
+    assert BeneficiaryList.objects.filter(state="approved").count() == 1
+    assert not StatusChange.objects.filter(household_id=household.pk).exists()
+    assert not Household.objects.filter(pk=household.pk).exists()
