@@ -27,7 +27,11 @@ def _fixed_today() -> Iterator[None]:
 @pytest.fixture
 def poor_policy(db: None) -> Programme:
     return Programme.objects.create(
-        code="vay-hn", kind="policy", name="Cho vay hộ nghèo", valid_from=dt.date(2002, 10, 4)
+        code="vay-hn",
+        kind="policy",
+        name="Cho vay hộ nghèo",
+        valid_from=dt.date(2002, 10, 4),
+        funding_sources=["credit"],
     )
 
 

@@ -206,3 +206,18 @@ def test_household_sections_of_every_provider_are_joined(world: World) -> None:
         panels._PROVIDERS.pop("tests.extra")
     assert context["household_sections"][-2:] == ["credit/_household_panel.html", "x.html"]
     assert "credit_loans" in context
+
+
+def test_the_loan_form_offers_only_credit_funded_policies(
+    world: World, poor_policy: Programme
+) -> None:
+    Programme.objects.create(
+        code="bhyt-hn",
+        kind="policy",
+        name="Bảo hiểm y tế hộ nghèo",
+        valid_from=dt.date(2015, 1, 1),
+        funding_sources=["central"],
+    )
+    page = _client("xa_a").get(reverse("credit:loan_new") + f"?household={world.household_a1.pk}")
+    html = page.content.decode()
+    assert poor_policy.name in html and "Bảo hiểm y tế hộ nghèo" not in html

@@ -54,8 +54,11 @@ class LoanForm(IdempotentForm):
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Policies funded by credit (the catalogue's ``funding_sources``), e.g. the VBSP loans.
         programme_field: Any = self.fields["programme"]
-        programme_field.queryset = Programme.objects.filter(is_deleted=False)
+        programme_field.queryset = Programme.objects.filter(
+            is_deleted=False, funding_sources__contains=["credit"]
+        )
         borrower_field: Any = self.fields["borrower"]
         borrower_field.queryset = Person.objects.filter(
             memberships__household=household, memberships__left_on__isnull=True
