@@ -110,6 +110,14 @@ def test_the_portfolio_is_scoped_and_the_province_sums_its_communes(
         a.total.overdue_principal + b.total.overdue_principal
     )
     assert selectors.portfolio(world.outsider, area=None, on=TODAY).total.loans == 0
+    # One level down: the province's communes, the commune's villages; they add up.
+    assert [unit for unit, _line in province.by_unit] == sorted(
+        [world.commune_a, world.commune_b], key=lambda unit: unit.name
+    )
+    for data in (province, a):
+        assert sum(line.outstanding for _unit, line in data.by_unit) == data.total.outstanding
+        assert sum(line.loans for _unit, line in data.by_unit) == data.total.loans
+    assert {unit for unit, _line in a.by_unit} == {world.village_a1, world.village_a2}
 
 
 def test_overdue_in_the_portfolio_starts_the_day_after_the_due_date(

@@ -9,7 +9,6 @@ the tests reconcile both with the rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
@@ -168,6 +167,9 @@ class Portfolio:
     area: AdministrativeUnit | None
     lines: list[PortfolioLine] = field(default_factory=list)
     total: PortfolioLine = field(default_factory=lambda: PortfolioLine("", ""))
+    # The same figures per unit one level down (communes of a province or of everything
+    # visible, villages of a commune), every status and lender together.
+    by_unit: list[tuple[AdministrativeUnit, PortfolioLine]] = field(default_factory=list)
 
 
 def effective_status(stored: str, amount: Decimal, repaid: Decimal, overdue: Decimal) -> str:
@@ -182,7 +184,8 @@ def effective_status(stored: str, amount: Decimal, repaid: Decimal, overdue: Dec
 
 def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> Portfolio:
     """Outstanding, overdue and repaid of the loans in ``area`` the user may see, on ``on``,
-    per lender and status, with the total."""
+    per lender and status, with the total and per unit one level down."""
+    unit_column = "village" if area is not None and area.level != Level.PROVINCE else "commune"
     rows = (
         in_area(access.scoped(Loan.objects.filter(disbursed_on__lte=on), user), area)
         .annotate(
@@ -192,6 +195,7 @@ def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> 
             paid_interest=_summed(Repayment, "paid_on", "interest", on, strict=False),
         )
         .values_list(
+            unit_column,
             "lender",
             "status",
             "amount",
@@ -201,8 +205,9 @@ def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> 
             "paid_interest",
         )
     )
-    lines: dict[tuple[str, str], PortfolioLine] = defaultdict(lambda: PortfolioLine("", ""))
-    for lender, stored, amount, due_p, due_i, paid_p, paid_i in rows.iterator():
+    lines: dict[tuple[str, str], PortfolioLine] = {}
+    units: dict[int, PortfolioLine] = {}
+    for unit_id, lender, stored, amount, due_p, due_i, paid_p, paid_i in rows.iterator():
         overdue_p = max(ZERO, due_p - paid_p)
         overdue_i = max(ZERO, due_i - paid_i)
         status = effective_status(stored, amount, paid_p, overdue_p + overdue_i)
@@ -217,9 +222,14 @@ def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> 
         if key not in lines:
             lines[key] = PortfolioLine(lender, status)
         lines[key].add(line)
+        units.setdefault(unit_id, PortfolioLine("", "")).add(line)
     result = Portfolio(on=on, area=area)
     order = {s: i for i, s in enumerate(LoanStatus.values)}
     result.lines = sorted(lines.values(), key=lambda x: (x.lender, order[x.status]))
     for line in result.lines:
         result.total.add(line)
+    named = AdministrativeUnit.objects.in_bulk(list(units))
+    result.by_unit = sorted(
+        ((named[pk], line) for pk, line in units.items()), key=lambda pair: pair[0].name
+    )
     return result
