@@ -148,3 +148,7 @@ def test_the_excel_export_reads_back_with_typed_numbers(world: World, loans: lis
     assert total[7] == data.total.overdue_principal
     assert sum(row[6] for row in rows[:-1]) == total[6]
     assert sheet["B2"].value == world.province.name
+    by_unit = load_workbook(io.BytesIO(exports.portfolio_workbook(data)))["Theo địa bàn"]
+    unit_rows = list(by_unit.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in unit_rows] == [unit.code for unit, _line in data.by_unit]
+    assert sum(row[6] for row in unit_rows) == data.total.outstanding

@@ -61,6 +61,16 @@ def portfolio_workbook(data: Portfolio) -> bytes:
             cell.number_format = MONEY_FORMAT
     for column, width in zip("ABCDEFGHIJ", (26, 22, 12, 18, 16, 14, 16, 16, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
+    units: Any = workbook.create_sheet(_("Theo địa bàn"))
+    units.append([_("Mã"), _("Địa bàn"), *(label for label, _key in _columns())])
+    for cell in units[1]:
+        cell.font = Font(bold=True)
+    for unit, line in data.by_unit:
+        units.append([unit.code, unit.name, *(getattr(line, key) for _label, key in _columns())])
+    for row in units.iter_rows(min_row=2, min_col=4):
+        for cell in row:
+            cell.number_format = MONEY_FORMAT
+    units.column_dimensions["B"].width = 30
     inert_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
