@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from giamngheo.credit.schedule import Due, Paid, add_months, build_schedule, overdue_on
+from giamngheo.credit.schedule import (
+    Due,
+    Paid,
+    add_months,
+    build_schedule,
+    next_unpaid,
+    overdue_on,
+)
 
 D = Decimal
 
@@ -99,3 +106,13 @@ def test_interest_unpaid_alone_makes_an_instalment_overdue() -> None:
     principal_only = [Paid(dt.date(2025, 3, 15), D(1_000_000), D(0))]
     late = overdue_on(dt.date(2025, 3, 16), DUES, principal_only)
     assert (late.principal, late.interest) == (D(0), D(100_000))
+
+
+def test_the_next_unpaid_instalment_is_what_is_left_of_the_oldest_uncovered_one() -> None:
+    assert next_unpaid(DUES, []) == DUES[0]
+    partial = [Paid(dt.date(2025, 3, 10), D(600_000), D(100_000))]
+    assert next_unpaid(DUES, partial) == Due(1, dt.date(2025, 3, 15), D(400_000), D(0))
+    first = [Paid(dt.date(2025, 3, 10), D(1_000_000), D(100_000))]
+    assert next_unpaid(DUES, first) == DUES[1]
+    everything = [Paid(dt.date(2026, 3, 1), D(2_000_000), D(150_000))]
+    assert next_unpaid(DUES, everything) is None

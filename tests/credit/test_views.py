@@ -106,6 +106,9 @@ def test_pages_outside_the_reach_are_not_found_and_acts_without_the_role_are_for
 def test_repayment_and_check_entry(world: World, poor_policy: Programme) -> None:
     loan = make_loan(world.household_a1, poor_policy)
     client = _client("ctv")
+    form = client.get(reverse("credit:repayment_new", args=[loan.pk])).content.decode()
+    # The first instalment's amounts are offered.
+    assert 'value="16666667"' in form and 'value="3300000"' in form
     response = client.post(
         reverse("credit:repayment_new", args=[loan.pk]),
         {"paid_on": "15/03/2025", "principal": "16666667", "interest": "3300000", "note": ""},

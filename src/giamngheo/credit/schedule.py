@@ -117,3 +117,19 @@ def overdue_on(on: dt.date, dues: Sequence[Due], payments: Iterable[Paid]) -> Ov
     principal = max(ZERO, due_principal - paid_principal)
     interest = max(ZERO, due_interest - paid_interest)
     return Overdue(principal, interest, since if principal + interest > 0 else None)
+
+
+def next_unpaid(dues: Sequence[Due], payments: Iterable[Paid]) -> Due | None:
+    """The oldest instalment the payments do not cover, with what is left of it (principal and
+    interest), or ``None`` when everything scheduled is paid."""
+    made = list(payments)
+    paid_principal = sum((p.principal for p in made), ZERO)
+    paid_interest = sum((p.interest for p in made), ZERO)
+    for due in sorted(dues, key=lambda d: d.due_on):
+        principal = max(ZERO, min(due.principal, due.principal - paid_principal))
+        interest = max(ZERO, min(due.interest, due.interest - paid_interest))
+        paid_principal = max(ZERO, paid_principal - due.principal)
+        paid_interest = max(ZERO, paid_interest - due.interest)
+        if principal + interest > 0:
+            return Due(due.number, due.due_on, principal, interest)
+    return None

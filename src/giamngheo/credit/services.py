@@ -256,13 +256,24 @@ def loan_create(
     return loan
 
 
-def loan_overdue(loan: Loan, on: dt.date) -> schedule.Overdue:
-    """What of ``loan`` is overdue on ``on`` (its rows read from the database)."""
+def _rows(loan: Loan) -> tuple[list[schedule.Due], list[schedule.Paid]]:
     dues = [
         schedule.Due(i.number, i.due_on, i.principal, i.interest) for i in loan.instalments.all()
     ]
     paid = [schedule.Paid(r.paid_on, r.principal, r.interest) for r in loan.repayments.all()]
+    return dues, paid
+
+
+def loan_overdue(loan: Loan, on: dt.date) -> schedule.Overdue:
+    """What of ``loan`` is overdue on ``on`` (its rows read from the database)."""
+    dues, paid = _rows(loan)
     return schedule.overdue_on(on, dues, paid)
+
+
+def loan_next_unpaid(loan: Loan) -> schedule.Due | None:
+    """What is left of the loan's oldest instalment not yet paid (the payment form's default)."""
+    dues, paid = _rows(loan)
+    return schedule.next_unpaid(dues, paid)
 
 
 def _status_on(loan: Loan, on: dt.date) -> str:

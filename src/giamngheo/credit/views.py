@@ -170,7 +170,11 @@ def _loan_form_page(
 
 def repayment_new(request: HttpRequest, pk: int) -> HttpResponse:
     loan = _loan_to_change(request, pk)
-    form = forms.RepaymentForm(request.POST or None, initial={"paid_on": clock.today()})
+    due = services.loan_next_unpaid(loan)
+    initial: dict[str, object] = {"paid_on": clock.today()}
+    if due is not None:
+        initial.update(principal=due.principal, interest=due.interest)
+    form = forms.RepaymentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = form_attempt(
