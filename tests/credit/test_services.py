@@ -347,3 +347,44 @@ def test_the_command_refreshes_statuses_for_a_day(world: World, poor_policy: Pro
     assert loan.status == LoanStatus.OVERDUE
     with pytest.raises(CommandError):
         call_command("credit", "refresh-status", "--on", "2025-03-16")
+
+
+def test_the_database_keeps_totals_on_any_write_and_refuses_bad_checks_and_turns(
+    world: World, fund: RevolvingFund, poor_policy: Programme
+) -> None:
+    loan = make_loan(world.household_a1, poor_policy, amount=5_000_000)
+    payment = services.repayment_record(
+        actor=None, loan=loan, paid_on=TODAY, principal=D(1_000_000), interest=D(50_000)
+    )
+    Repayment.objects.filter(pk=payment.pk).update(principal=D(2_000_000))
+    loan.refresh_from_db()
+    assert (loan.principal_repaid, loan.interest_paid) == (D(2_000_000), D(50_000))
+    Repayment.objects.filter(pk=payment.pk).delete()
+    loan.refresh_from_db()
+    assert (loan.principal_repaid, loan.interest_paid) == (D(0), D(0))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UseCheck.objects.create(loan=loan, checked_on=TODAY, checker="X", finding="partly")
+    first = services.fund_turn_record(
+        actor=None,
+        fund=fund,
+        receiver=world.household_a1,
+        value=D(2_000_000),
+        description="Bò",
+        passed_on=TODAY,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FundTurn.objects.create(
+            province=world.province,
+            commune=world.commune_a,
+            village=world.village_a1,
+            fund=fund,
+            sequence=2,
+            giver=world.household_a1,
+            receiver=world.household_a1,
+            kind="in_kind",
+            description="Bê",
+            value=D(1_000_000),
+            passed_on=TODAY,
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FundTurn.objects.filter(pk=first.pk).update(giver=world.household_a2)
