@@ -8,6 +8,8 @@ import pytest
 
 from giamngheo.programmes import eligibility, selectors
 from giamngheo.programmes.errors import ProgrammeError
+from giamngheo.registry import services as registry_services
+from giamngheo.registry.models import Household
 from tests.conftest import World
 from tests.programmes.helpers import household, programme, set_status
 
@@ -145,3 +147,29 @@ def test_preview_counts_by_status_and_first_matching_priority(world: World) -> N
 def test_bad_rules_are_refused_with_a_reason(rules: dict[str, object], message: str) -> None:
     with pytest.raises(ProgrammeError, match=message):
         eligibility.parse(rules)
+
+
+def test_area_conditions_especially_difficult_communes_and_household_groups(
+    world: World,
+) -> None:
+    on = dt.date(2025, 6, 1)
+    in_a = household(world.village_a1, "A1-530")
+    in_b = household(world.village_b1, "B1-530")
+    for h in (in_a, in_b):
+        set_status(h, "poor", dt.date(2024, 12, 1))
+    registry_services.household_update(
+        actor=None,
+        household=in_b,
+        expected_version=Household.objects.get(pk=in_b.pk).version,
+        support_needs=["housing"],
+        is_merit_family=True,
+    )
+    base = {"statuses": ["poor"]}
+    province = world.province
+    assert count(base, province, on) == 2
+    # A province lists its especially difficult communes by code.
+    assert count({**base, "communes": [world.commune_b.code]}, province, on) == 1
+    assert count({**base, "household": {"support_needs": ["housing", "water"]}}, province, on) == 1
+    assert count({**base, "household": {"is_merit_family": True}}, province, on) == 1
+    kind = Household.objects.get(pk=in_a.pk).area_kind
+    assert count({**base, "household": {"area_kind": [kind]}}, world.village_a1, on) == 1
