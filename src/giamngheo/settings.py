@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "giamngheo.review",
     "giamngheo.programmes",
     "giamngheo.livelihoods",
+    "giamngheo.credit",
 ]
 
 MIDDLEWARE = [

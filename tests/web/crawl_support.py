@@ -35,6 +35,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from giamngheo.accounts.models import User
 from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, UnitType
+from giamngheo.credit import services as credit_services
 from giamngheo.jobs import files as job_files
 from giamngheo.jobs import services as job_services
 from giamngheo.livelihoods import services as livelihood_services
@@ -485,6 +486,47 @@ def build_crawl_world() -> CrawlWorld:
     )
     objects.update(support_record=card.support_record, delivery_import_job=delivery_import_job)
 
+    # Credit: a loan (with a payment and a check of use) and a revolving fund of commune B.
+    policy = Programme.objects.create(
+        code="vay-hn", kind="policy", name="Cho vay hộ nghèo", valid_from=D(2002, 10, 4)
+    )
+    loan = credit_services.loan_create(
+        actor=None,
+        household=foreign,
+        programme=policy,
+        lender="vbsp",
+        amount=Decimal(30_000_000),
+        annual_rate=Decimal("6.6"),
+        term_months=36,
+        purpose="Nuôi bò Bêta",
+        disbursed_on=D(2024, 3, 1),
+    )
+    credit_services.repayment_record(
+        actor=None, loan=loan, paid_on=D(2025, 3, 1), principal=Decimal(1), interest=Decimal(0)
+    )
+    credit_services.use_check_record(
+        actor=None, loan=loan, checked_on=D(2024, 4, 1), checker="Tổ Bêta", finding="for_purpose"
+    )
+    fund = credit_services.fund_create(
+        actor=None,
+        commune=b,
+        programme=policy,
+        name="Quỹ bò Bêta",
+        kind="in_kind",
+        share_to_rotate=Decimal("0.5"),
+        cycle_months=12,
+        started_on=D(2024, 1, 1),
+    )
+    credit_services.fund_turn_record(
+        actor=None,
+        fund=fund,
+        receiver=foreign,
+        value=Decimal(10_000_000),
+        description="Bò Bêta",
+        passed_on=D(2024, 1, 1),
+    )
+    objects.update(loan=loan, fund=fund)
+
     markers = [
         FOREIGN_HEAD,
         FOREIGN_CODE,
@@ -640,6 +682,9 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("assignments", "assignment_id"): "assignment",
     ("requests", "pk"): "support_request",
     ("changes", "pk"): "household_change",
+    # credit
+    ("loans", "pk"): "loan",
+    ("funds", "pk"): "fund",
     # training
     ("plans", "pk"): "plan",
     ("plans", "plan_pk"): "plan",

@@ -74,6 +74,14 @@ ACTIONS: Final[dict[str, Promise]] = {
     "surveys.demo_generated": _a("Tạo phiếu khảo sát trình diễn"),
     "surveys.results_imported": _a("Nhập kết quả khảo sát"),
     "surveys.survey_recorded": _a("Ghi phiếu khảo sát"),
+    # credit
+    "credit.fund_created": _a("Lập quỹ quay vòng"),
+    "credit.fund_turn_recorded": _a("Ghi lượt quay vòng"),
+    "credit.loan_disbursed": _a("Ghi khoản vay giải ngân"),
+    "credit.loan_status_changed": _a("Cập nhật trạng thái khoản vay"),
+    "credit.loan_written_off": _a("Xóa nợ khoản vay"),
+    "credit.repayment_recorded": _a("Ghi khoản trả nợ"),
+    "credit.use_check_recorded": _a("Ghi kiểm tra sử dụng vốn vay"),
     # programmes
     "programmes.list_approved": _a("Phê duyệt danh sách thụ hưởng"),
     "programmes.list_entry_added": _a("Bổ sung hộ vào danh sách thụ hưởng"),

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from giamngheo import synthetic as generator
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.credit import demo as credit_demo
 from giamngheo.lib.errors import DomainError
 from giamngheo.livelihoods import demo as livelihoods_demo
 from giamngheo.programmes import demo as programmes_demo
@@ -147,6 +148,14 @@ def _programmes_seed(context: DemoContext) -> object:
     return programmes_demo.seed_programmes_demo(context)
 
 
+def _credit_purge(context: DemoContext) -> object:
+    return credit_demo.purge_credit_demo(context)
+
+
+def _credit_seed(context: DemoContext) -> object:
+    return credit_demo.seed_credit_demo(context)
+
+
 # Order matters: training turns the workforce roster into participants; the review uses the
 # surveys and the collaborators' household changes; the programmes' lists read the statuses the
 # review decided. Purges run backwards.
@@ -160,6 +169,7 @@ PARTS: list[DemoPart] = [
     DemoPart("deliveries", _deliveries_purge, _deliveries_seed),
     # After the programmes (their tree) and the workforce (the group's collaborator).
     DemoPart("livelihoods", _livelihoods_purge, _livelihoods_seed),
+    DemoPart("credit", _credit_purge, _credit_seed),
 ]
 
 

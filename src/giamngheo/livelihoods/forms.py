@@ -20,8 +20,8 @@ from giamngheo.livelihoods.models import (
 from giamngheo.programmes.models import FundingSource, Programme, SupportKind
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.models import Status
+from giamngheo.registry.picker import HouseholdField
 from giamngheo.workforce.models import Worker
-from giamngheo.workforce.widgets import HouseholdField
 
 # Whole đồng, bounded to the columns (15 digits).
 MAX_MONEY = 10**14

@@ -18,7 +18,7 @@ def household_livelihoods(request: HttpRequest, household: Household) -> dict[st
         return {}
     return {
         # The registry's page includes this template by name: it names no app above it.
-        "livelihood_panel": "livelihoods/_household_panel.html",
+        "household_sections": ["livelihoods/_household_panel.html"],
         "livelihood_participations": participations,
         "livelihood_memberships": memberships,
     }

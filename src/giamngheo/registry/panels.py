@@ -29,8 +29,14 @@ def register_household_context(name: str, provider: HouseholdContext) -> None:
 
 
 def household_context(request: HttpRequest, household: Household) -> dict[str, Any]:
-    """The context every registered provider gives for ``household``, in registration order."""
+    """The context every registered provider gives for ``household``, in registration order.
+    A provider may add sections to the page: templates named in its ``household_sections``
+    list (the page includes each, in order, with the whole context); the lists are joined."""
     context: dict[str, Any] = {}
+    sections: list[str] = []
     for provider in _PROVIDERS.values():
-        context.update(provider(request, household))
+        provided = dict(provider(request, household))
+        sections.extend(provided.pop("household_sections", ()))
+        context.update(provided)
+    context["household_sections"] = sections
     return context

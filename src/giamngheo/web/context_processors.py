@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Sinh kế"), reverse("livelihoods:model_list")),
         (_("Chương trình hỗ trợ"), reverse("programmes:list")),
         (_("Cấp phát hỗ trợ"), reverse("deliveries:index")),
+        (_("Tín dụng"), reverse("credit:loan_list")),
     ]
     if access.is_system_admin(user):
         items.append((_("Nhật ký"), reverse("audit:global")))

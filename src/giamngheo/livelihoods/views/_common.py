@@ -9,13 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib.views import form_page
-from giamngheo.registry.models import Household
 
 NAV = {"subnav_template": "livelihoods/_nav.html"}
 
@@ -43,19 +41,6 @@ def villages_of(communes: QuerySet[AdministrativeUnit]) -> QuerySet[Administrati
     return AdministrativeUnit.objects.filter(
         level=Level.VILLAGE, parent__in=communes.values("pk"), valid_to__isnull=True
     ).order_by("parent__name", "name")
-
-
-def picked_household(form: BaseForm, user: Viewer) -> Household | None:
-    """The household chosen in the picker, if the user may change it (else a form error)."""
-    household = (
-        access.scoped(Household.objects.filter(pk=form.cleaned_data["household"]), user)
-        .select_related("village")
-        .first()
-    )
-    if household is None or not access.can_change_area(user, household.village):
-        form.add_error("household", _("Hộ đã chọn không hợp lệ; hãy tìm và chọn lại."))
-        return None
-    return household
 
 
 def livelihoods_form(

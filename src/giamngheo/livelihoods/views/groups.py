@@ -19,11 +19,11 @@ from giamngheo.livelihoods.models import SelfManagedGroup
 from giamngheo.livelihoods.views._common import (
     NAV,
     livelihoods_form,
-    picked_household,
     require,
     villages_of,
     working_communes,
 )
+from giamngheo.registry import picker
 from giamngheo.workforce.models import Worker
 
 
@@ -138,7 +138,7 @@ def member_new(request: HttpRequest, pk: int) -> HttpResponse:
     require(_can_change(request, group))
     form = MemberForm(request.POST or None, initial={"joined_on": clock.today()})
     if request.method == "POST" and form.is_valid():
-        household = picked_household(form, request.user)
+        household = picker.picked(form, request.user)
         data = form.cleaned_data
         member = None
         if household is not None:

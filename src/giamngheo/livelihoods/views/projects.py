@@ -25,11 +25,11 @@ from giamngheo.livelihoods.models import (
 from giamngheo.livelihoods.views._common import (
     NAV,
     livelihoods_form,
-    picked_household,
     require,
     villages_of,
 )
 from giamngheo.programmes.models import Programme
+from giamngheo.registry import picker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -179,7 +179,7 @@ def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
     require(_can_change(request, model))
     form = ParticipantForm(request.POST or None, initial={"joined_on": clock.today()})
     if request.method == "POST" and form.is_valid():
-        household = picked_household(form, request.user)
+        household = picker.picked(form, request.user)
         data = form.cleaned_data
         participation = None
         if household is not None:

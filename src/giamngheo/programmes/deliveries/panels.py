@@ -41,6 +41,6 @@ def support_lines(request: HttpRequest, household: Household) -> list[SupportLin
 
 def household_supports(request: HttpRequest, household: Household) -> dict[str, Any]:
     return {
-        "support_panel": "programmes/deliveries/household_panel.html",
+        "household_sections": ["programmes/deliveries/household_panel.html"],
         "supports": support_lines(request, household),
     }
