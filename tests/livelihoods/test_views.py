@@ -127,7 +127,8 @@ def test_participant_input_and_outcome_through_the_forms(lw: LivelihoodWorld) ->
         reverse("livelihoods:participant_new", args=[lw.model.pk]),
         {"household": other.pk, "joined_on": "01/04/2026", "income_before": "1"},
     )
-    assert response.status_code == 200 and "không hợp lệ" in response.content.decode()
+    assert response.status_code == 200
+    assert "Hộ đã chọn không có trên địa bàn bạn được ghi." in response.content.decode()
     assert not Participation.objects.filter(household=other).exists()
 
 
