@@ -448,7 +448,9 @@ def load_demo(
         logins = ensure_demo_users(province=province, communes=communes, villages=village_units)
         say(f"Tài khoản dùng thử: {len(logins)} — {secs(lap('users'))} giây")
         extensions.seed_all(context, only=parts)
-        say(f"Khảo sát, rà soát, đội ngũ, tập huấn — {secs(lap('parts'))} giây")
+        say(
+            f"Khảo sát, rà soát, đội ngũ, tập huấn, chương trình hỗ trợ — {secs(lap('parts'))} giây"
+        )
         audit.record_bulk(
             actor=None,
             action="demo.loaded",
