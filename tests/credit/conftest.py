@@ -32,6 +32,13 @@ def poor_policy(db: None) -> Programme:
         name="Cho vay hộ nghèo",
         valid_from=dt.date(2002, 10, 4),
         funding_sources=["credit"],
+        # As in programmes/data/policies.toml: the ceiling, the stated rate, the longest term.
+        benefit={
+            "amount": 100000000,
+            "rate": 6.6,
+            "quantity": 120,
+            "unit": "tháng (thời hạn tối đa)",
+        },
     )
 
 

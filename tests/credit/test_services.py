@@ -17,6 +17,7 @@ from giamngheo.credit import services
 from giamngheo.credit.errors import CreditError
 from giamngheo.credit.models import FundTurn, Loan, LoanStatus, Repayment, RevolvingFund, UseCheck
 from giamngheo.programmes.models import Programme, SupportRecord
+from giamngheo.programmes.services import catalogue as programme_services
 from giamngheo.registry.models import Membership
 from tests.conftest import World, make_household
 from tests.credit.conftest import TODAY, make_loan
@@ -88,6 +89,46 @@ def test_a_loan_is_refused_outside_the_reach_above_the_policy_ceiling_and_in_the
         with pytest.raises(CreditError, match=message):
             services.loan_create(**{"actor": world.xa_a, **base, **change})
     assert not Loan.objects.exists() and not SupportRecord.objects.exists()
+
+
+def test_the_policy_limits_are_the_programmes_benefit_as_a_province_corrects_it(
+    world: World, poor_policy: Programme
+) -> None:
+    # One source: the ceiling and the longest term are the programme's benefit, so a
+    # province's correction on the programme's page moves them (here to 120 M and 60 months).
+    base = {
+        "actor": world.xa_a,
+        "household": world.household_a1,
+        "programme": poor_policy,
+        "lender": "vbsp",
+        "annual_rate": D("6.6"),
+        "purpose": "Chăn nuôi",
+        "disbursed_on": dt.date(2025, 1, 2),
+    }
+    programme_services.programme_update(
+        actor=world.tinh,
+        programme=poor_policy,
+        benefit={**poor_policy.benefit, "amount": 120_000_000, "quantity": 60},
+    )
+    poor_policy.refresh_from_db()
+    with pytest.raises(CreditError, match="vượt mức tối đa 60"):
+        services.loan_create(**base, amount=D(110_000_000), term_months=61)
+    loan = services.loan_create(**base, amount=D(110_000_000), term_months=60)
+    assert loan.amount == D(110_000_000)
+    # A policy whose benefit names no ceiling or term checks neither.
+    bare = Programme.objects.create(
+        code="vay-khac",
+        kind="policy",
+        name="Cho vay khác",
+        valid_from=dt.date(2020, 1, 1),
+        funding_sources=["credit"],
+    )
+    other = services.loan_create(
+        **{**base, "programme": bare, "household": world.household_a2},
+        amount=D(500_000_000),
+        term_months=240,
+    )
+    assert other.term_months == 240
 
 
 def test_the_database_refuses_a_loan_without_an_amount_and_principal_above_it(

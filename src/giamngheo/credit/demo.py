@@ -19,35 +19,22 @@ from typing import Any
 
 from django.db import transaction
 
-from giamngheo.credit import services
+from giamngheo.credit import limits, services
 from giamngheo.credit.models import FundTurn, Loan, Repayment, RevolvingFund, UseCheck
 from giamngheo.credit.schedule import add_months
 from giamngheo.lib import clock
+from giamngheo.programmes import loader as programme_loader
 from giamngheo.programmes.models import Programme, SupportRecord
 from giamngheo.registry.models import Household, Status
 
 LOANS = 40
 D = Decimal
 
-# The VBSP policies the demo lends under (codes of ``data/loan_limits.toml``). Until the
-# programmes' own data carry them, the demo adds the missing ones (kind policy, unverified).
-POLICIES: dict[str, tuple[str, str, str, dt.date]] = {
-    Status.POOR: ("vay-hn", "Cho vay hộ nghèo", "NĐ 78/2002/NĐ-CP", dt.date(2002, 10, 4)),
-    Status.NEAR_POOR: (
-        "vay-hcn",
-        "Cho vay hộ cận nghèo",
-        "QĐ 15/2013/QĐ-TTg",
-        dt.date(2013, 3, 6),
-    ),
-}
-ESCAPED = (
-    "vay-hmtn",
-    "Cho vay hộ mới thoát nghèo",
-    "QĐ 28/2015/QĐ-TTg, sửa đổi bởi QĐ 02/2021/QĐ-TTg",
-    dt.date(2015, 7, 21),  # the signing date as remembered: unverified, like the policy
-)
-RATES: dict[str, Decimal] = {Status.POOR: D("6.6"), Status.NEAR_POOR: D("7.92")}
-ESCAPED_RATE = D("8.25")
+# The VBSP policies the demo lends under, by the borrower's status: the programme catalogue's
+# codes (``programmes/data/policies.toml``, loaded by the programmes part, which runs first);
+# the rate is the one the policy states (``limits``).
+POLICIES: dict[str, str] = {Status.POOR: "vay-hn", Status.NEAR_POOR: "vay-hcn"}
+ESCAPED = "vay-hmtn"
 PURPOSES = (
     "Mua bò sinh sản",
     "Nuôi lợn nái",
@@ -67,19 +54,10 @@ class CreditDemoReport:
 
 
 def _policy(status: str) -> Programme:
-    code, name, basis, since = POLICIES.get(status, ESCAPED)
-    programme, _created = Programme.objects.get_or_create(
-        code=code,
-        defaults={
-            "kind": "policy",
-            "name": name,
-            "legal_basis": basis,
-            "valid_from": since,
-            "verified": False,
-            "source_note": "Thêm bởi dữ liệu trình diễn tín dụng.",
-        },
-    )
-    return programme
+    code = POLICIES.get(status, ESCAPED)
+    if not Programme.objects.filter(code=code).exists():
+        programme_loader.load(actor=None)
+    return Programme.objects.get(code=code)
 
 
 def purge_credit_demo(context: Any) -> int:
@@ -144,13 +122,14 @@ def seed_credit_demo(context: Any, *, loans: int = LOANS) -> CreditDemoReport:
     for index, household in enumerate(borrowers[:loans]):
         months_ago = rng.randint(2, 40)
         disbursed_on = add_months(today, -months_ago) - dt.timedelta(days=rng.randint(0, 20))
+        programme = _policy(household.status)
         loan = services.loan_create(
             actor=None,
             household=household,
-            programme=_policy(household.status),
+            programme=programme,
             lender="vbsp",
             amount=D(rng.choice((20, 30, 40, 50, 60, 80, 100)) * 1_000_000),
-            annual_rate=RATES.get(household.status, ESCAPED_RATE),
+            annual_rate=limits.for_programme(programme).annual_rate or D("6.6"),
             term_months=rng.choice((36, 48, 60)),
             instalment_months=12,
             purpose=rng.choice(PURPOSES),

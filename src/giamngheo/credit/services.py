@@ -137,15 +137,13 @@ def _check_terms(
         raise CreditError(_("Thời hạn vay phải lớn hơn 0 tháng."))
     if not 0 < every <= term_months:
         raise CreditError(_("Kỳ trả gốc phải từ 1 tháng đến hết thời hạn vay."))
-    policy = limits.for_programme(programme.code)
-    if policy is None:
-        return
-    if amount > policy.max_amount:
+    policy = limits.for_programme(programme)
+    if policy.max_amount is not None and amount > policy.max_amount:
         raise CreditError(
             _("Số tiền vay vượt mức tối đa %(max)s đồng của chính sách (%(basis)s).")
             % {"max": f"{policy.max_amount:,}".replace(",", "."), "basis": policy.legal_basis}
         )
-    if term_months > policy.max_term_months:
+    if policy.max_term_months is not None and term_months > policy.max_term_months:
         raise CreditError(
             _("Thời hạn vay vượt mức tối đa %(max)d tháng của chính sách (%(basis)s).")
             % {"max": policy.max_term_months, "basis": policy.legal_basis}
