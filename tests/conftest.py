@@ -30,6 +30,7 @@ from urllib.parse import quote
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
 from django.utils import translation
 
@@ -155,6 +156,39 @@ def restore_official_units() -> None:
         _units.copy_in(empty)
 
 
+_truncate_flush = DatabaseOperations.sql_flush
+
+
+def _delete_flush(
+    self: DatabaseOperations,
+    style: Any,
+    tables: Any,
+    *,
+    reset_sequences: bool = False,
+    allow_cascade: bool = False,
+) -> list[str]:
+    """A transactional test's flush as DELETEs with the foreign-key (and every other) trigger
+    off for the flush's transaction: TRUNCATE of the ~100 tables costs ~2.7 s on PostgreSQL 15
+    whatever they hold, the DELETE of a test's few rows milliseconds. Same end state (every
+    table empty). Turning triggers off needs a superuser; other roles keep TRUNCATE."""
+    if reset_sequences or not tables or not _superuser(self.connection):
+        return _truncate_flush(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+    qn = self.quote_name
+    return [
+        "SET LOCAL session_replication_role = replica",
+        *(f"DELETE FROM {qn(table)}" for table in tables),  # noqa: S608 - Django table names
+    ]
+
+
+def _superuser(db: Any) -> bool:
+    with db.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """pytest-django's test database (one per xdist worker), plus the official units (kept) and
@@ -166,7 +200,9 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
             _world = _capture(_build_world)
             transaction.set_rollback(True)
     _django_db_blocker = django_db_blocker
-    yield
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", _delete_flush)
+        yield
     # The test database is dropped next: nothing to restore any more.
     _units = _world = _django_db_blocker = None
 
