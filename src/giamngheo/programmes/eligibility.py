@@ -255,6 +255,11 @@ class Preview:
 
 
 NO_PRIORITY: Final = ""
+# The current members of household ``h`` (the membership index on household and left_on).
+MEMBERS: Final = (
+    "FROM registry_membership m JOIN registry_person p ON p.id = m.person_id"
+    " WHERE m.household_id = h.id AND m.left_on IS NULL"
+)
 
 
 class EligibilityQuery:
@@ -264,6 +269,7 @@ class EligibilityQuery:
         self.rules, self.area, self.on = rules, area, on
         self.sql = _Sql()
         self.cutoff = months_before(on, rules.newly_escaped_months)
+        self._member_flags: dict[MemberCondition, tuple[str, str]] = {}
         self.where = self._where()
         self.category = self._category()
         self.priority = self._priority()
@@ -307,9 +313,10 @@ class EligibilityQuery:
             f" ELSE {s.p(self.on.year)} - p.birth_year END)"
         )
 
-    def _member(self, m: MemberCondition, *, per_row: bool = False) -> str:
+    def _member_test(self, m: MemberCondition) -> str:
+        """The condition on one member (``p``, the person; ``m``, their membership)."""
         s = self.sql
-        parts = ["m.household_id = h.id", "m.left_on IS NULL"]
+        parts = ["TRUE"]
         if m.min_age is not None:
             parts.append(f"{self._age()} >= {s.p(m.min_age)}")
         if m.max_age is not None:
@@ -330,17 +337,31 @@ class EligibilityQuery:
                 f" THEN {s.p(bounds.below_male)} ELSE {s.p(bounds.below_female)} END)"
             )
             parts.append(inside if m.working_age else f"NOT {inside}")
-        members = (
-            "FROM registry_membership m JOIN registry_person p"
-            f" ON p.id = m.person_id WHERE {' AND '.join(parts)}"
-        )
+        return " AND ".join(parts[1:] or parts)
+
+    def _member(self, m: MemberCondition, *, per_row: bool = False) -> str:
         if per_row:
-            # In a priority (a CASE branch, reached by eligible households only): a scalar
-            # sub-query, looked up per household through the membership index. An EXISTS
-            # there would be "hashed": every member of the database read to answer a commune.
-            return f"COALESCE((SELECT TRUE {members} LIMIT 1), FALSE)"
+            # In a priority: a flag of the household's one aggregate over its members
+            # (``member_flags``), shared by all priorities, instead of a look-up per priority.
+            if m not in self._member_flags:
+                self._member_flags[m] = (f"mf.f{len(self._member_flags)}", self._member_test(m))
+            return f"{self._member_flags[m][0]} IS TRUE"
         # In the filter: EXISTS, which the planner may turn into a semi-join.
-        return f"EXISTS (SELECT 1 {members})"
+        return f"EXISTS (SELECT 1 {MEMBERS} AND {self._member_test(m)})"
+
+    def _member_join(self) -> str:
+        """The priorities' member conditions, evaluated in one pass over the current members of
+        each household the filter keeps (``bool_or`` per condition; a household without members
+        gets NULL, which ``IS TRUE`` reads as false). A lateral join, not a scalar sub-query per
+        priority: one index look-up per household, and parallel-safe (a correlated SubPlan
+        keeps the whole CASE out of PostgreSQL's parallel workers)."""
+        if not self._member_flags:
+            return ""
+        flags = ", ".join(
+            f"bool_or({test}) AS {alias.removeprefix('mf.')}"
+            for alias, test in self._member_flags.values()
+        )
+        return f" CROSS JOIN LATERAL (SELECT {flags} {MEMBERS}) mf"
 
     def _conditions(self, c: Conditions, *, per_row: bool = False) -> list[str]:
         s = self.sql
@@ -388,13 +409,15 @@ class EligibilityQuery:
         return f"(CASE {' '.join(branches)} ELSE {self.sql.p(NO_PRIORITY)} END)"
 
     # -- the queries --------------------------------------------------------------------------
-    def select(self, columns: str) -> str:
-        """``SELECT columns FROM registry_household h WHERE …``; ``category`` and ``priority``
-        are available as the expressions ``self.category`` / ``self.priority``."""
-        return f"SELECT {columns} FROM registry_household h WHERE {self.where}"  # noqa: S608
+    def select(self, columns: str, *, priorities: bool = True) -> str:
+        """``SELECT columns FROM registry_household h … WHERE …``; ``category`` and ``priority``
+        are available as the expressions ``self.category`` / ``self.priority`` (with
+        ``priorities``: the members' flags the priorities read are joined)."""
+        joined = self._member_join() if priorities else ""
+        return f"SELECT {columns} FROM registry_household h{joined} WHERE {self.where}"  # noqa: S608
 
     def count_sql(self) -> str:
-        return self.select("count(*)")
+        return self.select("count(*)", priorities=False)
 
     def preview_sql(self) -> str:
         inner = self.select(f"{self.category} AS category, {self.priority} AS priority")
