@@ -403,12 +403,14 @@ class EligibilityQuery:
     def _category(self) -> str:
         # The order says which status names a household that is two at once: a poor household
         # is "poor"; an average-living-standard household that left the list is "newly escaped".
+        # The filter keeps only households of one of the statuses: the last one needs no test
+        # (for the 2021-2025 programme, no second look at the escaped history).
+        ordered = [status for status in STATUSES if status in self.rules.statuses]
         branches = [
-            f"WHEN {self._status(status)} THEN {self.sql.p(status)}"
-            for status in STATUSES
-            if status in self.rules.statuses
+            f"WHEN {self._status(status)} THEN {self.sql.p(status)}" for status in ordered[:-1]
         ]
-        return f"(CASE {' '.join(branches)} END)"
+        last = self.sql.p(ordered[-1])
+        return f"(CASE {' '.join(branches)} ELSE {last} END)" if branches else last
 
     def _priority(self) -> str:
         branches = []
