@@ -18,6 +18,9 @@ programme data, and then times, over the whole province and over one commune:
 Prints JSON; not a test.
 
     giamngheo bench programmes_eligibility --households 1000000 --json
+
+``--keep --database NAME`` keeps the loaded database; ``--reuse --database NAME`` times it again
+without loading (each run adds its generated lists as drafts).
 """
 
 from __future__ import annotations
