@@ -46,6 +46,15 @@ def create(url: str, database: str) -> None:
     area_services.load_official_units()
 
 
+def connect(url: str) -> None:
+    """Django set up on an existing database (one kept by an earlier run)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
+    import django
+
+    django.setup()
+
+
 def drop(url: str, database: str) -> None:
     from django.db import connections
 

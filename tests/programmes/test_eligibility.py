@@ -173,3 +173,19 @@ def test_area_conditions_especially_difficult_communes_and_household_groups(
     assert count({**base, "household": {"is_merit_family": True}}, province, on) == 1
     kind = Household.objects.get(pk=in_a.pk).area_kind
     assert count({**base, "household": {"area_kind": [kind]}}, world.village_a1, on) == 1
+
+
+def test_age_of_a_member_born_on_29_february(world: World) -> None:
+    """Born 29/02/2008: 18 only on 01/03/2026 (as PostgreSQL's ``age()`` and a birthday
+    reckoning agree); a member known by birth year only is 18 all through 2026."""
+    leap = household(world.village_a1, "A1-530", birth_date=dt.date(2008, 2, 29))
+    by_year = household(world.village_a2, "A2-530", members=[("female", 2008)])
+    for h in (leap, by_year):
+        set_status(h, "poor", dt.date(2024, 12, 1))
+    area = world.commune_a
+    adult = {"statuses": ["poor"], "member": {"min_age": 18, "max_age": 18}}
+    assert count(adult, area, dt.date(2026, 2, 28)) == 1  # the birth-year member only
+    assert count(adult, area, dt.date(2026, 3, 1)) == 2
+    child = {"statuses": ["poor"], "member": {"max_age": 17}}
+    assert count(child, area, dt.date(2026, 2, 28)) == 1  # the 29/02 head, still 17
+    assert count(child, area, dt.date(2026, 3, 1)) == 0

@@ -255,6 +255,11 @@ class Preview:
 
 
 NO_PRIORITY: Final = ""
+# The current members of household ``h`` (the membership index on household and left_on).
+MEMBERS: Final = (
+    "FROM registry_membership m JOIN registry_person p ON p.id = m.person_id"
+    " WHERE m.household_id = h.id AND m.left_on IS NULL"
+)
 
 
 class EligibilityQuery:
@@ -264,6 +269,8 @@ class EligibilityQuery:
         self.rules, self.area, self.on = rules, area, on
         self.sql = _Sql()
         self.cutoff = months_before(on, rules.newly_escaped_months)
+        self._member_flags: dict[MemberCondition, tuple[str, str]] = {}
+        self._placed_first: list[str] = []
         self.where = self._where()
         self.category = self._category()
         self.priority = self._priority()
@@ -299,48 +306,76 @@ class EligibilityQuery:
             parts.append(self._escaped())
         return "(" + " OR ".join(parts) + ")"
 
-    def _age(self) -> str:
+    def _at_least(self, years: int) -> str:
+        """The member is at least ``years`` old on the reference day: born on or before the
+        same day ``years`` earlier (29/02 falls back to 28/02, as a birthday on 29/02 is only
+        reached on 01/03 in other years), or, with only a birth year, born by that year. Dates
+        computed here, not ``age()`` per member: the same answer, without a date function
+        evaluated on every member read."""
         s = self.sql
+        born_by = months_before(self.on, 12 * years)
         return (
-            "(CASE WHEN p.birth_date IS NOT NULL"
-            f" THEN date_part('year', age({s.p(self.on)}::date, p.birth_date))::int"
-            f" ELSE {s.p(self.on.year)} - p.birth_year END)"
+            f"(CASE WHEN p.birth_date IS NOT NULL THEN p.birth_date <= {s.p(born_by)}"
+            f" ELSE p.birth_year <= {s.p(self.on.year - years)} END)"
         )
 
-    def _member(self, m: MemberCondition, *, per_row: bool = False) -> str:
+    def _member_test(self, m: MemberCondition) -> str:
+        """The condition on one member (``p``, the person), the cheap tests first."""
         s = self.sql
-        parts = ["m.household_id = h.id", "m.left_on IS NULL"]
-        if m.min_age is not None:
-            parts.append(f"{self._age()} >= {s.p(m.min_age)}")
-        if m.max_age is not None:
-            parts.append(f"{self._age()} <= {s.p(m.max_age)}")
+        parts = []
         if m.sex is not None:
             parts.append(f"p.sex = {s.p(m.sex)}")
+        if m.disability is not None:
+            parts.append(f"p.disability = {s.p(m.disability)}")
         if m.ethnic_minority is not None:
             parts.append(f"(p.ethnicity <> {s.p(KINH)}) = {s.p(m.ethnic_minority)}")
         if m.ethnicities:
             parts.append(f"p.ethnicity = ANY({s.p(list(m.ethnicities))})")
-        if m.disability is not None:
-            parts.append(f"p.disability = {s.p(m.disability)}")
+        if m.min_age is not None:
+            parts.append(self._at_least(m.min_age))
+        if m.max_age is not None:
+            parts.append(f"NOT {self._at_least(m.max_age + 1)}")
         if m.working_age is not None:
+            # Working age: from the minimum to below the bound of the member's sex.
             bounds = working_age()
-            age = self._age()
             inside = (
-                f"({age} >= {s.p(bounds.minimum)} AND {age} < CASE p.sex WHEN 'male'"
-                f" THEN {s.p(bounds.below_male)} ELSE {s.p(bounds.below_female)} END)"
+                f"({self._at_least(bounds.minimum)} AND NOT CASE p.sex WHEN 'male'"
+                f" THEN {self._at_least(bounds.below_male)}"
+                f" ELSE {self._at_least(bounds.below_female)} END)"
             )
             parts.append(inside if m.working_age else f"NOT {inside}")
-        members = (
-            "FROM registry_membership m JOIN registry_person p"
-            f" ON p.id = m.person_id WHERE {' AND '.join(parts)}"
-        )
+        return " AND ".join(parts) or "TRUE"
+
+    def _member(self, m: MemberCondition, *, per_row: bool = False) -> str:
         if per_row:
-            # In a priority (a CASE branch, reached by eligible households only): a scalar
-            # sub-query, looked up per household through the membership index. An EXISTS
-            # there would be "hashed": every member of the database read to answer a commune.
-            return f"COALESCE((SELECT TRUE {members} LIMIT 1), FALSE)"
+            # In a priority: a flag of the household's one aggregate over its members
+            # (``member_flags``), shared by all priorities, instead of a look-up per priority.
+            if m not in self._member_flags:
+                self._member_flags[m] = (f"mf.f{len(self._member_flags)}", self._member_test(m))
+            return f"{self._member_flags[m][0]} IS TRUE"
         # In the filter: EXISTS, which the planner may turn into a semi-join.
-        return f"EXISTS (SELECT 1 {members})"
+        return f"EXISTS (SELECT 1 {MEMBERS} AND {self._member_test(m)})"
+
+    def _member_join(self) -> str:
+        """The priorities' member conditions, evaluated in one pass over the current members of
+        each household the filter keeps (``bool_or`` per condition; a household without members
+        gets NULL, which ``IS TRUE`` reads as false). A lateral join, not a scalar sub-query per
+        priority: one index look-up per household, and parallel-safe (a correlated SubPlan
+        keeps the whole CASE out of PostgreSQL's parallel workers)."""
+        if not self._member_flags:
+            return ""
+        flags = ", ".join(
+            f"bool_or({test}) AS {alias.removeprefix('mf.')}"
+            for alias, test in self._member_flags.values()
+        )
+        # Households placed by a priority before the first one on members (in the programme
+        # of 2021-2025: poor minority households) skip the look-up (a one-time filter).
+        skip = (
+            f" AND NOT ({' OR '.join(f'({t})' for t in self._placed_first)})"
+            if self._placed_first
+            else ""
+        )
+        return f" CROSS JOIN LATERAL (SELECT {flags} {MEMBERS}{skip}) mf"
 
     def _conditions(self, c: Conditions, *, per_row: bool = False) -> list[str]:
         s = self.sql
@@ -368,12 +403,14 @@ class EligibilityQuery:
     def _category(self) -> str:
         # The order says which status names a household that is two at once: a poor household
         # is "poor"; an average-living-standard household that left the list is "newly escaped".
+        # The filter keeps only households of one of the statuses: the last one needs no test
+        # (for the 2021-2025 programme, no second look at the escaped history).
+        ordered = [status for status in STATUSES if status in self.rules.statuses]
         branches = [
-            f"WHEN {self._status(status)} THEN {self.sql.p(status)}"
-            for status in STATUSES
-            if status in self.rules.statuses
+            f"WHEN {self._status(status)} THEN {self.sql.p(status)}" for status in ordered[:-1]
         ]
-        return f"(CASE {' '.join(branches)} END)"
+        last = self.sql.p(ordered[-1])
+        return f"(CASE {' '.join(branches)} ELSE {last} END)" if branches else last
 
     def _priority(self) -> str:
         branches = []
@@ -382,19 +419,25 @@ class EligibilityQuery:
             parts = [self._statuses(c.statuses)] if c.statuses else []
             parts += self._conditions(c, per_row=True)
             test = " AND ".join(parts) if parts else "TRUE"
+            if not self._member_flags:
+                # Before the first priority that tests members: a household it places needs
+                # no look-up of its members.
+                self._placed_first.append(test)
             branches.append(f"WHEN {test} THEN {self.sql.p(priority.code)}")
         if not branches:
             return self.sql.p(NO_PRIORITY)
         return f"(CASE {' '.join(branches)} ELSE {self.sql.p(NO_PRIORITY)} END)"
 
     # -- the queries --------------------------------------------------------------------------
-    def select(self, columns: str) -> str:
-        """``SELECT columns FROM registry_household h WHERE …``; ``category`` and ``priority``
-        are available as the expressions ``self.category`` / ``self.priority``."""
-        return f"SELECT {columns} FROM registry_household h WHERE {self.where}"  # noqa: S608
+    def select(self, columns: str, *, priorities: bool = True) -> str:
+        """``SELECT columns FROM registry_household h … WHERE …``; ``category`` and ``priority``
+        are available as the expressions ``self.category`` / ``self.priority`` (with
+        ``priorities``: the members' flags the priorities read are joined)."""
+        joined = self._member_join() if priorities else ""
+        return f"SELECT {columns} FROM registry_household h{joined} WHERE {self.where}"  # noqa: S608
 
     def count_sql(self) -> str:
-        return self.select("count(*)")
+        return self.select("count(*)", priorities=False)
 
     def preview_sql(self) -> str:
         inner = self.select(f"{self.category} AS category, {self.priority} AS priority")

@@ -267,6 +267,14 @@ class Person(Versioned):
             GinIndex(fields=["search_name"], name="person_search_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["citizen_id"], name="person_citizen_id"),
             models.Index(fields=["search_name", "birth_year"], name="person_name_birth"),
+            # The attributes eligibility rules test on members (programmes.eligibility), read
+            # from the index alone (no visit of the wide person row) when a preview looks up
+            # the members of every eligible household of a province.
+            models.Index(
+                fields=["id"],
+                include=["sex", "birth_date", "birth_year", "disability", "ethnicity"],
+                name="person_member_attributes",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -316,7 +324,17 @@ class Membership(models.Model):
                 name="membership_one_main_earner_per_household",
             ),
         ]
-        indexes = [models.Index(fields=["household", "left_on"])]
+        indexes = [
+            models.Index(fields=["household", "left_on"]),
+            # The current members of a household from the index alone (programmes.eligibility
+            # looks them up for every eligible household of an area).
+            models.Index(
+                fields=["household"],
+                include=["person"],
+                condition=Q(left_on__isnull=True),
+                name="membership_current_members",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.household}"
