@@ -116,6 +116,8 @@ def test_the_household_page_shows_every_support_with_dates(
     text = page.content.decode()
     assert "Hỗ trợ đã nhận" in text
     assert "02/04/2025" in text and "10/01/2026" in text and "Bò" in text
+    # The programme by its name (the code only as a tooltip), as on the loans panel.
+    assert f'<td title="{tree.subproject.code}">{tree.subproject.name}</td>' in text
     assert NUMBER not in text and "***********6789" in text
     assert reverse("deliveries:household_new", args=[world.household_a1.pk]) not in text
     log_in(client, "xa_a")
@@ -348,7 +350,13 @@ def test_bulk_entry_from_an_approved_beneficiary_list(client: Client, world: Wor
         approved_on=dt.date(2026, 1, 20),
         decision_number="12/QĐ-UBND",
     )
-    assert "Danh sách hỗ trợ Tết" in client.get(reverse("deliveries:bulk")).content.decode()
+    choose = client.get(reverse("deliveries:bulk")).content.decode()
+    assert "Danh sách hỗ trợ Tết" in choose
+    # The approved lists are listed once, in the page, not in the document's <title>.
+    title = choose.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Danh sách hỗ trợ Tết" not in title and "<h2>" not in title
+    assert choose.count("Danh sách hỗ trợ Tết") == 1
+    assert "test-giao-danh-sach" not in choose
     url = reverse("deliveries:bulk") + f"?list={approved.pk}"
     page = client.get(url).content.decode()
     assert "A1-001" in page and "A2-001" in page and "B1-001" not in page
