@@ -53,8 +53,10 @@ def test_totals_page_and_filters(client: Client, world: World, tree: Tree) -> No
     assert page.status_code == 200
     text = page.content.decode()
     assert "1.000.000" in text and "7.000.000" not in text and "B1-001" not in text
-    # The area lines lead down: the province, its communes, a commune's villages.
-    assert f'href="?area={world.province.code}' in text
+    # The area lines lead down: the commune's officer starts at their villages (not one line
+    # with the province), a chosen province at its communes, a commune at its villages.
+    assert f'href="?area={world.village_a1.code}' in text
+    assert f'href="?area={world.province.code}' not in text
     down = client.get(reverse("deliveries:index"), {"area": world.province.code}).content.decode()
     assert f'href="?area={world.commune_a.code}' in down
     down = client.get(reverse("deliveries:index"), {"area": world.commune_a.code}).content.decode()
