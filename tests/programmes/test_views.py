@@ -118,6 +118,17 @@ def test_a_list_is_made_reviewed_approved_and_downloaded_on_the_pages(world: Wor
     codes = {r[1] for r in book["Danh sách"].iter_rows(min_row=2, values_only=True)}
     assert codes == {poor.code, near.code}
     assert AuditEvent.objects.filter(action="programmes.list_exported").count() == 1
+    # In English the workbook is English throughout, headings as well as the categories.
+    c.cookies["giamngheo_language"] = "en"
+    english = load_workbook(
+        io.BytesIO(c.get(reverse("programmes:list_export", args=[blist.pk])).content)
+    )
+    assert english.sheetnames == ["Information", "List"]
+    header, *lines = english["List"].iter_rows(values_only=True)
+    assert header[1] == "Household code" and header[5] == "Category"
+    assert {line[1] for line in lines} == {poor.code, near.code}
+    assert "Poor households" in {line[5] for line in lines}
+    c.cookies["giamngheo_language"] = "vi"
     # Another commune's officer does not see it.
     other = client_for(world.xa_b)
     assert other.get(reverse("programmes:list_detail", args=[blist.pk])).status_code == 404
