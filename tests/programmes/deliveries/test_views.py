@@ -87,6 +87,10 @@ def test_the_export_reads_back_typed_and_masked(
         assert total[3] == sum(amounts)
         assert total[1] == len(rows)
     assert NUMBER not in str(rows)
+    # In English every sheet has an English name (the rows sheet stayed Vietnamese).
+    client.cookies["giamngheo_language"] = "en"
+    english = load_workbook(io.BytesIO(client.get(reverse("deliveries:export")).content))
+    assert english.sheetnames == ["By programme", "By area", "By year", "Support records"]
 
 
 def test_detail_and_receipt_mask_the_card_for_a_collaborator(
