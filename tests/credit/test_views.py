@@ -58,6 +58,12 @@ def test_a_loan_is_created_from_the_household_page_once(
     assert loan.amount == D(40_000_000) and loan.annual_rate == D("6.6")
     detail = client.get(reverse("credit:loan_detail", args=[loan.pk])).content.decode()
     assert "Trồng cà phê" in detail and "Lịch trả nợ" in detail
+    # The rate as written (not "6,6000"), and in English a year and months, not "%/in".
+    assert "6,6 %/năm · 60 tháng" in detail
+    client.cookies["giamngheo_language"] = "en"
+    english = client.get(reverse("credit:loan_detail", args=[loan.pk])).content.decode()
+    assert "6,6% a year · 60 months" in english
+    client.cookies["giamngheo_language"] = "vi"
     panel = client.get(reverse("registry:household_detail", args=[household.pk])).content.decode()
     assert reverse("credit:loan_detail", args=[loan.pk]) in panel
 
