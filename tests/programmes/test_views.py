@@ -92,9 +92,17 @@ def test_a_list_is_made_reviewed_approved_and_downloaded_on_the_pages(world: Wor
     assert response.status_code == 302, response.context["form"].errors
     blist = BeneficiaryList.objects.get()
     assert list(blist.entries.values_list("household_id", flat=True)) == [poor.pk]
+    # The household is found with the registry's picker (a search box), not a typed code.
+    form = c.get(reverse("programmes:entry_add", args=[blist.pk])).content.decode()
+    assert reverse("registry:household_pick") in form and 'name="household_code"' not in form
+    other = c.post(
+        reverse("programmes:entry_add", args=[blist.pk]),
+        {"household": world.household_b1.pk, "reason": "Hộ xã khác"},
+    )
+    assert other.status_code == 200 and not blist.entries.filter(household=world.household_b1)
     added = c.post(
         reverse("programmes:entry_add", args=[blist.pk]),
-        {"household_code": near.code, "reason": "Thôn đề nghị bổ sung"},
+        {"household": near.pk, "reason": "Thôn đề nghị bổ sung"},
     )
     assert added.status_code == 302
     entry = blist.entries.get(household=near)

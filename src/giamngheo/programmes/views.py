@@ -23,7 +23,7 @@ from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.programmes import exports, forms, selectors, services
 from giamngheo.programmes.labels import category_label, priority_labels
 from giamngheo.programmes.models import BeneficiaryEntry, BeneficiaryList, ListState, Programme
-from giamngheo.registry.models import Household
+from giamngheo.registry import picker
 
 LIST_SCOPE = {"village": ""}
 
@@ -251,18 +251,11 @@ def list_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def entry_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     blist = _visible_list(request, pk)
     form = forms.AddForm(request.POST or None)
+    picker.remember(form, request.user, request.POST)
     back = reverse("programmes:list_detail", args=[pk])
     if request.method == "POST" and form.is_valid():
-        household = (
-            access.scoped(Household.objects.select_related("village"), request.user)
-            .filter(code=form.cleaned_data["household_code"].strip(), province=blist.province_id)
-            .first()
-        )
-        if household is None:
-            form.add_error(
-                "household_code", _("Không tìm thấy hộ có mã này trong địa bàn bạn quản lý.")
-            )
-        else:
+        household = picker.picked(form, request.user)
+        if household is not None:
             added = form_attempt(
                 form,
                 lambda: services.entry_add(
