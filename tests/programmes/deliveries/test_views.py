@@ -122,8 +122,10 @@ def test_the_household_page_shows_every_support_with_dates(
     text = page.content.decode()
     assert "Hỗ trợ đã nhận" in text
     assert "02/04/2025" in text and "10/01/2026" in text and "Bò" in text
-    # The programme by its name (the code only as a tooltip), as on the loans panel.
-    assert f'<td title="{tree.subproject.code}">{tree.subproject.name}</td>' in text
+    # The programme by its name, its code aside (as on the loan page): a sub-project's name
+    # alone ("Giai đoạn I") does not say which programme it belongs to.
+    programme = f'{tree.subproject.name} <span class="muted">({tree.subproject.code})</span>'
+    assert f"<td>{programme}</td>" in text
     assert NUMBER not in text and "***********6789" in text
     assert reverse("deliveries:household_new", args=[world.household_a1.pk]) not in text
     log_in(client, "xa_a")
