@@ -106,7 +106,14 @@ def test_a_list_is_made_reviewed_approved_and_downloaded_on_the_pages(world: Wor
     )
     assert added.status_code == 302
     entry = blist.entries.get(household=near)
-    c.post(reverse("programmes:entry_exclude", args=[entry.pk]), {"reason": "Trùng hỗ trợ"})
+    # Each line offers to exclude the household; in English "Exclude", not "Type" (the
+    # bare "Loại" of the catalogue is the noun).
+    c.cookies["giamngheo_language"] = "en"
+    english = c.get(reverse("programmes:list_detail", args=[blist.pk])).text
+    exclude = reverse("programmes:entry_exclude", args=[entry.pk])
+    assert f'<a href="{exclude}">Exclude</a>' in english
+    c.cookies["giamngheo_language"] = "vi"
+    c.post(exclude, {"reason": "Trùng hỗ trợ"})
     entry.refresh_from_db()
     assert not entry.included
     c.post(reverse("programmes:entry_restore", args=[entry.pk]))
