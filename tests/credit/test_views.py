@@ -107,6 +107,9 @@ def test_pages_outside_the_reach_are_not_found_and_acts_without_the_role_are_for
     assert _client("ctv").get(reverse("credit:write_off", args=[loan.pk])).status_code == 403
     listed = other.get(reverse("credit:loan_list")).content.decode()
     assert world.household_a1.head_name not in listed
+    # A province sees loans of many communes: each line names the village and its commune.
+    province = _client("tinh").get(reverse("credit:loan_list")).content.decode()
+    assert f"{world.village_a1.name}, {world.commune_a.name}" in province
 
 
 def test_repayment_and_check_entry(world: World, poor_policy: Programme) -> None:
