@@ -162,24 +162,27 @@ def test_the_fund_page_shows_its_chain_and_the_commune_records_the_next_turn(
     assert response["Location"] == reverse("credit:fund_detail", args=[fund.pk])
     assert fund.share_to_rotate == D("0.5")
     turn_url = reverse("credit:fund_turn_new", args=[fund.pk])
-    for code, value, day in (
-        ("A1-001", "6000000", "01/02/2025"),
-        ("A2-001", "3000000", "01/06/2026"),
+    # The receiving household is found with the registry's picker, not a typed code.
+    form = client.get(turn_url).content.decode()
+    assert reverse("registry:household_pick") in form and "receiver_code" not in form
+    for household, value, day in (
+        (world.household_a1, "6000000", "01/02/2025"),
+        (world.household_a2, "3000000", "01/06/2026"),
     ):
         client.post(
             turn_url,
-            {"receiver_code": code, "value": value, "description": "Dê cái", "passed_on": day},
+            {"receiver": household.pk, "value": value, "description": "Dê cái", "passed_on": day},
         )
     unknown = client.post(
         turn_url,
         {
-            "receiver_code": "B1-001",
+            "receiver": world.household_b1.pk,
             "value": "2000000",
             "description": "Dê",
             "passed_on": "01/06/2026",
         },
     )
-    assert "Không có hộ với mã này" in unknown.content.decode()
+    assert "Hộ đã chọn không có trên địa bàn bạn được ghi." in unknown.content.decode()
     assert [t.receiver.code for t in FundTurn.objects.order_by("sequence")] == ["A1-001", "A2-001"]
     page = client.get(reverse("credit:fund_detail", args=[fund.pk])).content.decode()
     assert "Chuỗi quay vòng" in page and world.household_a2.head_name in page
