@@ -50,6 +50,12 @@ def test_programme_pages_and_the_preview(world: World) -> None:
     assert detail.status_code == 200
     assert "Hộ nghèo" in detail.text and "Dự án 2" in detail.text
     assert detail.context["preview"].by_status["poor"] == 1
+    # Funding sources and rules in words: no raw codes as the reader's first sight.
+    facts = detail.text.split("<details>", 1)[0]
+    assert "Ngân sách trung ương" in facts and "central" not in facts
+    assert "Hộ cận nghèo, Hộ mới thoát nghèo" in facts and "near_poor" not in facts
+    assert "trong 36 tháng" in facts and "Hộ nghèo dân tộc thiểu số" in facts
+    assert "near_poor" in detail.text.split("<details>", 1)[1]  # the full rules stay there
     # Commune B is not in xa_a's choices: the form refuses it, no count is shown.
     other = c.get(
         reverse("programmes:detail", args=[root.pk]),

@@ -22,7 +22,13 @@ from giamngheo.lib import clock
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.programmes import exports, forms, selectors, services
 from giamngheo.programmes.labels import category_label, priority_labels
-from giamngheo.programmes.models import BeneficiaryEntry, BeneficiaryList, ListState, Programme
+from giamngheo.programmes.models import (
+    BeneficiaryEntry,
+    BeneficiaryList,
+    FundingSource,
+    ListState,
+    Programme,
+)
 from giamngheo.registry import picker
 
 LIST_SCOPE = {"village": ""}
@@ -73,6 +79,11 @@ def _can_edit(request: AuthenticatedHttpRequest) -> bool:
     return True
 
 
+def _funding_label(code: str) -> str:
+    """A funding source's label; a code the choices do not know (edited data) as it is."""
+    return str(FundingSource(code).label) if code in FundingSource.values else code
+
+
 def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(pk)
     areas = _areas(request)
@@ -109,6 +120,13 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             ],
             "error": error,
             "rules": json.dumps(programme.eligibility, ensure_ascii=False, indent=2),
+            # The rules as people read them (the JSON stays available under it).
+            "rule_statuses": [
+                category_label(str(s)) for s in programme.eligibility.get("statuses", [])
+            ],
+            "rule_priorities": list(labels.values()),
+            "newly_escaped_months": programme.eligibility.get("newly_escaped_months"),
+            "funding": [_funding_label(code) for code in programme.funding_sources],
             "lists": access.scoped(programme.lists.all(), request.user, **LIST_SCOPE).order_by(
                 "-created_at"
             )[:50],
