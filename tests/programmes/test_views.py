@@ -56,6 +56,8 @@ def test_programme_pages_and_the_preview(world: World) -> None:
     assert "Hộ cận nghèo, Hộ mới thoát nghèo" in facts and "near_poor" not in facts
     assert "trong 36 tháng" in facts and "Hộ nghèo dân tộc thiểu số" in facts
     assert "near_poor" in detail.text.split("<details>", 1)[1]  # the full rules stay there
+    # The programme's benefit is set by its projects: said so, not an empty line.
+    assert "Theo từng dự án, tiểu dự án" in facts
     # Commune B is not in xa_a's choices: the form refuses it, no count is shown.
     other = c.get(
         reverse("programmes:detail", args=[root.pk]),
