@@ -91,6 +91,15 @@ def test_the_export_reads_back_typed_and_masked(
     client.cookies["giamngheo_language"] = "en"
     english = load_workbook(io.BytesIO(client.get(reverse("deliveries:export")).content))
     assert english.sheetnames == ["By programme", "By area", "By year", "Support records"]
+    # Counts of supports are "Supports", not "Times" (the bare "Lượt" is a fund's turn).
+    assert [c.value for c in english["By year"][1]] == [
+        "Item",
+        "Supports",
+        "Households",
+        "Amount (VND)",
+    ]
+    page = client.get(reverse("deliveries:index")).content.decode()
+    assert '<th class="num">Supports</th>' in page and "Times" not in page
 
 
 def test_detail_and_receipt_mask_the_card_for_a_collaborator(

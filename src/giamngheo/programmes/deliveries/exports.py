@@ -75,7 +75,7 @@ def deliveries_workbook(
 ) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])
-    header = [_("Chỉ tiêu"), _("Số lượt"), _("Số hộ"), _("Số tiền (đồng)")]
+    header = [_("Chỉ tiêu"), _("Lượt hỗ trợ"), _("Số hộ"), _("Số tiền (đồng)")]
     grand = selectors.grand_total(rows)
     _sheet(
         book,
