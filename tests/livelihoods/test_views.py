@@ -262,3 +262,12 @@ def test_the_model_list_filters_by_type_and_mode(lw: LivelihoodWorld) -> None:
     assert codes("mode=community") == {"MH-01"}
     assert codes("type=crops&mode=community") == set()
     assert codes("type=khong-co") == {"MH-01", "MH-CAM"}  # an unknown value filters nothing
+
+
+def test_the_model_tabs_mark_the_current_one_and_name_the_programme(lw: LivelihoodWorld) -> None:
+    client = _client("xa_a")
+    page = client.get(reverse("livelihoods:participants", args=[lw.model.pk])).content.decode()
+    tabs = page.split('class="subnav model-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert '<strong aria-current="page">Hộ tham gia</strong>' in tabs
+    assert f'<a href="{reverse("livelihoods:model_detail", args=[lw.model.pk])}">' in tabs
+    assert f"{lw.model.programme.name} ({lw.model.programme.code})" in page
