@@ -318,6 +318,8 @@ def test_reach_page_and_its_export(client: Client, world: World, tree: Tree) -> 
     assert page.status_code == 200
     text = page.content.decode()
     assert "4.000.000" in text and "2.000.000" in text and "A1-NGHEO" in text
+    # A province reads the list too: each household's village with its commune.
+    assert f"{world.village_a1.name}, {world.commune_a.name}" in text
     book = load_workbook(io.BytesIO(client.get(reverse("deliveries:reach_export"), query).content))
     figures = dict(book["Độ bao phủ"].iter_rows(min_row=2, values_only=True))
     assert figures["Hộ được hỗ trợ"] == 2
