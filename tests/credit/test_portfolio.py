@@ -118,6 +118,12 @@ def test_the_portfolio_is_scoped_and_the_province_sums_its_communes(
         assert sum(line.outstanding for _unit, line in data.by_unit) == data.total.outstanding
         assert sum(line.loans for _unit, line in data.by_unit) == data.total.loans
     assert {unit for unit, _line in a.by_unit} == {world.village_a1, world.village_a2}
+    # Without a chosen area, a commune officer's loans (one commune) break down to villages,
+    # a province's to communes.
+    mine_all = selectors.portfolio(world.xa_a, area=None, on=TODAY)
+    assert {unit for unit, _line in mine_all.by_unit} == {world.village_a1, world.village_a2}
+    all_of_province = selectors.portfolio(world.tinh, area=None, on=TODAY)
+    assert {unit for unit, _line in all_of_province.by_unit} == {world.commune_a, world.commune_b}
 
 
 def test_overdue_in_the_portfolio_starts_the_day_after_the_due_date(

@@ -58,6 +58,12 @@ def test_a_loan_is_created_from_the_household_page_once(
     assert loan.amount == D(40_000_000) and loan.annual_rate == D("6.6")
     detail = client.get(reverse("credit:loan_detail", args=[loan.pk])).content.decode()
     assert "Trồng cà phê" in detail and "Lịch trả nợ" in detail
+    # The rate as written (not "6,6000"), and in English a year and months, not "%/in".
+    assert "6,6 %/năm · 60 tháng" in detail
+    client.cookies["giamngheo_language"] = "en"
+    english = client.get(reverse("credit:loan_detail", args=[loan.pk])).content.decode()
+    assert "6,6% a year · 60 months" in english
+    client.cookies["giamngheo_language"] = "vi"
     panel = client.get(reverse("registry:household_detail", args=[household.pk])).content.decode()
     assert reverse("credit:loan_detail", args=[loan.pk]) in panel
 
@@ -101,6 +107,9 @@ def test_pages_outside_the_reach_are_not_found_and_acts_without_the_role_are_for
     assert _client("ctv").get(reverse("credit:write_off", args=[loan.pk])).status_code == 403
     listed = other.get(reverse("credit:loan_list")).content.decode()
     assert world.household_a1.head_name not in listed
+    # A province sees loans of many communes: each line names the village and its commune.
+    province = _client("tinh").get(reverse("credit:loan_list")).content.decode()
+    assert f"{world.village_a1.name}, {world.commune_a.name}" in province
 
 
 def test_repayment_and_check_entry(world: World, poor_policy: Programme) -> None:
@@ -153,24 +162,27 @@ def test_the_fund_page_shows_its_chain_and_the_commune_records_the_next_turn(
     assert response["Location"] == reverse("credit:fund_detail", args=[fund.pk])
     assert fund.share_to_rotate == D("0.5")
     turn_url = reverse("credit:fund_turn_new", args=[fund.pk])
-    for code, value, day in (
-        ("A1-001", "6000000", "01/02/2025"),
-        ("A2-001", "3000000", "01/06/2026"),
+    # The receiving household is found with the registry's picker, not a typed code.
+    form = client.get(turn_url).content.decode()
+    assert reverse("registry:household_pick") in form and "receiver_code" not in form
+    for household, value, day in (
+        (world.household_a1, "6000000", "01/02/2025"),
+        (world.household_a2, "3000000", "01/06/2026"),
     ):
         client.post(
             turn_url,
-            {"receiver_code": code, "value": value, "description": "Dê cái", "passed_on": day},
+            {"receiver": household.pk, "value": value, "description": "Dê cái", "passed_on": day},
         )
     unknown = client.post(
         turn_url,
         {
-            "receiver_code": "B1-001",
+            "receiver": world.household_b1.pk,
             "value": "2000000",
             "description": "Dê",
             "passed_on": "01/06/2026",
         },
     )
-    assert "Không có hộ với mã này" in unknown.content.decode()
+    assert "Hộ đã chọn không có trên địa bàn bạn được ghi." in unknown.content.decode()
     assert [t.receiver.code for t in FundTurn.objects.order_by("sequence")] == ["A1-001", "A2-001"]
     page = client.get(reverse("credit:fund_detail", args=[fund.pk])).content.decode()
     assert "Chuỗi quay vòng" in page and world.household_a2.head_name in page

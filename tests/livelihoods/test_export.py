@@ -52,3 +52,24 @@ def test_a_collaborator_exports_only_their_village(lw: LivelihoodWorld) -> None:
     sheet = _book("ctv", lw)["Hộ tham gia"]
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(codes) == ["A1-001", "A1-002"]
+
+
+def test_an_english_export_is_english_throughout(lw: LivelihoodWorld) -> None:
+    client = Client()
+    log_in(client, "xa_a")
+    client.cookies["giamngheo_language"] = "en"
+    response = client.get(reverse("livelihoods:model_xlsx", args=[lw.model.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Participating household", "Summary"]
+    sheet = book["Participating household"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[0] == "Household code" and header[4] == "Status on joining"
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["A1-001"][4] == "Poor households"
+    totals = dict(book["Summary"].iter_rows(values_only=True))
+    assert totals["Participating households"] == 4
+    assert totals["Total budget (VND)"] == 380000000
+    assert lw.model.programme.name in totals["Programme, project"]
+    summary = book["Summary"]
+    budget_row = next(c.row for c in summary["A"] if c.value == "Total budget (VND)")
+    assert summary.cell(row=budget_row, column=2).number_format == "#,##0"

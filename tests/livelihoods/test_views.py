@@ -61,6 +61,16 @@ def test_another_commune_gets_404_and_a_collaborator_sees_their_village(
     assert ctv.get(reverse("livelihoods:group_approve", args=[lw.group.pk])).status_code == 403
 
 
+def test_the_forms_name_each_village_with_its_commune(lw: LivelihoodWorld) -> None:
+    """A provincial officer picks villages of many communes: each is named with its commune."""
+    client = _client("tinh")
+    world = lw.world
+    for name in ("livelihoods:model_new", "livelihoods:group_new"):
+        page = client.get(reverse(name)).content.decode()
+        assert f"{world.village_a1.name} — {world.commune_a.name}" in page
+        assert f"{world.village_b1.name} — {world.commune_b.name}" in page
+
+
 def test_a_model_is_created_from_the_form(lw: LivelihoodWorld) -> None:
     client = _client("xa_a")
     response = client.post(
@@ -252,3 +262,12 @@ def test_the_model_list_filters_by_type_and_mode(lw: LivelihoodWorld) -> None:
     assert codes("mode=community") == {"MH-01"}
     assert codes("type=crops&mode=community") == set()
     assert codes("type=khong-co") == {"MH-01", "MH-CAM"}  # an unknown value filters nothing
+
+
+def test_the_model_tabs_mark_the_current_one_and_name_the_programme(lw: LivelihoodWorld) -> None:
+    client = _client("xa_a")
+    page = client.get(reverse("livelihoods:participants", args=[lw.model.pk])).content.decode()
+    tabs = page.split('class="subnav model-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert '<strong aria-current="page">Hộ tham gia</strong>' in tabs
+    assert f'<a href="{reverse("livelihoods:model_detail", args=[lw.model.pk])}">' in tabs
+    assert f"{lw.model.programme.name} ({lw.model.programme.code})" in page

@@ -50,6 +50,14 @@ def test_programme_pages_and_the_preview(world: World) -> None:
     assert detail.status_code == 200
     assert "Hộ nghèo" in detail.text and "Dự án 2" in detail.text
     assert detail.context["preview"].by_status["poor"] == 1
+    # Funding sources and rules in words: no raw codes as the reader's first sight.
+    facts = detail.text.split("<details>", 1)[0]
+    assert "Ngân sách trung ương" in facts and "central" not in facts
+    assert "Hộ cận nghèo, Hộ mới thoát nghèo" in facts and "near_poor" not in facts
+    assert "trong 36 tháng" in facts and "Hộ nghèo dân tộc thiểu số" in facts
+    assert "near_poor" in detail.text.split("<details>", 1)[1]  # the full rules stay there
+    # The programme's benefit is set by its projects: said so, not an empty line.
+    assert "Theo từng dự án, tiểu dự án" in facts
     # Commune B is not in xa_a's choices: the form refuses it, no count is shown.
     other = c.get(
         reverse("programmes:detail", args=[root.pk]),
@@ -92,13 +100,28 @@ def test_a_list_is_made_reviewed_approved_and_downloaded_on_the_pages(world: Wor
     assert response.status_code == 302, response.context["form"].errors
     blist = BeneficiaryList.objects.get()
     assert list(blist.entries.values_list("household_id", flat=True)) == [poor.pk]
+    # The household is found with the registry's picker (a search box), not a typed code.
+    form = c.get(reverse("programmes:entry_add", args=[blist.pk])).content.decode()
+    assert reverse("registry:household_pick") in form and 'name="household_code"' not in form
+    other = c.post(
+        reverse("programmes:entry_add", args=[blist.pk]),
+        {"household": world.household_b1.pk, "reason": "Hộ xã khác"},
+    )
+    assert other.status_code == 200 and not blist.entries.filter(household=world.household_b1)
     added = c.post(
         reverse("programmes:entry_add", args=[blist.pk]),
-        {"household_code": near.code, "reason": "Thôn đề nghị bổ sung"},
+        {"household": near.pk, "reason": "Thôn đề nghị bổ sung"},
     )
     assert added.status_code == 302
     entry = blist.entries.get(household=near)
-    c.post(reverse("programmes:entry_exclude", args=[entry.pk]), {"reason": "Trùng hỗ trợ"})
+    # Each line offers to exclude the household; in English "Exclude", not "Type" (the
+    # bare "Loại" of the catalogue is the noun).
+    c.cookies["giamngheo_language"] = "en"
+    english = c.get(reverse("programmes:list_detail", args=[blist.pk])).text
+    exclude = reverse("programmes:entry_exclude", args=[entry.pk])
+    assert f'<a href="{exclude}">Exclude</a>' in english
+    c.cookies["giamngheo_language"] = "vi"
+    c.post(exclude, {"reason": "Trùng hỗ trợ"})
     entry.refresh_from_db()
     assert not entry.included
     c.post(reverse("programmes:entry_restore", args=[entry.pk]))
@@ -118,6 +141,17 @@ def test_a_list_is_made_reviewed_approved_and_downloaded_on_the_pages(world: Wor
     codes = {r[1] for r in book["Danh sách"].iter_rows(min_row=2, values_only=True)}
     assert codes == {poor.code, near.code}
     assert AuditEvent.objects.filter(action="programmes.list_exported").count() == 1
+    # In English the workbook is English throughout, headings as well as the categories.
+    c.cookies["giamngheo_language"] = "en"
+    english = load_workbook(
+        io.BytesIO(c.get(reverse("programmes:list_export", args=[blist.pk])).content)
+    )
+    assert english.sheetnames == ["Information", "List"]
+    header, *lines = english["List"].iter_rows(values_only=True)
+    assert header[1] == "Household code" and header[5] == "Category"
+    assert {line[1] for line in lines} == {poor.code, near.code}
+    assert "Poor households" in {line[5] for line in lines}
+    c.cookies["giamngheo_language"] = "vi"
     # Another commune's officer does not see it.
     other = client_for(world.xa_b)
     assert other.get(reverse("programmes:list_detail", args=[blist.pk])).status_code == 404

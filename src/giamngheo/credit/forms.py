@@ -16,6 +16,7 @@ from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.programmes.models import Programme
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.models import Household, Person
+from giamngheo.registry.picker import HouseholdField
 
 
 def money_field(label: Any, *, required: bool = True) -> forms.DecimalField:
@@ -119,7 +120,8 @@ class FundForm(forms.Form):
 
 
 class FundTurnForm(forms.Form):
-    receiver_code = forms.CharField(label=_("Mã hộ nhận (do xã chọn)"), max_length=30)
+    # Found with the registry's picker, not by a typed code (issue 11).
+    receiver = HouseholdField(label=_("Hộ nhận (do xã chọn)"))
     value = money_field(_("Giá trị (đồng)"))
     description = forms.CharField(label=_("Nội dung (con giống, tiền…)"), max_length=300)
     passed_on = VietnameseDateField(label=_("Ngày chuyển"))

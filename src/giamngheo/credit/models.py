@@ -146,6 +146,13 @@ class Loan(VillageScoped, Idempotent):
     def lender_label(self) -> str:
         return self.lender_name or str(self.get_lender_display())
 
+    @property
+    def annual_rate_text(self) -> str:
+        """The rate as written: 8.2500 → "8,25", 6.6000 → "6,6", 10.0000 → "10"."""
+        whole, _dot, fraction = f"{self.annual_rate:f}".partition(".")
+        fraction = fraction.rstrip("0")
+        return f"{whole},{fraction}" if fraction else whole
+
 
 class Instalment(models.Model):
     """One due date of a loan's schedule: principal and interest due that day."""

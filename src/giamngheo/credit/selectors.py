@@ -168,7 +168,8 @@ class Portfolio:
     lines: list[PortfolioLine] = field(default_factory=list)
     total: PortfolioLine = field(default_factory=lambda: PortfolioLine("", ""))
     # The same figures per unit one level down (communes of a province or of everything
-    # visible, villages of a commune), every status and lender together.
+    # visible, villages of a commune or of everything visible when it is one commune), every
+    # status and lender together.
     by_unit: list[tuple[AdministrativeUnit, PortfolioLine]] = field(default_factory=list)
 
 
@@ -185,7 +186,6 @@ def effective_status(stored: str, amount: Decimal, repaid: Decimal, overdue: Dec
 def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> Portfolio:
     """Outstanding, overdue and repaid of the loans in ``area`` the user may see, on ``on``,
     per lender and status, with the total and per unit one level down."""
-    unit_column = "village" if area is not None and area.level != Level.PROVINCE else "commune"
     rows = (
         in_area(access.scoped(Loan.objects.filter(disbursed_on__lte=on), user), area)
         .annotate(
@@ -195,7 +195,8 @@ def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> 
             paid_interest=_summed(Repayment, "paid_on", "interest", on, strict=False),
         )
         .values_list(
-            unit_column,
+            "commune",
+            "village",
             "lender",
             "status",
             "amount",
@@ -206,8 +207,19 @@ def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> 
         )
     )
     lines: dict[tuple[str, str], PortfolioLine] = {}
-    units: dict[int, PortfolioLine] = {}
-    for unit_id, lender, stored, amount, due_p, due_i, paid_p, paid_i in rows.iterator():
+    by_commune: dict[int, PortfolioLine] = {}
+    by_village: dict[int, PortfolioLine] = {}
+    for (
+        commune_id,
+        village_id,
+        lender,
+        stored,
+        amount,
+        due_p,
+        due_i,
+        paid_p,
+        paid_i,
+    ) in rows.iterator():
         overdue_p = max(ZERO, due_p - paid_p)
         overdue_i = max(ZERO, due_i - paid_i)
         status = effective_status(stored, amount, paid_p, overdue_p + overdue_i)
@@ -222,7 +234,12 @@ def portfolio(user: Viewer, *, area: AdministrativeUnit | None, on: dt.date) -> 
         if key not in lines:
             lines[key] = PortfolioLine(lender, status)
         lines[key].add(line)
-        units.setdefault(unit_id, PortfolioLine("", "")).add(line)
+        by_commune.setdefault(commune_id, PortfolioLine("", "")).add(line)
+        by_village.setdefault(village_id, PortfolioLine("", "")).add(line)
+    # One level down: a commune's villages; when no area is chosen and the loans are of one
+    # commune (a commune officer), its villages too rather than one line with its name.
+    villages = area.level != Level.PROVINCE if area is not None else len(by_commune) <= 1
+    units = by_village if villages else by_commune
     result = Portfolio(on=on, area=area)
     order = {s: i for i, s in enumerate(LoanStatus.values)}
     result.lines = sorted(lines.values(), key=lambda x: (x.lender, order[x.status]))

@@ -21,6 +21,7 @@ from giamngheo.credit.models import Lender, Loan, LoanStatus, RevolvingFund
 from giamngheo.lib import clock, idempotency
 from giamngheo.lib.formatting import format_percent
 from giamngheo.lib.views import form_attempt, form_page
+from giamngheo.registry import picker
 from giamngheo.registry import selectors as registry_selectors
 from giamngheo.registry.models import Household
 
@@ -334,14 +335,13 @@ def _fund_to_decide(request: HttpRequest, pk: int) -> RevolvingFund:
 def fund_turn_new(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund_to_decide(request, pk)
     form = forms.FundTurnForm(request.POST or None, initial={"passed_on": clock.today()})
+    picker.remember(form, request.user, request.POST, "receiver")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        receiver = Household.objects.filter(
-            commune=fund.commune, code=data["receiver_code"].strip()
-        ).first()
-        if receiver is None:
-            form.add_error("receiver_code", _("Không có hộ với mã này trong xã của quỹ."))
-        else:
+        receiver = picker.picked(form, request.user, "receiver")
+        if receiver is not None and receiver.commune_id != fund.commune_id:
+            form.add_error("receiver", _("Hộ đã chọn không thuộc xã của quỹ."))
+        elif receiver is not None:
             turn = form_attempt(
                 form,
                 lambda: services.fund_turn_record(

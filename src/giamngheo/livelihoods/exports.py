@@ -1,5 +1,7 @@
 """Excel export of a model's participants and outcomes (openpyxl): typed cells (dates as dates,
-đồng as whole numbers with a "#,##0" format), Vietnamese headings, no live formula."""
+đồng as whole numbers with a "#,##0" format), no live formula. Headings and labels follow the
+interface language like the other exports (deliveries, credit): the status labels already did,
+and an English workbook with Vietnamese headings was half of each."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -19,17 +23,17 @@ MONEY = "#,##0"
 DATE = "DD/MM/YYYY"
 
 HEADER = [
-    "Mã hộ",
-    "Chủ hộ",
-    "Thôn/tổ dân phố",
-    "Ngày tham gia",
-    "Tình trạng khi tham gia",
-    "Thu nhập trước (đồng/người/tháng)",
-    "Vật tư, giống đã cấp (đồng)",
-    "Ngày đánh giá",
-    "Thu nhập sau (đồng/người/tháng)",
-    "Tình trạng sau",
-    "Thay đổi thu nhập (đồng)",
+    gettext_lazy("Mã hộ"),
+    gettext_lazy("Chủ hộ"),
+    gettext_lazy("Thôn/tổ dân phố"),
+    gettext_lazy("Ngày tham gia"),
+    gettext_lazy("Tình trạng khi tham gia"),
+    gettext_lazy("Thu nhập trước (đồng/người/tháng)"),
+    gettext_lazy("Vật tư, giống đã cấp (đồng)"),
+    gettext_lazy("Ngày đánh giá"),
+    gettext_lazy("Thu nhập sau (đồng/người/tháng)"),
+    gettext_lazy("Tình trạng sau"),
+    gettext_lazy("Thay đổi thu nhập (đồng)"),
 ]
 MONEY_COLUMNS = (6, 7, 9, 11)
 DATE_COLUMNS = (4, 8)
@@ -66,8 +70,8 @@ def model_workbook(
 ) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])
-    sheet = book.create_sheet("Hộ tham gia")
-    sheet.append(HEADER)
+    sheet = book.create_sheet(_("Hộ tham gia"))
+    sheet.append([str(name) for name in HEADER])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _rows(participations):
@@ -78,33 +82,33 @@ def model_workbook(
     for column in DATE_COLUMNS:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = DATE
-    for index, name in enumerate(HEADER, start=1):
+    for index, name in enumerate(map(str, HEADER), start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(12, min(40, len(name) + 2))
     sheet.freeze_panes = "A2"
 
-    totals = book.create_sheet("Tổng hợp")
-    lines: list[tuple[str, Any]] = [
-        ("Mô hình", f"{model.code} · {model.name}"),
-        ("Xã", model.commune.name),
-        ("Chương trình, dự án", model.programme.code),
-        ("Ngày bắt đầu", model.start_date),
-        ("Tổng kinh phí (đồng)", int(model.budget_total)),
-        ("Số hộ tham gia", summary.participants),
-        ("Số hộ đã đánh giá kết quả", summary.with_outcome),
-        ("Thu nhập trước bình quân (đồng)", _whole(summary.income_before_avg)),
-        ("Thu nhập sau bình quân (đồng)", _whole(summary.income_after_avg)),
-        ("Số hộ tăng thu nhập", summary.income_rose),
-        ("Số hộ thoát nghèo, thoát cận nghèo", summary.escaped),
-        ("Số hộ nghèo ra khỏi diện nghèo", summary.left_poverty),
-        ("Số hộ tái nghèo, tụt bậc", summary.fell_back),
-        ("Vật tư, giống đã cấp (đồng)", int(summary.inputs_amount)),
+    totals = book.create_sheet(_("Tổng hợp"))
+    # (label, value, is an amount in đồng)
+    lines: list[tuple[str, Any, bool]] = [
+        (_("Mô hình"), f"{model.code} · {model.name}", False),
+        (_("Xã"), model.commune.name, False),
+        (_("Chương trình, dự án"), f"{model.programme.code} · {model.programme.name}", False),
+        (_("Ngày bắt đầu"), model.start_date, False),
+        (_("Tổng kinh phí (đồng)"), int(model.budget_total), True),
+        (_("Số hộ tham gia"), summary.participants, False),
+        (_("Số hộ đã đánh giá kết quả"), summary.with_outcome, False),
+        (_("Thu nhập trước bình quân (đồng)"), _whole(summary.income_before_avg), True),
+        (_("Thu nhập sau bình quân (đồng)"), _whole(summary.income_after_avg), True),
+        (_("Số hộ tăng thu nhập"), summary.income_rose, False),
+        (_("Số hộ thoát nghèo, thoát cận nghèo"), summary.escaped, False),
+        (_("Số hộ nghèo ra khỏi diện nghèo"), summary.left_poverty, False),
+        (_("Số hộ tái nghèo, tụt bậc"), summary.fell_back, False),
+        (_("Vật tư, giống đã cấp (đồng)"), int(summary.inputs_amount), True),
     ]
-    for label, value in lines:
+    for label, value, is_money in lines:
         totals.append([label, value])
-    for (cell,) in totals.iter_rows(min_col=2, max_col=2):
-        if label_is_money(totals.cell(row=cell.row, column=1).value):
-            cell.number_format = MONEY
+        if is_money:
+            totals.cell(row=totals.max_row, column=2).number_format = MONEY
     totals["B4"].number_format = DATE
     totals.column_dimensions["A"].width = 40
     totals.column_dimensions["B"].width = 40
@@ -112,7 +116,3 @@ def model_workbook(
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def label_is_money(label: object) -> bool:
-    return isinstance(label, str) and "(đồng)" in label

@@ -38,6 +38,16 @@ def money(label: Any, *, required: bool = True) -> forms.DecimalField:
     )
 
 
+class VillagesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Villages as checkboxes named with their commune: every commune has a "Thôn 1", and a
+    provincial officer choosing among hundreds of them cannot tell them apart otherwise."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: AdministrativeUnit) -> str:
+        return f"{obj.name} — {obj.parent.name}" if obj.parent else obj.name
+
+
 class ModelForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Xã"), queryset=AdministrativeUnit.objects.none())
     code = forms.CharField(label=_("Mã mô hình"), max_length=30)
@@ -47,11 +57,10 @@ class ModelForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Chương trình, dự án"), queryset=Programme.objects.none()
     )
-    villages = forms.ModelMultipleChoiceField(
+    villages = VillagesField(
         label=_("Thôn/tổ dân phố thực hiện"),
         queryset=AdministrativeUnit.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
     budget_central = money(_("Ngân sách trung ương (đồng)"))
     budget_local = money(_("Ngân sách địa phương (đồng)"))
@@ -127,11 +136,8 @@ class GroupForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Xã"), queryset=AdministrativeUnit.objects.none())
     code = forms.CharField(label=_("Mã tổ nhóm"), max_length=30)
     name = forms.CharField(label=_("Tên tổ nhóm"), max_length=200)
-    villages = forms.ModelMultipleChoiceField(
-        label=_("Thôn/tổ dân phố"),
-        queryset=AdministrativeUnit.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    villages = VillagesField(
+        label=_("Thôn/tổ dân phố"), queryset=AdministrativeUnit.objects.none(), required=False
     )
     representative_kind = forms.ChoiceField(
         label=_("Hình thức đại diện"), choices=RepresentativeKind.choices

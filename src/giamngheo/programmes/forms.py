@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.programmes.models import FundingSource
+from giamngheo.registry.picker import HouseholdField
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,8 +45,9 @@ class ReasonForm(forms.Form):
 
 
 class AddForm(ReasonForm):
-    household_code = forms.CharField(label=_("Mã hộ"), max_length=30)
-    field_order = ["household_code", "reason"]
+    # Found with the registry's picker, not by a typed code (issue 11).
+    household = HouseholdField(label=_("Hộ"))
+    field_order = ["household", "reason"]
 
 
 class PostForm(forms.Form):

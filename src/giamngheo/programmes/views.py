@@ -22,8 +22,14 @@ from giamngheo.lib import clock
 from giamngheo.lib.views import attempt, form_attempt, form_page
 from giamngheo.programmes import exports, forms, selectors, services
 from giamngheo.programmes.labels import category_label, priority_labels
-from giamngheo.programmes.models import BeneficiaryEntry, BeneficiaryList, ListState, Programme
-from giamngheo.registry.models import Household
+from giamngheo.programmes.models import (
+    BeneficiaryEntry,
+    BeneficiaryList,
+    FundingSource,
+    ListState,
+    Programme,
+)
+from giamngheo.registry import picker
 
 LIST_SCOPE = {"village": ""}
 
@@ -73,6 +79,11 @@ def _can_edit(request: AuthenticatedHttpRequest) -> bool:
     return True
 
 
+def _funding_label(code: str) -> str:
+    """A funding source's label; a code the choices do not know (edited data) as it is."""
+    return str(FundingSource(code).label) if code in FundingSource.values else code
+
+
 def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(pk)
     areas = _areas(request)
@@ -109,6 +120,13 @@ def programme_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             ],
             "error": error,
             "rules": json.dumps(programme.eligibility, ensure_ascii=False, indent=2),
+            # The rules as people read them (the JSON stays available under it).
+            "rule_statuses": [
+                category_label(str(s)) for s in programme.eligibility.get("statuses", [])
+            ],
+            "rule_priorities": list(labels.values()),
+            "newly_escaped_months": programme.eligibility.get("newly_escaped_months"),
+            "funding": [_funding_label(code) for code in programme.funding_sources],
             "lists": access.scoped(programme.lists.all(), request.user, **LIST_SCOPE).order_by(
                 "-created_at"
             )[:50],
@@ -251,18 +269,11 @@ def list_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def entry_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     blist = _visible_list(request, pk)
     form = forms.AddForm(request.POST or None)
+    picker.remember(form, request.user, request.POST)
     back = reverse("programmes:list_detail", args=[pk])
     if request.method == "POST" and form.is_valid():
-        household = (
-            access.scoped(Household.objects.select_related("village"), request.user)
-            .filter(code=form.cleaned_data["household_code"].strip(), province=blist.province_id)
-            .first()
-        )
-        if household is None:
-            form.add_error(
-                "household_code", _("Không tìm thấy hộ có mã này trong địa bàn bạn quản lý.")
-            )
-        else:
+        household = picker.picked(form, request.user)
+        if household is not None:
             added = form_attempt(
                 form,
                 lambda: services.entry_add(

@@ -110,6 +110,16 @@ def test_by_area_year_and_programme_filter(world: World, tree: Tree, rows: None)
         world.commune_a.code: (4, Decimal(3_700_000)),
         world.commune_b.code: (1, Decimal(700_000)),
     }
+    # Without a chosen area, the province's officer sees its communes, and the commune's
+    # officer its villages, rather than one line with the name of the province.
+    assert {t.key for t in selectors.totals_by_area(selectors.support_rows(world.tinh), None)} == {
+        world.commune_a.code,
+        world.commune_b.code,
+    }
+    assert {t.key for t in selectors.totals_by_area(selectors.support_rows(world.xa_a), None)} == {
+        world.village_a1.code,
+        world.village_a2.code,
+    }
     by_village = {
         t.key: t.amount
         for t in selectors.totals_by_area(

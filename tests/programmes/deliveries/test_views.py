@@ -53,8 +53,10 @@ def test_totals_page_and_filters(client: Client, world: World, tree: Tree) -> No
     assert page.status_code == 200
     text = page.content.decode()
     assert "1.000.000" in text and "7.000.000" not in text and "B1-001" not in text
-    # The area lines lead down: the province, its communes, a commune's villages.
-    assert f'href="?area={world.province.code}' in text
+    # The area lines lead down: the commune's officer starts at their villages (not one line
+    # with the province), a chosen province at its communes, a commune at its villages.
+    assert f'href="?area={world.village_a1.code}' in text
+    assert f'href="?area={world.province.code}' not in text
     down = client.get(reverse("deliveries:index"), {"area": world.province.code}).content.decode()
     assert f'href="?area={world.commune_a.code}' in down
     down = client.get(reverse("deliveries:index"), {"area": world.commune_a.code}).content.decode()
@@ -85,6 +87,19 @@ def test_the_export_reads_back_typed_and_masked(
         assert total[3] == sum(amounts)
         assert total[1] == len(rows)
     assert NUMBER not in str(rows)
+    # In English every sheet has an English name (the rows sheet stayed Vietnamese).
+    client.cookies["giamngheo_language"] = "en"
+    english = load_workbook(io.BytesIO(client.get(reverse("deliveries:export")).content))
+    assert english.sheetnames == ["By programme", "By area", "By year", "Support records"]
+    # Counts of supports are "Supports", not "Times" (the bare "Lượt" is a fund's turn).
+    assert [c.value for c in english["By year"][1]] == [
+        "Item",
+        "Supports",
+        "Households",
+        "Amount (VND)",
+    ]
+    page = client.get(reverse("deliveries:index")).content.decode()
+    assert '<th class="num">Supports</th>' in page and "Times" not in page
 
 
 def test_detail_and_receipt_mask_the_card_for_a_collaborator(
@@ -116,6 +131,10 @@ def test_the_household_page_shows_every_support_with_dates(
     text = page.content.decode()
     assert "Hỗ trợ đã nhận" in text
     assert "02/04/2025" in text and "10/01/2026" in text and "Bò" in text
+    # The programme by its name, its code aside (as on the loan page): a sub-project's name
+    # alone ("Giai đoạn I") does not say which programme it belongs to.
+    programme = f'{tree.subproject.name} <span class="muted">({tree.subproject.code})</span>'
+    assert f"<td>{programme}</td>" in text
     assert NUMBER not in text and "***********6789" in text
     assert reverse("deliveries:household_new", args=[world.household_a1.pk]) not in text
     log_in(client, "xa_a")
@@ -299,6 +318,8 @@ def test_reach_page_and_its_export(client: Client, world: World, tree: Tree) -> 
     assert page.status_code == 200
     text = page.content.decode()
     assert "4.000.000" in text and "2.000.000" in text and "A1-NGHEO" in text
+    # A province reads the list too: each household's village with its commune.
+    assert f"{world.village_a1.name}, {world.commune_a.name}" in text
     book = load_workbook(io.BytesIO(client.get(reverse("deliveries:reach_export"), query).content))
     figures = dict(book["Độ bao phủ"].iter_rows(min_row=2, values_only=True))
     assert figures["Hộ được hỗ trợ"] == 2
@@ -348,7 +369,13 @@ def test_bulk_entry_from_an_approved_beneficiary_list(client: Client, world: Wor
         approved_on=dt.date(2026, 1, 20),
         decision_number="12/QĐ-UBND",
     )
-    assert "Danh sách hỗ trợ Tết" in client.get(reverse("deliveries:bulk")).content.decode()
+    choose = client.get(reverse("deliveries:bulk")).content.decode()
+    assert "Danh sách hỗ trợ Tết" in choose
+    # The approved lists are listed once, in the page, not in the document's <title>.
+    title = choose.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Danh sách hỗ trợ Tết" not in title and "<h2>" not in title
+    assert choose.count("Danh sách hỗ trợ Tết") == 1
+    assert "test-giao-danh-sach" not in choose
     url = reverse("deliveries:bulk") + f"?list={approved.pk}"
     page = client.get(url).content.decode()
     assert "A1-001" in page and "A2-001" in page and "B1-001" not in page

@@ -38,9 +38,13 @@ def working_communes(user: Viewer) -> QuerySet[AdministrativeUnit]:
 
 
 def villages_of(communes: QuerySet[AdministrativeUnit]) -> QuerySet[AdministrativeUnit]:
-    return AdministrativeUnit.objects.filter(
-        level=Level.VILLAGE, parent__in=communes.values("pk"), valid_to__isnull=True
-    ).order_by("parent__name", "name")
+    return (
+        AdministrativeUnit.objects.filter(
+            level=Level.VILLAGE, parent__in=communes.values("pk"), valid_to__isnull=True
+        )
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
 
 
 def livelihoods_form(

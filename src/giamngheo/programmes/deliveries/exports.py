@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,7 +28,8 @@ from giamngheo.registry.models import Household
 
 MONEY = "#,##0"
 DATE = "DD/MM/YYYY"
-ROWS_SHEET = "Các khoản hỗ trợ"
+# The rows sheet's Vietnamese name (its title follows the interface language, like the others).
+ROWS_SHEET = gettext_noop("Các khoản hỗ trợ")
 
 
 def _sheet(
@@ -73,7 +75,7 @@ def deliveries_workbook(
 ) -> bytes:
     book = Workbook()
     book.remove(book.worksheets[0])
-    header = [_("Chỉ tiêu"), _("Số lượt"), _("Số hộ"), _("Số tiền (đồng)")]
+    header = [_("Chỉ tiêu"), _("Lượt hỗ trợ"), _("Số hộ"), _("Số tiền (đồng)")]
     grand = selectors.grand_total(rows)
     _sheet(
         book,
@@ -130,7 +132,7 @@ def deliveries_workbook(
         )
     _sheet(
         book,
-        ROWS_SHEET,
+        _(ROWS_SHEET),
         [
             _("Mã hộ"),
             _("Chủ hộ"),

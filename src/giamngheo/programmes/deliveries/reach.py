@@ -134,6 +134,6 @@ def poor_without_support(
         access.scoped(Household.objects.filter(status=Status.POOR), user)
         .filter(area_q(area))
         .exclude(pk__in=received)
-        .select_related("village")
+        .select_related("village", "commune")
         .order_by("village__code", "code")
     )

@@ -176,9 +176,16 @@ def totals_by_programme(rows: QuerySet[SupportRecord]) -> list[Total]:
 
 def totals_by_area(rows: QuerySet[SupportRecord], area: AdministrativeUnit | None) -> list[Total]:
     """One line per unit one level below ``area`` (communes of a province, villages of a
-    commune; provinces when no area is chosen)."""
+    commune). When no area is chosen, the first level at which the rows fall in more than one
+    unit: a provincial or commune officer sees their communes or villages, not one line with
+    the name of their province."""
     column = "province"
-    if area is not None:
+    if area is None:
+        for finer in ("commune", "village"):
+            if rows.values(f"{column}_id").distinct().count() > 1:
+                break
+            column = finer
+    else:
         column = {Level.PROVINCE: "commune", Level.COMMUNE: "village", Level.VILLAGE: "village"}[
             Level(area.level)
         ]
