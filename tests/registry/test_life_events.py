@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
 
+from giamngheo.accounts.models import User
 from giamngheo.audit.models import AuditEvent
 from giamngheo.lib import clock
 from giamngheo.registry import life_events, services
@@ -50,15 +52,27 @@ def baby(name: str = "Nguyễn Thị Bé", relation: str = "child") -> services.
     return services.PersonData(full_name=name, sex="female", birth_year=1900, relation=relation)
 
 
-def test_a_birth_adds_the_child_born_on_the_day(world: World) -> None:
-    event = life_events.life_event_record(
-        actor=world.xa_a,
-        household=world.household_a1,
-        kind="birth",
-        on=D(2026, 11, 20),
-        data=baby(),
-        note="Sinh tại trạm y tế",
+def record(
+    world: World,
+    kind: str,
+    on: dt.date,
+    *,
+    actor: User | None = None,
+    household: Household | None = None,
+    **kwargs: Any,
+) -> LifeEvent:
+    """``life_event_record`` by ``xa_a`` in ``household_a1`` unless another is given."""
+    return life_events.life_event_record(
+        actor=actor or world.xa_a,
+        household=household or world.household_a1,
+        kind=kind,
+        on=on,
+        **kwargs,
     )
+
+
+def test_a_birth_adds_the_child_born_on_the_day(world: World) -> None:
+    event = record(world, "birth", D(2026, 11, 20), data=baby(), note="Sinh tại trạm y tế")
     assert event.person.birth_date == D(2026, 11, 20) and event.person.birth_year == 2026
     assert "Nguyễn Thị Bé" in members(world.household_a1)
     assert event.recorded_by == world.xa_a and not event.review_needed
@@ -70,13 +84,7 @@ def test_a_birth_adds_the_child_born_on_the_day(world: World) -> None:
 
 def test_a_death_ends_the_stay_and_marks_the_person_deceased(world: World) -> None:
     child = child_of(world.household_a1)
-    event = life_events.life_event_record(
-        actor=world.xa_a,
-        household=world.household_a1,
-        kind="death",
-        on=D(2026, 11, 2),
-        person=child,
-    )
+    event = record(world, "death", D(2026, 11, 2), person=child)
     child.refresh_from_db()
     assert child.died_on == D(2026, 11, 2) and not child.is_active
     stay = Membership.objects.get(person=child)
@@ -95,17 +103,8 @@ def test_the_main_earners_death_flags_the_household_and_needs_a_new_head(world: 
         actor=world.xa_a, household=household, person=head, is_main_earner=True
     )
     with pytest.raises(services.RegistryError, match="chọn chủ hộ mới"):
-        life_events.life_event_record(
-            actor=world.xa_a, household=household, kind="death", on=D(2026, 11, 2), person=head
-        )
-    event = life_events.life_event_record(
-        actor=world.xa_a,
-        household=household,
-        kind="death",
-        on=D(2026, 11, 2),
-        person=head,
-        new_head=child,
-    )
+        record(world, "death", D(2026, 11, 2), household=household, person=head)
+    event = record(world, "death", D(2026, 11, 2), household=household, person=head, new_head=child)
     assert event.review_needed
     household.refresh_from_db()
     assert household.head_name == child.full_name and household.member_count == 1
@@ -117,11 +116,11 @@ def test_a_departure_of_the_main_earner_flags_too(world: World) -> None:
     life_events.main_earner_set(
         actor=world.xa_a, household=world.household_a2, person=child, is_main_earner=True
     )
-    event = life_events.life_event_record(
-        actor=world.xa_a,
+    event = record(
+        world,
+        "departure",
+        D(2026, 10, 1),
         household=world.household_a2,
-        kind="departure",
-        on=D(2026, 10, 1),
         person=child,
         note="Đi làm ở Bình Dương",
     )
@@ -148,25 +147,17 @@ def test_one_main_earner_per_household(world: World) -> None:
 def test_a_marriage_brings_a_new_person_or_moves_one_from_another_household(
     world: World,
 ) -> None:
-    new = life_events.life_event_record(
-        actor=world.xa_a,
-        household=world.household_a1,
-        kind="marriage",
-        on=D(2026, 9, 1),
+    new = record(
+        world,
+        "marriage",
+        D(2026, 9, 1),
         data=services.PersonData(
             full_name="Lê Thị Dâu", sex="female", birth_year=2000, relation="child_in_law"
         ),
     )
     assert new.other_household is None and "Lê Thị Dâu" in members(world.household_a1)
     moving = child_of(world.household_a2)
-    moved = life_events.life_event_record(
-        actor=world.xa_a,
-        household=world.household_a1,
-        kind="marriage",
-        on=D(2026, 10, 1),
-        person=moving,
-        relation="spouse",
-    )
+    moved = record(world, "marriage", D(2026, 10, 1), person=moving, relation="spouse")
     assert moved.other_household == world.household_a2
     assert moving.full_name in members(world.household_a1)
     assert moving.full_name not in members(world.household_a2)
@@ -174,30 +165,10 @@ def test_a_marriage_brings_a_new_person_or_moves_one_from_another_household(
 
 def test_a_return_reopens_a_stay_of_a_former_member(world: World) -> None:
     child = child_of(world.household_a1)
-    life_events.life_event_record(
-        actor=world.xa_a,
-        household=world.household_a1,
-        kind="departure",
-        on=D(2026, 3, 1),
-        person=child,
-    )
+    record(world, "departure", D(2026, 3, 1), person=child)
     with pytest.raises(services.RegistryError, match="sau ngày rời hộ"):
-        life_events.life_event_record(
-            actor=world.xa_a,
-            household=world.household_a1,
-            kind="return",
-            on=D(2026, 3, 1),
-            person=child,
-            relation="child",
-        )
-    event = life_events.life_event_record(
-        actor=world.xa_a,
-        household=world.household_a1,
-        kind="return",
-        on=D(2026, 8, 1),
-        person=child,
-        relation="child",
-    )
+        record(world, "return", D(2026, 3, 1), person=child, relation="child")
+    event = record(world, "return", D(2026, 8, 1), person=child, relation="child")
     child.refresh_from_db()
     assert child.is_active and event.kind == "return"
     assert Membership.objects.filter(person=child).count() == 2
@@ -205,85 +176,35 @@ def test_a_return_reopens_a_stay_of_a_former_member(world: World) -> None:
     # Someone who never lived here cannot "return" to it.
     other = child_of(world.household_a2)
     with pytest.raises(services.RegistryError):
-        life_events.life_event_record(
-            actor=world.xa_a,
-            household=world.household_a1,
-            kind="return",
-            on=D(2026, 8, 1),
-            person=other,
-            relation="child",
-        )
+        record(world, "return", D(2026, 8, 1), person=other, relation="child")
 
 
 def test_a_deceased_person_does_not_return(world: World) -> None:
     child = child_of(world.household_a1)
-    life_events.life_event_record(
-        actor=world.xa_a,
-        household=world.household_a1,
-        kind="death",
-        on=D(2026, 3, 1),
-        person=child,
-    )
+    record(world, "death", D(2026, 3, 1), person=child)
     with pytest.raises(services.RegistryError, match="đã mất"):
-        life_events.life_event_record(
-            actor=world.xa_a,
-            household=world.household_a1,
-            kind="return",
-            on=D(2026, 8, 1),
-            person=child,
-            relation="child",
-        )
+        record(world, "return", D(2026, 8, 1), person=child, relation="child")
 
 
 def test_a_change_of_head(world: World) -> None:
     household = world.household_a1
     child = child_of(household)
-    event = life_events.life_event_record(
-        actor=world.xa_a,
-        household=household,
-        kind="head_change",
-        on=D(2026, 11, 1),
-        person=child,
-    )
+    event = record(world, "head_change", D(2026, 11, 1), household=household, person=child)
     assert head_of(household) == child and event.person == child
     with pytest.raises(services.RegistryError, match="đã là chủ hộ"):
-        life_events.life_event_record(
-            actor=world.xa_a,
-            household=household,
-            kind="head_change",
-            on=D(2026, 11, 1),
-            person=child,
-        )
+        record(world, "head_change", D(2026, 11, 1), household=household, person=child)
 
 
 def test_refusals_future_date_stranger_and_outsider(world: World) -> None:
     child = child_of(world.household_a1)
     with pytest.raises(services.RegistryError, match="tương lai"):
-        life_events.life_event_record(
-            actor=world.xa_a,
-            household=world.household_a1,
-            kind="death",
-            on=D(2026, 12, 2),
-            person=child,
-        )
+        record(world, "death", D(2026, 12, 2), person=child)
     stranger = child_of(world.household_a2)
     with pytest.raises(services.RegistryError, match="không phải là thành viên"):
-        life_events.life_event_record(
-            actor=world.xa_a,
-            household=world.household_a1,
-            kind="death",
-            on=D(2026, 11, 2),
-            person=stranger,
-        )
+        record(world, "death", D(2026, 11, 2), person=stranger)
     for actor in (world.xa_b, world.outsider, world.inspector):
         with pytest.raises(services.RegistryError, match="không có quyền"):
-            life_events.life_event_record(
-                actor=actor,
-                household=world.household_a1,
-                kind="death",
-                on=D(2026, 11, 2),
-                person=child,
-            )
+            record(world, "death", D(2026, 11, 2), actor=actor, person=child)
     with pytest.raises(services.RegistryError, match="không có quyền"):
         life_events.main_earner_set(
             actor=world.xa_b, household=world.household_a1, person=child, is_main_earner=True

@@ -13,7 +13,7 @@ from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.registry.picker import HouseholdField
 from giamngheo.review import average_rules
 from giamngheo.review.average_models import IncomeItem, Occupation
-from giamngheo.review.forms import DecisionForm, _date
+from giamngheo.review.forms import DecisionForm, RefuseForm, _date
 
 MAX_AMOUNT = 10**12  # đồng a year: a typo guard, far above any household's income
 
@@ -70,15 +70,10 @@ class AverageIncomeForm(forms.Form):
         }
 
 
-class AverageRefuseForm(forms.Form):
-    number = forms.CharField(label=_("Số văn bản"), max_length=60)
-    signed_on = _date(_("Ngày ký"))
-    signer_name = forms.CharField(label=_("Người ký"), max_length=200)
-    reasons = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+class AverageRefuseForm(RefuseForm):
+    """The in-year refusal's form; the answer's reasons are labelled plainly."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["signed_on"].initial = clock.today()
+    reasons = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class AverageDecisionForm(DecisionForm):
