@@ -35,10 +35,7 @@ def _crumbs(group: SelfManagedGroup) -> list[tuple[str, str]]:
 
 
 def _can_change(request: HttpRequest, group: SelfManagedGroup) -> bool:
-    if access.can_change_area(request.user, group.commune):
-        return True
-    villages = list(group.villages.all())
-    return bool(villages) and all(access.can_change_area(request.user, v) for v in villages)
+    return services.can_change_in(request.user, group.commune, group.villages.all())
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
