@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
+from giamngheo.accounts.models import User
 from giamngheo.audit.models import AuditEvent
 from giamngheo.livelihoods import services
 from giamngheo.livelihoods.errors import LivelihoodError
@@ -275,33 +276,23 @@ def test_inputs_are_support_records_of_the_model_programme(lw: LivelihoodWorld) 
 def test_input_refusals_roll_back_the_support(lw: LivelihoodWorld) -> None:
     world = lw.world
     before = SupportRecord.objects.count()
+
+    def deliver(actor: User, delivered_on: dt.date) -> None:
+        services.input_deliver(
+            actor=actor,
+            participation=lw.h1,
+            support_kind="in_kind",
+            description="Cỏ giống",
+            delivered_on=delivered_on,
+            funding_source="local",
+        )
+
     with pytest.raises(LivelihoodError, match="trước ngày hộ tham gia"):
-        services.input_deliver(
-            actor=world.xa_a,
-            participation=lw.h1,
-            support_kind="in_kind",
-            description="Cỏ giống",
-            delivered_on=dt.date(2026, 1, 1),
-            funding_source="local",
-        )
+        deliver(world.xa_a, dt.date(2026, 1, 1))
     with pytest.raises(ProgrammeError, match="tương lai"):
-        services.input_deliver(
-            actor=world.xa_a,
-            participation=lw.h1,
-            support_kind="in_kind",
-            description="Cỏ giống",
-            delivered_on=dt.date(2026, 7, 1),
-            funding_source="local",
-        )
+        deliver(world.xa_a, dt.date(2026, 7, 1))
     with pytest.raises(LivelihoodError, match="không có quyền"):
-        services.input_deliver(
-            actor=world.xa_b,
-            participation=lw.h1,
-            support_kind="in_kind",
-            description="Cỏ giống",
-            delivered_on=dt.date(2026, 3, 1),
-            funding_source="local",
-        )
+        deliver(world.xa_b, dt.date(2026, 3, 1))
     assert SupportRecord.objects.count() == before
 
 

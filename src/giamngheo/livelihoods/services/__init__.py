@@ -1,5 +1,6 @@
 """The livelihoods app's services (every write of the app), one module per part, re-exported."""
 
+from giamngheo.livelihoods.services._shared import can_change_in
 from giamngheo.livelihoods.services.groups import (
     group_approve,
     group_create,
@@ -14,6 +15,7 @@ from giamngheo.livelihoods.services.projects import (
 )
 
 __all__ = [
+    "can_change_in",
     "group_approve",
     "group_create",
     "group_meeting_record",

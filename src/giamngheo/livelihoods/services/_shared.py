@@ -21,15 +21,21 @@ def require_change(actor: Actor, unit: AdministrativeUnit) -> None:
         raise LivelihoodError(_("Bạn không có quyền thay đổi dữ liệu sinh kế của địa bàn này."))
 
 
-def require_change_in(
+def can_change_in(
     actor: Actor, commune: AdministrativeUnit, villages: Iterable[AdministrativeUnit]
-) -> None:
+) -> bool:
     """A group's data: officers of the commune, or a collaborator granted every village the
     group works in (the collaborator who helps set it up, ND 27/2022 Art. 22)."""
     if actor is None or access.can_change_area(actor, commune):
-        return
+        return True
     villages = list(villages)
-    if not villages or not all(access.can_change_area(actor, v) for v in villages):
+    return bool(villages) and all(access.can_change_area(actor, v) for v in villages)
+
+
+def require_change_in(
+    actor: Actor, commune: AdministrativeUnit, villages: Iterable[AdministrativeUnit]
+) -> None:
+    if not can_change_in(actor, commune, villages):
         raise LivelihoodError(_("Bạn không có quyền thay đổi dữ liệu sinh kế của địa bàn này."))
 
 

@@ -18,12 +18,12 @@ from giamngheo.livelihoods.forms import ApprovalForm, GroupForm, MeetingForm, Me
 from giamngheo.livelihoods.models import SelfManagedGroup
 from giamngheo.livelihoods.views._common import (
     NAV,
+    household_add_page,
     livelihoods_form,
     require,
     villages_of,
     working_communes,
 )
-from giamngheo.registry import picker
 from giamngheo.workforce.models import Worker
 
 
@@ -35,10 +35,7 @@ def _crumbs(group: SelfManagedGroup) -> list[tuple[str, str]]:
 
 
 def _can_change(request: HttpRequest, group: SelfManagedGroup) -> bool:
-    if access.can_change_area(request.user, group.commune):
-        return True
-    villages = list(group.villages.all())
-    return bool(villages) and all(access.can_change_area(request.user, v) for v in villages)
+    return services.can_change_in(request.user, group.commune, group.villages.all())
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -136,30 +133,19 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_new(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.group_for(request.user, pk)
     require(_can_change(request, group))
-    form = MemberForm(request.POST or None, initial={"joined_on": clock.today()})
-    if request.method == "POST" and form.is_valid():
-        household = picker.picked(form, request.user)
-        data = form.cleaned_data
-        member = None
-        if household is not None:
-            member = form_attempt(
-                form,
-                lambda: services.group_member_add(
-                    actor=request.user,
-                    group=group,
-                    household=household,
-                    joined_on=data["joined_on"],
-                    is_leader=data["is_leader"],
-                ),
-            )
-        if member is not None:
-            messages.success(request, _("Đã thêm hộ vào tổ."))
-            return redirect("livelihoods:group_detail", pk=group.pk)
-    return livelihoods_form(
+    return household_add_page(
         request,
-        form,
+        MemberForm,
+        lambda household, data: services.group_member_add(
+            actor=request.user,
+            group=group,
+            household=household,
+            joined_on=data["joined_on"],
+            is_leader=data["is_leader"],
+        ),
+        success=_("Đã thêm hộ vào tổ."),
+        done=reverse("livelihoods:group_detail", args=[group.pk]),
         title=_("Thêm hộ thành viên · %(group)s") % {"group": group.name},
-        back=reverse("livelihoods:group_detail", args=[group.pk]),
         crumbs=_crumbs(group),
     )
 

@@ -24,12 +24,12 @@ from giamngheo.livelihoods.models import (
 )
 from giamngheo.livelihoods.views._common import (
     NAV,
+    household_add_page,
     livelihoods_form,
     require,
     villages_of,
 )
 from giamngheo.programmes.models import Programme
-from giamngheo.registry import picker
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -177,30 +177,19 @@ def model_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_new(request: HttpRequest, pk: int) -> HttpResponse:
     model = selectors.model_for(request.user, pk)
     require(_can_change(request, model))
-    form = ParticipantForm(request.POST or None, initial={"joined_on": clock.today()})
-    if request.method == "POST" and form.is_valid():
-        household = picker.picked(form, request.user)
-        data = form.cleaned_data
-        participation = None
-        if household is not None:
-            participation = form_attempt(
-                form,
-                lambda: services.participant_add(
-                    actor=request.user,
-                    model=model,
-                    household=household,
-                    joined_on=data["joined_on"],
-                    income_before=data["income_before"],
-                ),
-            )
-        if participation is not None:
-            messages.success(request, _("Đã thêm hộ tham gia mô hình."))
-            return redirect("livelihoods:participants", pk=model.pk)
-    return livelihoods_form(
+    return household_add_page(
         request,
-        form,
+        ParticipantForm,
+        lambda household, data: services.participant_add(
+            actor=request.user,
+            model=model,
+            household=household,
+            joined_on=data["joined_on"],
+            income_before=data["income_before"],
+        ),
+        success=_("Đã thêm hộ tham gia mô hình."),
+        done=reverse("livelihoods:participants", args=[model.pk]),
         title=_("Thêm hộ tham gia · %(model)s") % {"model": model.name},
-        back=reverse("livelihoods:participants", args=[model.pk]),
         crumbs=_crumbs(model),
     )
 
