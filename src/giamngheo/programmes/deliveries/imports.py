@@ -19,9 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -115,17 +115,24 @@ def _choice(column: sheets.Column, text: str) -> str | None:
     return sheets.value_index(column).get(search_key(text))
 
 
+def _fits(value: Decimal, name: str) -> bool:
+    """Whether ``value`` fits the model column ``name`` (a larger number would fail in the
+    database, a server error, instead of being an error of its row)."""
+    column = cast(models.DecimalField, SupportRecord._meta.get_field(name))  # type: ignore[type-arg]
+    return bool(abs(value) < Decimal(10) ** (column.max_digits - column.decimal_places))
+
+
 def _money(text: str) -> Decimal:
     # "1.500.000", "1,500,000", "1 500 000" and "1500000" all mean whole đồng.
     digits = re.sub(r"[\s.,]", "", text.removesuffix("đ").removesuffix("đồng").strip())
-    if not digits.isdigit():
+    if not digits.isdigit() or not _fits(Decimal(digits), "amount"):
         raise ValueError(text)
     return Decimal(digits)
 
 
 def _decimal(text: str) -> Decimal:
     value = Decimal(text.replace(" ", "").replace(",", "."))
-    if not value.is_finite():
+    if not value.is_finite() or not _fits(value, "quantity"):
         raise InvalidOperation(text)
     return value
 
