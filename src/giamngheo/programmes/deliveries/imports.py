@@ -245,25 +245,15 @@ class _Run:
 
     def households(self, rows: list[dict[str, Any]]) -> None:
         """One query for every code; the household must be in the user's change reach."""
-        reach = None if self.actor is None else access.change_reach(self.actor)
+        households = Household.objects.filter(code__in={r["household_code"] for r in rows})
+        if self.actor is not None:
+            households = households.filter(access.area_filter(access.change_reach(self.actor)))
         found: dict[str, list[Household]] = defaultdict(list)
-        for household in Household.objects.filter(
-            code__in={r["household_code"] for r in rows}
-        ).select_related("village"):
+        for household in households.select_related("village"):
             found[household.code].append(household)
 
-        def reachable(household: Household) -> bool:
-            if reach is None or reach.everything:
-                return True
-            return (
-                household.province_id in reach.provinces
-                or household.commune_id in reach.communes
-                or household.village_id in reach.villages
-            )
-
         for r in rows:
-            candidates = found.get(r["household_code"], [])
-            mine = [h for h in candidates if reachable(h)]
+            mine = found.get(r["household_code"], [])
             if len(mine) == 1:
                 r["household"] = mine[0]
             elif len(mine) > 1:
