@@ -39,7 +39,6 @@ from giamngheo.registry import spreadsheets as sheets
 from giamngheo.registry.models import Household
 
 SHEET: Final = "Danh sách cấp phát"
-INLINE_MAX_ROWS: Final = 2000  # larger sheets are imported by a background job (jobs.py)
 
 
 def delivery_columns() -> list[sheets.Column]:
