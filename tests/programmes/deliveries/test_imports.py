@@ -147,6 +147,21 @@ def test_any_wrong_row_writes_nothing_and_names_row_and_column(
     assert report.headline() == "Tệp có 10 lỗi: chưa ghi dòng nào."
 
 
+@pytest.mark.parametrize(
+    ("index", "value", "column"),
+    [(4, "1e20", "Số lượng"), (6, "99999999999999999999", "Thành tiền (đồng)")],
+)
+def test_a_number_too_large_for_its_column_is_an_error_of_its_row(
+    world: World, tree: Tree, tmp_path: Path, index: int, value: str, column: str
+) -> None:
+    rows = good_rows(tree)
+    rows[0][index] = value
+    report = run(world, sheet(tmp_path, rows), tree)
+    assert [(e["row"], e["column"]) for e in report.errors] == [(2, column)]
+    assert not report.written
+    assert not SupportRecord.objects.exists()
+
+
 def test_a_missing_column_is_named(world: World, tree: Tree, tmp_path: Path) -> None:
     path = sheet(tmp_path, [["A1-001", "Tiền mặt"]], header=["Mã hộ", "Hình thức"])
     report = run(world, path, tree)

@@ -20,7 +20,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit
-from giamngheo.lib.masking import mask_citizen_id
 from giamngheo.lib.spreadsheet_text import inert_workbook
 from giamngheo.programmes.deliveries import reach, selectors
 from giamngheo.programmes.models import SupportRecord
@@ -100,16 +99,15 @@ def deliveries_workbook(
     for record in rows.select_related(
         "household", "person", "programme", "village", "commune", "health_insurance_card"
     ).order_by("delivered_on", "pk"):
-        card = selectors.card_for_record(record)
-        number = ""
-        if card is not None:
-            full = access.sees_personal_data_at(
+        number = selectors.shown_card_number(
+            selectors.card_for_record(record),
+            full=access.sees_personal_data_at(
                 reach,
                 province_id=record.province_id,
                 commune_id=record.commune_id,
                 village_id=record.village_id,
-            )
-            number = card.card_number if full else mask_citizen_id(card.card_number)
+            ),
+        )
         detail.append(
             [
                 record.household.code,

@@ -19,9 +19,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -39,7 +39,6 @@ from giamngheo.registry import spreadsheets as sheets
 from giamngheo.registry.models import Household
 
 SHEET: Final = "Danh sách cấp phát"
-INLINE_MAX_ROWS: Final = 2000  # larger sheets are imported by a background job (jobs.py)
 
 
 def delivery_columns() -> list[sheets.Column]:
@@ -115,17 +114,24 @@ def _choice(column: sheets.Column, text: str) -> str | None:
     return sheets.value_index(column).get(search_key(text))
 
 
+def _fits(value: Decimal, name: str) -> bool:
+    """Whether ``value`` fits the model column ``name`` (a larger number would fail in the
+    database, a server error, instead of being an error of its row)."""
+    column = cast(models.DecimalField, SupportRecord._meta.get_field(name))  # type: ignore[type-arg]
+    return bool(abs(value) < Decimal(10) ** (column.max_digits - column.decimal_places))
+
+
 def _money(text: str) -> Decimal:
     # "1.500.000", "1,500,000", "1 500 000" and "1500000" all mean whole đồng.
     digits = re.sub(r"[\s.,]", "", text.removesuffix("đ").removesuffix("đồng").strip())
-    if not digits.isdigit():
+    if not digits.isdigit() or not _fits(Decimal(digits), "amount"):
         raise ValueError(text)
     return Decimal(digits)
 
 
 def _decimal(text: str) -> Decimal:
     value = Decimal(text.replace(" ", "").replace(",", "."))
-    if not value.is_finite():
+    if not value.is_finite() or not _fits(value, "quantity"):
         raise InvalidOperation(text)
     return value
 
@@ -238,25 +244,15 @@ class _Run:
 
     def households(self, rows: list[dict[str, Any]]) -> None:
         """One query for every code; the household must be in the user's change reach."""
-        reach = None if self.actor is None else access.change_reach(self.actor)
+        households = Household.objects.filter(code__in={r["household_code"] for r in rows})
+        if self.actor is not None:
+            households = households.filter(access.area_filter(access.change_reach(self.actor)))
         found: dict[str, list[Household]] = defaultdict(list)
-        for household in Household.objects.filter(
-            code__in={r["household_code"] for r in rows}
-        ).select_related("village"):
+        for household in households.select_related("village"):
             found[household.code].append(household)
 
-        def reachable(household: Household) -> bool:
-            if reach is None or reach.everything:
-                return True
-            return (
-                household.province_id in reach.provinces
-                or household.commune_id in reach.communes
-                or household.village_id in reach.villages
-            )
-
         for r in rows:
-            candidates = found.get(r["household_code"], [])
-            mine = [h for h in candidates if reachable(h)]
+            mine = found.get(r["household_code"], [])
             if len(mine) == 1:
                 r["household"] = mine[0]
             elif len(mine) > 1:

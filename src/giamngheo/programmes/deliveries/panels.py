@@ -10,7 +10,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from giamngheo.accounts import access
-from giamngheo.lib.masking import mask_citizen_id
 from giamngheo.programmes.deliveries import selectors
 from giamngheo.programmes.models import SupportRecord
 from giamngheo.registry.models import Household
@@ -28,11 +27,10 @@ def support_lines(request: HttpRequest, household: Household) -> list[SupportLin
     lines = []
     for record in selectors.supports_for_household(request.user, household):
         card = selectors.card_for_record(record)
-        number = "" if card is None else card.card_number
         lines.append(
             SupportLine(
                 record,
-                number if full else mask_citizen_id(number),
+                selectors.shown_card_number(card, full=full),
                 None if card is None else card.valid_to,
             )
         )

@@ -12,9 +12,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from giamngheo.lib.formatting import format_date, format_money, format_number
-from giamngheo.lib.masking import mask_citizen_id
 from giamngheo.lib.pdf import Signer, VietnameseDocument
-from giamngheo.programmes.deliveries.selectors import card_for_record
+from giamngheo.programmes.deliveries.selectors import card_for_record, shown_card_number
 from giamngheo.programmes.models import SupportRecord
 
 
@@ -53,8 +52,7 @@ def receipt_pdf(record: SupportRecord, *, full_numbers: bool) -> bytes:
     ]
     card = card_for_record(record)
     if card is not None:
-        number = card.card_number if full_numbers else mask_citizen_id(card.card_number)
-        lines.append((_("Mã số thẻ BHYT"), number))
+        lines.append((_("Mã số thẻ BHYT"), shown_card_number(card, full=full_numbers)))
         lines.append(
             (
                 _("Giá trị sử dụng"),

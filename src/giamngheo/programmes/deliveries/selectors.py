@@ -19,6 +19,7 @@ from django.db.models.functions import ExtractYear
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib.masking import mask_citizen_id
 from giamngheo.programmes.deliveries.models import HealthInsuranceCard
 from giamngheo.programmes.models import Programme, SupportRecord
 from giamngheo.registry.models import Household
@@ -96,6 +97,14 @@ def card_for_record(record: SupportRecord) -> HealthInsuranceCard | None:
         return record.health_insurance_card
     except HealthInsuranceCard.DoesNotExist:
         return None
+
+
+def shown_card_number(card: HealthInsuranceCard | None, *, full: bool) -> str:
+    """The card's number as a reader sees it: whole when ``full`` (``access``: an officer of
+    its area), else masked like an ID number (``lib.masking``); "" without a card."""
+    if card is None:
+        return ""
+    return card.card_number if full else mask_citizen_id(card.card_number)
 
 
 @dataclass

@@ -23,7 +23,6 @@ from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs import services as job_services
 from giamngheo.jobs.models import Job
 from giamngheo.lib import clock, params
-from giamngheo.lib.masking import mask_citizen_id
 from giamngheo.lib.views import form_attempt, form_page
 from giamngheo.programmes.deliveries import (
     exports,
@@ -116,9 +115,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "card": card,
-            "card_number": (card.card_number if full else mask_citizen_id(card.card_number))
-            if card
-            else "",
+            "card_number": selectors.shown_card_number(card, full=full),
         },
     )
 
