@@ -236,3 +236,22 @@ def test_the_loan_form_offers_only_credit_funded_policies(
     page = _client("xa_a").get(reverse("credit:loan_new") + f"?household={world.household_a1.pk}")
     html = page.content.decode()
     assert poor_policy.name in html and "Bảo hiểm y tế hộ nghèo" not in html
+
+
+def test_a_fund_cycle_beyond_the_form_range_is_a_form_error_not_a_server_error(
+    world: World, poor_policy: Programme
+) -> None:
+    response = _client("xa_a").post(
+        reverse("credit:fund_new"),
+        {
+            "commune": world.commune_a.pk,
+            "programme": poor_policy.pk,
+            "name": "Dê quay vòng",
+            "kind": "in_kind",
+            "share_percent": "50",
+            "cycle_months": "40000",  # above the column's smallint range
+            "started_on": "01/02/2025",
+        },
+    )
+    assert response.status_code == 200
+    assert not RevolvingFund.objects.exists()

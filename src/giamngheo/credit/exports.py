@@ -66,7 +66,7 @@ def portfolio_workbook(data: Portfolio) -> bytes:
     for cell in units[1]:
         cell.font = Font(bold=True)
     for unit, line in data.by_unit:
-        units.append([unit.code, unit.name, *(getattr(line, key) for _label, key in _columns())])
+        units.append(_row(line, unit.code, unit.name))
     for row in units.iter_rows(min_row=2, min_col=4):
         for cell in row:
             cell.number_format = MONEY_FORMAT

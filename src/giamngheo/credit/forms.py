@@ -102,7 +102,9 @@ class FundForm(forms.Form):
         max_digits=5,
         decimal_places=2,
     )
-    cycle_months = forms.IntegerField(label=_("Chu kỳ quay vòng (tháng)"), min_value=1)
+    cycle_months = forms.IntegerField(
+        label=_("Chu kỳ quay vòng (tháng)"), min_value=1, max_value=600
+    )
     rules_basis = forms.CharField(
         label=_("Căn cứ quy định quay vòng"), max_length=300, required=False
     )

@@ -9,7 +9,7 @@ the tests reconcile both with the rows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TypeVar
 
@@ -140,16 +140,7 @@ class PortfolioLine:
     written_off: Decimal = ZERO
 
     def add(self, other: PortfolioLine) -> None:
-        self.loans += other.loans
-        for name in (
-            "disbursed",
-            "principal_repaid",
-            "interest_paid",
-            "outstanding",
-            "overdue_principal",
-            "overdue_interest",
-            "written_off",
-        ):
+        for name in _SUMMED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
@@ -159,6 +150,10 @@ class PortfolioLine:
     @property
     def status_label(self) -> str:
         return str(LoanStatus(self.status).label) if self.status else ""
+
+
+# The figures a line adds up: every field but its lender and status.
+_SUMMED = tuple(f.name for f in fields(PortfolioLine) if f.name not in ("lender", "status"))
 
 
 @dataclass

@@ -32,6 +32,7 @@ from giamngheo.credit.models import (
     UseCheck,
 )
 from giamngheo.lib import clock, idempotency, validators
+from giamngheo.lib.formatting import format_number
 from giamngheo.programmes import services as programmes
 from giamngheo.programmes.models import FundingSource, Programme, SupportKind
 from giamngheo.registry.models import Household, Membership, Person
@@ -141,7 +142,7 @@ def _check_terms(
     if policy.max_amount is not None and amount > policy.max_amount:
         raise CreditError(
             _("Số tiền vay vượt mức tối đa %(max)s đồng của chính sách (%(basis)s).")
-            % {"max": f"{policy.max_amount:,}".replace(",", "."), "basis": policy.legal_basis}
+            % {"max": format_number(policy.max_amount), "basis": policy.legal_basis}
         )
     if policy.max_term_months is not None and term_months > policy.max_term_months:
         raise CreditError(
@@ -312,7 +313,7 @@ def repayment_record(
     if principal > loan.amount - loan.principal_repaid:
         raise CreditError(
             _("Tiền gốc trả vượt dư nợ còn lại (%(left)s đồng).")
-            % {"left": f"{loan.amount - loan.principal_repaid:,}".replace(",", ".")}
+            % {"left": format_number(loan.amount - loan.principal_repaid)}
         )
     note = _text(note, _("Ghi chú"), max_length=300)
     before = audit.snapshot(loan, ("principal_repaid", "interest_paid", "status"))
@@ -526,7 +527,7 @@ def fund_turn_record(
         if value < least:
             raise CreditError(
                 _("Giá trị quay vòng phải ít nhất %(least)s đồng (tỷ lệ của quỹ).")
-                % {"least": f"{least:,}".replace(",", ".")}
+                % {"least": format_number(least)}
             )
     description = _text(description, _("Nội dung"), max_length=300, required=True)
     decision_number = _text(decision_number, _("Số quyết định"), max_length=60)

@@ -19,7 +19,7 @@ from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.credit import exports, forms, selectors, services
 from giamngheo.credit.models import Lender, Loan, LoanStatus, RevolvingFund
 from giamngheo.lib import clock, idempotency
-from giamngheo.lib.formatting import format_percent
+from giamngheo.lib.formatting import format_number, format_percent
 from giamngheo.lib.views import form_attempt, form_page
 from giamngheo.registry import picker
 from giamngheo.registry import selectors as registry_selectors
@@ -198,7 +198,7 @@ def repayment_new(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         _("Ghi trả nợ · khoản vay #%(pk)d") % {"pk": loan.pk},
         _("Dư nợ còn lại: %(left)s đồng.")
-        % {"left": f"{loan.amount - loan.principal_repaid:,}".replace(",", ".")},
+        % {"left": format_number(loan.amount - loan.principal_repaid)},
     )
 
 
