@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "giamngheo.programmes",
     "giamngheo.livelihoods",
     "giamngheo.credit",
+    "giamngheo.reports",
 ]
 
 MIDDLEWARE = [
