@@ -143,7 +143,7 @@ def test_the_person_page_masks_numbers_for_a_collaborator_and_is_scoped(world: W
     assert client_for("xa_a").get(foreign).status_code == 404
 
 
-def test_a_marriage_moves_a_person_from_another_household_by_code_and_name(world: World) -> None:
+def test_a_marriage_moves_a_person_from_a_picked_household_by_name(world: World) -> None:
     moving = Membership.objects.get(household=world.household_a2, is_head=False).person
     url = reverse("registry:life_event_new", args=[world.household_a1.pk, "marriage"])
     officer = client_for("xa_a")
@@ -155,10 +155,13 @@ def test_a_marriage_moves_a_person_from_another_household_by_code_and_name(world
         "relation": "spouse",
         "on": "01/11/2026",
     }
-    missing = officer.post(url, {**form, "from_household_code": "B1-001"})
+    # Another commune's household cannot be picked; a household without that person is named.
+    foreign = officer.post(url, {**form, "from_household": str(world.household_b1.pk)})
+    assert foreign.status_code == 200 and "không có trên địa bàn" in foreign.text
+    missing = officer.post(url, {**form, "from_household": str(world.household_a1.pk)})
     assert missing.status_code == 200 and "Không tìm thấy" in missing.text
     assert not LifeEvent.objects.exists()
-    response = officer.post(url, {**form, "from_household_code": "a2-001"})
+    response = officer.post(url, {**form, "from_household": str(world.household_a2.pk)})
     assert response.status_code == 302
     event = LifeEvent.objects.get()
     assert (event.person, event.other_household) == (moving, world.household_a2)

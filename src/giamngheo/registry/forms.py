@@ -256,13 +256,12 @@ class LifeEventForm(forms.Form):
                 initial=Relation.CHILD if kind == "birth" else Relation.SPOUSE,
             )
             if kind == "marriage":
-                fields["from_household_code"] = forms.CharField(
-                    label=_("Mã hộ cũ (nếu người này đang ở một hộ khác trong sổ)"),
-                    max_length=30,
+                fields["from_household"] = HouseholdField(
+                    label=_("Hộ cũ (nếu người này đang ở một hộ khác trong sổ)"),
                     required=False,
                     help_text=_(
-                        "Người có họ tên trên được chuyển từ hộ đó sang (lịch sử được giữ); "
-                        "để trống nếu là người mới."
+                        "Tìm và chọn hộ đó: người có họ tên trên được chuyển từ hộ đó sang "
+                        "(lịch sử được giữ); để trống nếu là người mới."
                     ),
                 )
             on_label = _("Ngày sinh") if kind == "birth" else _("Ngày về ở cùng")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.lib.masking import mask_citizen_id
 from giamngheo.lib.views import form_attempt, form_page
-from giamngheo.registry import life_events, selectors, services
+from giamngheo.registry import life_events, picker, selectors, services
 from giamngheo.registry.forms import LifeEventForm
 from giamngheo.registry.models import Household, LifeEventKind, Membership, Person
 from giamngheo.registry.views import _household_crumbs, _household_for_change
@@ -46,12 +46,9 @@ def _name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
-def _member_by_name(request: HttpRequest, code: str, name: str) -> Person | None:
-    """The current member named ``name`` (with its accents, whatever the case and spacing) of
-    the household ``code`` among those the user sees."""
-    household = selectors.households_visible_to(request.user).filter(code=code).first()
-    if household is None:
-        return None
+def _member_by_name(household: Household, name: str) -> Person | None:
+    """The current member of ``household`` named ``name`` (with its accents, whatever the case
+    and spacing)."""
     wanted = _name_key(name)
     for m in Membership.objects.filter(household=household, left_on__isnull=True).select_related(
         "person"
@@ -71,18 +68,19 @@ def life_event_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     household = _household_for_change(request, pk)
     members, former = _choices(household)
     form = LifeEventForm(request.POST or None, kind=kind, members=members, former=former)
+    picker.remember(form, request.user, request.POST, "from_household")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person_data = None
         moving: Person | None = None
-        code = data.get("from_household_code", "").strip().upper()
-        if code:
-            moving = _member_by_name(request, code, data["full_name"])
+        origin = picker.picked(form, request.user, "from_household")
+        if origin is not None:
+            moving = _member_by_name(origin, data["full_name"])
             if moving is None:
                 form.add_error(
-                    "from_household_code",
-                    _("Không tìm thấy người có họ tên này trong hộ %(code)s trên địa bàn.")
-                    % {"code": code},
+                    "from_household",
+                    _("Không tìm thấy người có họ tên này trong hộ %(code)s.")
+                    % {"code": origin.code},
                 )
         elif kind in ("birth", "marriage"):
             person_data = services.PersonData(
