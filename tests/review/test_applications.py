@@ -233,3 +233,47 @@ def test_an_application_during_the_annual_window_joins_the_annual_round(
     assert application.entry.round == annual
     assert application.due_on == D(2025, 12, 14)
     assert not Round.objects.filter(kind="regular").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reasons", "message"),
+    [
+        ("x" * 2001, "dài quá 2000 ký tự"),
+        ("Thu nhập cao\x00hơn chuẩn", "ký tự điều khiển"),
+        ("   ", "phải nêu rõ lý do"),
+    ],
+)
+def test_a_refusal_with_unusable_reasons_is_refused_and_changes_nothing(
+    review_world: ReviewWorld, reasons: str, message: str
+) -> None:
+    w = review_world.world
+    application = services.application_file(
+        actor=w.xa_a,
+        household=review_world.flagged,
+        form="mau01",
+        reason="illness",
+        received_on=D(2025, 3, 3),
+        applicant_name="Đặng Thị Hoa",
+    )
+    with pytest.raises(ReviewError, match=message):
+        services.application_refuse(
+            actor=w.xa_a,
+            application=application,
+            reasons=reasons,
+            number="15/UBND-LĐXH",
+            signed_on=D(2025, 3, 25),
+            signer_name="Nguyễn Văn Chủ",
+        )
+    application.refresh_from_db()
+    assert application.state != "refused" and application.refusal_reasons == ""
+    # Two thousand characters (the letter's page) are accepted.
+    refused = services.application_refuse(
+        actor=w.xa_a,
+        application=application,
+        reasons="x" * 2000,
+        number="15/UBND-LĐXH",
+        signed_on=D(2025, 3, 25),
+        signer_name="Nguyễn Văn Chủ",
+    )
+    assert refused.state == "refused" and len(refused.refusal_reasons) == 2000

@@ -14,6 +14,7 @@ from giamngheo.registry.picker import HouseholdField
 from giamngheo.review import average_rules
 from giamngheo.review.average_models import IncomeItem, Occupation
 from giamngheo.review.forms import DecisionForm, RefuseForm, _date
+from giamngheo.review.models import REFUSAL_REASONS_MAX_LENGTH
 
 MAX_AMOUNT = 10**12  # đồng a year: a typo guard, far above any household's income
 
@@ -73,7 +74,11 @@ class AverageIncomeForm(forms.Form):
 class AverageRefuseForm(RefuseForm):
     """The in-year refusal's form; the answer's reasons are labelled plainly."""
 
-    reasons = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(
+        label=_("Lý do"),
+        max_length=REFUSAL_REASONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AverageDecisionForm(DecisionForm):

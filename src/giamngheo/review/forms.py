@@ -13,6 +13,7 @@ from giamngheo.lib.idempotency import IdempotentForm
 from giamngheo.registry.forms import VietnameseDateField
 from giamngheo.registry.picker import HouseholdField
 from giamngheo.review.models import (
+    REFUSAL_REASONS_MAX_LENGTH,
     ApplicationForm,
     ApplicationReason,
     ReviewerKind,
@@ -163,7 +164,11 @@ class RefuseForm(forms.Form):
     number = forms.CharField(label=_("Số văn bản"), max_length=60)
     signed_on = _date(_("Ngày ký"))
     signer_name = forms.CharField(label=_("Người ký"), max_length=200)
-    reasons = forms.CharField(label=_("Lý do từ chối"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(
+        label=_("Lý do từ chối"),
+        max_length=REFUSAL_REASONS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

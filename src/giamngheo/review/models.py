@@ -57,6 +57,11 @@ def _status_label(status: str) -> str:
 # -- data: process parameters and the calendar --------------------------------------------------
 
 
+# A written refusal's reasons are printed on one page of the letter (review.documents): the
+# services and the forms hold them to this length.
+REFUSAL_REASONS_MAX_LENGTH = 2000
+
+
 class RuleSet(models.Model):
     """Process parameters for the review years ``first_year``–``last_year`` (one standard
     period). ``province`` set: that province's overrides of single values."""

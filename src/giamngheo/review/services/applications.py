@@ -16,7 +16,7 @@ from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.registry.models import Household
-from giamngheo.review import calendar, timeline
+from giamngheo.review import calendar
 from giamngheo.review.calculations import ON_LIST, POOR, review_start_for
 from giamngheo.review.models import (
     Application,
@@ -41,6 +41,7 @@ from giamngheo.review.services.base import (
     require_officer,
     resolve_rules,
     take_up_change,
+    written_refusal,
 )
 from giamngheo.review.states import (
     APPLICATION,
@@ -205,8 +206,6 @@ def application_refuse(
 ) -> Application:
     """Refuse an application in writing with reasons (Art. 5.2); the letter is a PDF
     (``documents.refusal_letter_pdf``). The household leaves the round's list."""
-    (signer_name,) = clean_names(signer_name)
-    check_act_date(signed_on, _("Ngày ký văn bản"))
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("commune", "entry")
@@ -215,14 +214,16 @@ def application_refuse(
     require_officer(actor, application.commune)
     before = application.state
     application.state = APPLICATION.check("refuse", before)
-    if not reasons.strip():
-        raise ReviewError(_("Văn bản từ chối phải nêu rõ lý do."))
-    if not number.strip() or not signer_name.strip():
-        raise ReviewError(_("Cần ghi số văn bản và người ký."))
-    timeline.refusal(signed_on, application.received_on)
-    application.refusal_reasons = reasons.strip()
-    application.refusal_number = number.strip()
-    application.refusal_signer = signer_name.strip()
+    reasons, number, signer_name = written_refusal(
+        reasons=reasons,
+        number=number,
+        signer_name=signer_name,
+        signed_on=signed_on,
+        received_on=application.received_on,
+    )
+    application.refusal_reasons = reasons
+    application.refusal_number = number
+    application.refusal_signer = signer_name
     application.decided_on = signed_on
     application.save(
         update_fields=["state", "refusal_reasons", "refusal_number", "refusal_signer", "decided_on"]

@@ -39,6 +39,7 @@ from giamngheo.review.services.base import (
     province_of,
     require_change,
     require_officer,
+    written_refusal,
 )
 from giamngheo.standards import pack_for_review_year
 from giamngheo.standards.average_living import classify_average_living
@@ -244,16 +245,16 @@ def average_refuse(
     """Answer in writing, with reasons, a household that does not qualify (as Art. 5.2 does for
     the in-year review; the MSTB answer's form is unverified). The letter is a PDF
     (``average_documents.refusal_letter_pdf``)."""
-    (signer_name,) = clean_names(signer_name)
-    check_act_date(signed_on, _("Ngày ký văn bản"))
     application = _locked(application)
     require_officer(actor, application.commune)
     _require_open(application)
-    if not reasons.strip():
-        raise ReviewError(_("Văn bản từ chối phải nêu rõ lý do."))
-    if not number.strip() or not signer_name:
-        raise ReviewError(_("Cần ghi số văn bản và người ký."))
-    timeline.refusal(signed_on, application.received_on)
+    reasons, number, signer_name = written_refusal(
+        reasons=reasons,
+        number=number,
+        signer_name=signer_name,
+        signed_on=signed_on,
+        received_on=application.received_on,
+    )
     if application.assessed_on is not None and signed_on < application.assessed_on:
         raise timeline.OutOfOrder(
             _("Ngày ký %(day)s trước ngày xác định thu nhập (%(assessed)s).")
@@ -261,8 +262,8 @@ def average_refuse(
         )
     before = application.state
     application.state = AverageState.REFUSED
-    application.refusal_reasons = reasons.strip()
-    application.refusal_number = number.strip()
+    application.refusal_reasons = reasons
+    application.refusal_number = number
     application.refusal_signer = signer_name
     application.decided_on = signed_on
     application.save(

@@ -28,6 +28,7 @@ from giamngheo.registry.models import Household, Membership
 from giamngheo.review import rules, timeline
 from giamngheo.review.errors import ReviewError as ReviewError
 from giamngheo.review.models import (
+    REFUSAL_REASONS_MAX_LENGTH,
     Application,
     Entry,
     Round,
@@ -68,6 +69,27 @@ def clean_names(*names: str) -> list[str]:
     letters): NFC, single spaces, no bidi or control characters (lib.validators)."""
     with validators.reraise_as(ReviewError):
         return [validators.clean_name(n, label=_("Họ và tên"), max_length=200) for n in names]
+
+
+def written_refusal(
+    *, reasons: str, number: str, signer_name: str, signed_on: dt.date, received_on: dt.date
+) -> tuple[str, str, str]:
+    """The checks every written refusal shares (QĐ 24/2021 Art. 5.2: an in-year application; the
+    average-living-standard answer follows it): reasons given (free text, bounded), a number and
+    a signer, signed on an act date within the time limit after the application was received.
+    Returns the cleaned ``(reasons, number, signer_name)``."""
+    (signer_name,) = clean_names(signer_name)
+    check_act_date(signed_on, _("Ngày ký văn bản"))
+    with validators.reraise_as(ReviewError):
+        reasons = validators.clean_text(
+            reasons, label=_("Lý do từ chối"), max_length=REFUSAL_REASONS_MAX_LENGTH
+        )
+    if not reasons:
+        raise ReviewError(_("Văn bản từ chối phải nêu rõ lý do."))
+    if not number.strip() or not signer_name:
+        raise ReviewError(_("Cần ghi số văn bản và người ký."))
+    timeline.refusal(signed_on, received_on)
+    return reasons, number.strip(), signer_name
 
 
 def params(round_: Round) -> Params:
