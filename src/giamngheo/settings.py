@@ -243,6 +243,9 @@ VILLAGES_CSV_MAX_BYTES = int(
     os.environ.get("GIAMNGHEO_VILLAGES_CSV_MAX_BYTES", str(5 * 1024 * 1024))
 )
 TABLE_MAX_ROWS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_ROWS", "1048576"))  # Excel's own limit
+# A spreadsheet made while the user waits (the deliveries' export): beyond this many detail rows
+# the page asks for a narrower filter rather than hold a large workbook in a web process.
+EXPORT_MAX_ROWS = int(os.environ.get("GIAMNGHEO_EXPORT_MAX_ROWS", "50000"))
 TABLE_MAX_COLUMNS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_COLUMNS", "200"))
 TABLE_MAX_CELLS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_CELLS", "20000000"))
 XLSX_MAX_UNCOMPRESSED_BYTES = int(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -100,6 +101,22 @@ def test_the_export_reads_back_typed_and_masked(
     ]
     page = client.get(reverse("deliveries:index")).content.decode()
     assert '<th class="num">Supports</th>' in page and "Times" not in page
+
+
+def test_an_export_over_the_row_limit_asks_for_a_narrower_filter(
+    client: Client, world: World, tree: Tree, settings: Any
+) -> None:
+    give(world.household_a1, tree.subproject, 1_000_000, dt.date(2026, 2, 1))
+    give(world.household_a2, tree.subproject, 250_000, dt.date(2025, 2, 1))
+    settings.EXPORT_MAX_ROWS = 1
+    log_in(client, "xa_a")
+    response = client.get(reverse("deliveries:export"), {"year": 2026})
+    assert response.status_code == 200  # one row: at the limit, made
+    load_workbook(io.BytesIO(response.content))
+    response = client.get(reverse("deliveries:export"))
+    assert response.status_code == 302 and response["Location"] == reverse("deliveries:index")
+    page = client.get(response["Location"]).content.decode()
+    assert "Có 2 lượt hỗ trợ theo bộ lọc này, quá 1 dòng" in page
 
 
 def test_detail_and_receipt_mask_the_card_for_a_collaborator(

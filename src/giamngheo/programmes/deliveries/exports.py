@@ -96,9 +96,13 @@ def deliveries_workbook(
     _sheet(book, _("Theo năm"), header, _total_rows(selectors.totals_by_year(rows)), {4: MONEY})
     reach = access.personal_data_reach(user)
     detail = []
-    for record in rows.select_related(
-        "household", "person", "programme", "village", "commune", "health_insurance_card"
-    ).order_by("delivered_on", "pk"):
+    for record in (
+        rows.select_related(
+            "household", "person", "programme", "village", "commune", "health_insurance_card"
+        )
+        .order_by("delivered_on", "pk")
+        .iterator(chunk_size=2000)
+    ):
         number = selectors.shown_card_number(
             selectors.card_for_record(record),
             full=access.sees_personal_data_at(

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +25,7 @@ from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs import services as job_services
 from giamngheo.jobs.models import Job
 from giamngheo.lib import clock, params
+from giamngheo.lib.formatting import format_number
 from giamngheo.lib.views import form_attempt, form_page
 from giamngheo.programmes.deliveries import (
     exports,
@@ -98,6 +101,21 @@ def index(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     rows = selectors.support_rows(request.user, **filters)
+    # Made while the user waits: a filter matching more rows than a web process should hold is
+    # narrowed first (by area, year or programme).
+    limit = settings.EXPORT_MAX_ROWS
+    count = rows.count()
+    if count > limit:
+        messages.error(
+            request,
+            _(
+                "Có %(count)s lượt hỗ trợ theo bộ lọc này, quá %(limit)s dòng của một tệp Excel "
+                "tải ngay: hãy chọn địa bàn, năm hoặc chương trình hẹp hơn."
+            )
+            % {"count": format_number(count), "limit": format_number(limit)},
+        )
+        query = _query(filters)
+        return redirect(reverse("deliveries:index") + (f"?{query}" if query else ""))
     response = HttpResponse(
         exports.deliveries_workbook(request.user, rows, filters["area"]), content_type=XLSX
     )
