@@ -7,10 +7,15 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 
-from giamngheo.lib.report_table import Column, ReportTable, Row
+from giamngheo.lib.report_layout import heading_grid
+from giamngheo.lib.report_table import Column, HeaderNode, ReportTable, Row
 from giamngheo.lib.report_xlsx import sheet_names, write_workbook, write_xlsx
 from tests.lib.report_samples import FORM1_UNITS, HOSTILE, form1, hostile, rate, two_column_list
+from tests.lib.test_report_layout import headers
 
 
 def _sheet(data: bytes) -> Any:
@@ -87,7 +92,9 @@ def test_form1_blocks_around_the_table() -> None:
     values = {cell.value: cell for row in sheet.iter_rows() for cell in row if cell.value}
     marker = values["Biểu số 01"]
     assert marker.font.b and marker.font.i and marker.alignment.horizontal == "right"
-    assert marker.column > 4  # the right half
+    assert (
+        marker.column == values["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].column > 1
+    )  # the right block
     assert values["ỦY BAN NHÂN DÂN"].column == 1 and values["ỦY BAN NHÂN DÂN"].font.b
     nation = values["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
     assert nation.font.b and nation.row == values["ỦY BAN NHÂN DÂN"].row
@@ -224,3 +231,84 @@ def test_sheet_names() -> None:
 def test_a_workbook_needs_a_table() -> None:
     with pytest.raises(ValueError):
         write_workbook([])
+
+
+@settings(max_examples=25, deadline=None)
+@given(headers, st.integers(min_value=0, max_value=4))
+def test_random_headers_are_merged_as_the_grid_says(
+    header: tuple[HeaderNode, ...], count: int
+) -> None:
+    columns = ReportTable("", (), "", "", "", header, ()).columns()
+    rows = tuple(Row({column.key: index for column in columns}) for index in range(count))
+    table = ReportTable("M", ("UBND",), "T", "", "", header, rows)
+    sheet = _sheet(write_xlsx(table))
+    grid = heading_grid(header)
+    first = 6  # the marker, two header lines, an empty row, the title, then the headings
+    expected = {
+        (
+            first + cell.row,
+            cell.column + 1,
+            first + cell.row + cell.rowspan - 1,
+            cell.column + cell.colspan,
+        )
+        for cells in grid
+        for cell in cells
+        if cell.rowspan > 1 or cell.colspan > 1
+    }
+    merged = {
+        (r.min_row, r.min_col, r.max_row, r.max_col)
+        for r in sheet.merged_cells.ranges
+        if r.min_row >= first and r.max_row < first + len(grid) + 1
+    }
+    assert merged == expected
+    for cells in grid:
+        for cell in cells:
+            assert sheet.cell(first + cell.row, cell.column + 1).value == (cell.text or None)
+    numbering = first + len(grid)
+    if columns:
+        assert [sheet.cell(numbering, i + 1).value for i in range(len(columns))] == [
+            column.number for column in columns
+        ]
+    for index in range(count):
+        assert [sheet.cell(numbering + 1 + index, i + 1).value for i in range(len(columns))] == [
+            index
+        ] * len(columns)
+    assert sheet.freeze_panes == f"A{numbering + 1}"
+
+
+def _merged_width(sheet: Any, text: str) -> float:
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                for merged in sheet.merged_cells.ranges:
+                    if merged.min_row == cell.row and merged.min_col == cell.column:
+                        return sum(
+                            sheet.column_dimensions[get_column_letter(c)].width
+                            for c in range(merged.min_col, merged.max_col + 1)
+                        )
+                return float(sheet.column_dimensions[get_column_letter(cell.column)].width)
+    raise AssertionError(text)
+
+
+def test_the_motto_and_the_issuer_get_room_even_in_a_narrow_table() -> None:
+    nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    for table in (form1(), two_column_list()):
+        sheet = _sheet(write_xlsx(table))
+        # Bold 12 pt capitals: well over one width unit (a digit of 11 pt Calibri) each.
+        assert _merged_width(sheet, nation) >= 1.3 * len(nation)
+        assert _merged_width(sheet, "ỦY BAN NHÂN DÂN") >= 1.3 * len("ỦY BAN NHÂN DÂN")
+
+
+def test_the_signature_block_is_never_split_across_printed_pages() -> None:
+    sheet = _sheet(write_xlsx(form1()))
+    breaks = [brk.id for brk in sheet.row_breaks.brk]
+    place = next(
+        cell.row
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == "Hướng Hóa, ngày 15 tháng 12 năm 2025"
+    )
+    # Landscape A4 holds about 480 pt: the title block, headings and rows leave too little.
+    assert breaks == [place - 2]  # before the empty row above the place and date
+    short = two_column_list(2)
+    assert not _sheet(write_xlsx(short)).row_breaks.brk

@@ -25,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.pagebreak import Break
 
 from giamngheo.lib.report_layout import (
     MOTTO,
@@ -43,6 +44,7 @@ SIZE: Final = 11  # the table
 HEAD_SIZE: Final = 12  # issuer, motto, signatures
 TITLE_SIZE: Final = 14
 LINE_HEIGHT: Final = 15.0  # points per line of 11-12 pt text
+DEFAULT_ROW: Final = 15.75  # what a row without a height takes in Times New Roman 12 pt
 COUNT_FORMAT: Final = "#,##0"
 RATE_FORMAT: Final = "0.00"
 DECIMAL_FORMAT: Final = "#,##0.00"
@@ -52,6 +54,7 @@ SIGNATURE_SPACE: Final = 4  # empty rows left to sign in
 PAPER_A4: Final = 9  # OOXML paperSize code
 # Decree 30/2020 margins (report_forms.md §5), in inches: top/bottom 20 mm, left 30, right 15.
 MARGINS: Final = {"top": 0.79, "bottom": 0.79, "left": 1.18, "right": 0.59}
+BOLD_CAPITALS: Final = 1.35  # width units per character of 12 pt bold capitals
 WIDTH_SCALE: Final = 1.15  # Excel's width unit is a digit of the default font; Vietnamese
 # text with diacritics and capitals runs wider
 
@@ -109,10 +112,10 @@ class _SheetWriter:
         self.count = len(self.layout.columns)
         # The blocks above and below the table need two halves and a place per signature.
         self.span = max(self.count, 2, len(table.signatures))
-        self.half = self.span // 2
         self.row_number = 0
         self.styles: dict[tuple[Any, ...], Any] = {}
         self.widths = self._widths()
+        self.half = self._split()
 
     # -- cells and rows ------------------------------------------------------------------
 
@@ -174,6 +177,7 @@ class _SheetWriter:
         self.row_number += 1
         if height is not None:
             self.sheet.row_dimensions[self.row_number].height = height
+        self._advance(DEFAULT_ROW if height is None else height)
         self.sheet.append(list(cells))
         return self.row_number
 
@@ -223,6 +227,37 @@ class _SheetWriter:
             + bool(table.unit_line)
         )
 
+    def _split(self) -> int:
+        """The last column of the left block (issuer, first signature): where both blocks get
+        the room their texts need (the motto in bold capitals wants about 47 units), nearest
+        the middle; when the table is too narrow, its columns are widened to make that room."""
+        table = self.table
+        left_texts = [*table.issuer]
+        right_texts = [NATION, MOTTO, table.marker]
+        if len(table.signatures) == 2:
+            left_texts += table.signatures[0].title.split("\n")
+            right_texts += table.signatures[1].title.split("\n")
+        elif len(table.signatures) == 1:
+            right_texts += table.signatures[0].title.split("\n")
+        need_left = max((len(text) for text in left_texts), default=0) * BOLD_CAPITALS + 2
+        need_right = max(len(text) for text in right_texts) * BOLD_CAPITALS + 2
+        total = sum(self.widths)
+
+        def shortfall(split: int) -> tuple[float, float]:
+            left = sum(self.widths[:split])
+            return max(0.0, need_left - left), max(0.0, need_right - (total - left))
+
+        split = min(
+            range(1, self.span),
+            key=lambda k: (sum(shortfall(k)), abs(sum(self.widths[:k]) - total / 2)),
+        )
+        lacking_left, lacking_right = shortfall(split)
+        for first, last, lacking in ((0, split, lacking_left), (split, self.span, lacking_right)):
+            room = sum(self.widths[first:last])
+            for index in range(first, last):
+                self.widths[index] += lacking * self.widths[index] / room
+        return split
+
     def write(self) -> None:
         """The sheet, top to bottom. What openpyxl writes before the rows (column widths, the
         view with its frozen rows, the page-setup flag) is set first."""
@@ -232,9 +267,11 @@ class _SheetWriter:
         first_heading = self._top_rows() + 1
         numbering = first_heading + self.layout.depth
         self._page(first_heading, numbering)
+        self.page_room = self._page_room()
         self._top()
         self._heading()
         written = self._numbering()
+        self.repeat_height = self.page_position - self.top_height
         if written != numbering:  # the view above froze the wrong rows: a bug here
             raise RuntimeError(f"numbering row {written}, expected {numbering}")
         for row in self.table.rows:
@@ -275,6 +312,7 @@ class _SheetWriter:
             self._line([(1, span, table.unit_line, style)])
 
     def _heading(self) -> None:
+        self.top_height = self.page_position
         heading = self.layout.heading
 
         def needed(cell: HeadingCell) -> float:
@@ -302,10 +340,15 @@ class _SheetWriter:
         layout = self.layout
         bold = layout.is_bold(row) or total
         cells = []
+        lines = 1
         for index, column in enumerate(layout.columns):
             value = row.values.get(column.key)
             cells.append(self._value_cell(value, column, index, bold, row.depth))
-        self._append(cells)
+            if isinstance(value, str) and len(value) > self.widths[index] - 1:
+                # A wrapped text: Excel sizes no row itself that a file gives no height.
+                indent = row.depth if index == layout.indent_column else 0
+                lines = max(lines, self._lines(value, self.widths[index] - 1 - indent, 1.1))
+        self._append(cells, height=lines * LINE_HEIGHT if lines > 1 else None)
 
     def _value_cell(
         self, value: CellValue, column: Column, index: int, bold: bool, depth: int
@@ -342,6 +385,14 @@ class _SheetWriter:
             self._line([(1, span, note, style)], height=self._lines(note, width) * LINE_HEIGHT)
         if not table.place_date and not table.signatures:
             return
+        title_lines = max((len(s.title.split("\n")) for s in table.signatures), default=0)
+        block = (2 + bool(table.place_date) + title_lines + 1 + SIGNATURE_SPACE) * DEFAULT_ROW
+        if self.page_position + block > self.page_room and self.page_position > (
+            self.repeat_height
+        ):
+            # The block would straddle two printed pages: it starts the next one whole.
+            self.sheet.row_breaks.append(Break(id=self.row_number))
+            self.page_position = self.repeat_height
         self._append([])
         blocks = self._signature_blocks()
         if table.place_date:
@@ -383,8 +434,36 @@ class _SheetWriter:
         count = len(self.table.signatures)
         if count == 0:
             return []
+        if count == 1:
+            return [(self.half + 1, self.span)]  # the signer on the right, under the motto
+        if count == 2:
+            return [(1, self.half), (self.half + 1, self.span)]
         edges = [round(index * self.span / count) for index in range(count + 1)]
         return [(edges[index] + 1, edges[index + 1]) for index in range(count)]
+
+    # -- printed pages (estimated: Excel lays them out itself) ----------------------------
+
+    page_position = 0.0  # points from the top of the current printed page (sheet scale)
+    page_room = math.inf
+    repeat_height = 0.0  # the heading rows printed on top of every page
+    top_height = 0.0  # the blocks above the heading
+
+    def _page_room(self) -> float:
+        """A printed page's height in the sheet's points: the printable height, enlarged by
+        the scale that fitting the columns to the page's width applies."""
+        width, height = (842.0, 595.0) if self.table.landscape else (595.0, 842.0)
+        printable_width = width - (MARGINS["left"] + MARGINS["right"]) * 72
+        printable_height = height - (MARGINS["top"] + MARGINS["bottom"]) * 72
+        # A width unit is a digit of the default font (7 pixels) plus 5 pixels of padding.
+        columns = sum((width * 7 + 5) * 0.75 for width in self.widths)
+        return printable_height / min(1.0, printable_width / columns)
+
+    def _advance(self, height: float) -> None:
+        if self.page_position + height > self.page_room and self.page_position > (
+            self.repeat_height
+        ):
+            self.page_position = self.repeat_height
+        self.page_position += height
 
     def _page(self, first_heading: int, numbering: int) -> None:
         sheet = self.sheet
