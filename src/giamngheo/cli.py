@@ -35,6 +35,13 @@ def _db_command(args: Sequence[str]) -> int:
     try:
         if action == "start":
             status = embedded_db.start()
+            if status.removed_stale_pid is not None:
+                print(
+                    f"Đã xóa tệp postmaster.pid cũ (pid {status.removed_stale_pid} nay là một "
+                    "chương trình khác, không phải PostgreSQL)."
+                )
+            if status.recovery is not None:
+                print(status.recovery.message())
             print(f"PostgreSQL nhúng đang chạy (dữ liệu: {status.data_dir}, pid {status.pid}).")
         elif action == "stop":
             stopped = embedded_db.stop()
@@ -57,9 +64,11 @@ def _ensure_database() -> int:
         from giamngheo.lib import embedded_db
 
         try:
-            embedded_db.start()
+            status = embedded_db.start()
         except embedded_db.EmbeddedDatabaseError as error:
             return _fail(str(error))
+        if status.recovery is not None:  # e.g. 'serve' after a power cut: say it once
+            print(f"giamngheo: {status.recovery.message()}", file=sys.stderr)
     return 0
 
 
@@ -101,6 +110,7 @@ _SCHEMA_NOT_NEEDED = frozenset(
         "diffsettings",
         "makemessages",
         "compilemessages",
+        "restore",  # into an empty database (it checks the target itself)
     }
 )
 

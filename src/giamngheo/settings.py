@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "giamngheo.livelihoods",
     "giamngheo.credit",
     "giamngheo.reports",
+    "giamngheo.operations",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ from giamngheo.accounts.types import Actor
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
 from giamngheo.lib import clock, locking, validators
+from giamngheo.lib.crashpoints import crash_point
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.text import search_key
 from giamngheo.registry.fields import (
@@ -734,6 +735,7 @@ def households_status_set_bulk(
             version=F("version") + 1,
             updated_at=now,
         )
+        crash_point("status_bulk.update")  # a test hook (lib.crashpoints); inert otherwise
     return audit.record_many(
         actor=actor,
         action="registry.household_status_changed",

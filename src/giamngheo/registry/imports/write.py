@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.lib import pgcopy
+from giamngheo.lib.crashpoints import crash_point
 from giamngheo.registry.fields import HOUSEHOLD_VALUE_KEYS, PERSON_VALUE_KEYS
 from giamngheo.registry.imports.context import Context
 from giamngheo.registry.imports.plan import Plan
@@ -188,6 +189,7 @@ def write(ctx: Context, cursor: Any, plan: Plan, province: AdministrativeUnit) -
     )
 
     ctx.lap("write_households")
+    crash_point("import.write")  # a test hook (lib.crashpoints); inert otherwise
 
     # 4. Persons: updates, new persons, and their memberships.
     person_columns = [*PERSON_VALUE_KEYS, "search_name", "birth_date", "birth_year"]
@@ -220,6 +222,7 @@ def write(ctx: Context, cursor: Any, plan: Plan, province: AdministrativeUnit) -
         ),
     )
     ctx.lap("write_persons")
+    crash_point("import.write")
     moved_in = plan.moved_in.join(household_ids, on="code", how="left", maintain_order="left")
     memberships = pl.concat(
         [
@@ -253,6 +256,7 @@ def write(ctx: Context, cursor: Any, plan: Plan, province: AdministrativeUnit) -
         )
 
     ctx.lap("write_memberships")
+    crash_point("import.write")
 
     # 5. Audit, in the same transaction. One event per created or updated household,
     # written in bulk with COPY: the household page shows its history from events on the
@@ -284,6 +288,7 @@ def write(ctx: Context, cursor: Any, plan: Plan, province: AdministrativeUnit) -
         province_id=province.pk,
     )
     ctx.lap("write_audit")
+    crash_point("import.write")
 
 
 def _write_audit(

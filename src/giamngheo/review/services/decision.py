@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.audit import services as audit
+from giamngheo.lib.crashpoints import crash_point
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.services import households_status_set_bulk
 from giamngheo.review import timeline
@@ -200,6 +201,7 @@ def decision_issue(
             )
         )
     DecisionEntry.objects.bulk_create(rows, batch_size=2000)
+    crash_point("decision.write")  # a test hook (lib.crashpoints); inert otherwise
     move_round(actor, round_, "decide", note=number)
     move_entries(actor, round_, entries, "recognise", note=number)
     basis = _("Quyết định số %(number)s ngày %(date)s của %(title)s %(commune)s") % {
@@ -228,6 +230,7 @@ def decision_issue(
             obj=application,
             after={"state": application.state, "decision": decision.pk},
         )
+    crash_point("decision.write")
     if round_.kind == RoundKind.REGULAR:
         close_if_answered(actor, round_)
     audit.record(

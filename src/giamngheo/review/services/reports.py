@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.audit import services as audit
+from giamngheo.lib.crashpoints import crash_point
 from giamngheo.review.calculations import NEAR_POOR, POOR, add_figures
 from giamngheo.review.models import (
     CommuneReport,
@@ -138,11 +139,13 @@ def province_consolidate(
         consolidated_at=timezone.now(),
     )
 
+    crash_point("consolidate.write")  # a test hook (lib.crashpoints); inert otherwise
     for report in reports:
         if REPORT.allowed("consolidate", report.state):
             report.state = REPORT.check("consolidate", report.state)
         report.consolidation = consolidation
         report.save(update_fields=["state", "consolidation"])
+        crash_point("consolidate.write")
     audit.record(
         actor=actor,
         action="review.province_consolidated",

@@ -1,0 +1,99 @@
+"""What the operations tests share: the giamngheo command in a subprocess, databases made
+and dropped on the test server, and each table's content read independently of the code
+under test (``md5`` of every row's text, sorted)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote
+
+import psycopg
+from django.db import connection, connections
+
+from tests.conftest import test_database_url
+
+COMMAND = [sys.executable, "-m", "giamngheo"]
+
+
+def run(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*COMMAND, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _server() -> dict[str, Any]:
+    settings = connection.settings_dict
+    return {
+        "host": settings["HOST"] or "localhost",
+        "port": settings["PORT"] or 5432,
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+    }
+
+
+def url_of(name: str) -> str:
+    base = test_database_url()
+    return base.rsplit("/", 1)[0] + "/" + quote(name, safe="")
+
+
+@contextmanager
+def database(name: str, *, template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (a copy of ``template`` if given); its URL. Dropped
+    afterwards."""
+    connections.close_all()  # a template must have no open session
+    with psycopg.connect(**_server(), dbname="postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        admin.execute(f'CREATE DATABASE "{name}"{suffix}')
+    try:
+        yield url_of(name)
+    finally:
+        with psycopg.connect(**_server(), dbname="postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def table_contents(url: str) -> dict[str, tuple[int, str]]:
+    """Every ordinary table outside the system schemas → (rows, md5 of its rows' text in
+    sorted order)."""
+    with psycopg.connect(url) as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        names = conn.execute(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
+            "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+            "AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1"
+        ).fetchall()
+        result = {}
+        for (name,) in names:
+            row = conn.execute(
+                f"SELECT count(*), md5(COALESCE(string_agg(t::text, E'\\n' ORDER BY t::text), "  # noqa: S608
+                f"'')) FROM {name} t"
+            ).fetchone()
+            assert row is not None
+            result[name] = (int(row[0]), str(row[1]))
+    return result
+
+
+def sequence_values(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
+                "FROM pg_sequences ORDER BY 1"
+            ).fetchall()
+        ]
+        return {
+            n: int(conn.execute(f"SELECT last_value FROM {n}").fetchone()[0])  # type: ignore[index]  # noqa: S608
+            for n in names
+        }
