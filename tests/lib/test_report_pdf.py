@@ -153,3 +153,27 @@ def test_hostile_text_is_printed_as_it_is() -> None:
     text = extract_text(write_pdf(hostile()))
     for value in (*HOSTILE, "=heading", "+B", "=note", "@place", "=SIGN", "-name", "+TITLE"):
         assert value in text, value
+
+
+def test_a_row_taller_than_a_page_is_cut_on_one_page() -> None:
+    table = two_column_list(1)
+    huge = " ".join(f"từ{index}" for index in range(4000))
+    table = ReportTable(
+        table.marker,
+        table.issuer,
+        table.title,
+        "",
+        "",
+        table.header,
+        (Row({"no": "1", "head": huge}), Row({"no": "2", "head": "Sau"})),
+        landscape=False,
+    )
+    pages = _pages(write_pdf(table))
+    holding = [page for page in pages if "từ0 " in page or "từ0\n" in page]
+    assert len(holding) == 1
+    page = holding[0]
+    assert "…" in page and "từ3999" not in "".join(pages)
+    # The row, cut, fills one page below the heading; the next row follows on the next page.
+    assert "Họ và tên chủ hộ" in page
+    assert "2 Sau" in pages[pages.index(page) + 1]
+    assert 500 < page.count("từ") < 4000  # most of a page of words, not all of them

@@ -116,7 +116,9 @@ def test_form1_blocks_around_the_table() -> None:
 
 
 def test_page_setup_repeats_the_heading_and_fits_the_width() -> None:
-    sheet = _sheet(write_xlsx(form1()))
+    workbook = openpyxl.load_workbook(io.BytesIO(write_xlsx(form1())))
+    assert workbook.properties.title == form1().title
+    sheet = workbook.active
     top = _row_of(sheet, "TT")
     setup = sheet.page_setup
     assert setup.orientation == "landscape"

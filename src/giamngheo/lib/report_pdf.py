@@ -191,6 +191,11 @@ class ReportDocument(VietnameseDocument):
         for index, text in enumerate(texts):
             width = self.widths[index] - (indent if index == layout.indent_column else 0.0)
             cells.append(self._lines(text, width))
+        most = int((self.page_break_trigger - self._body_top - 2 * PADDING_Y) / self.leading)
+        for lines in cells:
+            if len(lines) > most:  # taller than a page: cut, and say so
+                del lines[most:]
+                lines[-1] = lines[-1][:-1] + "…"
         height = max((len(lines) for lines in cells), default=1) * self.leading + 2 * PADDING_Y
         if self.get_y() + height > self.page_break_trigger and self.get_y() > self._body_top:
             self.add_page()  # the heading comes with it (header())

@@ -92,6 +92,8 @@ def write_workbook(tables: Sequence[tuple[str, ReportTable]]) -> bytes:
     if not tables:
         raise ValueError("a workbook needs at least one table")
     workbook = Workbook(write_only=True)
+    workbook.properties.creator = "giamngheo"
+    workbook.properties.title = tables[0][1].title if len(tables) == 1 else ""
     for name, (_name, table) in zip(
         sheet_names([name for name, _table in tables]), tables, strict=True
     ):
