@@ -103,7 +103,7 @@ def test_duplicate_numbers_and_codes_are_refused(tmp_path: Path) -> None:
         parse_form(twice, "x.toml")
     (tmp_path / "a.toml").write_text(MINIMAL, encoding="utf-8")
     (tmp_path / "b.toml").write_text(MINIMAL, encoding="utf-8")
-    with pytest.raises(FormError, match="b.toml: code 'X1' also in a.toml"):
+    with pytest.raises(FormError, match=r"b\.toml: code 'X1' also in a\.toml"):
         load_forms(tmp_path)
 
 

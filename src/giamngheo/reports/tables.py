@@ -10,7 +10,6 @@ block and a note when the form is unverified. Two queries whatever the number of
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -50,17 +49,16 @@ def _header(
         return ColumnGroup(node.heading, tuple(convert(child) for child in node.children))
 
     labels: list[HeaderNode] = [
-        Column("tt", _("TT"), "A", "label", 0.5),
+        Column("tt", _("TT"), "A", "label"),
         Column(
             "area",
             _("Xã, phường") if unit.level == Level.PROVINCE else _("Thôn, tổ dân phố"),
             "B",
             "label",
-            2.5,
         ),
     ]
     if form.split:
-        labels.append(Column("split", _("Phân tổ"), "C", "label", 1.0))
+        labels.append(Column("split", _("Phân tổ"), "C", "label"))
     data = [convert(node) for node in form.header]
     return (*labels, *data), leaves
 
@@ -94,7 +92,13 @@ def _rows(
 
 
 def _area_name(unit: AdministrativeUnit) -> str:
-    return unit.name.upper()
+    """ "TỈNH QUẢNG TRỊ", "XÃ MINH HÓA": the unit's name with its type when the name lacks it
+    (provinces are stored without "Tỉnh")."""
+    kind = str(unit.get_unit_type_display())
+    name = unit.name
+    if kind and not name.lower().startswith(kind.lower().split()[0]):
+        name = f"{kind} {name}"
+    return name.upper()
 
 
 def build_table(
@@ -161,33 +165,3 @@ def build_table(
             "standard": standard,
         },
     )
-
-
-@dataclass(frozen=True)
-class HeadingCell:
-    text: str
-    colspan: int
-    rowspan: int
-
-
-def header_grid(table: ReportTable) -> list[list[HeadingCell]]:
-    """The merged heading rows of ``table`` for an HTML table (a group spans its leaves, a
-    leaf spans down to the numbering row)."""
-    depth = table.header_depth()
-    grid: list[list[HeadingCell]] = [[] for _ in range(depth)]
-
-    def place(node: HeaderNode, level: int) -> int:
-        if isinstance(node, Column):
-            grid[level].append(HeadingCell(node.heading, 1, depth - level))
-            return 1
-        span = 0
-        cell_index = len(grid[level])
-        grid[level].append(HeadingCell(node.heading, 0, 1))
-        for child in node.children:
-            span += place(child, level + 1)
-        grid[level][cell_index] = HeadingCell(node.heading, span, 1)
-        return span
-
-    for node in table.header:
-        place(node, 0)
-    return grid

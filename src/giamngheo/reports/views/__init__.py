@@ -16,7 +16,6 @@ from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib import clock
 from giamngheo.reports import catalogue, hooks, outputs, selectors, summary
 from giamngheo.reports.services import FIRST_YEAR, LAST_YEAR, ReportError
-from giamngheo.reports.tables import header_grid
 
 REPORT_LEVELS = (Level.PROVINCE, Level.COMMUNE)
 
@@ -82,8 +81,6 @@ def form_page(request: HttpRequest, code: str) -> HttpResponse:
             "entry": entry,
             "unit": unit,
             "year": year,
-            "header_rows": header_grid(table),
-            "columns": table.columns(),
         },
     )
 
