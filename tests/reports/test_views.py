@@ -17,7 +17,7 @@ from giamngheo.areas import services as area_services
 from giamngheo.jobs.models import Job
 from giamngheo.lib.pdf import extract_text
 from giamngheo.registry.models import Household
-from giamngheo.reports import services
+from giamngheo.reports import selectors, services
 from tests.conftest import log_in, make_household
 from tests.reports.conftest import YEAR, ReportWorld
 
@@ -134,3 +134,24 @@ def test_report_pages_cost_the_same_queries_whatever_the_number_of_sub_areas(
     services.figures_refresh(actor=None, area=w.province, year=YEAR)
     after = [_count(client, url, django_assert_max_num_queries) for url in urls]
     assert after == before
+
+
+def test_selectors_are_scoped_and_give_the_series(refreshed: ReportWorld) -> None:
+    w = refreshed.world
+    services.figures_refresh(actor=None, area=w.province, year=YEAR - 1)
+    assert selectors.area_figures(w.xa_a, w.commune_b, YEAR) is None
+    assert selectors.sub_area_figures(w.xa_a, w.province, YEAR) is None
+    assert selectors.series(w.outsider, w.commune_a) is None
+    own = selectors.area_figures(w.xa_a, w.commune_a, YEAR)
+    assert own is not None and own["households"] > 0 and own["no.such.key"] == 0
+    villages = selectors.sub_area_figures(w.xa_a, w.commune_a, YEAR)
+    assert villages is not None
+    expected = [u.pk for u in sorted([w.village_a1, w.village_a2], key=lambda u: u.code)]
+    assert [unit.pk for unit, _figures in villages] == expected
+    assert sum(f["households"] for _u, f in villages) == own["households"]
+    # A village grant sees its village only.
+    assert selectors.area_figures(w.ctv, w.commune_a, YEAR) is None
+    assert selectors.area_figures(w.ctv, w.village_a1, YEAR) is not None
+    series = selectors.series(w.tinh, w.province)
+    assert series is not None
+    assert [(s.year, s.standard) for s in series] == [(YEAR - 1, "2022-2025"), (YEAR, "2022-2025")]
