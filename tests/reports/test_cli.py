@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
+from giamngheo.lib.pdf import extract_text
 from giamngheo.lib.report_table import Column, ReportTable
 from giamngheo.registry.models import Household
 from giamngheo.reports import builders
@@ -95,3 +98,21 @@ def test_forms_lists_data_forms_and_extra_forms() -> None:
     codes = [line.split("\t")[0] for line in listed.splitlines() if "\t" in line]
     assert codes[:3] == ["1", "2", "3"]
     assert "R2" in codes and "test-extra" in codes
+
+
+def test_review_xlsx_has_a_sheet_per_form_and_pdf_needs_one_form(
+    report_world: ReportWorld, tmp_path: Path
+) -> None:
+    w = report_world.world
+    area = ("--area", w.commune_a.code, "--year", str(YEAR))
+    target = tmp_path / "all.xlsx"
+    _run("review", *area, "--format", "xlsx", "--output", str(target))
+    workbook = load_workbook(target)
+    assert len(workbook.worksheets) == 14
+    first = [c for row in workbook.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert "Tổng cộng" in first and "ỦY BAN NHÂN DÂN" in first
+    with pytest.raises(CommandError, match="PDF"):
+        _run("review", *area, "--format", "pdf", "--output", str(tmp_path / "x.pdf"))
+    _run("review", *area, "--format", "pdf", "--form", "8", "--output", str(tmp_path / "8.pdf"))
+    text = unicodedata.normalize("NFC", extract_text((tmp_path / "8.pdf").read_bytes()))
+    assert "THEO CÁC NHÓM ĐỐI TƯỢNG" in " ".join(text.split())
