@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from giamngheo.jobs.models import Job
+from giamngheo.reports import services
 from giamngheo.reports.models import AreaFigures
 from tests.reports.conftest import YEAR, run_job
 from tests.review.conftest import ReviewWorld
@@ -34,4 +35,14 @@ def test_a_decision_enqueues_the_refresh_whose_job_writes_the_figures(
 
 def test_no_job_without_a_commit(review_world: ReviewWorld) -> None:
     decided_round(review_world)  # the test's transaction never commits
+    assert not Job.objects.filter(kind="reports.refresh").exists()
+
+
+def test_no_job_when_the_figures_were_refreshed_after_the_decision(
+    review_world: ReviewWorld, django_capture_on_commit_callbacks: object
+) -> None:
+    w = review_world.world
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        decided_round(review_world)
+        services.figures_refresh(actor=None, area=w.province, year=YEAR)
     assert not Job.objects.filter(kind="reports.refresh").exists()

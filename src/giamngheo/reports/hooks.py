@@ -1,6 +1,7 @@
 """What the reports do when another app acts: the review's recognition decision refreshes the
 commune's figures for the decision's year, through a job enqueued once the decision's
-transaction commits (a queued refresh of the same area and year is not enqueued twice)."""
+transaction commits (a queued refresh of the same area and year is not enqueued twice, nor one
+whose figures were refreshed after the decision)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from giamngheo.jobs import services as job_services
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.reports.jobs import REFRESH_JOB
+from giamngheo.reports.models import AreaFigures
 
 
 def enqueue_refresh(*, actor: Any, area_code: str, year: int, province: Any, commune: Any) -> Job:
@@ -33,8 +35,15 @@ def enqueue_refresh(*, actor: Any, area_code: str, year: int, province: Any, com
 def on_decision_recorded(sender: Any, *, decision: Any, actor: Any = None, **_kwargs: Any) -> None:
     commune = decision.commune
     year = decision.year
+    decided_at = decision.created_at
 
     def enqueue() -> None:
+        # Figures computed after the decision already count it (the demo load refreshes its
+        # province at the end of the transaction that issued every commune's decision).
+        if AreaFigures.objects.filter(
+            unit=commune, year=year, refreshed_at__gte=decided_at
+        ).exists():
+            return
         enqueue_refresh(
             actor=actor,
             area_code=commune.code,
