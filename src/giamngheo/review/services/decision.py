@@ -45,6 +45,7 @@ from giamngheo.review.services.base import (
     require_officer,
     take_up_change,
 )
+from giamngheo.review.signals import decision_recorded
 from giamngheo.review.states import (
     APPLICATION,
     ROUND,
@@ -240,4 +241,5 @@ def decision_issue(
         after=audit.snapshot(decision, ["round_id", "number", "signed_on", "signer_name"])
         | {"households": len(rows), "lists": dict(Counter(k for r in rows for k in r.lists))},
     )
+    decision_recorded.send(sender=Decision, decision=decision, actor=actor)
     return decision
