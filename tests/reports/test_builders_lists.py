@@ -265,9 +265,10 @@ def test_scoping_and_a_commune_without_decision(lw: ListWorld) -> None:
     empty = build_poor(viewer=w.xa_b, unit=w.commune_b, year=2025)
     assert empty.rows == () and "Chưa có quyết định" in empty.subtitle
     # The province officer sees commune A's list as the commune does.
-    assert build_poor(viewer=w.tinh, unit=w.commune_a, year=2025).rows == build_poor(
-        viewer=w.xa_a, unit=w.commune_a, year=2025
-    ).rows
+    assert (
+        build_poor(viewer=w.tinh, unit=w.commune_a, year=2025).rows
+        == build_poor(viewer=w.xa_a, unit=w.commune_a, year=2025).rows
+    )
 
 
 @pytest.mark.django_db

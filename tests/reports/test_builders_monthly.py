@@ -195,7 +195,10 @@ def test_the_month_of_commune_a_matches_the_history_recounted(mw: MonthWorld) ->
     # Every line: end = start − decreases + increases (the form's "8=1-2-3-4+5+6+7").
     for row in rows:
         for s, (dec, inc) in {
-            "poor": (("to_near", "escaped_above", "other_decrease"), ("from_near", "reentered", "new")),
+            "poor": (
+                ("to_near", "escaped_above", "other_decrease"),
+                ("from_near", "reentered", "new"),
+            ),
             "near": (("to_poor", "escaped", "other_decrease"), ("from_poor", "reentered", "new")),
         }.items():
             assert row[f"{s}_end"] == (

@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from giamngheo.lib import clock
+from giamngheo.reports.builders.workforce import build, rate
 from giamngheo.workforce import services
 from giamngheo.workforce.models import MonthlyPlan, MonthlyReport, SupportRequest, Task, Worker
-from giamngheo.reports.builders.workforce import build, rate
 from tests.conftest import World
 from tests.workforce.conftest import START, Staff, make_worker, staff  # noqa: F401 (fixture)
 
@@ -92,7 +92,9 @@ def march(world: World, staff: Staff) -> World:  # noqa: F811
     ):
         resolved = services.request_transition(actor=actor, request=resolved, name=name, note=note)
     refused = request(w, w.household_a2, dt.date(2025, 3, 10))
-    services.request_transition(actor=w.xa_a, request=refused, name="refuse", note="Không đủ điều kiện")
+    services.request_transition(
+        actor=w.xa_a, request=refused, name="refuse", note="Không đủ điều kiện"
+    )
     request(w, w.household_a2, dt.date(2025, 3, 20))  # open
     request(w, w.household_a1, dt.date(2025, 4, 2))  # April: not March's
     request(w, w.household_b1, dt.date(2025, 3, 15))  # commune B, open
@@ -109,18 +111,24 @@ def recount(commune_id: int) -> dict[str, int]:
         )
     )
     return {
-        "collaborators": sum(1 for x in workers if x.role == "collaborator" and x.status == "active"),
+        "collaborators": sum(
+            1 for x in workers if x.role == "collaborator" and x.status == "active"
+        ),
         "plans": MonthlyPlan.objects.filter(commune_id=commune_id, month=MARCH).count(),
         "reports_expected": len(reports),
         "reports_submitted": sum(1 for r in reports if r.submitted_at),
         "reports_on_time": sum(
-            1 for r in reports if r.submitted_at and timezone.localtime(r.submitted_at).date() <= r.due_on
+            1
+            for r in reports
+            if r.submitted_at and timezone.localtime(r.submitted_at).date() <= r.due_on
         ),
         "reports_overdue": sum(1 for r in reports if not r.submitted_at and r.due_on < TODAY),
         "requests_received": len(requests),
         "requests_resolved": sum(1 for r in requests if r.state == "resolved"),
         "requests_refused": sum(1 for r in requests if r.state == "refused"),
-        "requests_open": sum(1 for r in requests if r.state in ("received", "forwarded", "in_progress")),
+        "requests_open": sum(
+            1 for r in requests if r.state in ("received", "forwarded", "in_progress")
+        ),
     }
 
 
@@ -133,7 +141,9 @@ def test_the_province_form_recounts_each_commune(march: World) -> None:
         row = rows[commune.name]
         expected = recount(commune.pk)
         assert {k: row[k] for k in expected} == expected, commune.name
-        assert row["reports_rate"] == rate(expected["reports_submitted"], expected["reports_expected"])
+        assert row["reports_rate"] == rate(
+            expected["reports_submitted"], expected["reports_expected"]
+        )
     a = rows[w.commune_a.name]
     # By hand: A has ctv_a1 + 3 collaborators; 3 reports of 4 submitted (1 late, 1 missing).
     assert (a["collaborators"], a["reports_expected"], a["reports_submitted"]) == (4, 4, 2)
@@ -165,7 +175,12 @@ def test_the_commune_form_and_the_year(march: World) -> None:
 @pytest.mark.django_db
 def test_scoping(march: World) -> None:
     w = march
-    for viewer, unit in ((w.xa_b, w.commune_a), (w.ctv, w.commune_a), (w.xa_a, w.province), (w.outsider, w.province)):
+    for viewer, unit in (
+        (w.xa_b, w.commune_a),
+        (w.ctv, w.commune_a),
+        (w.xa_a, w.province),
+        (w.outsider, w.province),
+    ):
         with pytest.raises(Http404):
             build(viewer=viewer, unit=unit, year=2025, month=3)
 
