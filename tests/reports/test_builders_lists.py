@@ -16,6 +16,9 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from giamngheo.lib import clock
+from giamngheo.lib.pdf import extract_text
+from giamngheo.lib.report_pdf import write_pdf
+from giamngheo.lib.report_xlsx import write_xlsx
 from giamngheo.programmes.models import Programme
 from giamngheo.programmes.services import support_record_create
 from giamngheo.registry import services as registry_services
@@ -25,6 +28,7 @@ from giamngheo.reports.builders.lists import build_near_poor, build_poor, suppor
 from giamngheo.review import services as review_services
 from giamngheo.review.models import Decision
 from tests.conftest import World, make_household
+from tests.reports.files import read_xlsx, row_with
 from tests.review.conftest import (  # noqa: F401 (fixtures)
     ReviewWorld,
     entries_of,
@@ -297,3 +301,26 @@ def test_support_columns_come_from_the_data_file() -> None:
     assert support_column("unknown", "cash") == "other"
     assert EXTRA_FORMS["list-poor"].levels == ("commune",)
     assert EXTRA_FORMS["list-near-poor"].build is build_near_poor
+
+
+@pytest.mark.django_db
+def test_the_xlsx_and_pdf_read_back(lw: ListWorld) -> None:
+    w = lw.world
+    table = build_poor(viewer=w.xa_a, unit=w.commune_a, year=2025)
+    sheet = read_xlsx(write_xlsx(table))
+    keys = [c.key for c in table.columns()]
+    head = row_with(sheet, "Nguyễn Văn An")
+    offset = head.index("Nguyễn Văn An") - keys.index("name")
+    assert head[offset + keys.index("head_no")] is not None
+    assert head[offset + keys.index("male")] in ("1980", 1980)
+    # Ticks print "x": A1-001 continuing poor with health insurance and a loan in 2025.
+    for key in ("old", "support_health", "support_credit"):
+        assert head[offset + keys.index(key)] == "x", key
+    for key in ("new", "support_housing", "merit"):
+        assert head[offset + keys.index(key)] in (None, ""), key
+    child = row_with(sheet, "Nguyễn Văn An Con")
+    assert child[offset + keys.index("female")] in ("2015", 2015)
+    text = extract_text(write_pdf(table))
+    assert "DANH SÁCH CHI TIẾT HỘ NGHÈO NĂM 2025" in text and "Phụ lục số 2.3" in text
+    assert "Nguyễn Văn An Con" in text and "45/QĐ-UBND" in text
+    assert "TM. ỦY BAN NHÂN DÂN" in text

@@ -16,12 +16,16 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from giamngheo.lib import clock
+from giamngheo.lib.pdf import extract_text
+from giamngheo.lib.report_pdf import write_pdf
+from giamngheo.lib.report_xlsx import write_xlsx
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, StatusChange
 from giamngheo.reports.builders import EXTRA_FORMS
 from giamngheo.reports.builders.monthly import MonthError, build, reporting_calendar
 from giamngheo.review import services as review_services
 from tests.conftest import World, make_household
+from tests.reports.files import read_xlsx, row_with
 from tests.review.conftest import record_b2
 
 D = dt.date
@@ -292,3 +296,24 @@ def test_the_reporting_calendar_is_data_feb_to_sep_on_the_5th() -> None:
     assert not cal.verified and "Điều 7" in cal.legal_basis
     assert EXTRA_FORMS["monthly-changes"].monthly
     assert EXTRA_FORMS["monthly-changes"].levels == ("province", "commune")
+
+
+@pytest.mark.django_db
+def test_the_xlsx_and_pdf_read_back(mw: MonthWorld) -> None:
+    w = mw.world
+    table = build(viewer=w.xa_a, unit=w.commune_a, year=2025, month=6)
+    sheet = read_xlsx(write_xlsx(table))
+    row = row_with(sheet, w.village_a1.name)
+    keys = [c.key for c in table.columns()]
+    offset = row.index(w.village_a1.name) - keys.index("area")
+    expected = recount(w.commune_a.pk, *JUNE)[w.village_a1.pk]
+    assert row[offset + keys.index("poor_start")] == expected["poor@start"] == 1
+    assert row[offset + keys.index("poor_escaped_above")] == 1
+    assert row[offset + keys.index("poor_reentered")] == expected["not_poor->poor|True"] == 1
+    assert row[offset + keys.index("poor_end")] == expected["poor@end"]
+    texts = {str(c) for r in sheet.iter_rows(values_only=True) for c in r if c is not None}
+    assert any("THÁNG 6 NĂM 2025" in t for t in texts)
+    assert "16=9-10-11-12+13+14+15" in texts and "NGƯỜI LẬP BIỂU" in " ".join(texts)
+    text = extract_text(write_pdf(table))
+    assert "THÁNG 6 NĂM 2025" in text and w.village_a1.name in text
+    assert "NGƯỜI LẬP BIỂU" in text and "Tái nghèo" in text and "60/QĐ-UBND" in text

@@ -12,9 +12,13 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from giamngheo.lib.pdf import extract_text
+from giamngheo.lib.report_pdf import write_pdf
+from giamngheo.lib.report_xlsx import write_xlsx
 from giamngheo.reports.builders.training import build
 from giamngheo.training import services
 from giamngheo.training.models import Attendance, CostItem, Registration, TrainingClass
+from tests.reports.files import read_xlsx, row_with
 from tests.training.conftest import TrainingWorld, tw, tw_module  # noqa: F401 (fixtures)
 
 
@@ -144,3 +148,20 @@ def test_queries_do_not_grow_with_classes(tw: TrainingWorld) -> None:  # noqa: F
         )
         services.attendance_record(actor=None, session=session, present=[registration.pk])
     assert queries() == before <= 16
+
+
+@pytest.mark.django_db
+def test_the_xlsx_and_pdf_read_back(tw: TrainingWorld) -> None:  # noqa: F811
+    w = tw.world
+    table = build(viewer=w.tinh, unit=w.province, year=2025)
+    sheet = read_xlsx(write_xlsx(table))
+    keys = [c.key for c in table.columns()]
+    total = row_with(sheet, "Tổng cộng")
+    offset = total.index("Tổng cộng") - keys.index("label")
+    classes = list(TrainingClass.objects.filter(start_date__year=2025, province=w.province))
+    expected = recount(classes)["total"]
+    for key in ("classes", "participations", "people", "completed", "cost"):
+        assert total[offset + keys.index(key)] == expected[key], key
+    text = extract_text(write_pdf(table))
+    assert "ĐÀO TẠO, TẬP HUẤN" in text and "NĂM 2025" in text
+    assert "7.520.000" in text and "Theo thành phần tham gia" in text

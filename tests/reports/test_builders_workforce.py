@@ -16,10 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from giamngheo.lib import clock
+from giamngheo.lib.pdf import extract_text
+from giamngheo.lib.report_pdf import write_pdf
+from giamngheo.lib.report_xlsx import write_xlsx
 from giamngheo.reports.builders.workforce import build, rate
 from giamngheo.workforce import services
 from giamngheo.workforce.models import MonthlyPlan, MonthlyReport, SupportRequest, Task, Worker
 from tests.conftest import World
+from tests.reports.files import read_xlsx, row_with
 from tests.workforce.conftest import START, Staff, make_worker, staff  # noqa: F401 (fixture)
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -202,3 +206,20 @@ def test_queries_do_not_grow_with_workers_and_requests(march: World) -> None:
         request(w, w.household_b1, dt.date(2025, 3, 21))
     services.reports_open_month(actor=w.tinh, area=w.commune_b, month=MARCH)
     assert queries() == before <= 10
+
+
+@pytest.mark.django_db
+def test_the_xlsx_and_pdf_read_back(march: World) -> None:
+    w = march
+    table = build(viewer=w.tinh, unit=w.province, year=2025, month=3)
+    sheet = read_xlsx(write_xlsx(table))
+    keys = [c.key for c in table.columns()]
+    row = row_with(sheet, w.commune_a.name)
+    offset = row.index(w.commune_a.name) - keys.index("area")
+    expected = recount(w.commune_a.pk)
+    for key in ("collaborators", "reports_expected", "reports_submitted", "requests_received"):
+        assert row[offset + keys.index(key)] == expected[key], key
+    assert row[offset + keys.index("reports_rate")] == 50  # a number formatted 0.00
+    text = extract_text(write_pdf(table))
+    assert "CỘNG TÁC VIÊN GIẢM NGHÈO THÁNG 3 NĂM 2025" in text and w.commune_a.name in text
+    assert "50,00" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
