@@ -223,3 +223,10 @@ def test_the_xlsx_and_pdf_read_back(march: World) -> None:
     text = extract_text(write_pdf(table))
     assert "CỘNG TÁC VIÊN GIẢM NGHÈO THÁNG 3 NĂM 2025" in text and w.commune_a.name in text
     assert "50,00" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
+
+
+def test_rates_are_exact_with_two_decimals_halves_up() -> None:
+    assert rate(1, 3) == Decimal("33.33") and str(rate(2, 3)) == "66.67"
+    assert str(rate(1, 800)) == "0.13"  # 0.125 %: the half goes up
+    assert str(rate(2, 4)) == "50.00" and rate(5, 0) is None
+    assert str(rate(3, 3)) == "100.00"

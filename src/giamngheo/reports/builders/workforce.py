@@ -57,7 +57,7 @@ def rate(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
     hundredths = (20000 * part + whole) // (2 * whole)
-    return Decimal(hundredths) / 100
+    return Decimal(hundredths).scaleb(-2)  # exactly two decimals: 50 % is 50.00
 
 
 def _months(year: int, month: int | None) -> list[dt.date]:
