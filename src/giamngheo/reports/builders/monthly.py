@@ -8,9 +8,9 @@ list during the month, and the count at its end, laid out like the "diễn biế
 
 Figures come from the dated status history (``registry.StatusChange``: one row per change, dated
 by the recognition decision) and the in-year rounds' decisions (``review.DecisionEntry``: the
-re-entry flag, the month's decision numbers). Three queries whatever the number of households:
-the statuses on both dates (correlated subqueries on the history's index), the month's changes,
-the month's decisions.
+re-entry flag, the month's decision numbers). Five queries whatever the number of households:
+the current statuses grouped by area, the first change after each of the two dates (for the
+households that have one), the month's changes, the month's decisions.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts import access
@@ -108,24 +107,53 @@ def reporting_calendar() -> ReportingCalendar:
 # -- figures ---------------------------------------------------------------------------------
 
 
-def _status_on(day: dt.date) -> Coalesce:
-    """A household's status at the end of ``day``: the latest change on or before it, else the
-    status before its first later change, else (no history) its current status."""
-    history = StatusChange.objects.filter(household=OuterRef("pk"))
-    return Coalesce(
-        Subquery(
-            history.filter(effective_on__lte=day)
-            .order_by("-effective_on", "-pk")
-            .values("status")[:1]
-        ),
-        Subquery(
-            history.filter(effective_on__gt=day)
-            .order_by("effective_on", "pk")
-            .values("previous_status")[:1]
-        ),
-        F("status"),
-        output_field=CharField(),
-    )
+def _stock(
+    households: QuerySet[Household], column: str, days: Mapping[str, dt.date]
+) -> dict[str, dict[int, dict[str, tuple[int, int]]]]:
+    """Households and people per area and status at the end of each of ``days`` (by name).
+
+    A household's status at the end of a day is the status before its first change after that
+    day, else its current status (the history is a chain: each change's previous status is the
+    status before it, and the last one's is the household's status). Set-based: one GROUP BY
+    of the current statuses, then per day the first later change of the households that have
+    one (DISTINCT ON over the history's (household, effective_on) index), moved between the
+    buckets in Python: a few rows, not one per household."""
+    current: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for area, status, n, people in (
+        households.values_list(column, "status")
+        .order_by()
+        .annotate(n=Count("pk"), people=Sum("member_count"))
+    ):
+        current[area][status] = [n, people or 0]
+    out: dict[str, dict[int, dict[str, tuple[int, int]]]] = {}
+    for name, day in days.items():
+        buckets = {
+            area: {k: list(v) for k, v in statuses.items()} for area, statuses in current.items()
+        }
+        later = (
+            StatusChange.objects.filter(household__in=households, effective_on__gt=day)
+            .order_by("household_id", "effective_on", "pk")
+            .distinct("household_id")
+            .values_list(
+                f"household__{column}",
+                "household__status",
+                "household__member_count",
+                "previous_status",
+            )
+        )
+        for area, now, members, then in later:
+            area_buckets = buckets.setdefault(area, {})
+            area_buckets.setdefault(now, [0, 0])
+            area_buckets.setdefault(then, [0, 0])
+            area_buckets[now][0] -= 1
+            area_buckets[now][1] -= members
+            area_buckets[then][0] += 1
+            area_buckets[then][1] += members
+        out[name] = {
+            area: {status: (v[0], v[1]) for status, v in statuses.items()}
+            for area, statuses in buckets.items()
+        }
+    return out
 
 
 def classify(
@@ -198,26 +226,13 @@ def month_figures(viewer: Viewer, unit: AdministrativeUnit, year: int, month: in
     by_households: dict[int, Figures] = defaultdict(lambda: dict.fromkeys(FIGURE_KEYS, 0))
     by_people: dict[int, Figures] = defaultdict(lambda: dict.fromkeys(FIGURE_KEYS, 0))
 
-    aggregates: dict[str, Any] = {}
-    for key, status, day in (
-        ("poor_start", POOR, "s0"),
-        ("poor_end", POOR, "s1"),
-        ("near_start", NEAR, "s0"),
-        ("near_end", NEAR, "s1"),
-    ):
-        aggregates[key] = Count("pk", filter=Q(**{day: status}))
-        aggregates[f"{key}__p"] = Sum("member_count", filter=Q(**{day: status}))
-    stock = (
-        households.annotate(s0=_status_on(before), s1=_status_on(last))
-        .values(column)
-        .order_by(column)
-        .annotate(**aggregates)
-    )
-    for row in stock:
-        area = row[column]
-        for key in ("poor_start", "poor_end", "near_start", "near_end"):
-            by_households[area][key] = row[key]
-            by_people[area][key] = row[f"{key}__p"] or 0
+    stock = _stock(households, column, {"start": before, "end": last})
+    for moment, statuses in stock.items():
+        for area, counts in statuses.items():
+            for prefix, status in (("poor", POOR), ("near", NEAR)):
+                n, people = counts.get(status, (0, 0))
+                by_households[area][f"{prefix}_{moment}"] = n
+                by_people[area][f"{prefix}_{moment}"] = people
 
     earlier = StatusChange.objects.filter(
         household=OuterRef("household"), effective_on__lt=OuterRef("effective_on")
