@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from giamngheo.accounts import access
@@ -107,27 +106,23 @@ def _header(data: Mapping[str, Any], status: str) -> tuple[Any, ...]:
     )
 
 
-def _ethnicities(entries: QuerySet[DecisionEntry]) -> dict[tuple[int, str, int], str]:
+def _ethnicities(households: list[int]) -> dict[tuple[int, str, int], str]:
     """(household, name, birth year) -> ethnicity code of the current members (one query)."""
     return {
         (household_id, name, birth_year): code
         for household_id, name, birth_year, code in Membership.objects.filter(
-            household__in=entries.values("household"), left_on__isnull=True
+            household_id__in=households, left_on__isnull=True
         ).values_list(
             "household_id", "person__full_name", "person__birth_year", "person__ethnicity"
         )
     }
 
 
-def _support(
-    entries: QuerySet[DecisionEntry], year: int, data: Mapping[str, Any]
-) -> dict[int, set[str]]:
+def _support(households: list[int], year: int, data: Mapping[str, Any]) -> dict[int, set[str]]:
     """household -> the support columns it received something in during ``year`` (one query)."""
     received: dict[int, set[str]] = defaultdict(set)
     rows = (
-        SupportRecord.objects.filter(
-            household__in=entries.values("household"), delivered_on__year=year
-        )
+        SupportRecord.objects.filter(household_id__in=households, delivered_on__year=year)
         .values_list("household_id", "programme__code", "support_kind")
         .distinct()
     )
@@ -136,11 +131,11 @@ def _support(
     return received
 
 
-def _reentered_near_poor(entries: QuerySet[DecisionEntry], decision: Decision) -> set[int]:
+def _reentered_near_poor(households: list[int], decision: Decision) -> set[int]:
     """Households an earlier decision recognised as having escaped near-poverty (one query)."""
     return set(
         DecisionEntry.objects.filter(
-            household__in=entries.values("household"),
+            household_id__in=households,
             lists__contains=[ListKind.ESCAPED_NEAR_POVERTY],
             decision__signed_on__lt=decision.signed_on,
         ).values_list("household_id", flat=True)
@@ -195,9 +190,6 @@ def build_list(
         entries = access.scoped(
             DecisionEntry.objects.filter(decision=decision, status_after=status), viewer
         )
-        ethnicity_of = _ethnicities(entries)
-        support = _support(entries, year, data)
-        reentered_near = _reentered_near_poor(entries, decision) if status != Status.POOR else set()
         listed: list[dict[str, Any]] = [
             dict(row)
             for row in entries.order_by(
@@ -216,6 +208,11 @@ def build_list(
                 "household__has_no_labour_capacity",
             )
         ]
+        # By the households' ids (index scans), once the entries are read.
+        ids = [entry["household_id"] for entry in listed]
+        ethnicity_of = _ethnicities(ids)
+        support = _support(ids, year, data)
+        reentered_near = _reentered_near_poor(ids, decision) if status != Status.POOR else set()
         by_village: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for entry in listed:
             by_village[entry["village_id"]].append(entry)
