@@ -13,3 +13,5 @@ class ReportsConfig(AppConfig):
         decision_recorded.connect(
             hooks.on_decision_recorded, dispatch_uid="reports_refresh_on_decision"
         )
+        # The forms built by code register themselves in builders.EXTRA_FORMS.
+        from giamngheo.reports.builders import lists, monthly, training, workforce  # noqa: F401
