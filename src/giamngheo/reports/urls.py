@@ -1,5 +1,6 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
 app_name = "reports"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns.append(path("dashboard/", include("giamngheo.reports.urls_dashboard")))
