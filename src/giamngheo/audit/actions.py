@@ -98,6 +98,8 @@ ACTIONS: Final[dict[str, Promise]] = {
     "deliveries.demo_loaded": _a("Tạo dữ liệu cấp phát trình diễn"),
     "deliveries.health_insurance_card_recorded": _a("Ghi thẻ bảo hiểm y tế"),
     "deliveries.imported": _a("Nhập danh sách cấp phát từ tệp"),
+    # reports
+    "reports.figures_refreshed": _a("Cập nhật số liệu báo cáo"),
     # review
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),
     "review.application_received": _a("Tiếp nhận đơn đề nghị"),

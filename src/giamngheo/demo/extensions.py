@@ -21,6 +21,7 @@ from giamngheo.livelihoods import demo as livelihoods_demo
 from giamngheo.programmes import demo as programmes_demo
 from giamngheo.programmes.deliveries import demo as deliveries_demo
 from giamngheo.registry.models import Household
+from giamngheo.reports import demo as reports_demo
 from giamngheo.review import demo as review_demo
 from giamngheo.surveys import bulk as survey_bulk
 from giamngheo.training import demo as training_demo
@@ -156,6 +157,14 @@ def _credit_seed(context: DemoContext) -> object:
     return credit_demo.seed_credit_demo(context)
 
 
+def _reports_purge(context: DemoContext) -> object:
+    return reports_demo.purge_reports_demo(context)
+
+
+def _reports_seed(context: DemoContext) -> object:
+    return reports_demo.seed_reports_demo(context)
+
+
 # Order matters: training turns the workforce roster into participants; the review uses the
 # surveys and the collaborators' household changes; the programmes' lists read the statuses the
 # review decided. Purges run backwards.
@@ -170,6 +179,8 @@ PARTS: list[DemoPart] = [
     # After the programmes (their tree) and the workforce (the group's collaborator).
     DemoPart("livelihoods", _livelihoods_purge, _livelihoods_seed),
     DemoPart("credit", _credit_purge, _credit_seed),
+    # Last: the figures of the reports read what every other part wrote.
+    DemoPart("reports", _reports_purge, _reports_seed),
 ]
 
 

@@ -1,6 +1,16 @@
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+
+from giamngheo.reports import views
 
 app_name = "reports"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+# A form's code is never "dashboard" (the dashboards' prefix, mounted below by rpdash).
+FORM = r"(?P<code>(?!dashboard$)[A-Za-z0-9][A-Za-z0-9_-]*)"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="index"),
+    path("refresh/", views.refresh, name="refresh"),
+    re_path(rf"^{FORM}/$", views.form_page, name="form"),
+    re_path(rf"^{FORM}/(?P<file_format>xlsx|pdf)/$", views.form_download, name="download"),
+]
 urlpatterns.append(path("dashboard/", include("giamngheo.reports.urls_dashboard")))

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # One entry for the support domain (programmes, deliveries, credit, livelihoods): its
         # pages share one bar of their own (programmes/_support_nav.html).
         (_("Hỗ trợ"), reverse("deliveries:index")),
+        (_("Báo cáo"), reverse("reports:index")),
     ]
     if access.is_system_admin(user):
         items.append((_("Nhật ký"), reverse("audit:global")))

@@ -16,6 +16,7 @@ from giamngheo.audit import services as audit
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.services import households_status_set_bulk
 from giamngheo.review import timeline
+from giamngheo.review.signals import decision_recorded
 from giamngheo.review.calculations import grants_request, lists_for
 from giamngheo.review.models import (
     Application,
@@ -237,4 +238,5 @@ def decision_issue(
         after=audit.snapshot(decision, ["round_id", "number", "signed_on", "signer_name"])
         | {"households": len(rows), "lists": dict(Counter(k for r in rows for k in r.lists))},
     )
+    decision_recorded.send(sender=Decision, decision=decision, actor=actor)
     return decision

@@ -1,0 +1,374 @@
+"""The measures of the official reports: what each figure counts, computed set-based in SQL.
+
+Legal and form references: Thông tư 07/2021/TT-BLĐTBXH Phụ lục VII (report templates "Mẫu số
+7.1 … 7.10", official columns UNVERIFIED: ``shared/domain/report_forms.md``), QĐ 24/2021/QĐ-TTg
+Art. 4–7 (the review and its decision). Every key is an integer number of households unless it
+ends in ``.people`` (persons). Missing key = 0.
+
+**The status of a household in review year Y** (the frozen decisions first, then the registry):
+
+- *end of Y* (``s_end``): the ``status_after`` of its last decision entry of a year-Y decision
+  (annual or in-year round, by signing date); else the ``status_before`` of its first entry of a
+  later year's decision (the status it entered that review with); else the ``status_after`` of
+  its last entry of an earlier year; else the registry's current status (no recorded change).
+- *start of Y* (``s_start``): the ``status_before`` of its first entry of a year-Y decision;
+  else its end-of-year status (not reviewed in Y: unchanged).
+- *persons* of a household: the members frozen in its last year-Y decision entry; else the
+  registry's ``member_count``. ``people`` is the sum over all households, so every rate ≤ 100 %.
+- *households*: the registry's current households of the area (the registry keeps no dated
+  membership of a household in an area; a past year is counted over today's households).
+
+**Changes over Y** (forms 2 and 3, "diễn biến"), for S = poor (near_poor mirrored):
+``S.start`` (s_start = S); decreases: ``poor.escaped_to_near_poor`` (→ near_poor; form 2 col 2),
+``S.escaped_above`` (→ not poor nor near-poor, or average living standard; col 3),
+``S.other_decrease`` (→ no status: removed from the lists without a new status; col 4);
+increases: ``poor.from_near_poor`` / ``near_poor.from_poor`` (col 5), ``S.reentered`` (col 6),
+``S.new`` (col 7), ``S.other_increase`` (no status at the start: a household new to the
+registry — split, moved in; col 8); ``S.end`` = S.start − decreases + increases, exact by
+construction. Increases are classified in that order: from the other list first, then a
+household without a status, then re-entered, else new. *Re-entered poor* (tái nghèo): the
+decision's own flag (``DecisionEntry.reentered``: an earlier decision recognised its escape).
+*Re-entered near-poor*: the choice ``near_poor_reentered`` of ``data/measures.toml``.
+
+**Deprivations** (forms 4–7, 11): from the household's latest survey of review year Y
+(``Survey.deprivation_flags``), indicators of the standard governing Y (its pack, in the pack's
+order). ``S.surveyed``: S households with such a survey; ``S.deprived.<i>``;
+``S.deprivations`` (Σ over indicators); ``S.by_count.<n>`` (exactly n deprivations, surveyed
+households only). Children (form 11): ``S.children`` members under ``child_age_below`` in the
+year; ``S.children.deprived.<i>``: children living in S households deprived in indicator i (the
+indicators are household-level; a per-child reading is unverified).
+
+**Groups** (forms 8, 12/13, R2), for S in poor, near_poor, average and ``all`` (every household):
+``S.ethnic_minority`` (household flag), ``S.no_labour_capacity``, ``S.merit``,
+``S.social_assistance``, ``S.female_head`` (head's sex), ``S.no_group`` (in none of ethnic
+minority, no labour capacity, merit: form 8's "Khác", exact although the groups overlap — the
+printed "5=1−2−3−4" assumes they do not, report_forms.md §3.4), ``S.kinh`` (head of the majority
+ethnicity), ``S.ethnicity.<code>`` (head's ethnicity code), ``S.cause.<reason>`` (registry's
+``poverty_reasons``; a household may give several causes), each also with ``.people``.
+
+**Alkire–Foster** (``standards.measures``, ``AFSpec.from_pack`` of the year's standard) over the
+surveyed households of Y, whatever their status: ``af.units``, ``af.poor``, ``af.score_sum``
+(Σ censored integer scores over ``af.denominator``), ``af.deprived.<i>``, ``af.censored.<i>``.
+``af.denominator`` is not summed in roll-ups (``NON_ADDITIVE``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from giamngheo.registry.models import Status
+from giamngheo.standards.measures import AFSpec
+from giamngheo.standards.packs import Pack, pack_for_review_year
+
+POOR, NEAR_POOR = Status.POOR.value, Status.NEAR_POOR.value
+AVERAGE, NOT_POOR = Status.AVERAGE.value, Status.NOT_POOR.value
+LISTED = (POOR, NEAR_POOR)
+ABOVE = (NOT_POOR, AVERAGE)
+KNOWN = (POOR, NEAR_POOR, NOT_POOR, AVERAGE)
+GROUP_STATUSES = (POOR, NEAR_POOR, "average", "all")
+NON_ADDITIVE = frozenset({"af.denominator"})
+DATA = Path(__file__).resolve().parent / "data" / "measures.toml"
+
+
+@dataclass(frozen=True)
+class Choices:
+    near_poor_reentered: str
+    child_age_below: int
+    majority_ethnicity: str
+
+
+@cache
+def _choices_from(path: str) -> Choices:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    reentered = data.get("near_poor_reentered", "earlier_escape")
+    if reentered not in ("earlier_escape", "none"):
+        raise ValueError(f"{path}: near_poor_reentered must be 'earlier_escape' or 'none'")
+    age = data.get("child_age_below", 16)
+    if not isinstance(age, int) or not 0 < age < 30:
+        raise ValueError(f"{path}: child_age_below must be an integer between 1 and 29")
+    return Choices(reentered, age, str(data.get("majority_ethnicity", "01")))
+
+
+def choices() -> Choices:
+    return _choices_from(str(getattr(settings, "GIAMNGHEO_REPORTS_MEASURES", "") or DATA))
+
+
+def standard_for(year: int) -> Pack:
+    return pack_for_review_year(year)
+
+
+# -- the households of an area and their status in the year -----------------------------------
+
+_HOUSEHOLDS = """
+CREATE TEMPORARY TABLE rp_hh ON COMMIT DROP AS
+WITH de AS (
+    SELECT e.household_id, d.year, d.signed_on, e.id, e.status_before, e.status_after,
+           e.reentered, jsonb_array_length(e.members) AS members
+    FROM review_decisionentry e JOIN review_decision d ON d.id = e.decision_id
+    WHERE e.province_id = %(province)s {commune_de}
+), this_year AS (
+    SELECT household_id,
+           (array_agg(status_before ORDER BY signed_on, id))[1] AS s_start,
+           (array_agg(status_after ORDER BY signed_on DESC, id DESC))[1] AS s_end,
+           (array_agg(members ORDER BY signed_on DESC, id DESC))[1] AS members,
+           bool_or(reentered) AS reentered
+    FROM de WHERE year = %(year)s GROUP BY household_id
+), later AS (
+    SELECT DISTINCT ON (household_id) household_id, status_before
+    FROM de WHERE year > %(year)s ORDER BY household_id, year, signed_on, id
+), earlier AS (
+    SELECT DISTINCT ON (household_id) household_id, status_after
+    FROM de WHERE year < %(year)s ORDER BY household_id, year DESC, signed_on DESC, id DESC
+), escaped_near AS (
+    SELECT DISTINCT e.household_id
+    FROM review_decisionentry e JOIN review_decision d ON d.id = e.decision_id
+    WHERE e.province_id = %(province)s {commune_de} AND d.year < %(year)s
+      AND %(near_reentered)s AND 'escaped_near_poverty' = ANY(e.lists)
+), survey AS (
+    SELECT DISTINCT ON (household_id) household_id, deprivation_flags AS flags
+    FROM surveys_survey
+    WHERE province_id = %(province)s {commune_sv} AND review_year = %(year)s
+      AND deprivation_flags IS NOT NULL
+    ORDER BY household_id, surveyed_on DESC, id DESC
+), members AS (
+    SELECT m.household_id,
+           bool_or(m.is_head AND p.sex = 'female') AS female_head,
+           max(CASE WHEN m.is_head THEN p.ethnicity END) AS ethnicity,
+           count(*) FILTER (WHERE p.birth_year > %(year)s - %(child_age)s
+                            AND p.birth_year <= %(year)s) AS children
+    FROM registry_household h
+    JOIN registry_membership m ON m.household_id = h.id AND m.left_on IS NULL
+    JOIN registry_person p ON p.id = m.person_id
+    WHERE h.province_id = %(province)s {commune_h}
+    GROUP BY m.household_id
+)
+SELECT h.id, h.village_id, h.commune_id,
+       COALESCE(y.s_end, later.status_before, earlier.status_after, h.status) AS s,
+       COALESCE(y.s_start, later.status_before, earlier.status_after, h.status) AS s0,
+       COALESCE(y.members, h.member_count)::bigint AS people,
+       COALESCE(y.reentered, false) AS reentered,
+       (x.household_id IS NOT NULL) AS escaped_near,
+       h.is_ethnic_minority AS ethnic_minority, h.has_no_labour_capacity AS no_labour_capacity,
+       h.is_merit_family AS merit, h.has_social_assistance_member AS social_assistance,
+       COALESCE(mb.female_head, false) AS female_head, COALESCE(mb.ethnicity, '') AS ethnicity,
+       COALESCE(mb.children, 0)::bigint AS children,
+       h.poverty_reasons AS reasons, sv.flags {flag_columns}
+FROM registry_household h
+LEFT JOIN this_year y ON y.household_id = h.id
+LEFT JOIN later ON later.household_id = h.id
+LEFT JOIN earlier ON earlier.household_id = h.id
+LEFT JOIN escaped_near x ON x.household_id = h.id
+LEFT JOIN survey sv ON sv.household_id = h.id
+LEFT JOIN members mb ON mb.household_id = h.id
+WHERE h.province_id = %(province)s {commune_h}
+"""
+
+
+def _q(values: Iterable[str]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _conditions(indicators: tuple[str, ...], af: AFSpec) -> list[tuple[str, str, bool]]:
+    """(key, SQL condition over rp_hh, with_people) of every measure counted per village."""
+    out: list[tuple[str, str, bool]] = [("households", "TRUE", True)]
+    status_sql = {POOR: f"s = '{POOR}'", NEAR_POOR: f"s = '{NEAR_POOR}'"}
+    status_sql["average"] = f"s = '{AVERAGE}'"
+    status_sql["all"] = "TRUE"
+    for key in (POOR, NEAR_POOR, "average"):
+        out.append((key, status_sql[key], True))
+    reentered_near = "escaped_near"
+    for status, other in ((POOR, NEAR_POOR), (NEAR_POOR, POOR)):
+        to_other = "escaped_to_near_poor" if status == POOR else "to_poor"
+        from_other = "from_near_poor" if status == POOR else "from_poor"
+        flag = "reentered" if status == POOR else reentered_near
+        fresh = f"s = '{status}' AND s0 NOT IN {_q([*LISTED, ''])}"
+        out += [
+            (f"{status}.start", f"s0 = '{status}'", True),
+            (f"{status}.{to_other}", f"s0 = '{status}' AND s = '{other}'", True),
+            (f"{status}.escaped_above", f"s0 = '{status}' AND s IN {_q(ABOVE)}", True),
+            (f"{status}.other_decrease", f"s0 = '{status}' AND s NOT IN {_q(KNOWN)}", True),
+            (f"{status}.{from_other}", f"s = '{status}' AND s0 = '{other}'", True),
+            (f"{status}.reentered", f"{fresh} AND {flag}", True),
+            (f"{status}.new", f"{fresh} AND NOT {flag}", True),
+            (f"{status}.other_increase", f"s = '{status}' AND s0 = ''", True),
+            (f"{status}.end", f"s = '{status}'", True),
+        ]
+    majority = choices().majority_ethnicity.replace("'", "")
+    for status in GROUP_STATUSES:
+        where = status_sql[status]
+        for group in (
+            "ethnic_minority",
+            "no_labour_capacity",
+            "merit",
+            "social_assistance",
+            "female_head",
+        ):
+            out.append((f"{status}.{group}", f"{where} AND {group}", True))
+        out.append(
+            (
+                f"{status}.no_group",
+                f"{where} AND NOT (ethnic_minority OR no_labour_capacity OR merit)",
+                True,
+            )
+        )
+        out.append((f"{status}.kinh", f"{where} AND ethnicity = '{majority}'", True))
+    for status in (POOR, NEAR_POOR, "average", "all"):
+        where = status_sql[status]
+        out.append((f"{status}.surveyed", f"{where} AND flags IS NOT NULL", False))
+        for code in indicators:
+            out.append((f"{status}.deprived.{code}", f"{where} AND f_{code}", False))
+        for n in range(len(indicators) + 1):
+            out.append((f"{status}.by_count.{n}", f"{where} AND n_deprived = {n}", False))
+    out.append(("af.units", "flags IS NOT NULL", False))
+    out.append(("af.poor", "af_poor", False))
+    for code in indicators:
+        out.append((f"af.deprived.{code}", f"f_{code}", False))
+        out.append((f"af.censored.{code}", f"af_poor AND f_{code}", False))
+    return out
+
+
+def _sums(indicators: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(key, SQL sum expression) of the measures that are sums rather than counts."""
+    out = [("people", "sum(people)"), ("af.score_sum", "sum(af_score) FILTER (WHERE af_poor)")]
+    status_sql = {POOR: f"s = '{POOR}'", NEAR_POOR: f"s = '{NEAR_POOR}'"}
+    status_sql["average"] = f"s = '{AVERAGE}'"
+    status_sql["all"] = "TRUE"
+    for status, where in status_sql.items():
+        out.append((f"{status}.deprivations", f"sum(n_deprived) FILTER (WHERE {where})"))
+        out.append((f"{status}.children", f"sum(children) FILTER (WHERE {where})"))
+        for code in indicators:
+            out.append(
+                (
+                    f"{status}.children.deprived.{code}",
+                    f"sum(children) FILTER (WHERE {where} AND f_{code})",
+                )
+            )
+    return out
+
+
+def _flag_columns(indicators: tuple[str, ...], af: AFSpec) -> str:
+    flags = [f"COALESCE((sv.flags ->> '{code}')::boolean, false)" for code in indicators]
+    columns = [f", {flag} AS f_{code}" for code, flag in zip(indicators, flags, strict=True)]
+    count = " + ".join(f"{flag}::int" for flag in flags) or "0"
+    score = (
+        " + ".join(
+            f"{weight} * {flag}::int"
+            for weight, flag in zip(af.integer_weights, flags, strict=True)
+        )
+        or "0"
+    )
+    columns.append(f", CASE WHEN sv.flags IS NULL THEN NULL ELSE {count} END AS n_deprived")
+    columns.append(f", ({score}) AS af_score")
+    # Poor in the AF sense: score/L >= k, in integers: score·den(k) >= num(k)·L.
+    k = Fraction(af.k)
+    columns.append(
+        f", (sv.flags IS NOT NULL AND ({score}) * {k.denominator} >= "
+        f"{k.numerator * af.denominator}) AS af_poor"
+    )
+    return "".join(columns)
+
+
+def village_figures(
+    *, province_id: int, year: int, commune_id: int | None = None
+) -> tuple[str, dict[int, tuple[int, dict[str, int]]]]:
+    """The standard's code and, for every village with households in the province (or in one
+    commune of it): ``village_id -> (commune_id, values)``. A few statements whatever the
+    number of households: one temporary table of the households' state in ``year``, then one
+    GROUP BY village for the counts and sums, one for ethnicities, one for causes."""
+    pack = standard_for(year)
+    af = AFSpec.from_pack(pack)
+    indicators = tuple(af.indicators)
+    for code in indicators:
+        if not code.replace("_", "").isalnum():
+            raise ValueError(f"indicator code {code!r} is not an identifier")
+    conf = choices()
+    commune = commune_id is not None
+    sql = _HOUSEHOLDS.format(
+        commune_de="AND e.commune_id = %(commune)s" if commune else "",
+        commune_sv="AND commune_id = %(commune)s" if commune else "",
+        commune_h="AND h.commune_id = %(commune)s" if commune else "",
+        flag_columns=_flag_columns(indicators, af),
+    )
+    params: dict[str, Any] = {
+        "province": province_id,
+        "commune": commune_id,
+        "year": year,
+        "near_reentered": conf.near_poor_reentered == "earlier_escape",
+        "child_age": conf.child_age_below,
+    }
+    counts = _conditions(indicators, af)
+    sums = _sums(indicators)
+    select = [f"count(*) FILTER (WHERE {cond})" for _k, cond, _p in counts]
+    select += [f"sum(people) FILTER (WHERE {cond})" for _k, cond, people in counts if people]
+    select += [expr for _k, expr in sums]
+    keys = [key for key, _c, _p in counts]
+    keys += [f"{key}.people" for key, _c, people in counts if people]
+    keys += [key for key, _e in sums]
+    result: dict[int, tuple[int, dict[str, int]]] = {}
+    # The temporary table lives until the end of the transaction (ON COMMIT DROP).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS rp_hh")
+        cursor.execute(sql, params)
+        cursor.execute(
+            f"SELECT village_id, min(commune_id), {', '.join(select)} "  # noqa: S608
+            "FROM rp_hh GROUP BY village_id"
+        )
+        for village_id, commune_of, *values in cursor.fetchall():
+            figures = {k: int(v) for k, v in zip(keys, values, strict=True) if v}
+            figures["af.denominator"] = af.denominator
+            result[village_id] = (commune_of, figures)
+        status_case = (
+            f"CASE s WHEN '{POOR}' THEN '{POOR}' WHEN '{NEAR_POOR}' THEN '{NEAR_POOR}' "
+            f"WHEN '{AVERAGE}' THEN 'average' END"
+        )
+        cursor.execute(
+            f"SELECT village_id, {status_case}, ethnicity, count(*), sum(people) "  # noqa: S608
+            "FROM rp_hh GROUP BY 1, 2, 3"
+        )
+        for village_id, status, code, n, people in cursor.fetchall():
+            values_of = result[village_id][1]
+            for prefix in (status, "all") if status else ("all",):
+                _add(values_of, f"{prefix}.ethnicity.{code or 'unknown'}", n)
+                _add(values_of, f"{prefix}.ethnicity.{code or 'unknown'}.people", people)
+        cursor.execute(
+            f"SELECT village_id, {status_case}, reason, count(*), sum(people) "  # noqa: S608
+            "FROM rp_hh, unnest(reasons) AS reason GROUP BY 1, 2, 3"
+        )
+        for village_id, status, reason, n, people in cursor.fetchall():
+            values_of = result[village_id][1]
+            for prefix in (status, "all") if status else ("all",):
+                _add(values_of, f"{prefix}.cause.{reason}", n)
+                _add(values_of, f"{prefix}.cause.{reason}.people", people)
+        cursor.execute("DROP TABLE IF EXISTS rp_hh")
+    return pack.code, result
+
+
+def _add(values: dict[str, int], key: str, n: int) -> None:
+    if n:
+        values[key] = values.get(key, 0) + int(n)
+
+
+def add_up(parts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """The sum of figures (a commune from its villages, a province from its communes); the
+    non-additive keys keep their value (every part has the same)."""
+    total: dict[str, int] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key in NON_ADDITIVE:
+                total[key] = int(value)
+            else:
+                total[key] = total.get(key, 0) + int(value)
+    return total
+
+
+def indicator_codes(year: int) -> tuple[str, ...]:
+    return tuple(standard_for(year).indicator_codes)

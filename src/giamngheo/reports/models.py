@@ -1,0 +1,55 @@
+"""The figures of each area and review year, kept current for the reports and dashboards.
+
+One ``AreaFigures`` row per (unit, year) for every village, commune and province that has
+households. ``values`` maps a measure key (``reports.measures``) to an integer; a missing key is
+0. A commune row is the sum of its villages, a province row the sum of its communes (except the
+non-additive keys of ``measures.NON_ADDITIVE``). Written only by ``reports.services``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from giamngheo.areas.models import AdministrativeUnit, Level
+
+
+class AreaFigures(models.Model):
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("địa bàn")
+    )
+    # The unit's province, commune and village, for ``access.scoped`` (commune NULL on a
+    # province row, village NULL above the village level).
+    province = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    village = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
+    year = models.PositiveSmallIntegerField(_("năm rà soát"))
+    standard = models.CharField(_("chuẩn nghèo"), max_length=30)
+    values = models.JSONField(_("số liệu"))
+    refreshed_at = models.DateTimeField(_("cập nhật lúc"))
+
+    class Meta:
+        verbose_name = _("số liệu địa bàn")
+        verbose_name_plural = _("số liệu địa bàn")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="reports_figures_unit_year"),
+            models.CheckConstraint(
+                condition=(Q(level="province") & Q(commune__isnull=True) & Q(village__isnull=True))
+                | (Q(level="commune") & Q(commune__isnull=False) & Q(village__isnull=True))
+                | (Q(level="village") & Q(commune__isnull=False) & Q(village__isnull=False)),
+                name="reports_figures_level_columns",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["province", "year", "level"], name="reports_fig_province"),
+            models.Index(fields=["commune", "year", "level"], name="reports_fig_commune"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year}"
