@@ -30,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEMO_PASSWORD = "giamngheo-demo"
-SHOTS = Path(os.environ.get("GIAMNGHEO_SCREENSHOTS", "/tmp/giamngheo-screenshots"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,13 +54,14 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def test_the_dashboard_shows_charts_switches_area_and_downloads(
-    browser: Browser, live_server: object, official_units: None
+    browser: Browser, live_server: object, official_units: None, tmp_path: Path
 ) -> None:
     loader.load_demo(households=150, seed=3, parts=frozenset({"surveys"}))
     province = AdministrativeUnit.objects.get(code="44")
     services.figures_refresh(actor=None, area=province, year=2025)
     base = str(live_server)
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    shots = Path(os.environ.get("GIAMNGHEO_SCREENSHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
     for name, viewport in (("phone", (375, 800)), ("desktop", (1280, 900))):
         context = browser.new_context(
             locale="vi-VN",
@@ -70,7 +70,13 @@ def test_the_dashboard_shows_charts_switches_area_and_downloads(
         )
         page = context.new_page()
         errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error, found=errors: found.append(str(error)))
+        page.on(
+            "console",
+            lambda m, found=errors: (
+                found.append(m.text) if "Content Security Policy" in m.text else None
+            ),
+        )
         log_in(page, base, "tinh")
         page.get_by_role("link", name="Số liệu giảm nghèo và biểu đồ").click()
         page.wait_for_url(f"{base}/reports/dashboard/")
@@ -84,7 +90,7 @@ def test_the_dashboard_shows_charts_switches_area_and_downloads(
         )
         assert widest <= viewport[0]
         assert page.locator('table[data-numbers="sub-areas"] tbody tr').count() > 1
-        page.screenshot(path=str(SHOTS / f"dashboard-{name}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"dashboard-{name}.png"), full_page=True)
 
         # The numbers of a chart, downloaded.
         with page.expect_download() as download_info:
@@ -105,6 +111,6 @@ def test_the_dashboard_shows_charts_switches_area_and_downloads(
         assert page.get_by_role("heading", level=1).inner_text().endswith(commune)
         assert page.locator("nav.crumbs a", has_text=province.name).count() == 1
         assert page.locator("svg.chart").count() >= 2
-        page.screenshot(path=str(SHOTS / f"dashboard-commune-{name}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"dashboard-commune-{name}.png"), full_page=True)
         assert errors == []  # no CSP violation, no script error
         context.close()

@@ -189,9 +189,7 @@ def test_downloads_hide_small_counts_and_read_back(demo: AdministrativeUnit) -> 
     assert hidden != 1  # never a lone hidden cell that the total would reveal
     book = openpyxl.load_workbook(
         io.BytesIO(
-            client.get(
-                f"{URL}numbers/sub-areas.xlsx", {"area": commune.code, "year": YEAR}
-            ).content
+            client.get(f"{URL}numbers/sub-areas.xlsx", {"area": commune.code, "year": YEAR}).content
         )
     )
     sheet = book.active

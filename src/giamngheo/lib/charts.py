@@ -29,9 +29,9 @@ from giamngheo.lib.formatting import format_number
 
 # Colour-blind-safe palette (Okabe–Ito, darkened for contrast on white), the brand red first.
 PALETTE = ("#b3261e", "#e69f00", "#0072b2", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#666666")
-FONT = 13  # in viewBox units; the charts are drawn 480 units wide (a phone shows them ~0.75x)
-SMALL = 11
-WIDTH = 480
+FONT = 14  # in viewBox units; the charts are drawn 420 units wide (a phone shows them ~0.8x)
+SMALL = 12
+WIDTH = 420
 TEXT = "#1d2733"
 MUTED = "#5b6b7b"
 GRID = "#d7dee6"
@@ -422,7 +422,7 @@ def horizontal_bar_chart(
     stacked: bool = False,
     value_text: Callable[[float], str] = _plain,
     tick_text: Callable[[float], str] | None = None,
-    label_chars: int = 22,
+    label_chars: int = 18,
 ) -> str:
     """One row per category (long names: sub-areas, indicators), bars from the left; grouped
     per series or ``stacked``. The height grows with the number of rows. Categories are drawn

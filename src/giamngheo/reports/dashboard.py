@@ -57,7 +57,13 @@ class Panel:
             total = self.table.total
             out.append(
                 Line(
-                    [Cell(show(total.get(c.key), c.kind), c.kind != "text") for c in columns],
+                    [
+                        Cell(
+                            "" if total.get(c.key) is None else show(total[c.key], c.kind),
+                            c.kind != "text",
+                        )
+                        for c in columns
+                    ],
                     "",
                     True,
                 )
@@ -101,6 +107,9 @@ class Dashboard:
 
     def panel(self, slug: str) -> Panel | None:
         return next((p for p in self.panels if p.slug == slug), None)
+
+
+CHART_ROWS = 15  # sub-areas drawn (the highest first); the table lists them all
 
 
 def percent_tick(value: float) -> str:
@@ -423,8 +432,18 @@ def _draw_sub_areas(table: NumbersTable) -> Panel:
         value_text=format_percent,
         tick_text=percent_tick,
         desc=_("Xếp theo tỷ lệ hộ nghèo, cao nhất trước."),
+        limit=CHART_ROWS,
     )
-    return Panel(table, chart)
+    return Panel(table, chart, _limited(table))
+
+
+def _limited(table: NumbersTable) -> str:
+    if len(table.rows) <= CHART_ROWS:
+        return ""
+    return _("Biểu đồ: %(n)s địa bàn đứng đầu; bảng: cả %(all)s địa bàn.") % {
+        "n": CHART_ROWS,
+        "all": len(table.rows),
+    }
 
 
 def _af_panel(af: dm.AFMeasures) -> Panel:
@@ -519,8 +538,9 @@ def _draw_af_sub_areas(table: NumbersTable) -> Panel:
         value_text=format_percent,
         tick_text=percent_tick,
         desc=_("Đóng góp của địa bàn l = φ_l·M0_l/M0."),
+        limit=CHART_ROWS,
     )
-    return Panel(table, chart)
+    return Panel(table, chart, _limited(table))
 
 
 # -- panels of the other apps ------------------------------------------------------------------
@@ -534,7 +554,7 @@ def _review_panel(table: NumbersTable) -> Panel:
             table,
             label="state",
             keys=[("communes", _("Số xã"))],
-            label_chars=26,
+            label_chars=22,
         ),
     )
 
@@ -575,7 +595,7 @@ def _reach_panel(table: NumbersTable) -> Panel:
             table,
             label="name",
             keys=[("households", _("Số hộ được hỗ trợ"))],
-            label_chars=26,
+            label_chars=22,
         ),
     )
 

@@ -86,13 +86,13 @@ def dashboard_numbers(request: HttpRequest, slug: str, fmt: str) -> HttpResponse
         _('Số hộ từ 1 đến %(n)s được ẩn (<%(t)s); ô "*" được ẩn để không suy ra được ô đã ẩn.')
         % {"n": found.threshold - 1, "t": found.threshold},
     ]
-    name = f"{slug}-{area.code}-{board.year}"
+    name = f"{slug}-{area.code}-{year}"
     if fmt == "csv":
         response = HttpResponse(
-            to_csv(panel.table, caption=caption), content_type="text/csv; charset=utf-8"
+            to_csv(table, caption=caption), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(to_xlsx(panel.table, caption=caption), content_type=XLSX)
+        response = HttpResponse(to_xlsx(table, caption=caption), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(rf"^{FORM}/$", views.form_page, name="form"),
     re_path(rf"^{FORM}/(?P<file_format>xlsx|pdf)/$", views.form_download, name="download"),
 ]
-urlpatterns.append(path("dashboard/", include("giamngheo.reports.urls_dashboard")))
+# First: the forms pattern above also matches "dashboard/" (its look-ahead tests "dashboard$").
+urlpatterns.insert(0, path("dashboard/", include("giamngheo.reports.urls_dashboard")))

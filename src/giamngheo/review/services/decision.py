@@ -16,7 +16,6 @@ from giamngheo.audit import services as audit
 from giamngheo.lib.formatting import format_date
 from giamngheo.registry.services import households_status_set_bulk
 from giamngheo.review import timeline
-from giamngheo.review.signals import decision_recorded
 from giamngheo.review.calculations import grants_request, lists_for
 from giamngheo.review.models import (
     Application,
@@ -45,6 +44,7 @@ from giamngheo.review.services.base import (
     require_officer,
     take_up_change,
 )
+from giamngheo.review.signals import decision_recorded
 from giamngheo.review.states import (
     APPLICATION,
     ROUND,
