@@ -161,22 +161,22 @@ def _legend(svg: _Svg, series: Sequence[Series], top: float, width: float) -> fl
     """Swatches and names, wrapped to ``width``; returns the height used (0 for one series)."""
     if len(series) < 2:
         return 0.0
-    x, y, row = 8.0, top, 18.0
+    x, y, row = 8.0, top, 20.0
     for index, s in enumerate(series):
         label = _shorten(s.name, 28)
-        needed = 16 + _text_width(label, SMALL) + 14
+        needed = 18 + _text_width(label, FONT) + 14
         if x + needed > width and x > 8:
             x, y = 8.0, y + row
         svg.add(
             "rect",
             x=_num(x),
             y=_num(y + 2),
-            width=11,
-            height=11,
+            width=12,
+            height=12,
             fill=PALETTE[index % len(PALETTE)],
             class_=f"series-{index}",
         )
-        svg.text(x + 16, y + 12, label, font_size=SMALL)
+        svg.text(x + 17, y + 13, label)
         x += needed
     return y + row - top + 4
 

@@ -150,7 +150,7 @@ def _chart(
     if not rows:
         return None
     series = [charts.Series(name, [_number(row.get(key)) for row in rows]) for key, name in keys]
-    if all(v is None for s in series for v in s.values):
+    if all(not v for s in series for v in s.values):  # nothing but zeros and hidden cells
         return None
     extra: dict[str, Any] = dict(options)
     if value_text is not None:

@@ -3,8 +3,11 @@ default) and the download of each panel's numbers (CSV or xlsx, small counts hid
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -60,6 +63,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     # Exact counts on the page for officers of the area; everyone else (collaborators,
     # inspectors) sees the small counts hidden, like a download.
     board = _build(request, area, suppressed=not access.can_see_personal_data(request.user, area))
+    board.what_if_url = (
+        reverse("reports:dashboard_what_if")
+        + "?"
+        + urlencode({"area": area.code, "year": board.year})
+    )
     return render(
         request,
         "reports/dashboard.html",
