@@ -154,7 +154,8 @@ def _what_if_chart(table: NumbersTable, found: dashboard_whatif.WhatIf) -> SafeS
         chart_id="chart-what-if",
         title=_("Số hộ theo từng chuẩn"),
         desc=_("Cùng các hộ, phân loại theo hai chuẩn."),
-        categories=[str(row["status"]) for row in table.rows],
+        # "Hộ nghèo" → "Nghèo": the axis has room for short names (the table has the full ones).
+        categories=[str(row["status"]).removeprefix("Hộ ").capitalize() for row in table.rows],
         series=[
             charts.Series(
                 _("Chuẩn %(code)s") % {"code": found.source.code},
