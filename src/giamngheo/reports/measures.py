@@ -173,88 +173,6 @@ WHERE h.province_id = %(province)s {commune_h}
 """
 
 
-def _q(values: Iterable[str]) -> str:
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
-def _conditions(indicators: tuple[str, ...], af: AFSpec) -> list[tuple[str, str, bool]]:
-    """(key, SQL condition over rp_hh, with_people) of every measure counted per village."""
-    out: list[tuple[str, str, bool]] = [("households", "TRUE", True)]
-    status_sql = {POOR: f"s = '{POOR}'", NEAR_POOR: f"s = '{NEAR_POOR}'"}
-    status_sql["average"] = f"s = '{AVERAGE}'"
-    status_sql["all"] = "TRUE"
-    for key in (POOR, NEAR_POOR, "average"):
-        out.append((key, status_sql[key], True))
-    reentered_near = "escaped_near"
-    for status, other in ((POOR, NEAR_POOR), (NEAR_POOR, POOR)):
-        to_other = "escaped_to_near_poor" if status == POOR else "to_poor"
-        from_other = "from_near_poor" if status == POOR else "from_poor"
-        flag = "reentered" if status == POOR else reentered_near
-        fresh = f"s = '{status}' AND s0 NOT IN {_q([*LISTED, ''])}"
-        out += [
-            (f"{status}.start", f"s0 = '{status}'", True),
-            (f"{status}.{to_other}", f"s0 = '{status}' AND s = '{other}'", True),
-            (f"{status}.escaped_above", f"s0 = '{status}' AND s IN {_q(ABOVE)}", True),
-            (f"{status}.other_decrease", f"s0 = '{status}' AND s NOT IN {_q(KNOWN)}", True),
-            (f"{status}.{from_other}", f"s = '{status}' AND s0 = '{other}'", True),
-            (f"{status}.reentered", f"{fresh} AND {flag}", True),
-            (f"{status}.new", f"{fresh} AND NOT {flag}", True),
-            (f"{status}.other_increase", f"s = '{status}' AND s0 = ''", True),
-            (f"{status}.end", f"s = '{status}'", True),
-        ]
-    majority = choices().majority_ethnicity.replace("'", "")
-    for status in GROUP_STATUSES:
-        where = status_sql[status]
-        for group in (
-            "ethnic_minority",
-            "no_labour_capacity",
-            "merit",
-            "social_assistance",
-            "female_head",
-        ):
-            out.append((f"{status}.{group}", f"{where} AND {group}", True))
-        out.append(
-            (
-                f"{status}.no_group",
-                f"{where} AND NOT (ethnic_minority OR no_labour_capacity OR merit)",
-                True,
-            )
-        )
-        out.append((f"{status}.kinh", f"{where} AND ethnicity = '{majority}'", True))
-    for status in (POOR, NEAR_POOR, "average", "all"):
-        where = status_sql[status]
-        out.append((f"{status}.surveyed", f"{where} AND flags IS NOT NULL", False))
-        for code in indicators:
-            out.append((f"{status}.deprived.{code}", f"{where} AND f_{code}", False))
-        for n in range(len(indicators) + 1):
-            out.append((f"{status}.by_count.{n}", f"{where} AND n_deprived = {n}", False))
-    out.append(("af.units", "flags IS NOT NULL", False))
-    out.append(("af.poor", "af_poor", False))
-    for code in indicators:
-        out.append((f"af.deprived.{code}", f"f_{code}", False))
-        out.append((f"af.censored.{code}", f"af_poor AND f_{code}", False))
-    return out
-
-
-def _sums(indicators: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(key, SQL sum expression) of the measures that are sums rather than counts."""
-    out = [("people", "sum(people)"), ("af.score_sum", "sum(af_score) FILTER (WHERE af_poor)")]
-    status_sql = {POOR: f"s = '{POOR}'", NEAR_POOR: f"s = '{NEAR_POOR}'"}
-    status_sql["average"] = f"s = '{AVERAGE}'"
-    status_sql["all"] = "TRUE"
-    for status, where in status_sql.items():
-        out.append((f"{status}.deprivations", f"sum(n_deprived) FILTER (WHERE {where})"))
-        out.append((f"{status}.children", f"sum(children) FILTER (WHERE {where})"))
-        for code in indicators:
-            out.append(
-                (
-                    f"{status}.children.deprived.{code}",
-                    f"sum(children) FILTER (WHERE {where} AND f_{code})",
-                )
-            )
-    return out
-
-
 def _flag_columns(indicators: tuple[str, ...], af: AFSpec) -> str:
     flags = [f"COALESCE((sv.flags ->> '{code}')::boolean, false)" for code in indicators]
     columns = [f", {flag} AS f_{code}" for code, flag in zip(indicators, flags, strict=True)]
@@ -277,13 +195,51 @@ def _flag_columns(indicators: tuple[str, ...], af: AFSpec) -> str:
     return "".join(columns)
 
 
+STATUS_GROUP = (
+    f"CASE s WHEN '{POOR}' THEN '{POOR}' WHEN '{NEAR_POOR}' THEN '{NEAR_POOR}' "
+    f"WHEN '{AVERAGE}' THEN 'average' ELSE '' END"
+)
+GROUP_FLAGS = ("ethnic_minority", "no_labour_capacity", "merit", "social_assistance", "female_head")
+
+
+def change_keys(start: str, end: str, *, reentered: bool, escaped_near: bool) -> list[str]:
+    """The change measures (forms 2 and 3) a household with status ``start`` at the start of
+    the year and ``end`` at its end counts in (see the module's docstring)."""
+    keys: list[str] = []
+    for status, other in ((POOR, NEAR_POOR), (NEAR_POOR, POOR)):
+        if start == status:
+            keys.append(f"{status}.start")
+        if end == status:
+            keys.append(f"{status}.end")
+        if start == status and end != status:
+            if end == other:
+                keys.append(f"{status}.{'escaped_to_near_poor' if status == POOR else 'to_poor'}")
+            elif end in ABOVE:
+                keys.append(f"{status}.escaped_above")
+            else:
+                keys.append(f"{status}.other_decrease")
+        if end == status and start != status:
+            flag = reentered if status == POOR else escaped_near
+            if start == other:
+                keys.append(f"{status}.{'from_near_poor' if status == POOR else 'from_poor'}")
+            elif start == "":
+                keys.append(f"{status}.other_increase")
+            elif flag:
+                keys.append(f"{status}.reentered")
+            else:
+                keys.append(f"{status}.new")
+    return keys
+
+
 def village_figures(
     *, province_id: int, year: int, commune_id: int | None = None
 ) -> tuple[str, dict[int, tuple[int, dict[str, int]]]]:
     """The standard's code and, for every village with households in the province (or in one
-    commune of it): ``village_id -> (commune_id, values)``. A few statements whatever the
-    number of households: one temporary table of the households' state in ``year``, then one
-    GROUP BY village for the counts and sums, one for ethnicities, one for causes."""
+    commune of it): ``village_id -> (commune_id, values)``. A handful of statements whatever
+    the number of households: one temporary table of the households' state in ``year``, then
+    GROUP BY village (and a few attributes, so that each aggregate is computed once per group,
+    not once per measure): statuses and changes, groups, deprivations, ethnicities, causes.
+    The grouped rows (a few dozen per village) are turned into measure keys here."""
     pack = standard_for(year)
     af = AFSpec.from_pack(pack)
     indicators = tuple(af.indicators)
@@ -304,50 +260,98 @@ def village_figures(
         "year": year,
         "near_reentered": conf.near_poor_reentered == "earlier_escape",
         "child_age": conf.child_age_below,
+        "majority": conf.majority_ethnicity,
     }
-    counts = _conditions(indicators, af)
-    sums = _sums(indicators)
-    select = [f"count(*) FILTER (WHERE {cond})" for _k, cond, _p in counts]
-    select += [f"sum(people) FILTER (WHERE {cond})" for _k, cond, people in counts if people]
-    select += [expr for _k, expr in sums]
-    keys = [key for key, _c, _p in counts]
-    keys += [f"{key}.people" for key, _c, people in counts if people]
-    keys += [key for key, _e in sums]
     result: dict[int, tuple[int, dict[str, int]]] = {}
+
+    def values_of(village_id: int) -> dict[str, int]:
+        return result[village_id][1]
+
     # The temporary table lives until the end of the transaction (ON COMMIT DROP).
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS rp_hh")
         cursor.execute(sql, params)
         cursor.execute(
-            f"SELECT village_id, min(commune_id), {', '.join(select)} "  # noqa: S608
-            "FROM rp_hh GROUP BY village_id"
+            "SELECT village_id, min(commune_id), s, s0, reentered, escaped_near, count(*), "
+            "sum(people) FROM rp_hh GROUP BY village_id, s, s0, reentered, escaped_near"
         )
-        for village_id, commune_of, *values in cursor.fetchall():
-            figures = {k: int(v) for k, v in zip(keys, values, strict=True) if v}
-            figures["af.denominator"] = af.denominator
-            result[village_id] = (commune_of, figures)
-        status_case = (
-            f"CASE s WHEN '{POOR}' THEN '{POOR}' WHEN '{NEAR_POOR}' THEN '{NEAR_POOR}' "
-            f"WHEN '{AVERAGE}' THEN 'average' END"
+        for village_id, commune_of, end, start, reentered, escaped_near, n, people in cursor:
+            if village_id not in result:
+                result[village_id] = (commune_of, {"af.denominator": af.denominator})
+            values = values_of(village_id)
+            keys = [
+                "households",
+                *change_keys(
+                    start or "", end or "", reentered=reentered, escaped_near=escaped_near
+                ),
+            ]
+            keys += [{AVERAGE: "average"}.get(end, end)] if end in (*LISTED, AVERAGE) else []
+            for key in keys:
+                _add(values, key, n)
+                _add(values, "people" if key == "households" else f"{key}.people", people)
+        flags = ", ".join(GROUP_FLAGS)
+        cursor.execute(
+            f"SELECT village_id, {STATUS_GROUP}, {flags}, ethnicity = %(majority)s, "  # noqa: S608
+            f"count(*), sum(people), sum(children) FROM rp_hh GROUP BY 1, 2, {flags}, 8",
+            params,
+        )
+        for village_id, status, *row in cursor:
+            *marks, kinh, n, people, children = row
+            values = values_of(village_id)
+            for prefix in (status, "all") if status else ("all",):
+                members = [g for g, on in zip(GROUP_FLAGS, marks, strict=True) if on]
+                if not any(marks[:3]):  # ethnic minority, no labour capacity, merit
+                    members.append("no_group")
+                if kinh:
+                    members.append("kinh")
+                for group in members:
+                    _add(values, f"{prefix}.{group}", n)
+                    _add(values, f"{prefix}.{group}.people", people)
+                _add(values, f"{prefix}.children", children)
+        per_indicator = ", ".join(
+            f"sum(f_{code}::int), sum(children) FILTER (WHERE f_{code})" for code in indicators
         )
         cursor.execute(
-            f"SELECT village_id, {status_case}, ethnicity, count(*), sum(people) "  # noqa: S608
+            f"SELECT village_id, {STATUS_GROUP}, af_poor, n_deprived, count(*), "  # noqa: S608
+            f"sum(af_score), {per_indicator} FROM rp_hh WHERE flags IS NOT NULL "
+            "GROUP BY 1, 2, af_poor, n_deprived"
+        )
+        for village_id, status, af_poor, n_deprived, n, score, *sums in cursor:
+            values = values_of(village_id)
+            _add(values, "af.units", n)
+            if af_poor:
+                _add(values, "af.poor", n)
+                _add(values, "af.score_sum", score)
+            for prefix in (status, "all") if status else ("all",):
+                _add(values, f"{prefix}.surveyed", n)
+                _add(values, f"{prefix}.by_count.{n_deprived}", n)
+                _add(values, f"{prefix}.deprivations", n * n_deprived)
+            for index, code in enumerate(indicators):
+                deprived, children = sums[2 * index], sums[2 * index + 1]
+                _add(values, f"af.deprived.{code}", deprived)
+                if af_poor:
+                    _add(values, f"af.censored.{code}", deprived)
+                for prefix in (status, "all") if status else ("all",):
+                    _add(values, f"{prefix}.deprived.{code}", deprived)
+                    _add(values, f"{prefix}.children.deprived.{code}", children or 0)
+        cursor.execute(
+            f"SELECT village_id, {STATUS_GROUP}, ethnicity, count(*), sum(people) "  # noqa: S608
             "FROM rp_hh GROUP BY 1, 2, 3"
         )
-        for village_id, status, code, n, people in cursor.fetchall():
-            values_of = result[village_id][1]
+        for village_id, status, code, n, people in cursor:
+            values = values_of(village_id)
             for prefix in (status, "all") if status else ("all",):
-                _add(values_of, f"{prefix}.ethnicity.{code or 'unknown'}", n)
-                _add(values_of, f"{prefix}.ethnicity.{code or 'unknown'}.people", people)
+                _add(values, f"{prefix}.ethnicity.{code or 'unknown'}", n)
+                _add(values, f"{prefix}.ethnicity.{code or 'unknown'}.people", people)
         cursor.execute(
-            f"SELECT village_id, {status_case}, reason, count(*), sum(people) "  # noqa: S608
+            f"SELECT village_id, {STATUS_GROUP}, reason, count(*), sum(people) "  # noqa: S608
             "FROM rp_hh, unnest(reasons) AS reason GROUP BY 1, 2, 3"
         )
-        for village_id, status, reason, n, people in cursor.fetchall():
-            values_of = result[village_id][1]
+        for village_id, status, reason, n, people in cursor:
+            values = values_of(village_id)
             for prefix in (status, "all") if status else ("all",):
-                _add(values_of, f"{prefix}.cause.{reason}", n)
-                _add(values_of, f"{prefix}.cause.{reason}.people", people)
+                _add(values, f"{prefix}.cause.{reason}", n)
+                _add(values, f"{prefix}.cause.{reason}.people", people)
         cursor.execute("DROP TABLE IF EXISTS rp_hh")
     return pack.code, result
 
