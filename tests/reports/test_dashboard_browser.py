@@ -100,7 +100,7 @@ def test_the_dashboard_shows_charts_switches_area_and_downloads(
         assert lines[3][0] == "Xã" and len(lines) > 5
         with page.expect_download() as download_info:
             page.locator('#deprivations a[data-download="xlsx"]').click()
-        book = openpyxl.load_workbook(download_info.value.path())
+        book = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
         assert book.active is not None and book.active.max_row > 4
 
         # Drill down to the first commune of the comparison.

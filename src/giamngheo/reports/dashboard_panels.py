@@ -18,6 +18,7 @@ from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.programmes.deliveries.selectors import support_rows, totals_by_programme
+from giamngheo.programmes.models import Programme
 from giamngheo.reports.dashboard_tables import Column, NumbersTable
 from giamngheo.review.models import RoundKind
 from giamngheo.review.selectors import rounds
@@ -192,7 +193,7 @@ def programme_reach(
     ]
     rows = [
         {
-            "name": line.label,
+            "name": line.key.name if isinstance(line.key, Programme) else line.label,
             "households": line.households,
             "share": _share(line.households, households),
             "records": line.records,
