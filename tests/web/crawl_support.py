@@ -724,6 +724,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("transition", "name"): lambda cw, p: "accept",
     ("templates", "name"): lambda cw, p: "households",
     "file_format": lambda cw, p: "xlsx",
+    ("numbers", "slug"): lambda cw, p: "review-progress",
     # the Django admin (object_id is mapped through app_label/model_name below)
     "app_label": lambda cw, p: "registry",
     "content_type_id": lambda cw, p: _content_type_id(Household),

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from giamngheo.reports import views
 
@@ -13,3 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(rf"^{FORM}/$", views.form_page, name="form"),
     re_path(rf"^{FORM}/(?P<file_format>xlsx|pdf)/$", views.form_download, name="download"),
 ]
+# First: the forms pattern above also matches "dashboard/" (its look-ahead tests "dashboard$").
+urlpatterns.insert(0, path("dashboard/", include("giamngheo.reports.urls_dashboard")))

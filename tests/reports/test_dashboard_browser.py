@@ -1,0 +1,116 @@
+"""The dashboard in a real browser (Debian's Chromium through Playwright): the SVG charts and
+their numbers tables, switching to a sub-area, downloading the numbers; on a phone and a desktop
+screen (screenshots written next to the test run for a person to look at)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.demo import loader
+from giamngheo.reports import services
+from tests.conftest import World  # noqa: F401 (the official units fixture comes with it)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "giamngheo-demo"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run 'make chromium' (make test does it).")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_the_dashboard_shows_charts_switches_area_and_downloads(
+    browser: Browser, live_server: object, official_units: None, tmp_path: Path
+) -> None:
+    loader.load_demo(households=150, seed=3, parts=frozenset({"surveys"}))
+    province = AdministrativeUnit.objects.get(code="44")
+    services.figures_refresh(actor=None, area=province, year=2025)
+    base = str(live_server)
+    shots = Path(os.environ.get("GIAMNGHEO_SCREENSHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
+    for name, viewport in (("phone", (375, 800)), ("desktop", (1280, 900))):
+        context = browser.new_context(
+            locale="vi-VN",
+            viewport={"width": viewport[0], "height": viewport[1]},
+            accept_downloads=True,
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error, found=errors: found.append(str(error)))
+        page.on(
+            "console",
+            lambda m, found=errors: (
+                found.append(m.text) if "Content Security Policy" in m.text else None
+            ),
+        )
+        log_in(page, base, "tinh")
+        page.get_by_role("link", name="Số liệu giảm nghèo và biểu đồ").click()
+        page.wait_for_url(f"{base}/reports/dashboard/")
+        assert page.get_by_role("heading", level=1).inner_text().endswith(province.name)
+        charts = page.locator("svg.chart[role=img]")
+        assert charts.count() >= 5
+        # Every chart fits the screen: no horizontal scrolling on a phone.
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('svg.chart')]"
+            ".map(s => s.getBoundingClientRect().right))"
+        )
+        assert widest <= viewport[0]
+        assert page.locator('table[data-numbers="sub-areas"] tbody tr').count() > 1
+        page.screenshot(path=str(shots / f"dashboard-{name}.png"), full_page=True)
+
+        # The numbers of a chart, downloaded.
+        with page.expect_download() as download_info:
+            page.locator('#sub-areas a[data-download="csv"]').click()
+        text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+        lines = list(csv.reader(io.StringIO(text)))
+        assert lines[3][0] == "Xã" and len(lines) > 5
+        with page.expect_download() as download_info:
+            page.locator('#deprivations a[data-download="xlsx"]').click()
+        book = openpyxl.load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+        assert book.active is not None and book.active.max_row > 4
+
+        # Drill down to the first commune of the comparison.
+        first = page.locator('table[data-numbers="sub-areas"] tbody tr a').first
+        commune = first.inner_text()
+        first.click()
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", level=1).inner_text().endswith(commune)
+        assert page.locator("nav.crumbs a", has_text=province.name).count() == 1
+        assert page.locator("svg.chart").count() >= 2
+        page.screenshot(path=str(shots / f"dashboard-commune-{name}.png"), full_page=True)
+        assert errors == []  # no CSP violation, no script error
+        context.close()
