@@ -4,7 +4,7 @@ from giamngheo.reports import views
 
 app_name = "reports"
 
-# A form's code is never "dashboard" (the dashboards' prefix, mounted below by rpdash).
+# A form's code is never "dashboard" (the prefix of the dashboards, mounted below).
 FORM = r"(?P<code>(?!dashboard$)[A-Za-z0-9][A-Za-z0-9_-]*)"
 
 urlpatterns: list[URLPattern | URLResolver] = [
