@@ -8,10 +8,10 @@ app_name = "reports"
 FORM = r"(?P<code>(?!dashboard$)[A-Za-z0-9][A-Za-z0-9_-]*)"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # First: the forms' pattern below would also match "dashboard/…".
+    path("dashboard/", include("giamngheo.reports.urls_dashboard")),
     path("", views.index, name="index"),
     path("refresh/", views.refresh, name="refresh"),
     re_path(rf"^{FORM}/$", views.form_page, name="form"),
     re_path(rf"^{FORM}/(?P<file_format>xlsx|pdf)/$", views.form_download, name="download"),
 ]
-# First: the forms pattern above also matches "dashboard/" (its look-ahead tests "dashboard$").
-urlpatterns.insert(0, path("dashboard/", include("giamngheo.reports.urls_dashboard")))
