@@ -199,8 +199,6 @@ def _start_server(
         # No background jobs in this scenario: no worker process competing for the CPU.
         "GIAMNGHEO_BACKGROUND_WORKER": "0",
     }
-    # An external database wants a real secret key (or the demo flag): one for this run.
-    environment.setdefault("GIAMNGHEO_SECRET_KEY", secrets.token_urlsafe(50))
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and command
         _serve_command(options, port), env=environment, stdout=log, stderr=subprocess.STDOUT
     )
@@ -334,6 +332,9 @@ def main(argv: list[str]) -> int:
         help="run on a database kept by an earlier run (--keep) instead of loading a new one",
     )
     options = parser.parse_args(argv)
+    # An external database wants a real secret key (or the demo flag): one for this run, for
+    # this process and the server's.
+    os.environ.setdefault("GIAMNGHEO_SECRET_KEY", secrets.token_urlsafe(50))
     results, code = run(options)
     print(json.dumps(results, indent=2 if options.json else None, ensure_ascii=False))
     return code
