@@ -239,18 +239,19 @@ def _ratios(mix: dict[str, Any], floor_rps: float) -> dict[str, float | None]:
 def run(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
     url = scratch.server_url(options.database)
     created = not options.reuse
-    clock = time.perf_counter()
-    facts = _prepare(options, url)
-    setup_seconds = {"prepare": round(time.perf_counter() - clock, 1)}
-    accounts: list[load_client.Account] = facts.pop("accounts")
-    port = options.port or _free_port()
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the server's lifetime
         "w+b", prefix="giamngheo-load-", suffix=".log", delete=False
     )
-    clock = time.perf_counter()
-    server = _start_server(options, url, port, log)
-    setup_seconds["server_start"] = round(time.perf_counter() - clock, 1)
+    server = None
     try:
+        clock = time.perf_counter()
+        facts = _prepare(options, url)
+        setup_seconds = {"prepare": round(time.perf_counter() - clock, 1)}
+        accounts: list[load_client.Account] = facts.pop("accounts")
+        port = options.port or _free_port()
+        clock = time.perf_counter()
+        server = _start_server(options, url, port, log)
+        setup_seconds["server_start"] = round(time.perf_counter() - clock, 1)
         base = f"http://127.0.0.1:{port}"
         users = [
             load_client.VirtualUser(base, account, seed=options.seed * 1000 + i)
@@ -274,10 +275,14 @@ def run(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
         mix = load_client.run_phase(users, options.duration, lambda u, s: u.step(s))
         cpu_after = _cpu_load()
     finally:
-        _stop_server(server)
+        if server is not None:
+            _stop_server(server)
         log.close()
         if created and not options.keep:
-            scratch.drop(url, options.database)
+            try:
+                scratch.drop(url, options.database)
+            except Exception as error:  # never hide the run's own failure
+                print(f"load: the scratch database was not dropped: {error}", file=sys.stderr)
     floor = baseline.summary()
     mixed = mix.summary(load_client.REQUEST_TYPES)
     floor_rps = floor["total"]["throughput_rps"] or 0.0
