@@ -712,6 +712,8 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("provinces", "code"): lambda cw, p: cw.objects["province"].code,
     ("verify", "code"): lambda cw, p: cw.objects["certificate"].code,
     ("standards", "code"): lambda cw, p: "2022-2025",
+    # reports: a form's code (the area: the user's home unit; the format is below)
+    ("reports", "code"): lambda cw, p: "1",
     ("audit", "object_type"): lambda cw, p: "registry.household",
     "object_id": lambda cw, p: str(cw.objects["household"].pk),
     "year": lambda cw, p: 2025,
