@@ -169,3 +169,36 @@ def test_backup_without_a_file_name_says_how() -> None:
     result = run("backup", env={"DATABASE_URL": test_database_url()})
     assert result.returncode == 1
     assert "giamngheo backup TỆP.tar" in result.stderr
+
+
+def test_a_scheduled_backup_lands_in_the_directory_and_prunes_by_the_retention(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = [f"giamngheo-202511{day:02d}-020000Z.tar" for day in (1, 2, 3)]
+    for name in [*old, "ghi-chu.txt"]:
+        (folder / name).write_bytes(b"old")
+    result = run(
+        "backup",
+        "--scheduled",
+        "--dir",
+        str(folder),
+        "--keep-daily",
+        "2",
+        "--keep-weekly",
+        "0",
+        "--keep-monthly",
+        "0",
+        env={"DATABASE_URL": test_database_url(), "GIAMNGHEO_VAR_DIR": str(tmp_path / "var")},
+    )
+    assert result.returncode == 0, result.stderr
+    left = sorted(p.name for p in folder.iterdir())
+    new = [n for n in left if n.endswith("Z.tar") and n not in old]
+    assert len(new) == 1
+    with tarfile.open(folder / new[0]) as tar:
+        assert tar.getnames()[-1] == "manifest.json"
+    # Two days kept: today's new backup and the newest old one; other files untouched.
+    assert left == sorted([*new, old[-1], "ghi-chu.txt"])
+    for name in old[:2]:
+        assert f"Đã xóa bản sao lưu cũ {name}." in result.stdout

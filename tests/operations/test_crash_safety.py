@@ -67,8 +67,10 @@ def rows(url: str, query: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(query).fetchall()]
 
 
-def clone_name(suffix: str) -> str:
-    return f"{connection.settings_dict['NAME']}_{suffix}"
+def copy_of_the_database(suffix: str) -> Any:
+    """A copy of the test database as it is now (the state before the first attempt)."""
+    name = connection.settings_dict["NAME"]
+    return database(f"{name}_{suffix}", template=name)
 
 
 def kill_at_each_point_then_finish(
@@ -114,7 +116,7 @@ def test_a_killed_household_import_leaves_nothing_and_a_rerun_ends_as_an_uninter
         env = {"DATABASE_URL": url, "GIAMNGHEO_CRASH_AT": crash}
         return run("import", "households", str(path), env=env).returncode
 
-    with database(clone_name("import")) as clone_url:
+    with copy_of_the_database("import") as clone_url:
         # Four points inside the import's transaction: after the households, the persons, the
         # memberships and the audit events were written.
         points = [f"import.write:{n}" for n in (1, 2, 3, 4)]
@@ -152,7 +154,7 @@ def test_a_killed_bulk_reclassification_leaves_nothing_and_a_rerun_ends_the_same
     def attempt(crash: str, target: str = url) -> int:
         return script("status_bulk", {"statuses": statuses}, url=target, crash=crash)
 
-    with database(clone_name("status")) as clone_url:
+    with copy_of_the_database("status") as clone_url:
         # Inside the transaction: after the first and the second UPDATE (one per status).
         kill_at_each_point_then_finish(
             ["status_bulk.update:1", "status_bulk.update:2"], attempt, url
@@ -226,7 +228,7 @@ def test_a_killed_recognition_decision_leaves_nothing_and_a_rerun_ends_the_same(
     def attempt(crash: str, target: str = url) -> int:
         return script("decision", {"round": round_.pk}, url=target, crash=crash)
 
-    with database(clone_name("decision")) as clone_url:
+    with copy_of_the_database("decision") as clone_url:
         points = ["decision.write:1", "status_bulk.update:1", "decision.write:2"]
         kill_at_each_point_then_finish(points, attempt, url)
         assert attempt("", clone_url) == 0
@@ -258,7 +260,7 @@ def test_a_killed_province_consolidation_leaves_nothing_and_a_rerun_ends_the_sam
     def attempt(crash: str, target: str = url) -> int:
         return script("consolidate", {"province": world.province.pk}, url=target, crash=crash)
 
-    with database(clone_name("consolidate")) as clone_url:
+    with copy_of_the_database("consolidate") as clone_url:
         kill_at_each_point_then_finish(["consolidate.write:1", "consolidate.write:2"], attempt, url)
         assert attempt("", clone_url) == 0
         consolidated = rows(url, CONSOLIDATION_STATE)

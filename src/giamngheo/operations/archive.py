@@ -203,6 +203,37 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield path
 
 
+def _write_archive(
+    partial: Path,
+    dump_path: Path,
+    members: list[dict[str, Any]],
+    database: Database,
+    server: dict[str, Any],
+    state: dict[str, Any],
+) -> None:
+    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+        members.append(_add_file(tar, dump_path, DUMP_NAME))
+        for label, root in file_roots().items():
+            for file_path in _walk(root):
+                name = f"{FILES_PREFIX}{label}/{file_path.relative_to(root).as_posix()}"
+                members.append(_add_file(tar, file_path, name))
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "created_at": timezone.now().isoformat(),
+            "database": database.name,
+            "giamngheo": _version("giamngheo"),
+            "django": _version("django"),
+            **server,
+            "members": members,
+            **state,
+        }
+        data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        info = tarfile.TarInfo(MANIFEST_NAME)
+        info.size, info.mtime = len(data), int(time.time())
+        tar.addfile(info, _BytesReader(data))
+
+
 def backup(path: Path, *, say: Say = print, database: Database | None = None) -> BackupResult:
     """Write a backup of the configured database and the files to ``path`` (see module doc)."""
     started = time.monotonic()
@@ -227,27 +258,11 @@ def backup(path: Path, *, say: Say = print, database: Database | None = None) ->
         dump_size = dump_path.stat().st_size
         say(_("Đã sao lưu CSDL: %(size)s.") % {"size": human_size(dump_size)})
         members: list[dict[str, Any]] = []
-        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-            members.append(_add_file(tar, dump_path, DUMP_NAME))
-            for label, root in file_roots().items():
-                for file_path in _walk(root):
-                    name = f"{FILES_PREFIX}{label}/{file_path.relative_to(root).as_posix()}"
-                    members.append(_add_file(tar, file_path, name))
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "created_at": timezone.now().isoformat(),
-                "database": database.name,
-                "giamngheo": _version("giamngheo"),
-                "django": _version("django"),
-                **server,
-                "members": members,
-                **state,
-            }
-            data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            info = tarfile.TarInfo(MANIFEST_NAME)
-            info.size, info.mtime = len(data), int(time.time())
-            tar.addfile(info, _BytesReader(data))
+        try:
+            _write_archive(partial, dump_path, members, database, server, state)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # never leave a half-written archive behind
+            raise
         with partial.open("rb+") as handle:
             os.fsync(handle.fileno())
         partial.replace(path)
