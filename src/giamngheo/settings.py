@@ -320,3 +320,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # A dry-run import answers "cannot be used" for an ID held outside the user's areas; past this many
 # such answers a day the user's imports are refused (the import would be an existence oracle).
 IMPORT_FOREIGN_ID_DAILY_LIMIT = int(os.environ.get("GIAMNGHEO_IMPORT_FOREIGN_ID_DAILY_LIMIT", "50"))
+# Extra modules declaring job kinds (jobs.kinds.discover), comma-separated; e.g. a test's kinds
+# in the worker processes a test starts.
+GIAMNGHEO_JOB_MODULES = [
+    name.strip() for name in os.environ.get("GIAMNGHEO_JOB_MODULES", "").split(",") if name.strip()
+]

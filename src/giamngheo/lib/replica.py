@@ -61,9 +61,9 @@ def _replica_answers() -> bool:
         return False
     connection = connections[REPLICA_ALIAS]
     try:
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()  # the server went away since (restart, failover): reconnect
         connection.ensure_connection()
-        if connection.connection is not None and connection.connection.closed:
-            raise DatabaseError("replica connection closed")
     except DatabaseError:
         with _down_lock:
             _down_until = time.monotonic() + float(getattr(settings, "REPLICA_RETRY_SECONDS", 30.0))
