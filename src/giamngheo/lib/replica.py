@@ -28,9 +28,9 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextlib import suppress
+from contextvars import ContextVar, Token
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -79,30 +79,23 @@ def replica_in_use() -> bool:
     return _active.get() and replica_configured()
 
 
-@contextmanager
-def _replica_block() -> Iterator[None]:
-    use = replica_configured() and _replica_answers()
-    token = _active.set(use)
-    try:
-        yield
-    finally:
-        _active.reset(token)
-
-
 class _ReadingFromReplica:
     """Both a context manager and a decorator (a fresh block per call)."""
 
+    def __init__(self) -> None:
+        self._tokens: list[Token[bool]] = []
+
     def __enter__(self) -> None:
-        self._block = _replica_block()
-        self._block.__enter__()
+        use = replica_configured() and _replica_answers()
+        self._tokens.append(_active.set(use))
 
     def __exit__(self, *exc: object) -> None:
-        self._block.__exit__(*exc)
+        _active.reset(self._tokens.pop())
 
     def __call__(self, function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            with _replica_block():
+            with _ReadingFromReplica():
                 return function(*args, **kwargs)
 
         return wrapper
