@@ -54,6 +54,7 @@ class RequestLogMiddleware:
                     mask_numbers(request.path),
                     status,
                     extra={
+                        "request_id": request_id,
                         "method": request.method,
                         "path": mask_numbers(request.path),
                         "status": status,
