@@ -42,7 +42,13 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"GIAMNGHEO_DEMO", "GIAMNGHEO_DEBUG", "GIAMNGHEO_TEST_SETTINGS"}
+        if key
+        not in {
+            "GIAMNGHEO_DEMO",
+            "GIAMNGHEO_DEBUG",
+            "GIAMNGHEO_TEST_SETTINGS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # refused by check --deploy, rightly
+        }
         and not key.startswith("PYTEST_")
     }
     env.update(
