@@ -132,7 +132,8 @@ def test_one_user_across_two_app_servers_and_two_workers(
                 errors = http.get(f"{b}{reverse('jobs:download', args=[dry.pk, 'errors.csv'])}")
                 assert errors.status == 200
                 assert "abc" in errors.body().decode("utf-8-sig")
-                assert (shared / str(dry.pk) / "errors.csv").exists()
+                # Written by a worker into the shared directory, served by B from there.
+                assert errors.body() == (shared / dry.outputs["errors.csv"]).read_bytes()
 
                 # Confirm on B; the import runs on a worker; A shows the outcome.
                 confirmed = http.post(
