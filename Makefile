@@ -19,7 +19,7 @@ PYTEST_XDIST ?= -n auto --dist loadgroup --no-loadscope-reorder
 # Production-like settings for the deployment checks (README, "Database"; the secret key is
 # drawn at each run). DATABASE_URL points nowhere on purpose: neither check needs a database,
 # and it keeps the embedded server from being started for them.
-CHECKS_ENV := env -u GIAMNGHEO_DEBUG -u GIAMNGHEO_DEMO -u GIAMNGHEO_TEST_SETTINGS \
+CHECKS_ENV := env -u GIAMNGHEO_DEBUG -u GIAMNGHEO_DEMO -u GIAMNGHEO_TEST_SETTINGS GIAMNGHEO_PRODUCTION=1 \
   DJANGO_SETTINGS_MODULE=giamngheo.settings \
   DATABASE_URL=postgres://giamngheo@127.0.0.1:1/giamngheo \
   GIAMNGHEO_ALLOWED_HOSTS=giamngheo.example.org GIAMNGHEO_TRUSTED_PROXY_COUNT=1 \

@@ -244,6 +244,9 @@ SPREAD_FIRST = (
     "tests/web/test_hostile_input.py",
     "tests/web/test_isolation_crawl.py",
     "tests/web/test_masking_crawl.py",
+    # Real servers started per test (a migrated primary and its replica; four processes).
+    "tests/operations/test_replica.py",
+    "tests/operations/test_stateless.py",
 )
 
 

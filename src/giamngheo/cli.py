@@ -1,7 +1,9 @@
 """The ``giamngheo`` command.
 
 Own subcommands:
-  serve [--host H] [--port P]       serve the web app (starts the embedded database if in use)
+  serve [--host H] [--port P]       serve the web app (starts the embedded database if in use);
+        [--workers N] [--production]  N gunicorn processes; production checks, JSON logs
+        [--job-workers M]             M supervised job workers (default 1)
   db start|stop|status              manage the embedded PostgreSQL server
   standards|classify|mpi|simulate   the standards engine (pure Python, no database)
   bench NAME [...]                  run bench/NAME.py from a source checkout
@@ -10,6 +12,7 @@ Anything else is a Django management command (migrate, shell, createsuperuser, a
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -163,14 +166,65 @@ def _django(argv: Sequence[str]) -> int:
     return 0
 
 
-def _serve(argv: Sequence[str]) -> int:
-    import argparse
-
+def _serve_options(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="giamngheo serve", description="Chạy ứng dụng web.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8, help="luồng mỗi tiến trình web")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="số tiến trình web (gunicorn); không đặt: một tiến trình waitress",
+    )
+    parser.add_argument(
+        "--job-workers",
+        type=int,
+        default=None,
+        help="số tiến trình công việc nền do lệnh này chạy (mặc định 1; 0: không chạy)",
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=120, help="giây tối đa cho một yêu cầu (gunicorn)"
+    )
+    parser.add_argument(
+        "--production",
+        action="store_true",
+        help="chế độ chạy thật: kiểm tra cấu hình, tệp tĩnh nén, nhật ký JSON",
+    )
     options = parser.parse_args(argv)
+    if not 0 <= options.workers <= 64 or (options.job_workers or 0) < 0:
+        parser.error("--workers: 1..64, --job-workers ≥ 0")
+    return options
+
+
+def _production_refusals() -> list[str]:
+    """The production problems and the errors of ``check --deploy`` (warnings are printed)."""
+    from django.core import checks
+
+    from giamngheo.web.production import production_problems
+
+    problems = production_problems()
+    messages = checks.run_checks(include_deployment_checks=True)
+    for message in messages:
+        if message.level >= checks.ERROR and message.msg not in problems:
+            problems.append(f"{message.msg} ({message.id})")
+    if not problems:
+        for message in messages:
+            if message.level >= checks.WARNING:
+                print(f"giamngheo: cảnh báo: {message.msg} ({message.id})", file=sys.stderr)
+    return problems
+
+
+def _job_worker_count(options: argparse.Namespace) -> int:
+    if options.job_workers is not None:
+        return int(options.job_workers)
+    return 0 if os.environ.get("GIAMNGHEO_BACKGROUND_WORKER", "1").strip() == "0" else 1
+
+
+def _serve(argv: Sequence[str]) -> int:
+    options = _serve_options(argv)
+    if options.production:
+        os.environ["GIAMNGHEO_PRODUCTION"] = "1"
     if (code := _ensure_database()) != 0:
         return code
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "giamngheo.settings")
@@ -179,27 +233,38 @@ def _serve(argv: Sequence[str]) -> int:
     django.setup()
     if problem := _database_reachable() or _schema_problem():
         return _fail(problem)
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        if problems := _production_refusals():
+            return _fail(
+                "không chạy ở chế độ thật vì cấu hình chưa an toàn:\n  - " + "\n  - ".join(problems)
+            )
+        from django.core.management import call_command
+
+        # Hashed, compressed copies for WhiteNoise (each machine its own STATIC_ROOT).
+        call_command("collectstatic", interactive=False, verbosity=0)
     import signal
 
-    from django.conf import settings
-    from waitress import serve
-
-    from giamngheo.jobs.supervisor import start_worker_process
-    from giamngheo.wsgi import application
+    from giamngheo.jobs.supervisor import WorkerProcessSupervisor
 
     def stop(_signum: int, _frame: object) -> None:
-        raise SystemExit(0)  # waitress closes on SystemExit; the finally below stops the worker
+        raise SystemExit(0)  # waitress closes on SystemExit; the finally below stops the rest
 
     signal.signal(signal.SIGTERM, stop)
-    # Imports, exports and other long jobs run in a separate, supervised worker process (a job
-    # that exhausts memory cannot take the web server down), unless separate
-    # 'giamngheo worker' processes are used (GIAMNGHEO_BACKGROUND_WORKER=0).
-    supervisor = start_worker_process()
+    # Imports, exports and other long jobs run in separate, supervised worker processes (a job
+    # that exhausts memory cannot take the web server down); `giamngheo worker` processes run
+    # under a service manager instead with --job-workers 0 (GIAMNGHEO_BACKGROUND_WORKER=0).
+    supervisors = [WorkerProcessSupervisor().start() for _ in range(_job_worker_count(options))]
     try:
-        print(
-            f"giamngheo đang phục vụ tại http://{options.host}:{options.port}/ (Ctrl+C để dừng)",
-            flush=True,
-        )
+        address = f"http://{options.host}:{options.port}/"
+        if options.workers:
+            return _serve_gunicorn(options, address)
+        print(f"giamngheo đang phục vụ tại {address} (Ctrl+C để dừng)", flush=True)
+        from waitress import serve
+
+        from giamngheo.wsgi import application
+
         serve(
             application,
             host=options.host,
@@ -210,9 +275,49 @@ def _serve(argv: Sequence[str]) -> int:
             max_request_body_size=settings.UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         )
     finally:
-        if supervisor is not None:
+        for supervisor in supervisors:
             supervisor.stop()
     return 0
+
+
+def _serve_gunicorn(options: argparse.Namespace, address: str) -> int:
+    """N app processes: gunicorn's arbiter in a fresh interpreter (it forks its workers before
+    importing the app, see giamngheo.web.gunicorn_conf), stopped gracefully with this one."""
+    import signal
+    import subprocess
+
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:giamngheo.web.gunicorn_conf",
+        "--bind",
+        f"{options.host}:{options.port}",
+        "--workers",
+        str(options.workers),
+        "--threads",
+        str(options.threads),
+        "--timeout",
+        str(options.timeout),
+        "giamngheo.wsgi:application",
+    ]
+    arbiter = subprocess.Popen(command)  # noqa: S603 - our own command line
+    print(
+        f"giamngheo đang phục vụ tại {address} bằng {options.workers} tiến trình (gunicorn, "
+        f"pid {arbiter.pid}; Ctrl+C để dừng)",
+        flush=True,
+    )
+    try:
+        return arbiter.wait()
+    except (SystemExit, KeyboardInterrupt):
+        arbiter.send_signal(signal.SIGTERM)  # graceful: requests in progress end first
+        try:
+            arbiter.wait(40)
+        except subprocess.TimeoutExpired:
+            arbiter.kill()
+            arbiter.wait()
+        return 0
 
 
 def _bench(argv: Sequence[str]) -> int:

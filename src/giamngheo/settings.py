@@ -26,6 +26,10 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("GIAMNGHEO_DEBUG")
+# Production mode (docs/operations.md, "Production"): `giamngheo serve --production` sets it.
+# It refuses to start with DEBUG, the public key or no ALLOWED_HOSTS (web.production), serves
+# hashed, compressed static files and writes JSON log lines.
+PRODUCTION = _flag("GIAMNGHEO_PRODUCTION")
 # The demo and test secret is public on purpose; production sets GIAMNGHEO_SECRET_KEY.
 DEMO_SECRET_KEY = "giamngheo-demo-insecure-key-change-me"  # noqa: S105 (public on purpose)
 SECRET_KEY = os.environ.get("GIAMNGHEO_SECRET_KEY", "").strip() or DEMO_SECRET_KEY
@@ -34,7 +38,7 @@ SECRET_KEY = os.environ.get("GIAMNGHEO_SECRET_KEY", "").strip() or DEMO_SECRET_K
 # socket on this machine) and the test settings. A deployment on an external PostgreSQL
 # (DATABASE_URL) refuses to start without its own key: sessions, password-reset tokens and the
 # login throttle's device cookies are signed with it.
-INSECURE_KEY_ALLOWED = (
+INSECURE_KEY_ALLOWED = not PRODUCTION and (
     DEBUG
     or _flag("GIAMNGHEO_DEMO")
     or not os.environ.get("DATABASE_URL")
@@ -45,9 +49,13 @@ if SECRET_KEY == DEMO_SECRET_KEY and not INSECURE_KEY_ALLOWED:
         "GIAMNGHEO_SECRET_KEY chưa được đặt: khi chạy thật (DATABASE_URL, không ở chế độ "
         "trình diễn) phải đặt một khóa bí mật ngẫu nhiên dài ít nhất 50 ký tự."
     )
-ALLOWED_HOSTS = os.environ.get("GIAMNGHEO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
-    ","
-)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get(
+        "GIAMNGHEO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+    ).split(",")
+    if host.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "giamngheo.web.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "giamngheo.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -131,6 +140,18 @@ def _database_settings() -> dict[str, object]:
 
 
 DATABASES = {"default": _database_settings()}
+# A PostgreSQL streaming replica for reports and dashboards (docs/operations.md, "Replica"):
+# reads inside lib.replica.reading_from_replica() go there; everything else to "default".
+REPLICA_URL = os.environ.get("GIAMNGHEO_REPLICA_URL", "").strip()
+if REPLICA_URL:
+    _replica: dict[str, object] = dict(dj_database_url.parse(REPLICA_URL, conn_max_age=60))
+    # A replica that does not answer must not hold a page for long (reads fall back).
+    _replica["OPTIONS"] = {"connect_timeout": 3}
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["giamngheo.lib.replica.ReplicaRouter"]
+# Seconds a replica that did not answer is left aside (reads go to "default" meanwhile).
+REPLICA_RETRY_SECONDS = float(os.environ.get("GIAMNGHEO_REPLICA_RETRY_SECONDS", "30"))
 USES_EMBEDDED_DATABASE = "DATABASE_URL" not in os.environ
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -183,15 +204,25 @@ FORMAT_MODULE_PATH = ["giamngheo.formats"]
 LANGUAGE_COOKIE_NAME = "giamngheo_language"
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT = Path(os.environ.get("GIAMNGHEO_STATIC_ROOT") or VAR_DIR / "static")
+# The review's minutes scans; on several app servers a directory they share (docs/operations.md).
+MEDIA_ROOT = Path(os.environ.get("GIAMNGHEO_MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "media/"
+# Job uploads and outputs (giamngheo.jobs.files; unset: <VAR_DIR>/jobs); on several machines
+# a directory they share.
+JOBS_DIR = Path(os.environ["GIAMNGHEO_JOBS_DIR"]) if os.environ.get("GIAMNGHEO_JOBS_DIR") else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        # Production: collected once at start (`serve --production`), names with a content hash
+        # (cached for ever by browsers), gzip and brotli copies served by WhiteNoise.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-# Serve static files straight from the apps (no collectstatic needed for the demo server).
-WHITENOISE_USE_FINDERS = True
+# The demo server serves static files straight from the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
@@ -210,10 +241,35 @@ if LOGIN_TRUSTED_PROXY_COUNT > 0:
     # A trusted TLS-terminating proxy says whether the client's request was HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Log lines: JSON (one object a line: time, level, logger, request id, method, path, status,
+# duration) in production or with GIAMNGHEO_LOG_FORMAT=json; ID and phone numbers masked in
+# every line (lib.logs). Requests are logged by web.request_log (INFO in production).
+LOG_FORMAT = os.environ.get("GIAMNGHEO_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_numbers": {"()": "giamngheo.lib.logs.MaskPersonalNumbers"}},
+    "formatters": {
+        "json": {"()": "giamngheo.lib.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["personal_numbers"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "loggers": {
+        "giamngheo.request": {
+            "level": os.environ.get(
+                "GIAMNGHEO_REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING"
+            ),
+        },
+        # Every request is logged once, by giamngheo.request; Django's own logger keeps only
+        # the server errors (with their traceback), not a second line per 404.
+        "django.request": {"level": "ERROR"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GIAMNGHEO_LOG_LEVEL", "WARNING")},
 }
 
@@ -268,3 +324,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # A dry-run import answers "cannot be used" for an ID held outside the user's areas; past this many
 # such answers a day the user's imports are refused (the import would be an existence oracle).
 IMPORT_FOREIGN_ID_DAILY_LIMIT = int(os.environ.get("GIAMNGHEO_IMPORT_FOREIGN_ID_DAILY_LIMIT", "50"))
+# Extra modules declaring job kinds (jobs.kinds.discover), comma-separated; e.g. a test's kinds
+# in the worker processes a test starts.
+GIAMNGHEO_JOB_MODULES = [
+    name.strip() for name in os.environ.get("GIAMNGHEO_JOB_MODULES", "").split(",") if name.strip()
+]

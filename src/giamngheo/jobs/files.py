@@ -20,7 +20,10 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def jobs_dir() -> Path:
-    return Path(settings.VAR_DIR) / "jobs"
+    """``JOBS_DIR`` (``GIAMNGHEO_JOBS_DIR``; unset: ``<var>/jobs``): on several servers, a
+    directory every app process and worker shares (docs/operations.md, "Several servers")."""
+    configured = getattr(settings, "JOBS_DIR", None)
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "jobs"
 
 
 def job_dir(job_id: int) -> Path:

@@ -62,7 +62,9 @@ def _configure(payload: dict[str, Any]) -> None:
     # No connection is open yet, so the wrapper picks these up (it shares this dict).
     settings.DATABASES["default"].update(payload.get("database") or {})
     for name, value in (payload.get("settings") or {}).items():
-        setattr(settings, name, Path(value) if name in {"VAR_DIR", "MEDIA_ROOT"} else value)
+        setattr(
+            settings, name, Path(value) if name in {"VAR_DIR", "MEDIA_ROOT", "JOBS_DIR"} else value
+        )
     translation.activate(settings.LANGUAGE_CODE)
 
 

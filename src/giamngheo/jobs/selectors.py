@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.jobs.models import Job
+from giamngheo.jobs.models import Job, JobStatus
 
 
 def jobs_visible_to(user: Viewer) -> QuerySet[Job]:
@@ -41,3 +42,20 @@ def filing_area(user: Viewer) -> tuple[AdministrativeUnit | None, Administrative
     if home.level == Level.PROVINCE:
         return home, None
     return home.province, home if home.level == Level.COMMUNE else home.parent
+
+
+def queue_state() -> dict[str, int]:
+    """For monitoring (``/readyz``): how many jobs wait and run, and the age in seconds of the
+    oldest waiting one (0 when none waits). One query on the status index."""
+    row = Job.objects.aggregate(
+        queued=Count("pk", filter=Q(status=JobStatus.QUEUED)),
+        running=Count("pk", filter=Q(status=JobStatus.RUNNING)),
+        oldest=Min("created_at", filter=Q(status=JobStatus.QUEUED)),
+    )
+    oldest = row["oldest"]
+    waited = (timezone.now() - oldest).total_seconds() if oldest is not None else 0.0
+    return {
+        "queued": row["queued"],
+        "running": row["running"],
+        "oldest_queued_seconds": int(waited),
+    }

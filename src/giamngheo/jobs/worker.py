@@ -436,6 +436,7 @@ def _runner_payload(job_id: int, module: str) -> dict[str, Any]:
         "settings": {
             "VAR_DIR": str(settings.VAR_DIR),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "JOBS_DIR": str(files.jobs_dir()),
             "LANGUAGE_CODE": settings.LANGUAGE_CODE,
             "JOB_MEMORY_LIMIT_MB": int(_setting("JOB_MEMORY_LIMIT_MB", 0)),
             "FILE_RETENTION_DAYS": int(_setting("FILE_RETENTION_DAYS", 0)),
