@@ -41,10 +41,13 @@ def _split(n: int, cuts: list[int]) -> list[tuple[int, int]]:
         max_size=60,
     ),
     cuts=st.lists(st.integers(0, 100), max_size=6),
+    grouped=st.booleans(),
 )
 def test_any_split_adds_up_to_the_one_pass_result(
-    rows: list[tuple[bool, bool, bool, bool, int]], cuts: list[int]
+    rows: list[tuple[bool, bool, bool, bool, int]], cuts: list[int], grouped: bool
 ) -> None:
+    if grouped:  # units sorted by group, as in a file sorted by commune (the fast path)
+        rows = sorted(rows, key=lambda row: row[4])
     flags = {code: np.array([r[j] for r in rows], dtype=bool) for j, code in enumerate("abcd")}
     groups = np.array([r[4] * 7 + 100 for r in rows], dtype=np.int64)
     whole = alkire_foster(flags, SPEC, groups=groups, by="commune")
@@ -53,6 +56,12 @@ def test_any_split_adds_up_to_the_one_pass_result(
     for first, stop in _split(len(rows), cuts):
         totals.add({c: v[first:stop] for c, v in flags.items()}, groups[first:stop])
     assert totals.result().to_dict() == whole.to_dict()
+
+    # Rolled up to coarser groups (communes into provinces): as one pass grouped by those.
+    parent = {int(g): int(g) % 3 for g in np.unique(groups)}
+    coarse = np.array([parent[int(g)] for g in groups], dtype=np.int64)
+    rolled = totals.rollup(parent, by="province").result().to_dict()
+    assert rolled == alkire_foster(flags, SPEC, groups=coarse, by="province").to_dict()
 
     # Parts summed in other processes and merged: the same.
     merged = AFTotals(SPEC, by="commune")
