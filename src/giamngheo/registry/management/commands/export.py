@@ -29,6 +29,13 @@ class Command(BaseCommand):
         "hoặc ra Parquet (không có thông tin định danh) cho phân tích."
     )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # The file is optional (parquet writes a directory) and may follow the options
+        # (``export households --area 44 FILE``): plain parse_args would not take it there.
+        parser.parse_args = parser.parse_intermixed_args  # type: ignore[method-assign]
+        return parser
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "what", choices=["households", "parquet"], help=_("loại dữ liệu: households, parquet")
