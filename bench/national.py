@@ -237,6 +237,14 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _cpu_pressure() -> str | None:
+    """Linux PSI: the share of time some task waited for a core (a shared machine's load)."""
+    try:
+        return Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+
+
 def _disk_mb(root: Path) -> float:
     return round(sum(p.stat().st_size for p in root.rglob("*.parquet")) / 2**20, 1)
 
@@ -319,6 +327,7 @@ def run(households: int, *, seed: int, data_dir: Path, limit: int, repeat: int) 
         "generation_child_peak_rss_mb": round(generation_rss, 1),
         "threads": {"classify": default_workers(10**6), "cpus": os.cpu_count()},
         "load_average_1_5_15": [round(v, 2) for v in load],
+        "cpu_pressure": _cpu_pressure(),
         "status_counts": outcome["status_counts"],
         "af": {
             "k": str(af.spec.k),
