@@ -282,19 +282,23 @@ def _sink(path: Path, schema: Schema, frames: Iterator[pl.DataFrame]) -> int:
     writer = threading.Thread(target=write, name=f"parquet-{path.name}", daemon=True)
     writer.start()
     rows = 0
+    complete = True
     try:
         for frame in frames:
             if not put(frame.cast(dict(schema))):  # type: ignore[arg-type]
+                complete = False
                 break
             rows += frame.height
     except BaseException as error:
         put(RuntimeError(f"export interrupted: {error}"))
         writer.join()
         raise
-    put(_DONE)
+    complete = put(_DONE) and complete
     writer.join()
     if failure:
         raise failure[0]
+    if not complete:
+        raise RuntimeError(f"the Parquet writer of {path.name} stopped before the end")
     return rows
 
 
