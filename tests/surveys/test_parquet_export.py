@@ -166,7 +166,7 @@ def test_the_export_reads_back_complete_and_without_identifiers(
         for cell in _string_cells(frame):
             leaked = [s for s in secrets if s in cell]
             assert not leaked, (cell, leaked)
-    # The raw bytes too (dictionary pages, statistics): no identifier anywhere in the files.
+    # The raw bytes too: the footer (schema, min/max statistics) is not compressed.
     for path in out.rglob("*.parquet"):
         raw = path.read_bytes()
         for secret in secrets:
