@@ -49,6 +49,9 @@ if SECRET_KEY == DEMO_SECRET_KEY and not INSECURE_KEY_ALLOWED:
         "GIAMNGHEO_SECRET_KEY chưa được đặt: khi chạy thật (DATABASE_URL, không ở chế độ "
         "trình diễn) phải đặt một khóa bí mật ngẫu nhiên dài ít nhất 50 ký tự."
     )
+# Pseudonymous keys of the Parquet export (registry.parquet): HMAC-SHA256 with this key; when
+# empty, a key derived from SECRET_KEY (then a new secret key changes every pseudonym).
+GIAMNGHEO_PSEUDONYM_KEY = os.environ.get("GIAMNGHEO_PSEUDONYM_KEY", "").strip()
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get(

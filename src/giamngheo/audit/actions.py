@@ -58,6 +58,7 @@ ACTIONS: Final[dict[str, Promise]] = {
     "registry.household_status_changed": _a("Đổi phân loại hộ"),
     "registry.household_updated": _a("Sửa thông tin hộ"),
     "registry.households_exported": _a("Xuất danh sách hộ"),
+    "registry.parquet_exported": _a("Xuất dữ liệu Parquet cho phân tích"),
     "registry.households_imported": _a("Nhập danh sách hộ"),
     "registry.import_foreign_ids_checked": _a("Kiểm tra số định danh khi nhập"),
     "registry.life_event_recorded": _a("Ghi nhận biến động nhân khẩu"),

@@ -8,6 +8,8 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from giamngheo.registry import panels
+        from giamngheo.surveys import parquet
         from giamngheo.surveys.panels import household_status_by_year
 
         panels.register_household_context("surveys.status_by_year", household_status_by_year)
+        parquet.register()
