@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.registry.models import Household
 from giamngheo.reports import dashboard_panels
 from giamngheo.review import services as review_services
 from tests.conftest import World
@@ -77,3 +79,14 @@ def test_programme_reach_without_support_is_empty(world: World) -> None:
     table = dashboard_panels.programme_reach(world.tinh, world.province, YEAR, households=3)
     assert table.rows == []
     assert dashboard_panels.previous_month(dt.date(2026, 1, 15)) == dt.date(2025, 12, 1)
+
+
+def test_the_what_if_answers_for_households_without_birth_dates(world: World) -> None:
+    """The world's members have a birth year only (no date): the page answers, no 5xx."""
+    client = Client()
+    client.force_login(world.xa_a)
+    response = client.get("/reports/dashboard/what-if/", {"area": world.commune_a.code})
+    assert response.status_code == 200
+    found = response.context["found"]
+    assert found.households == Household.objects.filter(commune=world.commune_a).count()
+    assert found.skipped + (found.result.n if found.result else 0) == found.households

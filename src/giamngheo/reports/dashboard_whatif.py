@@ -111,6 +111,10 @@ def what_if(
     )
     if homes.height == 0:
         return WhatIf(source, target, 0, 0, None)
+    # A column that is empty in every row is read without a type (Null): give the dates theirs.
+    people = people.with_columns(
+        pl.col(name).cast(pl.Date) for name in ("joined_on", "left_on", "birth_date")
+    )
     homes, people = _year_values(homes, people, day=today, steps=0, seed=0)
     needed = [
         name
