@@ -161,3 +161,23 @@ def test_nothing_to_draw_still_gives_a_valid_chart() -> None:
         chart_id="e", title="t", desc="", categories=["2024"], series=[Series("", [None])]
     )
     assert parse(svg).get("role") == "img"
+
+
+def test_value_labels_of_two_series_at_zero_stay_above_the_year_labels() -> None:
+    svg = charts.line_chart(
+        chart_id="zero",
+        title="Tỷ lệ",
+        desc="",
+        categories=["2024", "2025"],
+        series=[Series("Hộ nghèo", [0.0263, 0.0]), Series("Hộ cận nghèo", [0.0263, 0.0])],
+        value_text=format_percent,
+    )
+    root = parse(svg)
+    years = [t for t in root.iter(f"{SVG}text") if "category" in (t.get("class") or "").split()]
+    top_of_years = min(float(t.get("y") or 0) for t in years) - charts.SMALL
+    values = [t for t in root.iter(f"{SVG}text") if "value" in (t.get("class") or "").split()]
+    assert len(values) == 4
+    assert all(float(t.get("y") or 0) < top_of_years for t in values)
+    # At zero the two labels do not sit on each other either.
+    at_zero = sorted(float(t.get("y") or 0) for t in values if t.text == "0,00 %")
+    assert at_zero[1] - at_zero[0] >= charts.SMALL

@@ -295,8 +295,11 @@ def line_chart(
             x, y = x_of(index), y_of(value)
             svg.raw(f'<g class="point series-{s_index}" data-value="{escape(repr(value))}">')
             svg.add("circle", cx=_num(x), cy=_num(y), r=4, fill=colour)
-            # Labels of the second series go below the line so that two series do not collide.
+            # Labels of the second series go below the line so that two series do not collide;
+            # near the baseline (where the years are written) they go above the first's instead.
             dy = -9 if s_index % 2 == 0 else 18
+            if dy > 0 and y + dy > bottom - 2:
+                dy = -9 - (SMALL + 3)
             svg.text(
                 x, y + dy, value_text(value), font_size=SMALL, text_anchor="middle", class_="value"
             )
