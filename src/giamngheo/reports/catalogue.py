@@ -47,10 +47,10 @@ def _from_extra(form: builders.ExtraForm) -> CatalogueEntry:
     return CatalogueEntry(
         form.code,
         str(form.title),
-        "",
+        form.marker,
         tuple(form.levels),
-        verified=False,
-        legal_basis="",
+        verified=form.verified,
+        legal_basis=form.legal_basis,
         monthly=form.monthly,
         data=False,
     )

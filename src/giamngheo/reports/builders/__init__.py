@@ -23,6 +23,9 @@ class ExtraForm:
     levels: tuple[str, ...]  # the unit levels it is made for: "province", "commune", "village"
     monthly: bool
     build: Callable[..., ReportTable]
+    marker: str = ""  # "Biểu số TX-01", shown in the catalogue (from the form's data file)
+    legal_basis: str = ""
+    verified: bool = False
 
 
 EXTRA_FORMS: dict[str, ExtraForm] = {}

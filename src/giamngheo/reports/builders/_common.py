@@ -26,6 +26,17 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 @cache
+def catalogue_fields(name: str) -> dict[str, Any]:
+    """What the catalogue shows of a form built by code: its data file's marker, legal basis and
+    verification flag."""
+    data = form_data(name)
+    return {
+        "marker": str(data["marker"]),
+        "legal_basis": str(data["legal_basis"]),
+        "verified": bool(data["verified"]),
+    }
+
+
 def form_data(name: str) -> Mapping[str, Any]:
     """The data file ``data/<name>.toml`` (read once per process). Every file carries its
     ``legal_basis`` and ``verified`` flag; a missing one is a broken file, refused loudly."""

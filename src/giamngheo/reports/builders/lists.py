@@ -322,6 +322,7 @@ POOR_FORM = register(
         levels=FORM_LEVELS,
         monthly=False,
         build=build_poor,
+        **common.catalogue_fields(DATA),
     )
 )
 NEAR_FORM = register(
@@ -331,5 +332,6 @@ NEAR_FORM = register(
         levels=FORM_LEVELS,
         monthly=False,
         build=build_near_poor,
+        **common.catalogue_fields(DATA),
     )
 )

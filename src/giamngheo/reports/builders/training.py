@@ -172,5 +172,6 @@ FORM = register(
         levels=FORM_LEVELS,
         monthly=False,
         build=build,
+        **common.catalogue_fields(DATA),
     )
 )

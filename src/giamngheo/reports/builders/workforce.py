@@ -224,5 +224,6 @@ FORM = register(
         levels=FORM_LEVELS,
         monthly=True,
         build=build,
+        **common.catalogue_fields(DATA),
     )
 )
