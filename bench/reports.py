@@ -13,7 +13,9 @@ joined the lists, with a few re-entered), then:
   (households, people, poor, near-poor) per commune (province) or per village (commune);
 - each report: ``reports.catalogue.build`` of every data form for the province and for the
   commune, and ``reports.summary.review_summary`` (the CLI's JSON), p95 and median over
-  ``--repeat`` runs, with the ratio of its p95 to the floor's median.
+  ``--repeat`` runs, with the ratio of its p95 to the floor's median;
+- the dashboard: ``reports.dashboard.build`` (every panel, charts drawn) for a system
+  administrator, and the same page rendered by its view through the test client.
 
 Prints JSON; not a test.
 
@@ -129,12 +131,16 @@ def main(argv: list[str]) -> int:
     else:
         scratch.create(url, options.database)
     try:
+        from django.contrib.auth import get_user_model
         from django.db import connection, transaction
+        from django.test import Client
+        from django.urls import reverse
 
         from giamngheo.areas.models import AdministrativeUnit
         from giamngheo.demo.loader import load_demo
+        from giamngheo.lib import clock
         from giamngheo.registry.models import Household
-        from giamngheo.reports import catalogue, services, summary
+        from giamngheo.reports import catalogue, dashboard, services, summary
         from giamngheo.reports.forms import forms
 
         load_seconds = None
@@ -156,6 +162,11 @@ def main(argv: list[str]) -> int:
         )
         commune = AdministrativeUnit.objects.get(pk=commune_id)
         households = Household.objects.filter(province=province).count()
+        admin, _created = get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+        )
+        client = Client()
+        client.force_login(admin)
 
         refresh: dict[str, float] = {}
         for label, area in (("province", province), ("commune", commune)):
@@ -190,6 +201,19 @@ def main(argv: list[str]) -> int:
                     catalogue.build(code, viewer=None, unit=area, year=YEAR)
 
                 reports[f"form-{code}"] = _times(build, options.repeat)
+
+            def board(area: AdministrativeUnit = area) -> None:
+                dashboard.build(admin, area, YEAR, today=clock.today(), suppressed=False)
+
+            def page(area: AdministrativeUnit = area) -> None:
+                response = client.get(
+                    reverse("reports:dashboard"), {"area": area.code, "year": YEAR}
+                )
+                if response.status_code != 200:
+                    raise RuntimeError(f"dashboard answered {response.status_code}")
+
+            reports["dashboard-build"] = _times(board, options.repeat)
+            reports["dashboard-page"] = _times(page, options.repeat)
             for timing in reports.values():
                 timing["ratio_p95_to_floor"] = round(timing["p95"] / floor_times["median"], 3)
             results[label] = {
