@@ -207,7 +207,7 @@ def main(argv: list[str]) -> int:
 
             def page(area: AdministrativeUnit = area) -> None:
                 response = client.get(
-                    reverse("reports:dashboard"), {"area": area.code, "year": YEAR}
+                    reverse("reports:dashboard"), {"area": area.code, "year": str(YEAR)}
                 )
                 if response.status_code != 200:
                     raise RuntimeError(f"dashboard answered {response.status_code}")
