@@ -16,6 +16,7 @@ from giamngheo.accounts import access
 from giamngheo.accounts import selectors as account_selectors
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.lib import charts, clock
+from giamngheo.lib.replica import reading_from_replica
 from giamngheo.reports import dashboard, dashboard_whatif, selectors
 from giamngheo.reports.dashboard_suppression import rule, suppress
 from giamngheo.reports.dashboard_tables import Hidden, NumbersTable, to_csv, to_xlsx
@@ -52,6 +53,7 @@ def _build(
     )
 
 
+@reading_from_replica()  # read-only: a replica a second behind is fine (docs/operations.md)
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     if area is None:
@@ -75,6 +77,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reading_from_replica()  # read-only: a replica a second behind is fine (docs/operations.md)
 def dashboard_numbers(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     area = _area(request)
     if area is None:
@@ -120,6 +123,7 @@ def _what_if_table(
     return (suppress(table) if suppressed else table), year
 
 
+@reading_from_replica()  # read-only: a replica a second behind is fine (docs/operations.md)
 def what_if_page(request: HttpRequest) -> HttpResponse:
     area = _area(request)
     if area is None:

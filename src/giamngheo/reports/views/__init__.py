@@ -14,6 +14,7 @@ from giamngheo.accounts import access
 from giamngheo.accounts import selectors as visible
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.lib import clock
+from giamngheo.lib.replica import reading_from_replica
 from giamngheo.reports import catalogue, hooks, outputs, selectors, summary
 from giamngheo.reports.services import FIRST_YEAR, LAST_YEAR, ReportError
 
@@ -42,6 +43,7 @@ def _year(request: HttpRequest, unit: AdministrativeUnit | None) -> int:
     return years[0] if years else clock.today().year
 
 
+@reading_from_replica()  # read-only: a replica a second behind is fine (docs/operations.md)
 def index(request: HttpRequest) -> HttpResponse:
     unit = _area(request)
     year = _year(request, unit)
@@ -60,6 +62,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", context)
 
 
+@reading_from_replica()  # read-only: a replica a second behind is fine (docs/operations.md)
 def form_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = _area(request)
     if unit is None:
@@ -85,6 +88,7 @@ def form_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@reading_from_replica()  # read-only: a replica a second behind is fine (docs/operations.md)
 def form_download(request: HttpRequest, code: str, file_format: str) -> HttpResponse:
     unit = _area(request)
     if unit is None or file_format not in outputs.CONTENT_TYPES:
