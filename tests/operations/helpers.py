@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -54,7 +55,22 @@ def database(name: str, *, template: str | None = None) -> Iterator[str]:
     with psycopg.connect(**_server(), dbname="postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         suffix = f' TEMPLATE "{template}"' if template else ""
-        admin.execute(f'CREATE DATABASE "{name}"{suffix}')
+        for attempt in range(20):
+            try:
+                admin.execute(f'CREATE DATABASE "{name}"{suffix}')
+                break
+            except psycopg.errors.ObjectInUse:
+                # A template must have no other session: an autovacuum worker, or a connection
+                # left open by another thread of this test process (a live server's), may hold
+                # it for a moment. End them and try again.
+                if attempt == 19:
+                    raise
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [template],
+                )
+                time.sleep(0.25)
     try:
         yield url_of(name)
     finally:

@@ -12,21 +12,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.areas.models import AdministrativeUnit, Level, ProvinceOrCommuneScoped
 
 
-class AreaFigures(models.Model):
+class AreaFigures(ProvinceOrCommuneScoped):
     unit = models.ForeignKey(
         AdministrativeUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("địa bàn")
     )
     # The unit's province, commune and village, for ``access.scoped`` (commune NULL on a
     # province row, village NULL above the village level).
-    province = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="+")
-    commune = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, null=True, related_name="+"
-    )
     village = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, null=True, related_name="+"
+        AdministrativeUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("thôn/tổ dân phố"),
     )
     level = models.CharField(_("cấp"), max_length=10, choices=Level.choices)
     year = models.PositiveSmallIntegerField(_("năm rà soát"))
