@@ -16,6 +16,7 @@ from urllib.parse import quote
 import psycopg
 from django.db import connection, connections
 
+from giamngheo.operations import pgtools
 from tests.conftest import test_database_url
 
 COMMAND = [sys.executable, "-m", "giamngheo"]
@@ -55,27 +56,50 @@ def database(name: str, *, template: str | None = None) -> Iterator[str]:
     with psycopg.connect(**_server(), dbname="postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         suffix = f' TEMPLATE "{template}"' if template else ""
-        for attempt in range(20):
+        copied = False
+        for _attempt in range(8):
             try:
                 admin.execute(f'CREATE DATABASE "{name}"{suffix}')
+                copied = True
                 break
             except psycopg.errors.ObjectInUse:
-                # A template must have no other session: an autovacuum worker, or a connection
-                # left open by another thread of this test process (a live server's), may hold
-                # it for a moment. End them and try again.
-                if attempt == 19:
-                    raise
-                admin.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = %s AND pid <> pg_backend_pid()",
-                    [template],
-                )
+                # A template must have no other session: an autovacuum worker holds it for a
+                # moment; a connection kept by another thread of this test process (the browser
+                # tests' live server) holds it for good and must not be cut.
                 time.sleep(0.25)
+        if not copied:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    if not copied and template:
+        _copy_with_pg_dump(template, name)
     try:
         yield url_of(name)
     finally:
         with psycopg.connect(**_server(), dbname="postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _copy_with_pg_dump(source: str, target: str) -> None:
+    """Copy ``source`` into the empty ``target`` with the server's own pg_dump and pg_restore
+    (works while other sessions are connected to ``source``)."""
+    server = _server()
+    with psycopg.connect(**server, dbname="postgres") as conn:
+        major, _version = pgtools.server_major(conn)
+    tools = pgtools.tools_for(major)
+    env = {**os.environ, "PGPASSWORD": server["password"] or ""}
+    common = ["-h", str(server["host"]), "-p", str(server["port"]), "-U", str(server["user"])]
+    dump = subprocess.run(
+        [str(tools.pg_dump), *common, "-Fc", "-d", source],
+        capture_output=True,
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        [str(tools.pg_restore), *common, "--no-owner", "-d", target],
+        input=dump.stdout,
+        capture_output=True,
+        env=env,
+        check=True,
+    )
 
 
 def table_contents(url: str) -> dict[str, tuple[int, str]]:
