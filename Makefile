@@ -79,11 +79,12 @@ pytest: install chromium
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The same suite against an external PostgreSQL (CI: the machine's PostgreSQL 15), except the
-# tests that start their own servers, workers or clusters (marker own_servers): they ran above.
+# long tests that are not about which server serves them (marker once: the real-process
+# operations tests, the crawls): they ran above, and running them twice would take CI past 30 min.
 pytest-external: install chromium
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== pytest against TEST_DATABASE_URL"; \
-	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_XDIST) -m "not own_servers" $(PYTEST_ARGS); \
+	  DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_XDIST) -m "not once" $(PYTEST_ARGS); \
 	else echo "TEST_DATABASE_URL not set: external-server run skipped"; fi
 
 test: install lint typecheck checks pytest pytest-external

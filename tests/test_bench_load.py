@@ -21,7 +21,7 @@ from giamngheo.registry.models import Household
 from giamngheo.surveys.models import Survey
 from tests.conftest import test_database_url
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_servers]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "bench" / "load.py"

@@ -17,7 +17,7 @@ from giamngheo.operations.pgtools import OperationsError, tools_for
 from tests.conftest import test_database_url
 from tests.operations.helpers import database, run, sequence_values, table_contents
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 FILES = {
     "media/review/minutes/2025/bien-ban-thon-1.pdf": b"%PDF-1.7\n" + bytes(range(256)) * 40,

@@ -37,7 +37,7 @@ from tests.registry.io_helpers import household_rows, write_csv
 from tests.review.conftest import ReviewWorld, entries_of, record_b2, set_status, started_round
 from tests.review.helpers import consult
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 TODAY = dt.date(2026, 12, 7)
 KILLED = -signal.SIGKILL

@@ -19,6 +19,8 @@ import psutil
 import psycopg
 import pytest
 
+pytestmark = pytest.mark.once
+
 COMMAND = [sys.executable, "-m", "giamngheo", "db"]
 
 

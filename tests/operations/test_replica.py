@@ -169,7 +169,7 @@ def primary_and_replica(tmp_path: Path) -> Iterator[tuple[Cluster, Cluster]]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.mark.own_servers
+@pytest.mark.once
 def test_reports_read_from_a_streaming_replica_and_fall_back_without_it(
     primary_and_replica: tuple[Cluster, Cluster], tmp_path: Path
 ) -> None:

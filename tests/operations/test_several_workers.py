@@ -13,7 +13,7 @@ from giamngheo.jobs.models import Job, JobStatus
 from tests.operations import job_kinds
 from tests.operations.processes import start_worker, stopping, wait_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_servers]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 JOBS = 8
 

@@ -28,7 +28,7 @@ from tests.conftest import World
 from tests.operations.processes import start_app, start_worker, stopping, wait_for
 from tests.registry.io_helpers import household_rows, write_csv
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_servers]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
 PASSWORD = "mat-khau-thu-nghiem-2026"  # a test user's
 

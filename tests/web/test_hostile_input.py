@@ -41,6 +41,8 @@ from tests.web.crawl_support import (
     url_patterns,
 )
 
+pytestmark = pytest.mark.once
+
 HUGE = str(10**30)
 LONG = "Nguyễn " * 1500  # 10 kB
 # Every value is sent everywhere (all fields at once).

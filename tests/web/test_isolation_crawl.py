@@ -26,6 +26,8 @@ from tests.web.crawl_support import (
     url_patterns,
 )
 
+pytestmark = pytest.mark.once
+
 PERSONAS = ["tinh", "xa_a", "xa_b", "ctv", "inspector", "outsider", "anonymous"]
 
 

@@ -57,6 +57,8 @@ from tests.web.crawl_support import (
     url_patterns,
 )
 
+pytestmark = pytest.mark.once
+
 D = dt.date
 PERSONAS = ("ctv", "inspector")
 CTV_OWN_PHONE = "0933000111"
