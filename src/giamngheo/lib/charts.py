@@ -181,6 +181,17 @@ def _legend(svg: _Svg, series: Sequence[Series], top: float, width: float) -> fl
     return y + row - top + 4
 
 
+def _horizontal_grid(
+    svg: _Svg, lines: Sequence[tuple[float, str]], left: float, right: float
+) -> None:
+    """A grid line across the plot at each ``(y, label)``, its label right-aligned left of it."""
+    for y, label in lines:
+        svg.add("line", x1=_num(left), x2=_num(right), y1=_num(y), y2=_num(y), stroke=GRID)
+        svg.text(
+            left - 6, y + 4, label, font_size=SMALL, fill=MUTED, text_anchor="end", class_="tick"
+        )
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -221,18 +232,7 @@ def line_chart(
     def y_of(value: float) -> float:
         return bottom - (value / top_value) * (bottom - top)
 
-    for tick in ticks:
-        y = y_of(tick)
-        svg.add("line", x1=_num(left), x2=_num(right), y1=_num(y), y2=_num(y), stroke=GRID)
-        svg.text(
-            left - 6,
-            y + 4,
-            tick_text(tick),
-            font_size=SMALL,
-            fill=MUTED,
-            text_anchor="end",
-            class_="tick",
-        )
+    _horizontal_grid(svg, [(y_of(tick), tick_text(tick)) for tick in ticks], left, right)
     for index, category in enumerate(categories):
         svg.text(
             x_of(index),
@@ -347,18 +347,7 @@ def bar_chart(
     def length(value: float) -> float:
         return (value / top_value) * (bottom - top)
 
-    for tick in ticks:
-        y = bottom - length(tick)
-        svg.add("line", x1=_num(left), x2=_num(right), y1=_num(y), y2=_num(y), stroke=GRID)
-        svg.text(
-            left - 6,
-            y + 4,
-            tick_text(tick),
-            font_size=SMALL,
-            fill=MUTED,
-            text_anchor="end",
-            class_="tick",
-        )
+    _horizontal_grid(svg, [(bottom - length(tick), tick_text(tick)) for tick in ticks], left, right)
     for index, category in enumerate(categories):
         start = left + band * index + band * 0.14
         svg.raw("<g>")
