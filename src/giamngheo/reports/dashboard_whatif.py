@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.registry.models import Household, Membership, Status
+from giamngheo.registry.models import Household, Status
 from giamngheo.reports.dashboard_tables import Column, NumbersTable
 from giamngheo.standards import classify_columns, schema
 from giamngheo.standards.pack_model import Pack
@@ -31,7 +31,7 @@ from giamngheo.standards.simulate import Transitions, transitions
 
 # The surveys' bulk path reads registry values into engine columns; the dashboards reuse it
 # rather than keep a second copy of the field mapping (reports sits above surveys).
-from giamngheo.surveys.bulk import _raw_columns, _read, _year_values
+from giamngheo.surveys.bulk import members_frame, raw_columns, read_frame, year_values
 
 INLINE_LIMIT: Final = 10_000  # ~0.8 s per 1,500 households on the demo machine
 
@@ -82,40 +82,18 @@ def what_if(
         (set(source.member_fields()) | set(target.member_fields()))
         - {"household_id", "member_id", "age"}
     )
-    homes = _read(
+    homes = read_frame(
         households.order_by("id").values_list("id", "area_kind", *home_fields),
         ["id", "area_type", *home_fields],
     )
-    people = _read(
-        Membership.objects.filter(household__in=households.values("id"))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
-        .order_by("household_id", "-is_head", "person__birth_year", "person_id")
-        .values_list(
-            "household_id",
-            "person_id",
-            "joined_on",
-            "left_on",
-            "person__birth_date",
-            "person__birth_year",
-            *[f"person__{name}" for name in member_fields],
-        ),
-        [
-            "household_id",
-            "person_id",
-            "joined_on",
-            "left_on",
-            "birth_date",
-            "birth_year",
-            *member_fields,
-        ],
-    )
+    people = members_frame(households, after=today, fields=member_fields)
     if homes.height == 0:
         return WhatIf(source, target, 0, 0, None)
     # A column that is empty in every row is read without a type (Null): give the dates theirs.
     people = people.with_columns(
         pl.col(name).cast(pl.Date) for name in ("joined_on", "left_on", "birth_date")
     )
-    homes, people = _year_values(homes, people, day=today, steps=0, seed=0)
+    homes, people = year_values(homes, people, day=today, steps=0, seed=0)
     needed = [
         name
         for name in home_fields
@@ -127,8 +105,8 @@ def what_if(
     skipped = count - homes.height
     if homes.height == 0:
         return WhatIf(source, target, count, skipped, None)
-    before = classify_columns(source, _raw_columns(homes, people, source))
-    after = classify_columns(target, _raw_columns(homes, people, target))
+    before = classify_columns(source, raw_columns(homes, people, source))
+    after = classify_columns(target, raw_columns(homes, people, target))
     return WhatIf(source, target, count, skipped, transitions(before, after))
 
 

@@ -125,7 +125,7 @@ def surveys_for_demo(
     registry_member = [m for _n, m in member_map if m and m != "age"]
 
     first_day = dt.date(years[0], *SURVEY_MONTH_DAY)
-    homes = _read(
+    homes = read_frame(
         households.order_by("id").values_list(
             "id",
             "code",
@@ -137,29 +137,7 @@ def surveys_for_demo(
         ),
         ["id", "code", "province_id", "commune_id", "village_id", "area_type", *registry_household],
     )
-    people = _read(
-        Membership.objects.filter(household__in=households.values("id"))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=first_day))
-        .order_by("household_id", "-is_head", "person__birth_year", "person_id")
-        .values_list(
-            "household_id",
-            "person_id",
-            "joined_on",
-            "left_on",
-            "person__birth_date",
-            "person__birth_year",
-            *[f"person__{m}" for m in registry_member],
-        ),
-        [
-            "household_id",
-            "person_id",
-            "joined_on",
-            "left_on",
-            "birth_date",
-            "birth_year",
-            *registry_member,
-        ],
-    )
+    people = members_frame(households, after=first_day, fields=registry_member)
     lap("read")
     say(
         f"Đọc {num(homes.height)} hộ, {num(people.height)} thành viên — "
@@ -173,7 +151,7 @@ def surveys_for_demo(
     latest = years[-1]
     for year in reversed(years):
         day = dt.date(year, *SURVEY_MONTH_DAY)
-        year_homes, year_people = _year_values(
+        year_homes, year_people = year_values(
             homes, people, day=day, steps=latest - year, seed=seed
         )
         # The engine needs every mapped value: households with a missing one are left out.
@@ -184,7 +162,7 @@ def surveys_for_demo(
         if year_homes.height == 0:
             status_counts[year] = {}
             continue
-        classification = classify_columns(pack, _raw_columns(year_homes, year_people, pack))
+        classification = classify_columns(pack, raw_columns(year_homes, year_people, pack))
         counts = classification.status_counts()
         status_counts[year] = counts
         frames.append(
@@ -260,7 +238,37 @@ def _field_names(model: Any) -> set[str]:
     return {f.name for f in model._meta.concrete_fields}
 
 
-def _read(queryset: QuerySet[Any], names: list[str]) -> pl.DataFrame:
+def members_frame(
+    households: QuerySet[Household], *, after: dt.date, fields: Sequence[str]
+) -> pl.DataFrame:
+    """The members of ``households`` who had not left by ``after`` (head first, then by birth
+    year), with their stay's dates, birth date and year and the person's ``fields``."""
+    return read_frame(
+        Membership.objects.filter(household__in=households.values("id"))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=after))
+        .order_by("household_id", "-is_head", "person__birth_year", "person_id")
+        .values_list(
+            "household_id",
+            "person_id",
+            "joined_on",
+            "left_on",
+            "person__birth_date",
+            "person__birth_year",
+            *[f"person__{name}" for name in fields],
+        ),
+        [
+            "household_id",
+            "person_id",
+            "joined_on",
+            "left_on",
+            "birth_date",
+            "birth_year",
+            *fields,
+        ],
+    )
+
+
+def read_frame(queryset: QuerySet[Any], names: list[str]) -> pl.DataFrame:
     """The rows of a ``values_list`` queryset as a Polars frame (one query, no model objects)."""
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -271,7 +279,7 @@ def _read(queryset: QuerySet[Any], names: list[str]) -> pl.DataFrame:
     return frame.with_columns(pl.col(name).cast(pl.Float64) for name in _DECIMALS & set(names))
 
 
-def _year_values(
+def year_values(
     homes: pl.DataFrame, people: pl.DataFrame, *, day: dt.date, steps: int, seed: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Household and member values on ``day``: members of the household that day, ages in
@@ -321,7 +329,7 @@ def _codes(frame: pl.DataFrame, name: str, values: Sequence[str]) -> Any:
     )
 
 
-def _raw_columns(homes: pl.DataFrame, members: pl.DataFrame, pack: Any) -> RawColumns:
+def raw_columns(homes: pl.DataFrame, members: pl.DataFrame, pack: Any) -> RawColumns:
     household_values: dict[str, Any] = {}
     for name in pack.household_fields():
         if name == "household_id":
