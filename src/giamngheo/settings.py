@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "giamngheo.training",
     "giamngheo.review",
     "giamngheo.programmes",
+    "giamngheo.fieldcollection",
     "giamngheo.livelihoods",
     "giamngheo.credit",
     "giamngheo.reports",

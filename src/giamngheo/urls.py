@@ -14,6 +14,7 @@ urlpatterns = [
     path("workforce/", include("giamngheo.workforce.urls")),
     path("training/", include("giamngheo.training.urls")),
     path("livelihoods/", include("giamngheo.livelihoods.urls")),
+    path("field-collection/", include("giamngheo.fieldcollection.urls")),
     path("surveys/field/", include("giamngheo.surveys.field_urls")),
     path("surveys/", include("giamngheo.surveys.urls")),
     path("review/", include("giamngheo.review.urls")),

@@ -72,6 +72,12 @@ ACTIONS: Final[dict[str, Promise]] = {
     "registry.person_updated": _a("Sửa thông tin người"),
     "registry.values_from_survey": _a("Cập nhật thông tin hiện tại của hộ theo phiếu khảo sát"),
     # surveys
+    # fieldcollection
+    "fieldcollection.form_generated": _a("Lập biểu mẫu ODK"),
+    "fieldcollection.submission_imported": _a("Nhập bản nộp ODK thành phiếu khảo sát"),
+    "fieldcollection.submission_held": _a("Giữ bản nộp ODK chờ xử lý (hộ đã thay đổi)"),
+    "fieldcollection.conflict_accepted": _a("Chấp nhận bản nộp ODK chờ xử lý"),
+    "fieldcollection.conflict_rejected": _a("Loại bỏ bản nộp ODK chờ xử lý"),
     "surveys.demo_generated": _a("Tạo phiếu khảo sát trình diễn"),
     "surveys.results_imported": _a("Nhập kết quả khảo sát"),
     "surveys.survey_recorded": _a("Ghi phiếu khảo sát"),
