@@ -53,11 +53,12 @@ def submission(
     on: dt.date = dt.date(2025, 10, 1),
     version: int | None = None,
     instance: str | None = None,
-    photo: str = "house.png",
+    photo: str = "",
 ) -> dict[str, Any]:
     """One submission as ``{"main": {column: text}, "members": [{column: text}]}``."""
     spec = definitions.load_form(form)
     instance = instance or f"uuid:{uuid.uuid4()}"
+    photo = photo or f"{instance.removeprefix('uuid:')[:8]}.png"
     main: dict[str, str] = {
         "SubmissionDate": "2025-10-02T03:04:05.000Z",
         "start": "2025-10-01T08:00:00.000+07:00",
