@@ -154,11 +154,7 @@ def kobo_json(path: Path, subs: list[dict[str, Any]]) -> Path:
             record[column.replace("-", "/")] = value
         record[xlsform.GPS] = " ".join(gps)
         record[xlsform.MEMBERS] = [
-            {
-                f"{xlsform.MEMBERS}/{k}": v
-                for k, v in m.items()
-                if k not in ("PARENT_KEY", "KEY")
-            }
+            {f"{xlsform.MEMBERS}/{k}": v for k, v in m.items() if k not in ("PARENT_KEY", "KEY")}
             for m in s["members"]
         ]
         record["_uuid"] = s["instance"].removeprefix("uuid:")

@@ -27,13 +27,12 @@ pytestmark = pytest.mark.django_db
 
 ID = "001080012345"
 PHONE = "0912345678"
+MADE = dt.datetime(2025, 9, 1, 8, 0, tzinfo=dt.UTC)
 
 
 def _xform(spec_code: str, year: int = 2025) -> str:
     spec = definitions.load_form(spec_code)
-    form = xlsform.build(
-        spec, review_year=year, made_at=dt.datetime(2025, 9, 1, 8, 0), village_name="Thôn Một"
-    )
+    form = xlsform.build(spec, review_year=year, made_at=MADE, village_name="Thôn Một")
     return xlsform.to_xform(xlsform.xlsx_bytes(form))
 
 
@@ -100,9 +99,7 @@ def test_every_field_form_converts(code: str) -> None:
 @pytest.mark.skipif(not xlsform.java_available(), reason="ODK Validate needs java (not installed)")
 def test_odk_validate_accepts_the_b2_form() -> None:
     spec = definitions.load_form("b2-2022")
-    form = xlsform.build(
-        spec, review_year=2025, made_at=dt.datetime(2025, 9, 1), village_name="Thôn Một"
-    )
+    form = xlsform.build(spec, review_year=2025, made_at=MADE, village_name="Thôn Một")
     xlsform.to_xform(xlsform.xlsx_bytes(form), odk_validate=True)
 
 
@@ -139,7 +136,9 @@ def test_command_writes_the_package_unmasked_for_the_system(world: World, tmp_pa
     _ids(world)
     make_household(world.village_a1, "A1-002", "Đỗ Văn Hai")
     out = tmp_path / "form.xlsx"
-    call_command("odk", "form", "--village", world.village_a1.code, "--output", str(out), "--year", "2025")
+    call_command(
+        "odk", "form", "--village", world.village_a1.code, "--output", str(out), "--year", "2025"
+    )
     written = sorted(p.name for p in tmp_path.iterdir())
     assert "households.csv" in written and "members.csv" in written and "form.xlsx" in written
     assert len([n for n in written if n.endswith(".xlsx")]) == 3  # Phiếu A, B1, B2 of 2022-2025
@@ -179,7 +178,9 @@ def test_collector_gets_only_assigned_households_masked(world: World, tmp_path: 
 
 def test_masking_follows_the_user_who_makes_it(world: World) -> None:
     _ids(world)
-    officer = forms_package.build_package(actor=world.xa_a, village=world.village_a1, review_year=2025)
+    officer = forms_package.build_package(
+        actor=world.xa_a, village=world.village_a1, review_year=2025
+    )
     assert officer.households[0][5] == ID
     inspector_like = forms_package.build_package(
         actor=world.ctv, village=world.village_a1, review_year=2025

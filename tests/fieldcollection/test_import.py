@@ -144,7 +144,9 @@ def test_photos_are_checked(world: World, tmp_path: Path) -> None:
         tmp_path / "fake.zip", [_sub(world.household_a1)], photo=b"<html>not an image</html>"
     )
     report = services.import_export(actor=None, path=fake)
-    assert report.recorded == 0 and "không phải ảnh JPEG hoặc PNG" in report.errors[0]["messages"][0]
+    assert (
+        report.recorded == 0 and "không phải ảnh JPEG hoặc PNG" in report.errors[0]["messages"][0]
+    )
     with override_settings(FIELD_PHOTO_MAX_BYTES=20):
         big = helpers.central_zip(tmp_path / "big.zip", [_sub(world.household_a1)])
         report = services.import_export(actor=None, path=big)

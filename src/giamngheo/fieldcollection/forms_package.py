@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.accounts.models import User
 from giamngheo.accounts.types import Actor
+from giamngheo.areas.models import VILLAGE_TYPES, AdministrativeUnit
 from giamngheo.audit import services as audit
 from giamngheo.fieldcollection import xlsform
-from giamngheo.areas.models import VILLAGE_TYPES, AdministrativeUnit
 from giamngheo.lib import clock, masking
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.spreadsheet_text import inert_csv_row
@@ -134,7 +134,12 @@ def build_package(
             )
     made_at = timezone.localtime()
     forms = [
-        (spec, xlsform.build(spec, review_year=review_year, made_at=made_at, village_name=village.name))
+        (
+            spec,
+            xlsform.build(
+                spec, review_year=review_year, made_at=made_at, village_name=village.name
+            ),
+        )
         for spec in specs
     ]
     household_rows: list[list[Any]] = []

@@ -104,8 +104,10 @@ def _gps(text: str) -> tuple[Decimal, Decimal, Decimal | None] | None:
     if len(numbers) < 2 or not (-90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180):
         raise SubmissionRefused([_("Vị trí GPS «%(value)s» không hợp lệ.") % {"value": text[:60]}])
     accuracy = numbers[3] if len(numbers) > 3 and 0 <= numbers[3] < 10_000_000 else None
-    return numbers[0].quantize(Decimal("0.0000001")), numbers[1].quantize(Decimal("0.0000001")), (
-        accuracy.quantize(Decimal("0.01")) if accuracy is not None else None
+    return (
+        numbers[0].quantize(Decimal("0.0000001")),
+        numbers[1].quantize(Decimal("0.0000001")),
+        (accuracy.quantize(Decimal("0.01")) if accuracy is not None else None),
     )
 
 
@@ -119,8 +121,7 @@ def parse(submission: Submission) -> Parsed:
         spec = definitions.load_form(form_code)
     except definitions.FormDefinitionError:
         raise SubmissionRefused(
-            problems
-            + [_("Không nhận ra phiếu «%(code)s» của bản nộp.") % {"code": form_code[:40]}]
+            [*problems, _("Không nhận ra phiếu «%(code)s» của bản nộp.") % {"code": form_code[:40]}]
         ) from None
     household_code = submission.get(xlsform.HOUSEHOLD)
     if not household_code:
@@ -145,9 +146,7 @@ def parse(submission: Submission) -> Parsed:
     except SubmissionRefused as refused:
         gps = None
         problems += refused.problems
-    household = {
-        f.name: _typed(f, submission.values.get(f.name)) for f in spec.household_fields
-    }
+    household = {f.name: _typed(f, submission.values.get(f.name)) for f in spec.household_fields}
     members = []
     for row in submission.members:
         member = {f.name: _typed(f, row.get(f.name)) for f in spec.member_fields}
@@ -177,14 +176,23 @@ def check_photo(data: bytes) -> str:
     kind = tabular.sniff(data[:16])
     if kind not in ("jpeg", "png"):
         raise SubmissionRefused(
-            [_("Ảnh chụp không phải ảnh JPEG hoặc PNG (tệp là %(kind)s).") % {"kind": tabular.kind_label(kind)}]
+            [
+                _("Ảnh chụp không phải ảnh JPEG hoặc PNG (tệp là %(kind)s).")
+                % {"kind": tabular.kind_label(kind)}
+            ]
         )
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > 50_000_000:
                 raise SubmissionRefused([_("Ảnh chụp quá lớn (quá nhiều điểm ảnh).")])
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
         raise SubmissionRefused([_("Ảnh chụp bị hỏng, không đọc được.")]) from error
     return "jpg" if kind == "jpeg" else "png"
 
@@ -303,9 +311,10 @@ def import_submission(
 ) -> str:
     """Import one submission (inside the caller's transaction, in its own savepoint). Returns
     ``recorded``, ``conflict`` or ``already``; raises ``SubmissionRefused``."""
-    if submission.instance_id and FieldSubmission.objects.filter(
-        instance_id=submission.instance_id[:100]
-    ).exists():
+    if (
+        submission.instance_id
+        and FieldSubmission.objects.filter(instance_id=submission.instance_id[:100]).exists()
+    ):
         return "already"
     parsed = parse(submission)
     household = _household(actor, parsed.household_code)
@@ -462,8 +471,10 @@ def _import_all(
 
 
 def _locked_conflict(actor: Actor, submission: FieldSubmission) -> FieldSubmission:
-    row = FieldSubmission.objects.select_for_update().select_related("household", "village").get(
-        pk=submission.pk
+    row = (
+        FieldSubmission.objects.select_for_update()
+        .select_related("household", "village")
+        .get(pk=submission.pk)
     )
     if actor is not None and not access.can_change_area(actor, row.village):
         raise DomainError(_("Bạn không có quyền xử lý bản nộp ở địa bàn này."))

@@ -246,7 +246,9 @@ def photo_max_bytes() -> int:
 
 def _read_central(archive: zipfile.ZipFile) -> Iterator[Submission]:
     tables = [
-        i for i in archive.infolist() if i.filename.lower().endswith(".csv") and "/" not in i.filename
+        i
+        for i in archive.infolist()
+        if i.filename.lower().endswith(".csv") and "/" not in i.filename
     ]
     media = {
         posixpath.basename(i.filename): i
@@ -315,7 +317,9 @@ def _read_json(data: bytes, media: Mapping[str, Callable[[], bytes | None]]) -> 
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise ExportError(_("Tệp JSON không đọc được: %(error)s") % {"error": str(error)[:200]}) from error
+        raise ExportError(
+            _("Tệp JSON không đọc được: %(error)s") % {"error": str(error)[:200]}
+        ) from error
     records = document.get("results") if isinstance(document, dict) else document
     if not isinstance(records, list):
         raise ExportError(

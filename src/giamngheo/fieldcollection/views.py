@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,10 +59,9 @@ class PackageForm(forms.Form):
 
     def __init__(self, user: Viewer, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        village = self.fields["village"]
-        assert isinstance(village, forms.ModelChoiceField)
+        village: Any = self.fields["village"]
         village.queryset = changeable_villages(user)
-        village.label_from_instance = lambda unit: f"{unit.name} — {unit.parent.name}"  # type: ignore[method-assign]
+        village.label_from_instance = lambda unit: f"{unit.name} — {unit.parent.name}"
         self.fields["year"].initial = clock.today().year
 
     def clean_collector(self) -> User | None:
@@ -120,9 +119,7 @@ def index(
         {
             "package_form": package_form or PackageForm(request.user),
             "upload_form": upload_form or ExportUploadForm(),
-            "jobs": list(
-                job_selectors.jobs_visible_to(request.user).filter(kind=IMPORT_JOB)[:10]
-            ),
+            "jobs": list(job_selectors.jobs_visible_to(request.user).filter(kind=IMPORT_JOB)[:10]),
             "conflict_count": _conflicts(request.user).count(),
         },
         status=status,
@@ -130,7 +127,7 @@ def index(
 
 
 @require_POST
-def package(request: HttpRequest) -> HttpResponse:
+def package(request: HttpRequest) -> HttpResponseBase:
     if not _can_collect(request.user):
         raise PermissionDenied
     form = PackageForm(request.user, request.POST)
@@ -234,13 +231,17 @@ def conflicts(request: HttpRequest) -> HttpResponse:
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("Lý do loại bỏ"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Lý do loại bỏ"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = access.get_visible_or_404(
-        FieldSubmission.objects.select_related("household", "village", "survey"), request.user, pk=pk
+        FieldSubmission.objects.select_related("household", "village", "survey"),
+        request.user,
+        pk=pk,
     )
     can_resolve = submission.status == SubmissionStatus.CONFLICT and access.can_change_area(
         request.user, submission.village
@@ -274,7 +275,9 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "submission": submission,
             "payload": payload,
-            "household_answers": sorted((payload.get("answers") or {}).get("household", {}).items()),
+            "household_answers": sorted(
+                (payload.get("answers") or {}).get("household", {}).items()
+            ),
             "members": (payload.get("answers") or {}).get("members", []),
             "can_resolve": can_resolve,
             "reject_form": reject_form,
@@ -283,9 +286,9 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     submission = access.get_visible_or_404(FieldSubmission.objects.all(), request.user, pk=pk)
     if not submission.photo:
         raise Http404
-    content_type = "image/png" if submission.photo.name.endswith(".png") else "image/jpeg"
+    content_type = "image/png" if (submission.photo.name or "").endswith(".png") else "image/jpeg"
     return FileResponse(submission.photo.open("rb"), content_type=content_type)

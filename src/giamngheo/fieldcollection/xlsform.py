@@ -34,9 +34,9 @@ from typing import IO, Any, Final
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from pyxform.errors import PyXFormError  # type: ignore[import-untyped]
-from pyxform.validators.odk_validate import ODKValidateError  # type: ignore[import-untyped]
-from pyxform.xls2xform import convert  # type: ignore[import-untyped]
+from pyxform.errors import PyXFormError
+from pyxform.validators.odk_validate import ODKValidateError
+from pyxform.xls2xform import convert
 
 from giamngheo.lib.spreadsheet_text import inert_row
 from giamngheo.surveys.definitions import FieldType, FormField, FormSpec
@@ -378,7 +378,9 @@ def to_xform(xlsx: Path | bytes, *, odk_validate: bool = False) -> str:
     ``odk_validate``: also run ODK Validate (the jar shipped with pyxform; needs ``java``)."""
     source: Any = io.BytesIO(xlsx) if isinstance(xlsx, bytes) else str(xlsx)
     try:
-        result = convert(xlsform=source, validate=odk_validate, pretty_print=True, file_type=".xlsx")
+        result = convert(
+            xlsform=source, validate=odk_validate, pretty_print=True, file_type=".xlsx"
+        )
     except (PyXFormError, ODKValidateError) as error:
         raise XlsFormError(str(error)) from error
     return str(result.xform)

@@ -115,4 +115,3 @@ class Command(BaseCommand):
         self.stdout.write(report.headline())
         if report.file_error or report.errors:
             raise SystemExit(2)
-
