@@ -5,6 +5,7 @@ every write goes through ``services`` (audited)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,9 @@ from giamngheo.jobs import selectors as job_selectors
 from giamngheo.jobs import services as job_services
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.lib import clock, uploads
+from giamngheo.lib.formatting import format_date
 from giamngheo.lib.views import attempt, form_attempt
+from giamngheo.surveys import definitions
 
 
 def changeable_villages(user: Viewer) -> QuerySet[AdministrativeUnit]:
@@ -269,21 +272,47 @@ def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("fieldcollection:conflict_detail", pk=pk)
     payload = submission.payload or {}
+    answers = payload.get("answers") or {}
     return render(
         request,
         "fieldcollection/conflict_detail.html",
         {
             "submission": submission,
             "payload": payload,
-            "household_answers": sorted(
-                (payload.get("answers") or {}).get("household", {}).items()
-            ),
-            "members": (payload.get("answers") or {}).get("members", []),
+            "household_answers": _answer_rows(submission.form_code, answers.get("household", {})),
+            "members": answers.get("members", []),
+            "surveyed_on": _date(payload.get("surveyed_on")),
             "can_resolve": can_resolve,
             "reject_form": reject_form,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _date(value: object) -> str:
+    try:
+        return format_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value or "")
+
+
+def _answer_rows(form_code: str, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """The held answers as the form asks them: question label, then the answer's label."""
+    try:
+        spec = definitions.load_form(form_code)
+    except definitions.FormDefinitionError:
+        return sorted((str(k), str(v)) for k, v in answers.items())
+    rows = []
+    for spec_field in spec.household_fields:
+        value = answers.get(spec_field.name)
+        if value is None:
+            shown = "—"
+        elif isinstance(value, bool):
+            shown = _("Có") if value else _("Không")
+        else:
+            shown = spec_field.choice_label(value)
+        rows.append((spec_field.label, shown))
+    return rows
 
 
 def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
