@@ -188,3 +188,20 @@ def test_hostile_files_change_nothing(world: World, tmp_path: Path) -> None:
         report = services.import_export(actor=None, path=huge)
     assert "dòng" in report.file_error and report.recorded == 0
     assert _state() == before
+
+
+def test_a_file_broken_after_good_submissions_leaves_nothing(world: World, tmp_path: Path) -> None:
+    """The main table is streamed: a broken line after a recorded submission rolls the whole
+    import back, photos included."""
+    path = helpers.central_zip(tmp_path / "export.zip", [_sub(world.household_a1)])
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "giamngheo_b2_2022.csv":
+                data += b"a,b,c," * 200 + b"\r\n"  # more cells than the header
+            target.writestr(info, data)
+    before, photos = _state(), _photo_files()
+    report = services.import_export(actor=world.xa_a, path=broken)
+    assert "nhiều cột hơn tiêu đề" in report.file_error and report.recorded == 0
+    assert _state() == before and _photo_files() == photos

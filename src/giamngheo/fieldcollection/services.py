@@ -38,6 +38,8 @@ from giamngheo.surveys import definitions
 from giamngheo.surveys import services as surveys
 from giamngheo.surveys.definitions import FieldType, FormSpec, SurveyError
 
+# Photo files stored by the running import (see ``import_export``: deleted when it rolls back).
+_STORED: list[str] = []
 _INTEGER = re.compile(r"^-?\d+$")
 _TRUE = {"yes", "true", "1", "có"}
 _FALSE = {"no", "false", "0", "không"}
@@ -297,6 +299,8 @@ def _store(
     if photo is not None and not dry_run:
         data, extension = photo
         row.photo.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(data), save=False)
+        # The file is not part of the transaction: removed again if its row is rolled back.
+        _STORED.append(row.photo.name or "")
     try:
         row.save()
     except BaseException:
@@ -413,16 +417,26 @@ def import_export(
     """Import every submission of the export at ``path``; a file that cannot be read changes
     nothing and is reported in ``file_error``."""
     report = ImportReport(file_name=file_name or path.name, dry_run=dry_run)
+    _STORED.clear()
+    committed = False
     try:
         with transaction.atomic():
             _import_all(actor, path, report, dry_run, progress)
             if dry_run:
                 raise _DryRun
+        committed = True
     except _DryRun:
         pass
     except ExportError as error:
         report.file_error = str(error)
         report.recorded = report.conflicts = 0
+    finally:
+        stored = FieldSubmission.photo.field.storage
+        for name in _STORED:
+            # Kept only when its row was committed (a refused submission deleted its own).
+            if not committed or not FieldSubmission.objects.filter(photo=name).exists():
+                stored.delete(name)
+        _STORED.clear()
     return report
 
 
