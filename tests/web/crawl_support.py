@@ -27,15 +27,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
+from PIL import Image
 
 from giamngheo.accounts.models import User
 from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, UnitType
 from giamngheo.credit import services as credit_services
+from giamngheo.fieldcollection.models import FieldSubmission
 from giamngheo.jobs import files as job_files
 from giamngheo.jobs import services as job_services
 from giamngheo.livelihoods import services as livelihood_services
@@ -156,6 +159,12 @@ def _average_living(w: World, village: AdministrativeUnit) -> dict[str, Any]:
         signer_name="Chủ tịch Bêta",
     )
     return {"average_application": refused, "average_decision": decision}
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (10, 20, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def build_crawl_world() -> CrawlWorld:
@@ -527,6 +536,37 @@ def build_crawl_world() -> CrawlWorld:
     )
     objects.update(loan=loan, fund=fund)
 
+    # Field collection: an ODK import job and a submission held as a conflict (with its photo)
+    # of commune B's household.
+    odk_import_job = job_services.job_enqueue(
+        actor=w.xa_b,
+        kind="fieldcollection.import",
+        parameters={"file": "missing.zip", "file_name": "odk-beta.zip", "dry_run": True},
+        province=w.province,
+        commune=b,
+    )
+    held = FieldSubmission(
+        province_id=foreign.province_id,
+        commune_id=foreign.commune_id,
+        village_id=foreign.village_id,
+        instance_id="uuid:crawl-beta",
+        form_code="b2-2022",
+        household=foreign,
+        form_version=foreign.version,
+        server_version=foreign.version + 1,
+        status="conflict",
+        payload={
+            "form": "b2-2022",
+            "review_year": 2025,
+            "surveyed_on": "2025-10-01",
+            "surveyor_name": FOREIGN_WORKER,
+            "answers": {"household": {"income": 1_000_000}},
+        },
+    )
+    held.photo.save("crawl-beta.png", ContentFile(_png()), save=False)
+    held.save()
+    objects.update(odk_import_job=odk_import_job, field_submission=held)
+
     markers = [
         FOREIGN_HEAD,
         FOREIGN_CODE,
@@ -660,6 +700,9 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     # io and jobs
     ("import", "pk"): "import_job",
     ("results-import", "pk"): "survey_import_job",
+    # fieldcollection
+    ("imports", "pk"): "odk_import_job",
+    ("submissions", "pk"): "field_submission",
     ("jobs", "pk"): "job",
     # programmes.deliveries
     ("deliveries", "pk"): "support_record",
