@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from giamngheo.lib import clock
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, Membership
-from giamngheo.reports import selectors, services
+from giamngheo.reports import catalogue, selectors, services, tables
+from giamngheo.reports.forms import forms
 from tests.conftest import World, make_household
 from tests.reports.conftest import independent_counts, independent_status
 
@@ -107,3 +109,13 @@ def test_a_household_with_a_trace_in_the_year_counts_although_entered_later(
     services.figures_refresh(actor=None, area=world.commune_b, year=2025)
     now = selectors.area_figures(None, world.village_b1, 2025)
     assert now is not None and now["households"] == 3
+
+
+def test_a_past_years_form_says_what_is_todays_information(world: World) -> None:
+    services.figures_refresh(actor=None, area=world.commune_b, year=2025)
+    form = next(f for f in forms().values() if world.commune_b.level in f.levels)
+    past = catalogue.build(form.code, viewer=None, unit=world.commune_b, year=2025)
+    assert past is not None and tables.past_year_note() in past.notes
+    clock.set_today(dt.date(2025, 12, 20))  # 2025 is the current year
+    current = catalogue.build(form.code, viewer=None, unit=world.commune_b, year=2025)
+    assert current is not None and tables.past_year_note() not in current.notes
