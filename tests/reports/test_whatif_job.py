@@ -22,7 +22,8 @@ from giamngheo.jobs import worker
 from giamngheo.jobs.context import JobContext
 from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.lib import clock
-from giamngheo.registry.models import Household
+from giamngheo.registry import services as registry_services
+from giamngheo.registry.models import Household, Membership
 from giamngheo.reports import dashboard_whatif, whatif_jobs
 from giamngheo.reports.models import WhatIfResult
 from giamngheo.reports.services import ReportError
@@ -133,6 +134,20 @@ def test_the_jobs_result_equals_the_inline_computation(
     page = client_of("tinh").get(URL, {"area": province.code, "year": YEAR}).content.decode()
     assert "data-what-if-start" in page
     assert WhatIfResult.objects.count() == 1
+    # A member's edit through the registry's service does too (it bumps the household's
+    # version): recomputed, then a member's insurance changed.
+    whatif_jobs.what_if_start(actor=tinh, area=province, year=YEAR)
+    rerun = worker.run_next_job()
+    assert rerun is not None and rerun.status == JobStatus.SUCCEEDED, rerun.error
+    assert dashboard_whatif.what_if(tinh, province, year=YEAR, today=today).result is not None  # type: ignore[union-attr]
+    stay = Membership.objects.filter(household__province=province, left_on__isnull=True).first()
+    assert stay is not None
+    registry_services.person_update(
+        actor=None,
+        person=stay.person,
+        has_health_insurance=not stay.person.has_health_insurance,
+    )
+    assert dashboard_whatif.what_if(tinh, province, year=YEAR, today=today).result is None  # type: ignore[union-attr]
 
 
 def test_progress_is_reported_commune_by_commune_and_a_commune_matches_inline(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
-from giamngheo.registry.models import Household, Membership, Status
+from giamngheo.registry.models import Household, Status
 from giamngheo.reports import selectors
 from giamngheo.reports.dashboard_tables import Column, NumbersTable
 from giamngheo.reports.models import WhatIfResult
@@ -167,24 +167,15 @@ def _transitions(pair: tuple[Pack, Pack], matrix: dict[str, dict[str, int]]) -> 
 
 def freshness(area: AdministrativeUnit, *, pair: tuple[Pack, Pack], today: dt.date) -> str:
     """A fingerprint of what the what-if of ``area`` reads: the day (ages, departures), the
-    standards, and its households' and members' rows (count, versions, last edits, the
-    memberships' ids and departures). Two aggregate queries over the area's index."""
+    standards, and its households' rows: count, highest id, the sum of their versions and the
+    last edit. One aggregate over the area's households (no read of the members): the
+    registry's services bump a household's ``version`` on every change of it and of its
+    members (``lib.locking``; ``registry.services._refresh_household`` after a member is
+    added, edited, moved or leaves), and ``updated_at`` catches a plain save."""
     homes = Household.objects.filter(scope(area)).aggregate(
         n=Count("id"), versions=Sum("version"), last=Max("updated_at"), top=Max("id")
     )
-    stays = Membership.objects.filter(
-        household__in=Household.objects.filter(scope(area))
-    ).aggregate(
-        n=Count("id"),
-        top=Max("id"),
-        left=Count("left_on"),
-        last_left=Max("left_on"),
-        joined=Max("joined_on"),
-        person=Max("person__updated_at"),
-    )
-    text = "|".join(
-        str(part) for part in (today, pair[0].code, pair[1].code, *homes.values(), *stays.values())
-    )
+    text = "|".join(str(part) for part in (today, pair[0].code, pair[1].code, *homes.values()))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
