@@ -119,6 +119,7 @@ def independent_status(year: int, province: AdministrativeUnit) -> dict[int, dic
         earlier = [e for e in mine if e.decision.year < year]
         history = changes.get(household.pk, [])
         after = [c for c in history if year_of(c) > year]
+        upto = [c for c in history if year_of(c) <= year]
         from_year = [c for c in history if year_of(c) >= year]
         if this:
             end, start = this[-1].status_after, this[0].status_before
@@ -127,6 +128,8 @@ def independent_status(year: int, province: AdministrativeUnit) -> dict[int, dic
             end = (
                 after[0].previous_status
                 if after
+                else upto[-1].status
+                if upto
                 else later[0].status_before
                 if later
                 else earlier[-1].status_after

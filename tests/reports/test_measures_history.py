@@ -14,8 +14,9 @@ from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, Membership
 from giamngheo.reports import catalogue, selectors, services, tables
 from giamngheo.reports.forms import forms
+from giamngheo.review.models import DecisionEntry
 from tests.conftest import World, make_household
-from tests.reports.conftest import independent_counts, independent_status
+from tests.reports.conftest import ReportWorld, independent_counts, independent_status
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -119,3 +120,39 @@ def test_a_past_years_form_says_what_is_todays_information(world: World) -> None
     clock.set_today(dt.date(2025, 12, 20))  # 2025 is the current year
     current = catalogue.build(form.code, viewer=None, unit=world.commune_b, year=2025)
     assert current is not None and tables.past_year_note() not in current.notes
+
+
+def test_a_past_years_list_and_figures_keep_what_the_decision_froze(
+    report_world: ReportWorld,
+) -> None:
+    """Commune A's 2025 decision recognised A1-001 poor; in 2026 its head is renamed and it
+    escapes. The 2025 list still shows it poor under the frozen name, and 2025's figures still
+    count it poor; 2026's do not."""
+    w = report_world.world
+    household = Household.objects.get(code="A1-001")
+    frozen = DecisionEntry.objects.get(decision=report_world.decision, household=household)
+    assert frozen.status_after == "poor"
+    head = Membership.objects.get(household=household, is_head=True).person
+    registry_services.person_update(actor=None, person=head, full_name="Tên Đổi Năm 2026")
+    dated(household, "not_poor", 2026)
+    assert Household.objects.get(pk=household.pk).status == "not_poor"
+
+    table = catalogue.build("list-poor", viewer=w.xa_a, unit=w.commune_a, year=2025)
+    assert table is not None
+    heads = [r.values["name"] for r in table.rows if r.depth == 0 and not r.emphasis]
+    assert frozen.head_name in heads and "Tên Đổi Năm 2026" not in heads
+    assert any("không ghi các thông tin này" in note for note in table.notes)
+
+    for year in (2025, 2026):
+        services.figures_refresh(actor=None, area=w.commune_a, year=year)
+    y2025 = selectors.area_figures(None, w.village_a1, 2025)
+    y2026 = selectors.area_figures(None, w.village_a1, 2026)
+    assert y2025 is not None and y2026 is not None
+    states = independent_status(2025, w.province)
+    assert states[household.pk]["end"] == "poor"
+    assert (
+        y2025["poor"]
+        == independent_counts(states, lambda s: s["village"] == w.village_a1.pk)["poor"]
+    )
+    assert y2025["poor"] >= 1
+    assert y2026["poor"] == y2025["poor"] - 1 and y2026["poor.escaped_above"] == 1

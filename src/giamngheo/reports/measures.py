@@ -11,7 +11,8 @@ ends in ``.people`` (persons). Missing key = 0.
   (annual or in-year round, by signing date); else, from the dated status history
   (``registry.StatusChange``, a chain: each row's ``previous_status`` is the status before it;
   a change belongs to its review ``year``, else to its date's year), the ``previous_status`` of
-  its first change of a later year; else the ``status_before`` of its first entry of a later
+  its first change of a later year, else the ``status`` of its last change of Y or earlier;
+  else (no recorded change) the ``status_before`` of its first entry of a later
   year's decision (the status it entered that review with); else the ``status_after`` of its
   last entry of an earlier year; else the registry's current status (no recorded change).
 - *start of Y* (``s_start``): the ``status_before`` of its first entry of a year-Y decision;
@@ -156,11 +157,14 @@ WITH de AS (
     ORDER BY household_id, surveyed_on DESC, id DESC
 ), sc AS (
     -- The dated status history; a change belongs to its review year (else its date's year).
-    SELECT household_id, effective_on, id, previous_status,
+    SELECT household_id, effective_on, id, previous_status, status,
            COALESCE(year, EXTRACT(YEAR FROM effective_on)::int) AS y
     FROM registry_statuschange
     WHERE province_id = %(province)s {commune_sc}
-      AND COALESCE(year, EXTRACT(YEAR FROM effective_on)::int) >= %(year)s
+), sc_last AS (
+    -- No change after Y: the status its last change of Y or earlier gave it.
+    SELECT DISTINCT ON (household_id) household_id, status
+    FROM sc WHERE y <= %(year)s ORDER BY household_id, effective_on DESC, id DESC
 ), sc_end AS (
     -- The status at the end of Y: the one the first change of a later year replaced.
     SELECT DISTINCT ON (household_id) household_id, previous_status
@@ -168,7 +172,7 @@ WITH de AS (
 ), sc_start AS (
     -- The status at the start of Y: the one the first change of Y or later replaced.
     SELECT DISTINCT ON (household_id) household_id, previous_status
-    FROM sc ORDER BY household_id, effective_on, id
+    FROM sc WHERE y >= %(year)s ORDER BY household_id, effective_on, id
 ), members AS (
     SELECT m.household_id,
            bool_or(m.is_head AND p.sex = 'female') AS female_head,
@@ -182,10 +186,10 @@ WITH de AS (
     GROUP BY m.household_id
 )
 SELECT h.id, h.village_id, h.commune_id,
-       COALESCE(y.s_end, se.previous_status, later.status_before, earlier.status_after,
-                h.status) AS s,
-       COALESCE(y.s_start, ss.previous_status, se.previous_status, later.status_before,
-                earlier.status_after, h.status) AS s0,
+       COALESCE(y.s_end, se.previous_status, sl.status, later.status_before,
+                earlier.status_after, h.status) AS s,
+       COALESCE(y.s_start, ss.previous_status, se.previous_status, sl.status,
+                later.status_before, earlier.status_after, h.status) AS s0,
        COALESCE(y.members, h.member_count)::bigint AS people,
        COALESCE(y.reentered, false) AS reentered,
        (x.household_id IS NOT NULL) AS escaped_near,
@@ -203,6 +207,7 @@ LEFT JOIN survey sv ON sv.household_id = h.id
 LEFT JOIN members mb ON mb.household_id = h.id
 LEFT JOIN sc_end se ON se.household_id = h.id
 LEFT JOIN sc_start ss ON ss.household_id = h.id
+LEFT JOIN sc_last sl ON sl.household_id = h.id
 WHERE h.province_id = %(province)s {commune_h}
   -- Not a household that came into being after Y (see "households" in the docstring). An
   -- expression, not top-level NOT EXISTS, so the look-ups run only for the few households
