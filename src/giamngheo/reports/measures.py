@@ -214,10 +214,10 @@ WHERE h.province_id = %(province)s {commune_h}
   -- entered in the registry after Y whose every member joined after Y.
   AND NOT (
       h.created_at >= %(after_year)s
-      AND EXISTS (SELECT 1 FROM registry_membership m WHERE m.household_id = h.id)
       AND NOT EXISTS (
           SELECT 1 FROM registry_membership m
           WHERE m.household_id = h.id AND (m.joined_on IS NULL OR m.joined_on < %(after_day)s))
+      AND EXISTS (SELECT 1 FROM registry_membership m WHERE m.household_id = h.id)
       AND NOT EXISTS (
           SELECT 1 FROM registry_statuschange c
           WHERE c.household_id = h.id
