@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,7 +18,7 @@ from giamngheo.jobs import kinds
 from giamngheo.jobs.context import JobContext
 from giamngheo.jobs.models import Job
 from giamngheo.lib import clock
-from giamngheo.registry.models import Household, Membership
+from giamngheo.registry.models import Household, Membership, StatusChange
 from giamngheo.review.models import Decision, DecisionEntry
 from giamngheo.surveys.models import Survey
 from tests.conftest import World, make_household
@@ -69,9 +70,30 @@ def report_world(review_world: ReviewWorld) -> ReportWorld:
     return ReportWorld(w, decision)
 
 
+def existed(household: Household, year: int) -> bool:
+    """Whether ``household`` existed at the end of ``year``: not one entered in the registry
+    after it whose every member joined after it, without any trace (status change, decision
+    entry, survey) of a year up to it."""
+    after = dt.datetime(year + 1, 1, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    stays = list(Membership.objects.filter(household=household))
+    if household.created_at < after or not stays:
+        return True
+    if any(m.joined_on is None or m.joined_on.year <= year for m in stays):
+        return True
+    return (
+        any(
+            (c.year or c.effective_on.year) <= year
+            for c in StatusChange.objects.filter(household=household)
+        )
+        or DecisionEntry.objects.filter(household=household, decision__year__lte=year).exists()
+        or Survey.objects.filter(household=household, review_year__lte=year).exists()
+    )
+
+
 def independent_status(year: int, province: AdministrativeUnit) -> dict[int, dict[str, Any]]:
     """Each household's start and end status, persons and flags in ``year``, in Python from
-    the decision entries and the registry rows (the rule of ``reports.measures``' docstring)."""
+    the decision entries, the status history and the registry rows (the rule of
+    ``reports.measures``' docstring); households that did not exist then are left out."""
     entries = list(
         DecisionEntry.objects.filter(province=province)
         .select_related("decision")
@@ -80,24 +102,42 @@ def independent_status(year: int, province: AdministrativeUnit) -> dict[int, dic
     by_household: dict[int, list[DecisionEntry]] = {}
     for entry in entries:
         by_household.setdefault(entry.household_id, []).append(entry)
+    changes: dict[int, list[StatusChange]] = {}
+    for change in StatusChange.objects.filter(province=province).order_by("effective_on", "pk"):
+        changes.setdefault(change.household_id, []).append(change)
+
+    def year_of(change: StatusChange) -> int:
+        return change.year or change.effective_on.year
+
     out: dict[int, dict[str, Any]] = {}
     for household in Household.objects.filter(province=province):
+        if not existed(household, year):
+            continue
         mine = by_household.get(household.pk, [])
         this = [e for e in mine if e.decision.year == year]
         later = [e for e in mine if e.decision.year > year]
         earlier = [e for e in mine if e.decision.year < year]
+        history = changes.get(household.pk, [])
+        after = [c for c in history if year_of(c) > year]
+        upto = [c for c in history if year_of(c) <= year]
+        from_year = [c for c in history if year_of(c) >= year]
         if this:
             end, start = this[-1].status_after, this[0].status_before
             people = len(this[-1].members)
         else:
             end = (
-                later[0].status_before
+                after[0].previous_status
+                if after
+                else upto[-1].status
+                if upto
+                else later[0].status_before
                 if later
                 else earlier[-1].status_after
                 if earlier
                 else household.status
             )
-            start, people = end, household.member_count
+            start = from_year[0].previous_status if from_year else end
+            people = household.member_count
         out[household.pk] = {
             "village": household.village_id,
             "commune": household.commune_id,

@@ -114,3 +114,48 @@ def test_the_dashboard_shows_charts_switches_area_and_downloads(
         page.screenshot(path=str(shots / f"dashboard-commune-{name}.png"), full_page=True)
         assert errors == []  # no CSP violation, no script error
         context.close()
+
+
+def test_the_what_if_of_a_large_area_runs_as_a_job_with_its_progress_bar(
+    browser: Browser,
+    live_server: object,
+    official_units: None,
+    tmp_path: Path,
+    settings: object,
+    job_processes_use_the_test_database: None,
+) -> None:
+    from giamngheo.jobs import worker
+    from giamngheo.jobs.models import Job
+
+    loader.load_demo(households=150, seed=3, parts=frozenset({"surveys"}))
+    province = AdministrativeUnit.objects.get(code="44")
+    settings.GIAMNGHEO_WHATIF_INLINE_LIMIT = 10  # type: ignore[attr-defined]
+    base = str(live_server)
+    shots = Path(os.environ.get("GIAMNGHEO_SCREENSHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    log_in(page, base, "tinh")
+    page.goto(f"{base}/reports/dashboard/what-if/?area={province.code}&year=2025")
+    page.get_by_role("button", name="Tính toán").click()
+    bar = page.locator("[data-what-if-job] progress")
+    bar.wait_for()
+    assert Job.objects.filter(kind="reports.what_if").count() == 1
+    page.screenshot(path=str(shots / "what-if-job-progress.png"), full_page=True)
+    finished = worker.run_next_job()
+    assert finished is not None and finished.status == "succeeded", finished.error
+    # The bar polls every second; when the job ends the page reloads with the result.
+    page.locator('table[data-numbers="what-if"]').wait_for(timeout=15_000)
+    assert page.locator("svg#chart-what-if").count() == 1
+    assert page.locator("[data-what-if-stored]").count() == 1
+    total = page.locator('table[data-numbers="what-if"] tr.total td').last.inner_text()
+    assert int(total.replace(".", "")) == finished.result["households"] - finished.result["skipped"]
+    page.screenshot(path=str(shots / "what-if-job-result.png"), full_page=True)
+    assert errors == []
+    context.close()

@@ -107,6 +107,7 @@ ACTIONS: Final[dict[str, Promise]] = {
     "deliveries.imported": _a("Nhập danh sách cấp phát từ tệp"),
     # reports
     "reports.figures_refreshed": _a("Cập nhật số liệu báo cáo"),
+    "reports.what_if_computed": _a("Tính mô phỏng chuẩn nghèo mới"),
     # review
     "review.application_approve": _a("Chấp thuận đơn đề nghị"),
     "review.application_received": _a("Tiếp nhận đơn đề nghị"),

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.accounts import selectors as account_selectors
 from giamngheo.areas.models import AdministrativeUnit
+from giamngheo.jobs.models import Job
 from giamngheo.lib import charts, clock
 from giamngheo.lib.replica import reading_from_replica
-from giamngheo.reports import dashboard, dashboard_whatif, selectors
+from giamngheo.reports import dashboard, dashboard_whatif, selectors, whatif_jobs
 from giamngheo.reports.dashboard_suppression import rule, suppress
 from giamngheo.reports.dashboard_tables import Hidden, NumbersTable, to_csv, to_xlsx
+from giamngheo.reports.services import ReportError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -144,7 +148,70 @@ def what_if_page(request: HttpRequest) -> HttpResponse:
             table = suppress(table)
         panel = dashboard.Panel(table, _what_if_chart(table, found))
         context.update({"panel": panel, "suppressed": suppressed})
+    elif found is not None and found.too_many and selectors.can_see(request.user, area):
+        # Too many households for the page: the job computes it (started by "Tính toán").
+        job = whatif_jobs.active_job(area, year)
+        last = job or whatif_jobs.last_job(area, year)
+        context.update(
+            {
+                "job": job,
+                "failed": last if last is not None and last.status == "failed" else None,
+                "start_url": _what_if_url("reports:dashboard_what_if_start", area, year),
+                "progress_url": _what_if_url(
+                    "reports:dashboard_what_if_progress", area, year, job=job
+                ),
+            }
+        )
     return render(request, "reports/dashboard_whatif.html", context)
+
+
+def _what_if_url(name: str, area: AdministrativeUnit, year: int, *, job: Job | None = None) -> str:
+    args = [job.pk] if job is not None else []
+    if name.endswith("_progress") and job is None:
+        return ""
+    return reverse(name, args=args) + "?" + urlencode({"area": area.code, "year": year})
+
+
+@require_POST
+def what_if_start(request: HttpRequest) -> HttpResponse:
+    """ "Tính toán": start the area's what-if job, or join the one already running."""
+    area = _area(request)
+    if area is None:
+        raise Http404
+    year = _what_if_year(request, area)
+    if not selectors.can_see(request.user, area):
+        raise Http404
+    try:
+        whatif_jobs.what_if_start(actor=request.user, area=area, year=year)
+    except ReportError as error:
+        messages.error(request, str(error))
+    return redirect(_what_if_url("reports:dashboard_what_if", area, year))
+
+
+def what_if_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The jobs app's progress bar for the area's what-if job, for everyone who may see the
+    area (the job was perhaps started by someone else); the page reloads when it ends."""
+    area = _area(request)
+    if area is None or not selectors.can_see(request.user, area):
+        raise Http404
+    job = Job.objects.filter(
+        pk=pk, kind=whatif_jobs.WHAT_IF_JOB, parameters__area_code=area.code
+    ).first()
+    if job is None:
+        raise Http404
+    year = int(job.parameters.get("year", 0))
+    response = render(
+        request,
+        "jobs/_progress.html",
+        {
+            "job": job,
+            "reload": True,
+            "progress_url": _what_if_url("reports:dashboard_what_if_progress", area, year, job=job),
+        },
+    )
+    if job.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _what_if_chart(table: NumbersTable, found: dashboard_whatif.WhatIf) -> SafeString:

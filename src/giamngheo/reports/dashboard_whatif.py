@@ -3,27 +3,32 @@ of their latest survey) classified under the standard in force and under the nex
 transitions between the two (``standards.simulate.transitions``): of the households poor under
 2022-2025, how many would be poor, near-poor or neither under 2027-2030.
 
-Bounded: run inline up to ``INLINE_LIMIT`` households (a commune or village, a small province);
-above that the page says so instead of reading a province of a million households in a request.
-Two queries read the households and their members (as the surveys' bulk path does); the engine's
-vectorised path classifies them.
+Bounded: run inline up to ``inline_limit()`` households (a commune or village, a small
+province); above that the job ``reports.what_if`` (``whatif_jobs``) computes it commune by
+commune and stores it (``WhatIfResult``), and the page shows the stored result while its
+``freshness`` still matches the data. Two queries per commune read the households and their
+members (as the surveys' bulk path does); the engine's vectorised path classifies them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from giamngheo.accounts import access
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
 from giamngheo.registry.models import Household, Status
+from giamngheo.reports import selectors
 from giamngheo.reports.dashboard_tables import Column, NumbersTable
+from giamngheo.reports.models import WhatIfResult
 from giamngheo.standards import classify_columns, schema
 from giamngheo.standards.pack_model import Pack
 from giamngheo.standards.packs import load_all, pack_for_review_year
@@ -36,14 +41,21 @@ from giamngheo.surveys.bulk import members_frame, raw_columns, read_frame, year_
 INLINE_LIMIT: Final = 10_000  # ~0.8 s per 1,500 households on the demo machine
 
 
+def inline_limit() -> int:
+    """Households computed in the request; above, the job (setting
+    ``GIAMNGHEO_WHATIF_INLINE_LIMIT``, default ``INLINE_LIMIT``)."""
+    return int(getattr(settings, "GIAMNGHEO_WHATIF_INLINE_LIMIT", INLINE_LIMIT))
+
+
 @dataclass(frozen=True)
 class WhatIf:
     source: Pack
     target: Pack
     households: int  # of the area
     skipped: int  # without a value the engine needs, or without a member today
-    result: Transitions | None  # None: too many households for a page (see ``too_many``)
-    too_many: bool = False
+    result: Transitions | None  # None: too many households for a page and nothing stored
+    too_many: bool = False  # above the inline limit: the result, if any, is the job's
+    computed_at: dt.datetime | None = None  # when the job computed the stored result
 
 
 def next_standard(pack: Pack) -> Pack | None:
@@ -54,26 +66,55 @@ def next_standard(pack: Pack) -> Pack | None:
     return min(later, key=lambda p: p.review_years[0]) if later else None
 
 
-def _scope(area: AdministrativeUnit) -> Q:
+def scope(area: AdministrativeUnit) -> Q:
     column = {Level.PROVINCE: "province", Level.COMMUNE: "commune", Level.VILLAGE: "village"}[
         Level(area.level)
     ]
     return Q(**{column: area})
 
 
+def standards_of(year: int) -> tuple[Pack, Pack] | None:
+    """The standard of review ``year`` and the next one (None when none is defined)."""
+    source = pack_for_review_year(year)
+    target = next_standard(source)
+    return None if target is None else (source, target)
+
+
 def what_if(
     viewer: Viewer, area: AdministrativeUnit, *, year: int, today: dt.date
 ) -> WhatIf | None:
     """The transitions of ``area``'s households (those ``viewer`` sees) from the standard of
-    review ``year`` to the next one; None when no later standard is defined."""
-    source = pack_for_review_year(year)
-    target = next_standard(source)
-    if target is None:
+    review ``year`` to the next one; None when no later standard is defined. Above the inline
+    limit: the job's stored result if it is fresh and ``viewer`` may see the whole area."""
+    pair = standards_of(year)
+    if pair is None:
         return None
-    households = access.scoped(Household.objects.filter(_scope(area)), viewer)
+    source, target = pair
+    households = access.scoped(Household.objects.filter(scope(area)), viewer)
     count = households.count()
-    if count > INLINE_LIMIT:
-        return WhatIf(source, target, count, 0, None, too_many=True)
+    if count > inline_limit():
+        stored = stored_result(viewer, area, year=year, pair=pair, today=today)
+        if stored is None:
+            return WhatIf(source, target, count, 0, None, too_many=True)
+        return WhatIf(
+            source,
+            target,
+            stored.households,
+            stored.skipped,
+            _transitions(pair, stored.matrix),
+            too_many=True,
+            computed_at=stored.computed_at,
+        )
+    _count, skipped, result = classify(households, pair, today=today)
+    return WhatIf(source, target, count, skipped, result)
+
+
+def classify(
+    households: QuerySet[Household], pair: tuple[Pack, Pack], *, today: dt.date
+) -> tuple[int, int, Transitions | None]:
+    """(households, skipped, transitions) of ``households`` (read whole: a commune at most)."""
+    source, target = pair
+    count = households.count()
     home_fields = sorted(
         (set(source.household_fields()) | set(target.household_fields()))
         - {"household_id", "area_type"}
@@ -88,7 +129,7 @@ def what_if(
     )
     people = members_frame(households, after=today, fields=member_fields)
     if homes.height == 0:
-        return WhatIf(source, target, 0, 0, None)
+        return 0, 0, None
     # A column that is empty in every row is read without a type (Null): give the dates theirs.
     people = people.with_columns(
         pl.col(name).cast(pl.Date) for name in ("joined_on", "left_on", "birth_date")
@@ -104,10 +145,58 @@ def what_if(
     people = people.filter(pl.col("household_id").is_in(homes["id"].implode()))
     skipped = count - homes.height
     if homes.height == 0:
-        return WhatIf(source, target, count, skipped, None)
+        return count, skipped, None
     before = classify_columns(source, raw_columns(homes, people, source))
     after = classify_columns(target, raw_columns(homes, people, target))
-    return WhatIf(source, target, count, skipped, transitions(before, after))
+    return count, skipped, transitions(before, after)
+
+
+def empty_matrix() -> dict[str, dict[str, int]]:
+    return {s: dict.fromkeys(schema.STATUSES, 0) for s in schema.STATUSES}
+
+
+def _transitions(pair: tuple[Pack, Pack], matrix: dict[str, dict[str, int]]) -> Transitions | None:
+    n = sum(sum(row.values()) for row in matrix.values())
+    if n == 0:
+        return None
+    full = empty_matrix()
+    for s, row in matrix.items():
+        full[s].update({t: int(v) for t, v in row.items()})
+    return Transitions(pair[0].code, pair[1].code, n, full)
+
+
+def freshness(area: AdministrativeUnit, *, pair: tuple[Pack, Pack], today: dt.date) -> str:
+    """A fingerprint of what the what-if of ``area`` reads: the day (ages, departures), the
+    standards, and its households' rows: count, highest id, the sum of their versions and the
+    last edit. One aggregate over the area's households (no read of the members): the
+    registry's services bump a household's ``version`` on every change of it and of its
+    members (``lib.locking``; ``registry.services._refresh_household`` after a member is
+    added, edited, moved or leaves), and ``updated_at`` catches a plain save."""
+    homes = Household.objects.filter(scope(area)).aggregate(
+        n=Count("id"), versions=Sum("version"), last=Max("updated_at"), top=Max("id")
+    )
+    text = "|".join(str(part) for part in (today, pair[0].code, pair[1].code, *homes.values()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_result(
+    viewer: Viewer,
+    area: AdministrativeUnit,
+    *,
+    year: int,
+    pair: tuple[Pack, Pack],
+    today: dt.date,
+) -> WhatIfResult | None:
+    """The job's result for ``area`` if it is still fresh and ``viewer`` may see the area's
+    figures (the job counts every household of the area)."""
+    if not selectors.can_see(viewer, area):
+        return None
+    found = WhatIfResult.objects.filter(
+        unit=area, year=year, source=pair[0].code, target=pair[1].code
+    ).first()
+    if found is None or found.freshness != freshness(area, pair=pair, today=today):
+        return None
+    return found
 
 
 def matrix_table(found: WhatIf) -> NumbersTable:

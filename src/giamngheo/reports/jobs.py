@@ -1,5 +1,6 @@
-"""The reports' job kind (found by ``giamngheo.jobs.kinds.discover``): ``reports.refresh``,
-the refresh of an area's figures for a review year (parameters ``area_code``, ``year``)."""
+"""The reports' job kinds (found by ``giamngheo.jobs.kinds.discover``): ``reports.refresh``,
+the refresh of an area's figures for a review year (parameters ``area_code``, ``year``), and
+``reports.what_if``, the what-if of an area too large for a page (``whatif_jobs``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.jobs.kinds import job_kind
 from giamngheo.reports.services import ReportError, figures_refresh
+from giamngheo.reports.whatif_jobs import WHAT_IF_JOB, compute
 
 REFRESH_JOB = "reports.refresh"
 
@@ -25,3 +27,8 @@ def refresh_job(context: Any) -> dict[str, Any]:
     result = figures_refresh(actor=context.actor, area=area, year=int(parameters["year"]))
     context.progress(1, 1, _("Đã cập nhật số liệu."))
     return result.as_dict()
+
+
+@job_kind(WHAT_IF_JOB, label=gettext_lazy("Mô phỏng chuẩn nghèo mới"))
+def what_if_job(context: Any) -> dict[str, Any]:
+    return compute(context)

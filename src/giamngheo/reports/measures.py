@@ -8,15 +8,29 @@ ends in ``.people`` (persons). Missing key = 0.
 **The status of a household in review year Y** (the frozen decisions first, then the registry):
 
 - *end of Y* (``s_end``): the ``status_after`` of its last decision entry of a year-Y decision
-  (annual or in-year round, by signing date); else the ``status_before`` of its first entry of a
-  later year's decision (the status it entered that review with); else the ``status_after`` of
-  its last entry of an earlier year; else the registry's current status (no recorded change).
+  (annual or in-year round, by signing date); else, from the dated status history
+  (``registry.StatusChange``, a chain: each row's ``previous_status`` is the status before it;
+  a change belongs to its review ``year``, else to its date's year), the ``previous_status`` of
+  its first change of a later year, else the ``status`` of its last change of Y or earlier;
+  else (no recorded change) the ``status_before`` of its first entry of a later
+  year's decision (the status it entered that review with); else the ``status_after`` of its
+  last entry of an earlier year; else the registry's current status (no recorded change).
 - *start of Y* (``s_start``): the ``status_before`` of its first entry of a year-Y decision;
-  else its end-of-year status (not reviewed in Y: unchanged).
+  else the ``previous_status`` of its first change of year Y or later; else its end-of-year
+  status (no change recorded in or after Y: unchanged). A household poor in 2024 that escaped
+  in 2025 is poor in 2024's figures, whatever its status today.
 - *persons* of a household: the members frozen in its last year-Y decision entry; else the
   registry's ``member_count``. ``people`` is the sum over all households, so every rate ≤ 100 %.
-- *households*: the registry's current households of the area (the registry keeps no dated
-  membership of a household in an area; a past year is counted over today's households).
+- *households*: the registry's households of the area today (the registry keeps no dated
+  membership of a household in an area: one that moved is counted where it is now), except
+  those that came into being after Y: entered in the registry after Y (``created_at``), with
+  members whose every stay began after Y (``joined_on``, all known), and no trace in or before
+  Y (no status change, decision entry or survey of a year up to Y). A household whose members'
+  arrival dates are unknown counts (the registry cannot tell when it was formed).
+- What a past year still reads from today's registry (not recorded then): the group flags
+  (ethnic minority, merit, no labour capacity, social assistance), the causes of poverty, the
+  head's sex and ethnicity and the children (today's members); persons from ``member_count``
+  when the household is in no decision of Y. The reports' notes say so.
 
 **Changes over Y** (forms 2 and 3, "diễn biến"), for S = poor (near_poor mirrored):
 ``S.start`` (s_start = S); decreases: ``poor.escaped_to_near_poor`` (→ near_poor; form 2 col 2),
@@ -54,6 +68,7 @@ surveyed households of Y, whatever their status: ``af.units``, ``af.poor``, ``af
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -61,6 +76,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -139,6 +155,24 @@ WITH de AS (
     WHERE province_id = %(province)s {commune_sv} AND review_year = %(year)s
       AND deprivation_flags IS NOT NULL
     ORDER BY household_id, surveyed_on DESC, id DESC
+), sc AS (
+    -- The dated status history; a change belongs to its review year (else its date's year).
+    SELECT household_id, effective_on, id, previous_status, status,
+           COALESCE(year, EXTRACT(YEAR FROM effective_on)::int) AS y
+    FROM registry_statuschange
+    WHERE province_id = %(province)s {commune_sc}
+), sc_last AS (
+    -- No change after Y: the status its last change of Y or earlier gave it.
+    SELECT DISTINCT ON (household_id) household_id, status
+    FROM sc WHERE y <= %(year)s ORDER BY household_id, effective_on DESC, id DESC
+), sc_end AS (
+    -- The status at the end of Y: the one the first change of a later year replaced.
+    SELECT DISTINCT ON (household_id) household_id, previous_status
+    FROM sc WHERE y > %(year)s ORDER BY household_id, effective_on, id
+), sc_start AS (
+    -- The status at the start of Y: the one the first change of Y or later replaced.
+    SELECT DISTINCT ON (household_id) household_id, previous_status
+    FROM sc WHERE y >= %(year)s ORDER BY household_id, effective_on, id
 ), members AS (
     SELECT m.household_id,
            bool_or(m.is_head AND p.sex = 'female') AS female_head,
@@ -152,8 +186,10 @@ WITH de AS (
     GROUP BY m.household_id
 )
 SELECT h.id, h.village_id, h.commune_id,
-       COALESCE(y.s_end, later.status_before, earlier.status_after, h.status) AS s,
-       COALESCE(y.s_start, later.status_before, earlier.status_after, h.status) AS s0,
+       COALESCE(y.s_end, se.previous_status, sl.status, later.status_before,
+                earlier.status_after, h.status) AS s,
+       COALESCE(y.s_start, ss.previous_status, se.previous_status, sl.status,
+                later.status_before, earlier.status_after, h.status) AS s0,
        COALESCE(y.members, h.member_count)::bigint AS people,
        COALESCE(y.reentered, false) AS reentered,
        (x.household_id IS NOT NULL) AS escaped_near,
@@ -169,7 +205,29 @@ LEFT JOIN earlier ON earlier.household_id = h.id
 LEFT JOIN escaped_near x ON x.household_id = h.id
 LEFT JOIN survey sv ON sv.household_id = h.id
 LEFT JOIN members mb ON mb.household_id = h.id
+LEFT JOIN sc_end se ON se.household_id = h.id
+LEFT JOIN sc_start ss ON ss.household_id = h.id
+LEFT JOIN sc_last sl ON sl.household_id = h.id
 WHERE h.province_id = %(province)s {commune_h}
+  -- Not a household that came into being after Y (see "households" in the docstring). An
+  -- expression, not top-level NOT EXISTS, so the look-ups run only for the few households
+  -- entered in the registry after Y whose every member joined after Y.
+  AND NOT (
+      h.created_at >= %(after_year)s
+      AND NOT EXISTS (
+          SELECT 1 FROM registry_membership m
+          WHERE m.household_id = h.id AND (m.joined_on IS NULL OR m.joined_on < %(after_day)s))
+      AND EXISTS (SELECT 1 FROM registry_membership m WHERE m.household_id = h.id)
+      AND NOT EXISTS (
+          SELECT 1 FROM registry_statuschange c
+          WHERE c.household_id = h.id
+            AND COALESCE(c.year, EXTRACT(YEAR FROM c.effective_on)::int) <= %(year)s)
+      AND NOT EXISTS (
+          SELECT 1 FROM review_decisionentry e JOIN review_decision d ON d.id = e.decision_id
+          WHERE e.household_id = h.id AND d.year <= %(year)s)
+      AND NOT EXISTS (
+          SELECT 1 FROM surveys_survey v WHERE v.household_id = h.id AND v.review_year <= %(year)s)
+  )
 """
 
 
@@ -252,6 +310,7 @@ def village_figures(
         commune_de="AND e.commune_id = %(commune)s" if commune else "",
         commune_sv="AND commune_id = %(commune)s" if commune else "",
         commune_h="AND h.commune_id = %(commune)s" if commune else "",
+        commune_sc="AND commune_id = %(commune)s" if commune else "",
         flag_columns=_flag_columns(indicators, af),
     )
     params: dict[str, Any] = {
@@ -261,6 +320,9 @@ def village_figures(
         "near_reentered": conf.near_poor_reentered == "earlier_escape",
         "child_age": conf.child_age_below,
         "majority": conf.majority_ethnicity,
+        "after_day": dt.date(year + 1, 1, 1),
+        # The first instant of Y + 1 in Vietnam (created_at is a timestamp).
+        "after_year": dt.datetime(year + 1, 1, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
     }
     result: dict[int, tuple[int, dict[str, int]]] = {}
 

@@ -54,3 +54,36 @@ class AreaFigures(ProvinceOrCommuneScoped):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.year}"
+
+
+class WhatIfResult(ProvinceOrCommuneScoped):
+    """The what-if of an area too large for a page (``dashboard_whatif``), computed by the job
+    ``reports.what_if`` over all its households. One row per (unit, year, standard pair);
+    ``freshness`` is the fingerprint of the households' data and the day it was computed for
+    (``dashboard_whatif.freshness``): a row whose fingerprint no longer matches is stale and is
+    not shown (the next job replaces it). Written only by ``whatif_jobs.store``."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("địa bàn")
+    )
+    year = models.PositiveSmallIntegerField(_("năm rà soát"))
+    source = models.CharField(_("chuẩn đang áp dụng"), max_length=30)
+    target = models.CharField(_("chuẩn mới"), max_length=30)
+    freshness = models.CharField(_("dấu dữ liệu"), max_length=64)
+    households = models.PositiveIntegerField(_("số hộ"))
+    skipped = models.PositiveIntegerField(_("số hộ thiếu thông tin"))
+    # status under ``source`` → status under ``target`` → households (``Transitions.matrix``).
+    matrix = models.JSONField(_("ma trận chuyển đổi"))
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("kết quả mô phỏng chuẩn mới")
+        verbose_name_plural = _("kết quả mô phỏng chuẩn mới")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "source", "target"], name="reports_whatif_unit_year_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year} · {self.source}→{self.target}"

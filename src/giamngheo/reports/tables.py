@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib import clock
 from giamngheo.lib.errors import DomainError
 from giamngheo.lib.report_table import (
     CellValue,
@@ -101,6 +102,18 @@ def _area_name(unit: AdministrativeUnit) -> str:
     return name.upper()
 
 
+def past_year_note() -> str:
+    """What a past year's figures read from that year and what from today's registry
+    (``reports.measures``' docstring): the latter were not recorded per year."""
+    return _(
+        "Năm đã qua: tình trạng hộ theo quyết định công nhận và lịch sử phân loại của năm đó, "
+        "không tính hộ hình thành sau năm đó. Nhóm hộ (dân tộc thiểu số, có công, không có khả "
+        "năng lao động, bảo trợ xã hội), dân tộc và giới tính chủ hộ, nguyên nhân nghèo, trẻ "
+        "em, và nhân khẩu của hộ không có trong quyết định của năm: theo thông tin hiện tại "
+        "(không được ghi lại theo từng năm)."
+    )
+
+
 def build_table(
     form: FormDef, *, viewer: Viewer | None, unit: AdministrativeUnit, year: int
 ) -> ReportTable | None:
@@ -133,6 +146,8 @@ def build_table(
     standard = selectors.standard_of(unit, year)
     if standard:
         notes.append(_("Chuẩn nghèo áp dụng: %(standard)s.") % {"standard": standard})
+    if year < clock.today().year:
+        notes.append(past_year_note())
     return ReportTable(
         marker=form.marker,
         issuer=(_("ỦY BAN NHÂN DÂN"), _area_name(unit)),
