@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 from django.test import override_settings
+from PIL import Image
 
 from giamngheo.audit.models import AuditEvent
 from giamngheo.fieldcollection import services
@@ -205,3 +206,18 @@ def test_a_file_broken_after_good_submissions_leaves_nothing(world: World, tmp_p
     report = services.import_export(actor=world.xa_a, path=broken)
     assert "nhiều cột hơn tiêu đề" in report.file_error and report.recorded == 0
     assert _state() == before and _photo_files() == photos
+
+
+def test_kobo_json_zipped_with_its_photos(world: World, tmp_path: Path) -> None:
+    sub = _sub(world.household_a1)
+    data = helpers.kobo_json(tmp_path / "data.json", [sub])
+    path = tmp_path / "kobo.zip"
+    jpeg = io.BytesIO()
+    Image.new("RGB", (6, 6), (1, 2, 3)).save(jpeg, format="JPEG")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.write(data, "data.json")
+        archive.writestr(f"attachments/{sub['main']['photo']}", jpeg.getvalue())
+    report = services.import_export(actor=None, path=path)
+    assert (report.recorded, report.errors) == (1, [])
+    row = FieldSubmission.objects.get()
+    assert row.photo.name.endswith(".jpg") and row.photo.read() == jpeg.getvalue()

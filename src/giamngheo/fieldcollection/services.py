@@ -38,6 +38,8 @@ from giamngheo.surveys import definitions
 from giamngheo.surveys import services as surveys
 from giamngheo.surveys.definitions import FieldType, FormSpec, SurveyError
 
+# The form definitions read by the running import (parsed once per import, not per row).
+_SPECS: dict[str, FormSpec] = {}
 # Photo files stored by the running import (see ``import_export``: deleted when it rolls back).
 _STORED: list[str] = []
 _INTEGER = re.compile(r"^-?\d+$")
@@ -120,7 +122,8 @@ def parse(submission: Submission) -> Parsed:
         problems.append(_("Bản nộp không có mã (meta/instanceID)."))
     form_code = submission.get(xlsform.FORM_CODE)
     try:
-        spec = definitions.load_form(form_code)
+        spec = _SPECS.get(form_code) or definitions.load_form(form_code)
+        _SPECS[form_code] = spec
     except definitions.FormDefinitionError:
         raise SubmissionRefused(
             [*problems, _("Không nhận ra phiếu «%(code)s» của bản nộp.") % {"code": form_code[:40]}]
@@ -418,6 +421,7 @@ def import_export(
     nothing and is reported in ``file_error``."""
     report = ImportReport(file_name=file_name or path.name, dry_run=dry_run)
     _STORED.clear()
+    _SPECS.clear()
     committed = False
     try:
         with transaction.atomic():
