@@ -21,6 +21,7 @@ urlpatterns = [
     path("deliveries/", include("giamngheo.programmes.deliveries.urls")),
     path("credit/", include("giamngheo.credit.urls")),
     path("reports/", include("giamngheo.reports.urls")),
+    path("api/", include("giamngheo.api.urls")),
     path("verify/", include("giamngheo.review.public_urls")),
     path("i18n/setlang/", web_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
