@@ -203,7 +203,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "giamngheo.api.schema.document_errors",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationFormEnum": "giamngheo.review.models.ApplicationForm",
+    },
 }
 # API rate limits per client (DRF throttles; giamngheo.api.throttles).
 GIAMNGHEO_API_RATES = {

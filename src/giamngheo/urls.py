@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from giamngheo.api import views as api_views
 from giamngheo.web import views as web_views
+
+# JSON under /api/, Django's pages elsewhere.
+handler400 = api_views.bad_request
+handler403 = api_views.permission_denied
+handler404 = api_views.page_not_found
+handler500 = api_views.server_error
 
 urlpatterns = [
     path("", include("giamngheo.web.urls")),

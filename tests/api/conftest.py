@@ -3,6 +3,7 @@ that sends them."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 
 from giamngheo.accounts import services
 from giamngheo.accounts.models import User
+from tests.workforce.conftest import staff  # noqa: F401  (the roster: support requests need owners)
 
 
 def token_for(user: User, **kwargs: Any) -> str:
@@ -28,8 +30,6 @@ class Api:
         return self.client.get(path, params, headers=self.headers)
 
     def post(self, path: str, data: Any, *, raw: bool = False) -> Any:
-        import json
-
         body = data if raw else json.dumps(data)
         return self.client.post(path, body, content_type="application/json", headers=self.headers)
 

@@ -202,3 +202,18 @@ def test_list_queries_do_not_grow_with_the_page(
         response = api.get(path, page_size=60)
         assert response.status_code == 200
     assert len(response.json()["results"]) > 2 or path == "/api/v1/surveys/"
+
+
+def test_too_many_calls_are_throttled_in_vietnamese(
+    world: World, api_as: Any, settings: Any
+) -> None:
+    settings.GIAMNGHEO_API_RATES = {"user": "3/min", "anon": "2/min", "write": "1/min"}
+    api = api_as("xa_a")
+    assert [api.get("/api/v1/households/").status_code for _ in range(3)] == [200, 200, 200]
+    refused = api.get("/api/v1/households/")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "throttled"
+    assert refused.json()["error"]["message"].startswith("Quá nhiều yêu cầu; hãy thử lại sau")
+    # Another user has their own count.
+    assert api_as("xa_b").get("/api/v1/households/").status_code == 200

@@ -53,6 +53,19 @@ class MaskingSerializer(serializers.Serializer[Any]):
         return (value or "") if full else mask(value)
 
 
+class StrictInput(serializers.Serializer[Any]):
+    """A request body: a field the resource does not know is an error (a typo in a field name
+    would otherwise be silently ignored, and the value not recorded)."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("Trường không được hỗ trợ.")] for name in sorted(unknown)}
+            )
+        return attrs
+
+
 class IdField(serializers.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)

@@ -20,6 +20,7 @@ from giamngheo.api.base import (
     MaskingSerializer,
     ScopedViewSet,
     ServiceCreateMixin,
+    StrictInput,
     area_column,
 )
 from giamngheo.lib.masking import mask_snapshot
@@ -93,7 +94,7 @@ def _form_codes() -> list[str]:
     return sorted(definitions.form_files())
 
 
-class SurveyInput(serializers.Serializer[Any]):
+class SurveyInput(StrictInput):
     """A filled form, as the survey page posts it."""
 
     household = IdField(help_text="Mã số (id) của hộ.")
@@ -115,11 +116,7 @@ class SurveyInput(serializers.Serializer[Any]):
         self.fields["form"].choices = _form_codes()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("Trường không được hỗ trợ.")] for name in sorted(unknown)}
-            )
+        attrs = super().validate(attrs)
         if attrs["surveyed_on"].year not in (attrs["review_year"], attrs["review_year"] + 1):
             raise serializers.ValidationError(
                 {"surveyed_on": [_("Ngày khảo sát phải thuộc năm rà soát (hoặc đầu năm sau).")]}
