@@ -717,6 +717,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     # api (a membership: the API's members resource) and accounts' API tokens
     ("members", "pk"): lambda cw, p: cw.objects["person"].memberships.get(left_on__isnull=True).pk,
     ("api-tokens", "pk"): "api_token",
+    ("support-requests", "pk"): "support_request",
     ("provinces", "code"): lambda cw, p: cw.objects["province"].code,
     ("verify", "code"): lambda cw, p: cw.objects["certificate"].code,
     ("standards", "code"): lambda cw, p: "2022-2025",

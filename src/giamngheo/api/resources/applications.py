@@ -8,9 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from giamngheo.api.base import (
     AreaCodeField,
@@ -82,7 +80,7 @@ class ApplicationFilter(serializers.Serializer[Any]):
         summary="Tiếp nhận đơn đề nghị (Mẫu 01, Mẫu 04)",
     ),
 )
-class ApplicationViewSet(ServiceCreateMixin, mixins.CreateModelMixin, ScopedViewSet):
+class ApplicationViewSet(ServiceCreateMixin, ScopedViewSet):
     serializer_class = ApplicationSerializer
     filter_class = ApplicationFilter
     input_serializer_class = ApplicationInput
@@ -103,9 +101,6 @@ class ApplicationViewSet(ServiceCreateMixin, mixins.CreateModelMixin, ScopedView
         if filters.get("year") is not None:
             queryset = queryset.filter(received_on__year=filters["year"])
         return queryset
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return ServiceCreateMixin.create(self, request, *args, **kwargs)
 
     def create_through_service(self, data: dict[str, Any]) -> Application:
         household = registry_selectors.household_for(self.request.user, data["household"])

@@ -8,9 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from giamngheo.api.base import (
     AreaCodeField,
@@ -90,7 +88,7 @@ class SupportRequestFilter(serializers.Serializer[Any]):
         summary="Ghi nhận yêu cầu hỗ trợ của một hộ",
     ),
 )
-class SupportRequestViewSet(ServiceCreateMixin, mixins.CreateModelMixin, ScopedViewSet):
+class SupportRequestViewSet(ServiceCreateMixin, ScopedViewSet):
     serializer_class = SupportRequestSerializer
     filter_class = SupportRequestFilter
     input_serializer_class = SupportRequestInput
@@ -111,9 +109,6 @@ class SupportRequestViewSet(ServiceCreateMixin, mixins.CreateModelMixin, ScopedV
         if filters.get("year") is not None:
             queryset = queryset.filter(received_on__year=filters["year"])
         return queryset
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return ServiceCreateMixin.create(self, request, *args, **kwargs)
 
     def create_through_service(self, data: dict[str, Any]) -> SupportRequest:
         household = registry_selectors.household_for(self.request.user, data["household"])

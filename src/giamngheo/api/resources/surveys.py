@@ -9,9 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers
-from rest_framework.request import Request
-from rest_framework.response import Response
+from rest_framework import serializers
 
 from giamngheo.accounts import access
 from giamngheo.api.base import (
@@ -140,7 +138,7 @@ class SurveyFilter(serializers.Serializer[Any]):
         summary="Nhập một phiếu khảo sát (chạy chuẩn nghèo)",
     ),
 )
-class SurveyViewSet(ServiceCreateMixin, mixins.CreateModelMixin, ScopedViewSet):
+class SurveyViewSet(ServiceCreateMixin, ScopedViewSet):
     filter_class = SurveyFilter
     input_serializer_class = SurveyInput
     queryset = Survey.objects.none()
@@ -165,9 +163,6 @@ class SurveyViewSet(ServiceCreateMixin, mixins.CreateModelMixin, ScopedViewSet):
         if "status" in filters:
             queryset = queryset.filter(status=filters["status"])
         return queryset
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return ServiceCreateMixin.create(self, request, *args, **kwargs)
 
     def create_through_service(self, data: dict[str, Any]) -> Survey:
         household = registry_selectors.household_for(self.request.user, data["household"])
