@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "giamngheo.credit",
     "giamngheo.reports",
     "giamngheo.operations",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "giamngheo.api",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +167,57 @@ AUTH_USER_MODEL = "accounts.User"
 # Every login path (the login page, the admin, later the API) goes through this backend's
 # throttle: see giamngheo.accounts.throttle for the rules and why they are these.
 AUTHENTICATION_BACKENDS = ["giamngheo.accounts.backends.ThrottledModelBackend"]
+# The REST API (giamngheo.api; docs/api.md).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "giamngheo.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["giamngheo.api.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "giamngheo.api.pagination.CursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "giamngheo.api.throttles.UserRateThrottle",
+        "giamngheo.api.throttles.AnonRateThrottle",
+        "giamngheo.api.throttles.WriteRateThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "giamngheo.api.exceptions.handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATE_INPUT_FORMATS": ["iso-8601"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "giamngheo API",
+    "DESCRIPTION": (
+        "Dữ liệu giảm nghèo trong địa bàn của người dùng: đơn vị hành chính, hộ, thành viên, "
+        "phiếu khảo sát. Xác thực: Authorization: Bearer MÃ (giamngheo api token TÊN). "
+        "Xem docs/api.md."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "giamngheo.api.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationFormEnum": "giamngheo.review.models.ApplicationForm",
+    },
+}
+# API rate limits per client (DRF throttles; giamngheo.api.throttles).
+GIAMNGHEO_API_RATES = {
+    "user": os.environ.get("GIAMNGHEO_API_RATE_USER", "600/min"),
+    "anon": os.environ.get("GIAMNGHEO_API_RATE_ANON", "30/min"),
+    "write": os.environ.get("GIAMNGHEO_API_RATE_WRITE", "60/min"),
+}
+# Lifetime of a new API token (accounts.tokens), and the longest allowed.
+GIAMNGHEO_API_TOKEN_DAYS = int(os.environ.get("GIAMNGHEO_API_TOKEN_DAYS", "90"))
+GIAMNGHEO_API_TOKEN_MAX_DAYS = int(os.environ.get("GIAMNGHEO_API_TOKEN_MAX_DAYS", "366"))
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"

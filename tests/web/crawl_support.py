@@ -34,6 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 from PIL import Image
 
+from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import User
 from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, UnitType
@@ -535,6 +536,10 @@ def build_crawl_world() -> CrawlWorld:
         passed_on=D(2024, 1, 1),
     )
     objects.update(loan=loan, fund=fund)
+    # An API token of commune B's officer (its page and revoke button).
+    objects["api_token"] = account_services.api_token_create(
+        actor=None, owner=w.xa_b, name="Bêta"
+    ).row
 
     # Field collection: an ODK import job and a submission held as a conflict (with its photo)
     # of commune B's household.
@@ -752,6 +757,10 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("entries", "pk"): "list_entry",
     # values that are not primary keys
     ("areas", "code"): lambda cw, p: cw.objects["unit"].code,
+    # api (a membership: the API's members resource) and accounts' API tokens
+    ("members", "pk"): lambda cw, p: cw.objects["person"].memberships.get(left_on__isnull=True).pk,
+    ("api-tokens", "pk"): "api_token",
+    ("support-requests", "pk"): "support_request",
     ("provinces", "code"): lambda cw, p: cw.objects["province"].code,
     ("verify", "code"): lambda cw, p: cw.objects["certificate"].code,
     ("standards", "code"): lambda cw, p: "2022-2025",

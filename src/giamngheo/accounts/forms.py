@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +20,12 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Tài khoản này đã bị vô hiệu hóa. Liên hệ quản trị hệ thống."),
     }
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: a name to recognise it, and how many days it lives."""
+
+    name = forms.CharField(label=_("Tên gợi nhớ"), max_length=100, required=False)
+    days = forms.IntegerField(
+        label=_("Số ngày hiệu lực"), min_value=1, max_value=366, required=False
+    )

@@ -93,3 +93,35 @@ class LoginThrottle(models.Model):
     def __str__(self) -> str:
         label = self.key if self.scope == ThrottleScope.ADDRESS else self.key[:12]
         return f"{self.get_scope_display()} {label}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API (``giamngheo.api``), owned by one user and acting as them.
+
+    Only a SHA-256 digest of the secret is stored (the secret is random, so a plain hash is
+    enough: no password to guess); ``prefix`` is its first characters, not secret, shown in the
+    list and used to find the row. A token stops working when it expires or is revoked; rows are
+    kept for the audit trail."""
+
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng")
+    )
+    name = models.CharField(_("tên"), max_length=100, blank=True)
+    prefix = models.CharField(_("tiền tố"), max_length=12, unique=True)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn"))
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="api_token_expires_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or self.owner})"

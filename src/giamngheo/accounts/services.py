@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from giamngheo.accounts import throttle
-from giamngheo.accounts.models import LoginThrottle, Role, RoleGrant, User
+from giamngheo.accounts import access, throttle, tokens
+from giamngheo.accounts.models import ApiToken, LoginThrottle, Role, RoleGrant, User
 from giamngheo.accounts.types import Actor, acting_user
 from giamngheo.areas.models import AdministrativeUnit
 from giamngheo.audit import services as audit
+from giamngheo.lib.errors import DomainError
+from giamngheo.lib.validators import clean_name, reraise_as
 
 
 @transaction.atomic
@@ -98,3 +104,81 @@ def password_change(*, actor: Actor, user: User, new_password: str) -> None:
     user.save(update_fields=["password"])
     # The hash itself is never written to the log.
     audit.record(actor=actor, action="account.password_changed", obj=user)
+
+
+class AccountError(DomainError):
+    """A refused change on accounts (Vietnamese message)."""
+
+
+@dataclass(frozen=True)
+class CreatedToken:
+    row: ApiToken
+    token: str  # the secret: shown to its owner once, never stored
+
+
+@transaction.atomic
+def api_token_create(
+    *, actor: Actor, owner: User, name: str = "", days: int | None = None
+) -> CreatedToken:
+    """A new API token for ``owner``, valid ``days`` (default ``GIAMNGHEO_API_TOKEN_DAYS``).
+
+    A user makes tokens for themselves; an administrator (or the system: the command) for
+    anyone. The token acts with the owner's grants, no more."""
+    acting = acting_user(actor)
+    if actor is not None and (
+        acting is None or (acting != owner and not access.is_system_admin(acting))
+    ):
+        raise AccountError(_("Bạn chỉ có thể tạo mã truy cập cho chính mình."))
+    if not owner.is_active:
+        raise AccountError(_("Tài khoản đã bị khóa: không thể tạo mã truy cập."))
+    days = tokens.default_lifetime_days() if days is None else days
+    if not 1 <= days <= tokens.max_lifetime_days():
+        raise AccountError(
+            _("Thời hạn phải từ 1 đến %(max)d ngày.") % {"max": tokens.max_lifetime_days()}
+        )
+    with reraise_as(AccountError):
+        name = clean_name(name, label=_("Tên mã"), max_length=100)
+    secret = tokens.new_secret()
+    now = timezone.now()
+    row = ApiToken.objects.create(
+        owner=owner,
+        name=name,
+        prefix=secret.prefix,
+        digest=secret.digest,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    audit.record(
+        actor=actor,
+        action="account.api_token_created",
+        obj=row,
+        after={
+            "owner": owner.username,
+            "name": name,
+            "prefix": secret.prefix,
+            "expires_at": row.expires_at.isoformat(),
+        },
+    )
+    return CreatedToken(row, secret.token)
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
+    """Revoke ``token`` (its owner or an administrator); revoking twice changes nothing."""
+    acting = acting_user(actor)
+    if actor is not None and (
+        acting is None or (acting.pk != token.owner_id and not access.is_system_admin(acting))
+    ):
+        raise AccountError(_("Bạn chỉ có thể thu hồi mã truy cập của chính mình."))
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action="account.api_token_revoked",
+        obj=token,
+        before={"prefix": token.prefix, "name": token.name},
+        after={"revoked_at": token.revoked_at.isoformat()},
+    )
+    return token

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
 from giamngheo.accounts.forms import LoginForm
-from giamngheo.accounts.views import AuditedPasswordChangeView
+from giamngheo.accounts.views import AuditedPasswordChangeView, api_token_revoke, api_tokens
 
 app_name = "accounts"
 
@@ -35,4 +35,6 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("api-tokens/", api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", api_token_revoke, name="api_token_revoke"),
 ]

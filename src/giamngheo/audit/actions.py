@@ -25,6 +25,8 @@ def _a(label: str) -> Promise:
 
 ACTIONS: Final[dict[str, Promise]] = {
     # accounts
+    "account.api_token_created": _a("Tạo mã truy cập API"),
+    "account.api_token_revoked": _a("Thu hồi mã truy cập API"),
     "account.demo_user_reset": _a("Đặt lại tài khoản trình diễn"),
     "account.login_throttle_cleared": _a("Gỡ tạm hoãn đăng nhập"),
     "account.login_throttled": _a("Tạm hoãn đăng nhập"),

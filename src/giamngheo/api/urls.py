@@ -1,0 +1,38 @@
+"""``/api/``: the schema, the docs page and version 1 of the resources."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from giamngheo.api import views
+from giamngheo.api.resources.applications import ApplicationViewSet
+from giamngheo.api.resources.areas import AreaViewSet
+from giamngheo.api.resources.households import HouseholdViewSet, MemberViewSet
+from giamngheo.api.resources.requests import SupportRequestViewSet
+from giamngheo.api.resources.surveys import SurveyViewSet
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("areas", AreaViewSet, basename="area")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("members", MemberViewSet, basename="member")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("support-requests", SupportRequestViewSet, basename="support_request")
+router.register("applications", ApplicationViewSet, basename="application")
+
+# The resources and the schema authenticate themselves (token or session: 401 as JSON), so
+# Django's LoginRequiredMiddleware must not redirect them to the login page (DRF's views say so
+# themselves since 3.15; said here too, not to depend on it). The docs page is a page: an
+# anonymous visitor goes to the login.
+resources = [*router.urls]
+for pattern in resources:
+    login_not_required(pattern.callback)
+
+urlpatterns = [
+    path("schema/", login_not_required(views.SchemaView.as_view()), name="schema"),
+    path("docs/", login_required(views.DocsView.as_view()), name="docs"),
+    path("v1/", include(resources)),
+]
