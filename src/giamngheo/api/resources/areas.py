@@ -17,8 +17,8 @@ from giamngheo.areas.models import AdministrativeUnit, Level
 
 
 class AreaSerializer(serializers.ModelSerializer[AdministrativeUnit]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = AdministrativeUnit

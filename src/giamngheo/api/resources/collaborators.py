@@ -26,7 +26,10 @@ from giamngheo.workforce.states import ReportState
 class WorkerSerializer(serializers.ModelSerializer[Worker]):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     commune = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Xã quản lý (null: cán bộ cấp tỉnh)."
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Xã quản lý (null: cán bộ cấp tỉnh).",
     )
     phone = serializers.SerializerMethodField(
         help_text="Điện thoại; che bớt (091****678) nếu không có quyền xem đầy đủ."
@@ -59,7 +62,9 @@ class WorkerSerializer(serializers.ModelSerializer[Worker]):
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_self(self, worker: Worker) -> bool:
-        return worker.user_id is not None and worker.user_id == self.context["request"].user.pk
+        return bool(
+            worker.user_id is not None and worker.user_id == self.context["request"].user.pk
+        )
 
 
 class ReportSerializer(serializers.ModelSerializer[MonthlyReport]):
@@ -96,7 +101,7 @@ class ReportSerializer(serializers.ModelSerializer[MonthlyReport]):
 
     @extend_schema_field(serializers.BooleanField())
     def get_late(self, report: MonthlyReport) -> bool:
-        today = self.context["today"]
+        today: dt.date = self.context["today"]
         if report.submitted_at is None:
             return report.due_on < today
         return report.submitted_at.date() > report.due_on
@@ -150,11 +155,11 @@ class CollaboratorViewSet(ScopedViewSet):
         return {**super().get_serializer_context(), "today": _today()}
 
     def visible(self) -> QuerySet[Worker]:
-        return selectors.workers_visible_to(self.request.user).select_related(
-            "province", "commune"
-        )
+        return selectors.workers_visible_to(self.request.user).select_related("province", "commune")
 
-    def apply_filters(self, queryset: QuerySet[Worker], filters: dict[str, Any]) -> QuerySet[Worker]:
+    def apply_filters(
+        self, queryset: QuerySet[Worker], filters: dict[str, Any]
+    ) -> QuerySet[Worker]:
         # The roster page's filters (``selectors.roster``: area, role, status), every status
         # unless one is asked for.
         area = self.area_of(filters["area"]) if filters.get("area") else None

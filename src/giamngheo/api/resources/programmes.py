@@ -27,7 +27,7 @@ from giamngheo.programmes.models import (
 
 
 class ProgrammeSerializer(serializers.ModelSerializer[Programme]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     funding_sources = serializers.ListField(child=serializers.CharField(), read_only=True)
     benefit = serializers.JSONField(read_only=True, help_text="Mức hỗ trợ (số tiền, tỷ lệ…).")
 
@@ -113,7 +113,7 @@ class SupportRecordSerializer(MaskingSerializer, serializers.ModelSerializer[Sup
         help_text="Thành tiền (đồng).",
     )
     health_insurance_card = serializers.SerializerMethodField(
-        help_text="Mã thẻ BHYT cấp kèm (\"\" nếu không có); che bớt nếu không có quyền xem."
+        help_text='Mã thẻ BHYT cấp kèm ("" nếu không có); che bớt nếu không có quyền xem.'
     )
 
     class Meta:

@@ -10,6 +10,7 @@ is an export, and a collaborator's or inspector's export must not identify a hou
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.http import Http404
@@ -49,7 +50,9 @@ class FormFilter(serializers.Serializer[Any]):
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[FormFilter], summary="Danh mục biểu báo cáo", responses=FormSerializer(many=True)
+        parameters=[FormFilter],
+        summary="Danh mục biểu báo cáo",
+        responses=FormSerializer(many=True),
     ),
     retrieve=extend_schema(summary="Một biểu báo cáo", responses=FormSerializer),
 )
@@ -128,14 +131,17 @@ def _shown(value: Any) -> Any:
 
 
 def suppressed_figures(
-    figures: dict[str, int], subs: list[tuple[AdministrativeUnit, dict[str, int]]]
+    figures: Mapping[str, int], subs: Sequence[tuple[AdministrativeUnit, Mapping[str, int]]]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The area's figures and its sub-areas' with small household counts hidden (the sub-areas
     partition the area: a hidden cell cannot be found by subtraction)."""
     keys = sorted(set(figures).union(*(values for _unit, values in subs)))
-    columns = [_column(key) for key in keys]
     known = set(keys)
-    columns = [c if c.of is None or c.of in known else Column(c.key, c.key, "number") for c in columns]
+    columns = [_column(key) for key in keys]
+    # A people count whose households' count is not among the keys stands alone.
+    columns = [
+        c if c.of in known or c.of is None else Column(c.key, c.key, "number") for c in columns
+    ]
     table = NumbersTable(
         slug="figures",
         title="",

@@ -21,7 +21,10 @@ from giamngheo.training.models import ClassLevel, ClassSession, TrainingClass
 class ClassSerializer(serializers.ModelSerializer[TrainingClass]):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     commune = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="Xã tổ chức (null: lớp cấp tỉnh)."
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="Xã tổ chức (null: lớp cấp tỉnh).",
     )
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
     topics = serializers.ListField(child=serializers.CharField(), read_only=True)
