@@ -109,6 +109,10 @@ def test_bad_filters_are_vietnamese_field_errors(world: World, api_as: Any) -> N
         assert list(error["fields"]) == [field], (query, error)
     month = api.get(REPORTS, month="2025-13").json()["error"]["fields"]["month"]
     assert month == ["Tháng phải có dạng YYYY-MM, ví dụ 2026-03."]
+    status = api.get(URL, status="gone").json()["error"]["fields"]["status"]
+    assert status == ['"gone" không phải là một lựa chọn hợp lệ.']
+    village = api.get(REPORTS, area=world.village_a1.code).json()["error"]["fields"]["area"]
+    assert village == ["Báo cáo tháng lọc theo tỉnh hoặc xã, không theo thôn."]
 
 
 def test_list_queries_do_not_grow_with_the_page(

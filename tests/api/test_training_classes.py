@@ -80,6 +80,8 @@ def test_filters(tw: TrainingWorld, api_as: Any) -> None:
         error = response.json()["error"]
         assert error["message"] == "Dữ liệu gửi lên không hợp lệ."
         assert list(error["fields"]) == [field]
+    level = api_as("xa_a").get(URL, level="national").json()["error"]["fields"]["level"]
+    assert level == ['"national" không phải là một lựa chọn hợp lệ.']
     outside = api_as("xa_a").get(URL, area=tw.world.commune_b.code).json()["error"]
     assert outside["fields"]["area"] == [f"Không tìm thấy địa bàn {tw.world.commune_b.code}."]
 
