@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from giamngheo.areas import services as area_services
+from giamngheo.areas.models import AdministrativeUnit, UnitType
 from giamngheo.reports import catalogue, selectors
 from giamngheo.reports import services as report_services
 from giamngheo.reports.dashboard_suppression import rule
@@ -127,3 +132,26 @@ def test_a_hidden_count_cannot_be_found_by_subtraction(world: World, api_as: Any
         world.village_a1.code: 6,
         world.village_a2.code: 2,
     }
+
+
+def test_the_queries_do_not_grow_with_the_sub_areas(
+    world: World, api_as: Any, django_assert_max_num_queries: Any
+) -> None:
+    refreshed(world)
+    api = api_as("tinh")
+    url = f"{FIGURES}{world.province.code}/"
+    api.get(url, year=YEAR)  # warm-up (the token's last use is stamped once a minute)
+    with CaptureQueriesContext(connection) as two:
+        assert len(api.get(url, year=YEAR).json()["sub_areas"]) == 2
+    # Three more communes with households and figures.
+    communes = AdministrativeUnit.objects.filter(parent=world.province, level="commune")
+    for n, commune in enumerate(
+        communes.exclude(pk__in=[world.commune_a.pk, world.commune_b.pk])[:3]
+    ):
+        village = area_services.village_create(
+            actor=None, commune=commune, name=f"Thôn Thử {n}", unit_type=UnitType.THON
+        )
+        set_status(make_household(village, f"Q-{n}", f"Hộ {n}"), "poor", YEAR)
+        report_services.figures_refresh(actor=None, area=commune, year=YEAR)
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        assert len(api.get(url, year=YEAR).json()["sub_areas"]) == 5
