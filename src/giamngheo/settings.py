@@ -206,6 +206,19 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ApplicationFormEnum": "giamngheo.review.models.ApplicationForm",
+        # The read-only resources' choice sets that share a field name (level, state, kind,
+        # status) with another resource's: one named component each.
+        "ClassLevelEnum": "giamngheo.training.models.ClassLevel",
+        "ReportLevelEnum": "giamngheo.api.resources.reports.LEVELS",
+        "RoundStateEnum": "giamngheo.review.states.RoundState",
+        "MeetingStateEnum": "giamngheo.review.states.MeetingState",
+        "ComplaintStateEnum": "giamngheo.review.states.ComplaintState",
+        "MonthlyReportStateEnum": "giamngheo.workforce.states.ReportState",
+        "WorkerStatusEnum": "giamngheo.workforce.models.WorkerStatus",
+        "StatusEnum": "giamngheo.registry.models.Status",
+        "RoundKindEnum": "giamngheo.review.models.RoundKind",
+        "PostingKindEnum": "giamngheo.review.models.PostingKind",
+        "ProgrammeKindEnum": "giamngheo.programmes.models.ProgrammeKind",
     },
 }
 # API rate limits per client (DRF throttles; giamngheo.api.throttles).

@@ -319,7 +319,9 @@ def build_crawl_world() -> CrawlWorld:
     workforce_services.activity_record(
         actor=None, worker=worker, on=D(2025, 3, 5), duty=1, description="Thăm", household=foreign
     )
-    workforce_services.report_expect(actor=None, worker=worker, month=D(2025, 3, 1))
+    monthly_report = workforce_services.report_expect(
+        actor=None, worker=worker, month=D(2025, 3, 1)
+    )
     support_request = workforce_services.request_create(
         actor=w.xa_b, household=foreign, need_type="housing", description="Nhà dột (Bêta)"
     )
@@ -336,6 +338,7 @@ def build_crawl_world() -> CrawlWorld:
         assignment=assignment,
         support_request=support_request,
         household_change=change,
+        monthly_report=monthly_report,
         month_year=2025,
         month=3,
     )
@@ -722,6 +725,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("certificates", "pk"): "certificate",
     ("applications", "pk"): "application",
     ("from-change", "pk"): "household_change",
+    ("review-rounds", "pk"): "round",  # api
     ("average", "pk"): "average_application",
     ("recognitions", "pk"): "average_decision",
     ("communes", "code"): lambda cw, p: cw.objects["unit"].code,
@@ -730,6 +734,8 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("assignments", "assignment_id"): "assignment",
     ("requests", "pk"): "support_request",
     ("changes", "pk"): "household_change",
+    ("collaborators", "pk"): "worker",  # api
+    ("collaborator-reports", "pk"): "monthly_report",  # api
     # credit
     ("loans", "pk"): "loan",
     ("funds", "pk"): "fund",
@@ -738,6 +744,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("plans", "plan_pk"): "plan",
     "plan_pk": "plan",
     ("classes", "pk"): "training_class",
+    ("training-classes", "pk"): "training_class",  # api
     ("costs", "pk"): "cost",
     ("sessions", "pk"): "session",
     ("registrations", "pk"): "registration",
@@ -755,6 +762,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("programmes", "pk"): "programme",
     ("lists", "pk"): "beneficiary_list",
     ("entries", "pk"): "list_entry",
+    ("support-records", "pk"): "support_record",  # api
     # values that are not primary keys
     ("areas", "code"): lambda cw, p: cw.objects["unit"].code,
     # api (a membership: the API's members resource) and accounts' API tokens
@@ -766,6 +774,8 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("standards", "code"): lambda cw, p: "2022-2025",
     # reports: a form's code (the area: the user's home unit; the format is below)
     ("reports", "code"): lambda cw, p: "1",
+    ("report-forms", "code"): lambda cw, p: "1",  # api
+    ("report-figures", "code"): lambda cw, p: cw.objects["unit"].code,  # api
     ("audit", "object_type"): lambda cw, p: "registry.household",
     "object_id": lambda cw, p: str(cw.objects["household"].pk),
     "year": lambda cw, p: 2025,

@@ -11,7 +11,8 @@ The numbers looked for are every ID and phone stored in the database when the cr
 a new model with a phone is covered once the world holds one.
 
 The one explicit exception: a collaborator's own phone number, on the roster and their own
-roster entry (``workforce.views._shown_phone``: it is theirs, they may correct it). A new URL
+roster entry, on the pages and in the API (``workforce.selectors.shown_phone``: it is theirs,
+they may correct it). A new URL
 is covered without editing this file (its parameters are filled by
 ``crawl_support.PARAMETER_KINDS``).
 """
@@ -423,12 +424,15 @@ def _crawl(mw: MaskingWorld, persona: str) -> tuple[list[str], int, Counter[int]
     client = _client(user)
     secrets = mw.secrets()
     # The explicit exception: the collaborator's own phone, on the roster list and on their own
-    # entry's pages only.
-    roster = reverse("workforce:roster")
-    own_entry = reverse("workforce:worker_detail", args=[mw.own_worker.pk])
+    # entry's pages only (and the same two in the API).
+    rosters = {reverse("workforce:roster"), reverse("api:collaborator-list")}
+    own_entries = (
+        reverse("workforce:worker_detail", args=[mw.own_worker.pk]),
+        reverse("api:collaborator-detail", args=[mw.own_worker.pk]),
+    )
 
     def allowed(path: str) -> set[str]:
-        own_page = path.split("?")[0] == roster or path.startswith(own_entry)
+        own_page = path.split("?")[0] in rosters or path.startswith(own_entries)
         return {CTV_OWN_PHONE} if persona == "ctv" and own_page else set()
 
     failures: list[str] = []

@@ -45,6 +45,7 @@ from giamngheo.workforce.selectors.people import (
     managed_units,
     roster,
     rules_for,
+    shown_phone,
     worker_months,
     worker_of,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "requests_visible_to",
     "roster",
     "rules_for",
+    "shown_phone",
     "supervision_reach",
     "task_of",
     "worker_for",

@@ -11,6 +11,7 @@ from giamngheo.accounts import access
 from giamngheo.accounts.models import User
 from giamngheo.accounts.types import Actor, Viewer, acting_user
 from giamngheo.areas.models import AdministrativeUnit, Level
+from giamngheo.lib.masking import mask_phone
 from giamngheo.lib.text import search_key
 from giamngheo.workforce import reference
 from giamngheo.workforce.models import (
@@ -131,3 +132,17 @@ def worker_months(worker: Worker, limit: int = 24) -> list[tuple[dt.date, Monthl
 def account_named(username: str) -> User | None:
     """The account with this username (for linking a roster entry), if any."""
     return User.objects.filter(username=username).first() if username else None
+
+
+def shown_phone(user: Viewer, worker: Worker) -> str:
+    """The worker's phone, masked unless ``user`` may see personal data where the worker is
+    managed (their commune, or the province for provincial staff). A collaborator always sees
+    their own number on their own entry (it is theirs; they may correct it). The roster pages
+    and the API read it here."""
+    own = worker.user_id is not None and worker.user_id == getattr(user, "pk", None)
+    full = own or access.sees_personal_data_at(
+        access.personal_data_reach(user),
+        province_id=worker.province_id,
+        commune_id=worker.commune_id,
+    )
+    return worker.phone if full else mask_phone(worker.phone)

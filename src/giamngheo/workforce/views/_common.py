@@ -14,10 +14,12 @@ from giamngheo.accounts import access
 from giamngheo.accounts import selectors as visible
 from giamngheo.accounts.types import Viewer
 from giamngheo.areas.models import AdministrativeUnit
-from giamngheo.lib.masking import mask_phone
 from giamngheo.registry.models import Household
 from giamngheo.workforce import forms, selectors
 from giamngheo.workforce.models import Worker
+
+# The roster's masking rule lives with the reads (the API applies it too).
+shown_phone = selectors.shown_phone
 
 
 def today() -> dt.date:
@@ -64,18 +66,6 @@ def worker_to_manage(request: HttpRequest, pk: int) -> Worker:
     if not can_manage(request.user, worker):
         raise PermissionDenied
     return worker
-
-
-def shown_phone(user: Viewer, worker: Worker) -> str:
-    """The worker's phone, masked unless ``user`` may see personal data where the worker is
-    managed (their commune, or the province for provincial staff). A collaborator always sees
-    their own number on their own entry (it is theirs; they may correct it)."""
-    full = is_self(user, worker) or access.sees_personal_data_at(
-        access.personal_data_reach(user),
-        province_id=worker.province_id,
-        commune_id=worker.commune_id,
-    )
-    return worker.phone if full else mask_phone(worker.phone)
 
 
 def worker_crumbs(worker: Worker) -> list[tuple[str, str]]:
