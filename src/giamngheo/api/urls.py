@@ -14,9 +14,9 @@ from giamngheo.api.resources.collaborators import (
     CollaboratorViewSet,
 )
 from giamngheo.api.resources.households import HouseholdViewSet, MemberViewSet
-from giamngheo.api.resources.requests import SupportRequestViewSet
 from giamngheo.api.resources.programmes import ProgrammeViewSet, SupportRecordViewSet
 from giamngheo.api.resources.reports import ReportFigureViewSet, ReportFormViewSet
+from giamngheo.api.resources.requests import SupportRequestViewSet
 from giamngheo.api.resources.review_rounds import ReviewRoundViewSet
 from giamngheo.api.resources.surveys import SurveyViewSet
 from giamngheo.api.resources.training_classes import TrainingClassViewSet
