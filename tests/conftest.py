@@ -40,6 +40,7 @@ from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, Level, UnitType
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household
+from tests import db_template
 
 PASSWORD = "mat-khau-thu-nghiem"
 PROVINCE_CODE = "44"
@@ -187,6 +188,32 @@ def _superuser(db: Any) -> bool:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         row = cursor.fetchone()
     return bool(row and row[0])
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_modify_db_settings: None,
+    django_db_use_migrations: bool,
+    django_db_createdb: bool,
+    django_db_blocker: Any,
+) -> bool:
+    """pytest-django's ``--reuse-db`` flag, and True when this worker's test database was just
+    cloned from the run's migrated template (tests/db_template.py): pytest-django then uses it
+    as it is (its ``migrate`` finds nothing to apply); it is dropped at the end of the session."""
+    reuse: bool = bool(request.config.getvalue("reuse_db"))
+    if reuse or django_db_createdb or not django_db_use_migrations:
+        return reuse
+    with django_db_blocker.unblock():
+        name = db_template.clone_test_database(os.environ.get("PYTEST_XDIST_WORKER"))
+
+    def drop() -> None:
+        with django_db_blocker.unblock():
+            db_template.drop_test_database(name)
+
+    request.addfinalizer(drop)
+    return True
 
 
 @pytest.fixture(scope="session")
