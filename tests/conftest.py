@@ -277,6 +277,27 @@ SPREAD_FIRST = (
 )
 
 
+# Then the files of the longest single tests (measured: a demo load, real processes, files of
+# millions of rows), longest first: handed out last, one of them ended a run minutes after the
+# other worker had finished.
+LONG_FIRST = (
+    "tests/programmes/test_demo.py",
+    "tests/review/test_demo.py",
+    "tests/operations/test_crash_safety.py",
+    "tests/operations/test_backup.py",
+    "tests/operations/test_several_workers.py",
+    "tests/demo/test_demo_matches_docs.py",
+    "tests/demo/test_loader.py",
+    "tests/test_bench_load.py",
+    "tests/surveys/test_blank_forms.py",
+    "tests/test_cli.py",
+    "tests/jobs/test_serve.py",
+    "tests/jobs/test_isolation.py",
+    "tests/registry/hostile/test_hostile_files.py",
+    "tests/operations/test_embedded_recovery.py",
+)
+
+
 def _shares_a_fixture_across_tests(item: pytest.Item) -> bool:
     """Whether a module-, package- or class-scoped fixture is built for ``item`` (its file's
     tests then run on one worker, so that it is built once)."""
@@ -313,8 +334,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 class _XdistOrder:
     """The order in which xdist hands out the work units (with --no-loadscope-reorder, in order
-    of first appearance): the spread crawls first, then the groups, the largest first, then the
-    single tests. After every other reordering (pytest-django's); on xdist workers only."""
+    of first appearance): the spread crawls first, then the files of long tests, then the
+    groups, the largest first, then the single tests. After every other reordering
+    (pytest-django's); on xdist workers only."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -327,9 +349,11 @@ class _XdistOrder:
             index, item = indexed
             if _file_of(item) in SPREAD_FIRST:
                 return (0, SPREAD_FIRST.index(_file_of(item)), index)
+            if _file_of(item) in LONG_FIRST:
+                return (1, LONG_FIRST.index(_file_of(item)), index)
             if _file_of(item) in sizes:
-                return (1, -sizes[_file_of(item)], index)
-            return (2, 0, index)
+                return (2, -sizes[_file_of(item)], index)
+            return (3, 0, index)
 
         items[:] = [item for _, item in sorted(enumerate(items), key=rank)]
 
