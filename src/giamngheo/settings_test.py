@@ -14,17 +14,7 @@ if not os.environ.get("DATABASE_URL"):
     embedded_db.start(for_tests=True)
 
 from giamngheo.settings import *  # noqa: F403
-from giamngheo.settings import DATABASES
 
 # Fast; tests only. tests/web/test_security_settings.py checks that production uses Argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "vi"
-
-# Tests only: a commit need not wait for the disk (the embedded test server runs with fsync off
-# for the same reason; an external server is asked per session). What a test sees is unchanged:
-# a commit is visible to every session at once either way.
-_given = DATABASES["default"].get("OPTIONS")
-DATABASES["default"]["OPTIONS"] = {
-    **(_given if isinstance(_given, dict) else {}),
-    "options": "-c synchronous_commit=off",
-}
