@@ -14,6 +14,8 @@ PYTEST_ARGS ?=
 # pytest-xdist: one worker per core, each with its own test database (pytest-django suffixes
 # its name with _gw0, _gw1…). The work units and their order are set in tests/conftest.py (a
 # file whose tests share a module-scoped world stays on one worker; the long crawls go first).
+# The migrations run once: the workers' databases are copies of one migrated template database
+# (tests/db_template.py), kept on the server for the next run while the migrations are unchanged.
 # PYTEST_ARGS="-n 0" runs in one process (so does a bare `.venv/bin/pytest FILE`).
 PYTEST_XDIST ?= -n auto --dist loadgroup --no-loadscope-reorder
 # Production-like settings for the deployment checks (README, "Database"; the secret key is
