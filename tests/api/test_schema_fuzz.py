@@ -52,6 +52,8 @@ def keep_the_test_connection() -> Iterator[None]:
     signals.request_finished.connect(close_old_connections)
 
 
+# Long and about the API, not about which PostgreSQL serves it: the embedded-server run only.
+@pytest.mark.once
 def test_no_5xx_and_responses_match_the_schema(
     world: World, keep_the_test_connection: None, settings: Any
 ) -> None:

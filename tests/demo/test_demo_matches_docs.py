@@ -13,7 +13,7 @@ from giamngheo.demo import loader
 from giamngheo.lib import clock
 from giamngheo.review.models import Entry, Meeting, Round
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from giamngheo.registry.models import Household
 from tests.conftest import World, make_household
 from tests.livelihoods.conftest import TODAY, make_programme, set_status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 
 def _households(world: World) -> None:

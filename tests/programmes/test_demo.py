@@ -12,7 +12,7 @@ from giamngheo.programmes.models import BeneficiaryList, Programme
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, StatusChange
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 TODAY = dt.date(2026, 11, 22)
 

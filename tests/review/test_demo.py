@@ -12,7 +12,7 @@ from giamngheo.demo import extensions, loader
 from giamngheo.review import demo
 from giamngheo.review.models import Certificate, CommuneReport, ProvinceReport, Round
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 
 def test_the_demo_has_a_finished_2025_and_a_2026_in_progress(official_units: None) -> None:

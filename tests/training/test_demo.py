@@ -13,7 +13,7 @@ from giamngheo.training.models import Attempt, Participant, Registration, Traini
 from tests.conftest import World
 from tests.training.conftest import add_worker
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 TODAY = dt.date(2026, 11, 22)
 
 

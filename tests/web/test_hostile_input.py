@@ -115,10 +115,11 @@ PERSONAS = ["xa_b", "xa_a", "anonymous"]
 # work; it is cut into shards of routes so that the xdist workers share it (conftest.py spreads
 # this file's tests one at a time). Every route belongs to exactly one shard (tested below).
 DEEP_SHARDS = 6
-# ``xa_a`` first: the longest of these tests (every route as another commune's officer, a few
-# minutes), started first so that it does not end the run (conftest.py keeps this order).
+# ``xa_a`` (every route as another commune's officer) in shards as well, started first so that
+# no single long test ends the run (conftest.py keeps this order).
+FOREIGN_SHARDS = 3
 RUNS = [
-    ("xa_a", 0, 1),
+    *[("xa_a", shard, FOREIGN_SHARDS) for shard in range(FOREIGN_SHARDS)],
     *[("xa_b", shard, DEEP_SHARDS) for shard in range(DEEP_SHARDS)],
     ("anonymous", 0, 1),
 ]

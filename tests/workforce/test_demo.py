@@ -25,6 +25,8 @@ from giamngheo.workforce.models import (
 )
 from giamngheo.workforce.states import RequestState
 
+pytestmark = pytest.mark.once  # demo content: not about the server
+
 TODAY = dt.date(2025, 11, 20)
 SEED = 11
 

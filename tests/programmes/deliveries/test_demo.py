@@ -15,7 +15,7 @@ from giamngheo.registry.models import Household
 from tests.conftest import World, make_household
 from tests.programmes.deliveries.conftest import Tree, give
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 TODAY = dt.date(2026, 6, 15)
 
 
