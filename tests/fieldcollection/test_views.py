@@ -99,6 +99,9 @@ def test_upload_dry_run_confirm_and_resolve(
     )
     listing = client.get(reverse("fieldcollection:conflicts")).text
     assert "A2-001" in listing
+    # The held answers read as on the survey page: money and numbers the Vietnamese way.
+    detail = client.get(reverse("fieldcollection:conflict_detail", args=[held.pk])).text
+    assert "1.500.000 đ" in detail and "40,0" in detail
     client.post(reverse("fieldcollection:conflict_detail", args=[held.pk]), {"action": "accept"})
     held.refresh_from_db()
     assert held.status == SubmissionStatus.ACCEPTED and Survey.objects.count() == 2

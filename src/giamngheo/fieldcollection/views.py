@@ -304,14 +304,9 @@ def _answer_rows(form_code: str, answers: dict[str, Any]) -> list[tuple[str, str
         return sorted((str(k), str(v)) for k, v in answers.items())
     rows = []
     for spec_field in spec.household_fields:
-        value = answers.get(spec_field.name)
-        if value is None:
-            shown = "—"
-        elif isinstance(value, bool):
-            shown = _("Có") if value else _("Không")
-        else:
-            shown = spec_field.choice_label(value)
-        rows.append((spec_field.label, shown))
+        rows.append(
+            (spec_field.label, definitions.answer_text(spec_field, answers.get(spec_field.name)))
+        )
     return rows
 
 

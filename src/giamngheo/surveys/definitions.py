@@ -33,6 +33,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from giamngheo.lib.errors import DomainError
+from giamngheo.lib.formatting import format_money, format_number
 from giamngheo.standards import Pack, load_pack, schema
 
 FORMS_DIR: Final = Path(__file__).resolve().parent / "forms"
@@ -171,6 +172,22 @@ class FormSpec:
     @classmethod
     def from_data(cls, data: Mapping[str, Any], *, origin: str = "") -> FormSpec:
         return _parse(data, origin)
+
+
+def answer_text(spec_field: FormField, value: Any) -> str:
+    """A stored answer as a page shows it: the choice's label, Có/Không, money as 1.500.000 đ,
+    numbers the Vietnamese way (the survey page and the held field submissions use this)."""
+    if value is None:
+        return "—"
+    if spec_field.type is FieldType.BOOL:
+        return _("Có") if value else _("Không")
+    if spec_field.type is FieldType.ENUM:
+        return spec_field.choice_label(value)
+    if spec_field.type is FieldType.MONEY:
+        return format_money(value)
+    if spec_field.type is FieldType.NUMBER:
+        return format_number(value, 1)
+    return str(value)
 
 
 def _english() -> bool:

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from giamngheo.accounts import access
 from giamngheo.lib import clock, idempotency
-from giamngheo.lib.formatting import format_money, format_number
 from giamngheo.registry.models import Household, Person, Status
 from giamngheo.standards import Explanation
 from giamngheo.surveys import definitions, engine, selectors, services
@@ -365,18 +364,7 @@ def _answer_rows(
 ) -> dict[str, Any]:
     """Stored answers with their questions' labels, for the detail page."""
 
-    def shown(spec_field: definitions.FormField, value: Any) -> str:
-        if value is None:
-            return "—"
-        if spec_field.type is FieldType.BOOL:
-            return _("Có") if value else _("Không")
-        if spec_field.type is FieldType.ENUM:
-            return spec_field.choice_label(value)
-        if spec_field.type is FieldType.MONEY:
-            return format_money(value)
-        if spec_field.type is FieldType.NUMBER:
-            return format_number(value, 1)
-        return str(value)
+    shown = definitions.answer_text
 
     household = answers.get("household") or {}
     members = answers.get("members") or []
