@@ -39,7 +39,7 @@ def _state() -> tuple[int, int, int, int]:
 
 def _photo_files() -> set[Path]:
     root = Path(FieldSubmission._meta.get_field("photo").storage.location) / "fieldcollection"
-    return set(root.rglob("*")) if root.exists() else set()
+    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
 def _sub(household: Household, **kwargs: Any) -> dict[str, Any]:

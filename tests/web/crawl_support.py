@@ -138,6 +138,7 @@ PARAMETER_KINDS: dict[tuple[str, str] | str, Any] = {
     ("imports", "pk"): "odk_import_job",
     ("submissions", "pk"): "field_submission",
     ("jobs", "pk"): "job",
+    ("progress", "pk"): "what_if_job",  # reports: the what-if job's progress bar
     # programmes.deliveries
     ("deliveries", "pk"): "support_record",
     ("sheet-imports", "pk"): "delivery_import_job",

@@ -559,6 +559,14 @@ def build_crawl_world() -> CrawlWorld:
     held.photo.save("crawl-beta.png", ContentFile(_png()), save=False)
     held.save()
     objects.update(odk_import_job=odk_import_job, field_submission=held)
+    # Reports: commune B's what-if job (its progress bar on the dashboard).
+    objects["what_if_job"] = job_services.job_enqueue(
+        actor=w.xa_b,
+        kind="reports.what_if",
+        parameters={"area_code": b.code, "year": 2025, "day": "2025-12-31"},
+        province=w.province,
+        commune=b,
+    )
 
     markers = [
         FOREIGN_HEAD,
