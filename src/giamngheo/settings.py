@@ -375,6 +375,9 @@ TABLE_MAX_ROWS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_ROWS", "1048576"))  # E
 # A spreadsheet made while the user waits (the deliveries' export): beyond this many detail rows
 # the page asks for a narrower filter rather than hold a large workbook in a web process.
 EXPORT_MAX_ROWS = int(os.environ.get("GIAMNGHEO_EXPORT_MAX_ROWS", "50000"))
+# The dashboards' what-if: areas of up to this many households are computed in the request;
+# larger ones by a background job (reports.whatif_jobs).
+GIAMNGHEO_WHATIF_INLINE_LIMIT = int(os.environ.get("GIAMNGHEO_WHATIF_INLINE_LIMIT", "10000"))
 TABLE_MAX_COLUMNS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_COLUMNS", "200"))
 TABLE_MAX_CELLS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_CELLS", "20000000"))
 XLSX_MAX_UNCOMPRESSED_BYTES = int(
