@@ -104,6 +104,21 @@ class ScopedViewSet(viewsets.GenericViewSet[Any]):
     def apply_filters(self, queryset: QuerySet[Any], filters: dict[str, Any]) -> QuerySet[Any]:
         return queryset
 
+    def filter_household_area_state_year(
+        self, queryset: QuerySet[Any], filters: dict[str, Any], *, year_lookup: str
+    ) -> QuerySet[Any]:
+        """The filters most resources share: ``household`` (id), ``area`` (a unit the user
+        sees), ``state`` and ``year`` (through ``year_lookup``, e.g. ``received_on__year``)."""
+        if filters.get("household") is not None:
+            queryset = queryset.filter(household_id=filters["household"])
+        if filters.get("area"):
+            queryset = queryset.filter(**area_column(self.area_of(filters["area"])))
+        if "state" in filters:
+            queryset = queryset.filter(state=filters["state"])
+        if filters.get("year") is not None:
+            queryset = queryset.filter(**{year_lookup: filters["year"]})
+        return queryset
+
     def filters(self) -> dict[str, Any]:
         if self.filter_class is None:
             return {}

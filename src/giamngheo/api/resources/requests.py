@@ -16,7 +16,6 @@ from giamngheo.api.base import (
     ScopedViewSet,
     ServiceCreateMixin,
     StrictInput,
-    area_column,
 )
 from giamngheo.lib.validators import validate_event_date
 from giamngheo.registry import selectors as registry_selectors
@@ -100,15 +99,9 @@ class SupportRequestViewSet(ServiceCreateMixin, ScopedViewSet):
     def apply_filters(
         self, queryset: QuerySet[SupportRequest], filters: dict[str, Any]
     ) -> QuerySet[SupportRequest]:
-        if filters.get("household") is not None:
-            queryset = queryset.filter(household_id=filters["household"])
-        if filters.get("area"):
-            queryset = queryset.filter(**area_column(self.area_of(filters["area"])))
-        if "state" in filters:
-            queryset = queryset.filter(state=filters["state"])
-        if filters.get("year") is not None:
-            queryset = queryset.filter(received_on__year=filters["year"])
-        return queryset
+        return self.filter_household_area_state_year(
+            queryset, filters, year_lookup="received_on__year"
+        )
 
     def create_through_service(self, data: dict[str, Any]) -> SupportRequest:
         household = registry_selectors.household_for(self.request.user, data["household"])
