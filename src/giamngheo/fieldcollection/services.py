@@ -271,7 +271,10 @@ def _store(
     photo: tuple[bytes, str] | None,
     source_file: str,
     dry_run: bool,
+    action: str,
+    after: dict[str, Any],
 ) -> FieldSubmission:
+    """The submission's row (and its photo), with its audit event ``action``."""
     payload = {
         "form": parsed.spec.code,
         "review_year": parsed.review_year,
@@ -310,6 +313,7 @@ def _store(
         if row.photo:
             row.photo.delete(save=False)
         raise
+    audit.record(actor=actor, action=action, obj=row, after=after)
     return row
 
 
@@ -347,7 +351,7 @@ def import_submission(
                     surveyed_on=parsed.surveyed_on,
                     answers=parsed.answers,
                 )
-                row = _store(
+                _store(
                     actor=actor,
                     parsed=parsed,
                     submission=submission,
@@ -357,11 +361,7 @@ def import_submission(
                     photo=photo,
                     source_file=source_file,
                     dry_run=dry_run,
-                )
-                audit.record(
-                    actor=actor,
                     action="fieldcollection.submission_held",
-                    obj=row,
                     after={
                         "household": household.code,
                         "form_version": parsed.form_version,
@@ -378,7 +378,7 @@ def import_submission(
                 answers=parsed.answers,
                 surveyor_name=parsed.surveyor_name or _("(không ghi tên)"),
             )
-            row = _store(
+            _store(
                 actor=actor,
                 parsed=parsed,
                 submission=submission,
@@ -388,11 +388,7 @@ def import_submission(
                 photo=photo,
                 source_file=source_file,
                 dry_run=dry_run,
-            )
-            audit.record(
-                actor=actor,
                 action="fieldcollection.submission_imported",
-                obj=row,
                 after={"household": household.code, "survey": survey.pk},
             )
             return "recorded"
