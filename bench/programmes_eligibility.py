@@ -92,11 +92,7 @@ def main(argv: list[str]) -> int:
     )
     options = parser.parse_args(argv)
 
-    url = scratch.server_url(options.database)
-    if options.reuse:
-        scratch.connect(url)
-    else:
-        scratch.create(url, options.database)
+    url = scratch.open_database(options.database, reuse=options.reuse)
     try:
         from django.db import connection, transaction
         from django.db.models import Count

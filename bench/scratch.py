@@ -55,6 +55,17 @@ def connect(url: str) -> None:
     django.setup()
 
 
+def open_database(database: str, *, reuse: bool) -> str:
+    """Connect Django to ``database``: a kept one as it is (``--reuse``), else a new one made
+    and migrated. Returns its URL (for ``drop``)."""
+    url = server_url(database)
+    if reuse:
+        connect(url)
+    else:
+        create(url, database)
+    return url
+
+
 def drop(url: str, database: str) -> None:
     from django.db import connections
 

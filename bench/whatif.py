@@ -72,11 +72,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--reuse", action="store_true", help="time a kept database again")
     options = parser.parse_args(argv)
 
-    url = scratch.server_url(options.database)
-    if options.reuse:
-        scratch.connect(url)
-    else:
-        scratch.create(url, options.database)
+    url = scratch.open_database(options.database, reuse=options.reuse)
     try:
         from django.conf import settings
         from django.contrib.auth import get_user_model
