@@ -378,6 +378,13 @@ EXPORT_MAX_ROWS = int(os.environ.get("GIAMNGHEO_EXPORT_MAX_ROWS", "50000"))
 # The dashboards' what-if: areas of up to this many households are computed in the request;
 # larger ones by a background job (reports.whatif_jobs).
 GIAMNGHEO_WHATIF_INLINE_LIMIT = int(os.environ.get("GIAMNGHEO_WHATIF_INLINE_LIMIT", "10000"))
+# Field collection imports (fieldcollection.submissions): a Kobo JSON export is read whole, a
+# zip's member count and each photo are bounded.
+FIELD_JSON_MAX_BYTES = int(os.environ.get("GIAMNGHEO_FIELD_JSON_MAX_BYTES", str(50 * 1024 * 1024)))
+FIELD_ZIP_MAX_MEMBERS = int(os.environ.get("GIAMNGHEO_FIELD_ZIP_MAX_MEMBERS", "20000"))
+FIELD_PHOTO_MAX_BYTES = int(
+    os.environ.get("GIAMNGHEO_FIELD_PHOTO_MAX_BYTES", str(10 * 1024 * 1024))
+)
 TABLE_MAX_COLUMNS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_COLUMNS", "200"))
 TABLE_MAX_CELLS = int(os.environ.get("GIAMNGHEO_TABLE_MAX_CELLS", "20000000"))
 XLSX_MAX_UNCOMPRESSED_BYTES = int(

@@ -75,7 +75,7 @@ class ExportError(DomainError):
 
 
 def json_max_bytes() -> int:
-    return int(getattr(settings, "FIELD_JSON_MAX_BYTES", 50 * 1024 * 1024))
+    return int(settings.FIELD_JSON_MAX_BYTES)
 
 
 @dataclass
@@ -106,7 +106,7 @@ def _safe_zip(handle: IO[bytes], size: int) -> zipfile.ZipFile:
             _("Tệp nén bị hỏng hoặc không trọn vẹn (không mở được); hãy tải lại tệp xuất.")
         ) from error
     infos = archive.infolist()
-    max_members = int(getattr(settings, "FIELD_ZIP_MAX_MEMBERS", 20_000))
+    max_members = int(settings.FIELD_ZIP_MAX_MEMBERS)
     if len(infos) > max_members:
         archive.close()
         raise ExportError(
@@ -241,7 +241,7 @@ def _photo_loader(
 
 
 def photo_max_bytes() -> int:
-    return int(getattr(settings, "FIELD_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.FIELD_PHOTO_MAX_BYTES)
 
 
 def _read_central(archive: zipfile.ZipFile) -> Iterator[Submission]:
