@@ -123,12 +123,13 @@ def main(argv: list[str]) -> int:
                 cursor.fetchall()
 
         floor_seconds = _median(floor, options.repeat)
+        configured_limit = settings.GIAMNGHEO_WHATIF_INLINE_LIMIT
         settings.GIAMNGHEO_WHATIF_INLINE_LIMIT = 10**9  # the commune inline, whatever its size
         inline_seconds = _median(
             lambda: dashboard_whatif.what_if(admin, commune, year=YEAR, today=today),
             options.repeat,
         )
-        settings.GIAMNGHEO_WHATIF_INLINE_LIMIT = dashboard_whatif.INLINE_LIMIT
+        settings.GIAMNGHEO_WHATIF_INLINE_LIMIT = configured_limit
         fresh_seconds = _median(
             lambda: dashboard_whatif.freshness(province, pair=pair, today=today), options.repeat
         )
