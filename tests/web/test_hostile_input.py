@@ -12,6 +12,12 @@ Where the values go, found without a list per view:
 
 Personas: ``xa_b`` (owner of the crawl world's objects: reaches every form), ``xa_a`` (another
 commune) and anonymous.
+
+A value nobody reads cannot fail: the fuzz notes whether anything after the NUL-byte guard read
+a request's query or form data (``NoteInputReads``). A route whose answer to the first hostile
+value read none of it (a 404 before any input is looked at, a login redirect, a 405, a PDF that
+takes no parameter) is sent only the NUL value after it, not the others: they would take the
+same path through the same code. A route that read it gets every value.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.test import Client, override_settings
 
 from tests.web.crawl_support import (
     CrawlWorld,
@@ -45,22 +52,26 @@ pytestmark = pytest.mark.once
 
 HUGE = str(10**30)
 LONG = "Nguyễn " * 1500  # 10 kB
-# Every value is sent everywhere (all fields at once).
+NUL = "a\x00b"
+# Every value is sent everywhere (all fields at once), the longest first: the request that tells
+# whether the route reads its input (see the module's docstring).
 HOSTILE = [
-    "a\x00b",
+    LONG,
+    NUL,
     HUGE,
     "-1",
     "0",
     "01/01/0001",
     "31/02/2026",
-    LONG,
     "\u202eNguyễn' OR 1=1 --",
     "１２",  # full-width digits: isdigit() is true, int() works, the database may disagree
 ]
 # The admin answers non-staff with a redirect to its login: a few values suffice there.
-HOSTILE_ADMIN = ["a\x00b", HUGE, "-1", "31/02/2026"]
+HOSTILE_ADMIN = [HUGE, NUL, "-1", "31/02/2026"]
 # One field at a time, on top of the form's own values: the values that pass a careless parser
 # and reach the service or the database, by the kind of field.
+# A query name the view reads, alone (so that no other name's refusal stops the view first).
+QUERY_ONE_AT_A_TIME = [HUGE, "-5", "01/01/9999", "x" * 300]
 ONE_AT_A_TIME = {
     "number": [HUGE, "-5"],
     "date": ["01/01/0001", "01/01/9999"],
@@ -236,6 +247,76 @@ def query_names_of(pattern: Pattern) -> list[str]:
     return sorted(set(_GET_NAME.findall(source)))
 
 
+# --- which inputs a route reads ------------------------------------------------------------
+
+
+class NotedQueryDict(QueryDict):
+    """A request's query or form data that notes whether any code read it."""
+
+    noted_read = False
+
+    def __getattribute__(self, name: str) -> Any:
+        if name != "noted_read":
+            object.__setattr__(self, "noted_read", True)
+        return super().__getattribute__(name)
+
+    # Special methods are looked up on the type, not through __getattribute__.
+    def __getitem__(self, key: str) -> Any:
+        self.noted_read = True
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.noted_read = True
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self.noted_read = True
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self.noted_read = True
+        return super().__len__()
+
+
+def noted(data: QueryDict) -> NotedQueryDict:
+    copied = data.copy()
+    copied.__class__ = NotedQueryDict
+    copied._mutable = data._mutable
+    return copied  # type: ignore[return-value]
+
+
+class NoteInputReads:
+    """Right after the NUL-byte guard (which read everything): the query and the parsed form
+    data, swapped for copies that note reads."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = noted(request.GET)
+        if "_post" in request.__dict__:  # parsed by the guard (form encodings)
+            request.POST = noted(request.POST)
+        response: HttpResponse = self.get_response(request)
+        return response
+
+
+def read_its_input(response: Any, method: str) -> bool:
+    """Whether the view (or anything after the guard) read the request's query (GET) or form
+    data (POST). A request the guard refused has no noted data: nothing read it."""
+    request = response.wsgi_request
+    data = request.__dict__.get("GET" if method == "GET" else "_post")
+    return isinstance(data, NotedQueryDict) and data.noted_read
+
+
+def noting_middleware() -> list[str]:
+    from django.conf import settings
+
+    chain = list(settings.MIDDLEWARE)
+    guard = chain.index("giamngheo.web.input_guard.InputGuardMiddleware")
+    chain.insert(guard + 1, f"{__name__}.NoteInputReads")
+    return chain
+
+
 # --- the fuzz ---------------------------------------------------------------------------------
 
 
@@ -255,6 +336,8 @@ class Fuzz:
         self.cw = cw
         self.persona = persona
         self.client = Client(raise_request_exception=False)
+        with override_settings(MIDDLEWARE=noting_middleware()):
+            self.client.handler.load_middleware()
         user = cw.personas()[persona]
         if user is not None:
             self.client.force_login(user)
@@ -265,8 +348,11 @@ class Fuzz:
         self.seconds: Counter[str] = Counter()
         self.slow: Counter[str] = Counter()
         self.phase = "pages"
+        # route → how many of the "all at once" values it was sent (see ``sweep``)
+        self.swept: Counter[str] = Counter()
 
-    def send(self, method: str, path: str, data: dict[str, Any] | None = None) -> int:
+    def send(self, method: str, path: str, data: dict[str, Any] | None = None) -> bool:
+        """Send one request; whether its view read the query (GET) or form data (POST)."""
         started = time.perf_counter()
         cookies = {k: v.value for k, v in self.client.cookies.items()}
         with transaction.atomic():
@@ -287,7 +373,17 @@ class Fuzz:
                 f"{self.persona} {method} {path[:120]}: HTTP {response.status_code} "
                 f"{where(response)} with {shown!r:.300}"
             )
-        return response.status_code
+        return read_its_input(response, method)
+
+    def sweep(self, method: str, path: str, names: list[str], values: list[str]) -> None:
+        """Each value in every name at once. When the first request's view read none of its
+        data, the others would take the same path: only the NUL value follows (the guard)."""
+        first, *rest = values
+        if not self.send(method, path, {name: first for name in names}):
+            rest = [value for value in rest if value == NUL]
+        for value in rest:
+            self.send(method, path, {name: value for name in names})
+        self.swept[f"{method} {path}"] += 1 + len(rest)
 
     def page(self, path: str) -> tuple[int, str]:
         with transaction.atomic():
@@ -322,17 +418,16 @@ class Fuzz:
             admin = pattern.route.startswith("admin/")
             view_names = [] if admin else query_names_of(pattern)
             names = sorted(set(COMMON_QUERY) | set(view_names) | get_fields.get(path, set()))
-            for value in HOSTILE_ADMIN if admin else HOSTILE:
-                self.send("GET", path, {name: value for name in names})
+            values = HOSTILE_ADMIN if admin else HOSTILE
+            self.sweep("GET", path, names, values)
             forms = post_fields.get(path, [])
             post_names = sorted({name for form in forms for name in form.fields} | {"id", "pk"})
-            for value in HOSTILE_ADMIN if admin else HOSTILE:
-                self.send("POST", path, {name: value for name in post_names})
+            self.sweep("POST", path, post_names, values)
             if not deep or admin:
                 continue
             self.phase = "one at a time"
             for name in sorted(set(view_names) | get_fields.get(path, set())):
-                for value in ONE_AT_A_TIME:
+                for value in QUERY_ONE_AT_A_TIME:
                     self.send("GET", path, {name: value})
             for form in forms:
                 for name in form.fields:
@@ -401,13 +496,32 @@ def test_hostile_input_never_gives_a_server_error(
     deep = persona == "xa_b"
     fuzz = Fuzz(crawl_world, persona)
     fuzz.run(deep=deep, shard=shard, shards=shards)
-    # Every shard holds a fair part of the routes, each sent a dozen hostile requests or more
-    # (the deep fuzz sends one per field of every form as well).
+    # Every shard holds a fair part of the routes; each was sent two values at least on each
+    # method (every value when its view read them), and the deep fuzz one request per field of
+    # every form as well.
     assert fuzz.routes > len(list(url_patterns())) // (2 * shards)
-    assert fuzz.count > (20 if deep else 12) * fuzz.routes
+    assert len(fuzz.swept) == 2 * fuzz.routes and min(fuzz.swept.values()) >= 2
+    assert fuzz.count > (6 if deep else 4) * fuzz.routes
     assert not fuzz.failures, f"{len(fuzz.failures)} of {fuzz.count} requests failed:\n" + (
         "\n".join(fuzz.failures)
     )
+
+
+@pytest.mark.django_db
+def test_a_route_that_reads_its_query_is_sent_every_value_and_one_that_does_not_two(
+    crawl_world: CrawlWorld,
+) -> None:
+    household = crawl_world.objects["household"].pk
+    owner, foreign = Fuzz(crawl_world, "xa_b"), Fuzz(crawl_world, "xa_a")
+    owner.sweep("GET", "/households/", ["q", "page"], HOSTILE)  # the list reads both
+    foreign.sweep("GET", f"/households/{household}/", ["q"], HOSTILE)  # a 404 before any read
+    owner.sweep("POST", f"/households/{household}/edit/", ["head_name"], HOSTILE)  # a form
+    assert owner.swept == {
+        "GET /households/": len(HOSTILE),
+        f"POST /households/{household}/edit/": len(HOSTILE),
+    }
+    assert foreign.swept == {f"GET /households/{household}/": 2}  # the first and the NUL value
+    assert not owner.failures and not foreign.failures
 
 
 def test_the_deep_shards_cover_every_route_once() -> None:
