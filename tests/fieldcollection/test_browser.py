@@ -5,24 +5,24 @@ confirms, then accepts a held submission on the conflict page. Screenshots are k
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db.models import F
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from giamngheo.fieldcollection.models import FieldSubmission, SubmissionStatus
 from giamngheo.jobs import worker
 from giamngheo.jobs.models import JobStatus
 from giamngheo.registry.models import Household
 from giamngheo.surveys.models import Survey
+from tests.browser import chromium
 from tests.conftest import World
 from tests.fieldcollection import helpers
 from tests.surveys.conftest import b2_answers
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, log_in
+from tests.web.test_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -30,13 +30,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: run 'make chromium' (make test does it).")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from chromium()
 
 
 @pytest.fixture
