@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.backends.postgresql.operations import DatabaseOperations
@@ -351,7 +352,11 @@ class _XdistOrder:
     (pytest-django's); on xdist workers only."""
 
     @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        if config.getvalue("loadgroup"):
+            _name_the_groups(items)
         sizes: dict[str, int] = {}
         for item in items:
             if item.get_closest_marker("xdist_group") is not None:
@@ -368,6 +373,23 @@ class _XdistOrder:
             return (3, 0, index)
 
         items[:] = [item for _, item in sorted(enumerate(items), key=rank)]
+
+
+def _name_the_groups(items: list[pytest.Item]) -> None:
+    """What ``--dist loadgroup`` does on the workers, redone: the group's name after an "@" in
+    each marked test's id (the controller hands out the tests of one name to one worker).
+    pytest-xdist 3.8 writes ``item._nodeid``, which pytest 9.2 no longer reads (the id is the
+    structured ``item._id``; pytest-xdist#1386): no file was kept on one worker, and each
+    worker built every module-scoped world of the files it shared."""
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")  # type: ignore[attr-defined]
 
 
 def pytest_configure(config: pytest.Config) -> None:
