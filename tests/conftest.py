@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import fcntl
+import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import pytest
@@ -597,8 +600,44 @@ DEMO_SEED = 3
 DEMO_TODAY = dt.date(2026, 11, 22)
 
 
+def load_once_per_run(
+    name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_blocker: Any,
+    build: Callable[[], T],
+) -> Loaded:
+    """``load_once``, shared by the run's xdist workers: the first worker that needs it loads
+    and leaves the result in the run's temporary directory; the others (waiting on a file
+    lock meanwhile) read it, if their database holds the same official units (the rows refer
+    to them by key), else load it themselves."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return load_once(django_db_blocker, build)
+    assert _units is not None
+    # The keys of the official units (their rows also hold times, which differ).
+    base = hashlib.sha256(repr(sorted(_units.top.items())).encode())
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(id || ':' || code, ',' ORDER BY id)"  # noqa: S608 - model's table
+            f" FROM {connection.ops.quote_name(AdministrativeUnit._meta.db_table)}"
+        )
+        base.update(str(cursor.fetchone()[0]).encode())
+    root = tmp_path_factory.getbasetemp().parent  # shared by the run's workers
+    path = root / f"{name}.pickle"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if path.exists():
+            digest, loaded = pickle.loads(path.read_bytes())  # noqa: S301 - this run's own file
+            if digest == base.hexdigest():
+                return cast(Loaded, loaded)
+        loaded = load_once(django_db_blocker, build)
+        path.write_bytes(pickle.dumps((base.hexdigest(), loaded)))
+    return loaded
+
+
 @pytest.fixture(scope="session")
-def _demo_province_load(django_db_setup: None, django_db_blocker: Any) -> Loaded:
+def _demo_province_load(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Loaded:
     def load_the_demo_province() -> demo_loader.LoadReport:
         clock.set_today(DEMO_TODAY)
         try:
@@ -606,12 +645,14 @@ def _demo_province_load(django_db_setup: None, django_db_blocker: Any) -> Loaded
         finally:
             clock.set_today(None)
 
-    return load_once(django_db_blocker, load_the_demo_province)
+    return load_once_per_run(
+        "demo-province", tmp_path_factory, django_db_blocker, load_the_demo_province
+    )
 
 
 @pytest.fixture
 def demo_province(_demo_province_load: Loaded, db: None) -> demo_loader.LoadReport:
     """The database as ``load_demo(households=DEMO_HOUSEHOLDS, seed=DEMO_SEED)`` (every part)
     leaves it on DEMO_TODAY, with its report: the real load runs once per worker, each test
-    gets its rows (the xdist group ``demo-province`` keeps its tests on one worker)."""
+    gets its rows (loaded once per run: ``load_once_per_run``)."""
     return _demo_province_load.copy_in()

@@ -2,7 +2,7 @@
 round of ``xa1``'s commune has one village surveyed and met, ``xa2``'s is still planning.
 
 The demo province is ``load_demo(households=1500, seed=3)`` on 22/11/2026, loaded once per
-worker (``demo_province``, tests/conftest.py)."""
+run (``demo_province``, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,7 @@ from giamngheo.demo import extensions, loader
 from giamngheo.lib import clock
 from giamngheo.review.models import Entry, Meeting, Round
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.once,  # demo content: not about the server
-    pytest.mark.xdist_group("demo-province"),  # one worker loads the demo province
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The programmes demo part: programmes loaded, an approved (frozen) list, rebuilt cleanly.
 
-The demo province (every part) is loaded once per worker (``demo_province``,
+The demo province (every part) is loaded once per run (``demo_province``,
 tests/conftest.py); the rebuild here is a real load."""
 
 from __future__ import annotations
@@ -15,11 +15,7 @@ from giamngheo.programmes.models import BeneficiaryList, Programme
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, StatusChange
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.once,  # demo content: not about the server
-    pytest.mark.xdist_group("demo-province"),  # one worker loads the demo province
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -27,7 +27,7 @@ from giamngheo.registry.models import Household, Membership
 from giamngheo.reports import dashboard_whatif, whatif_jobs
 from giamngheo.reports.models import WhatIfResult
 from giamngheo.reports.services import ReportError
-from tests.conftest import Loaded, World, load_once  # noqa: F401 (World: the official units)
+from tests.conftest import Loaded, World, load_once_per_run  # noqa: F401 (World: the official units)
 
 YEAR = 2025
 URL = "/reports/dashboard/what-if/"
@@ -36,14 +36,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="session")
-def _demo_load(django_db_setup: None, django_db_blocker: Any) -> Loaded:
-    """The real load runs once per worker; each test gets its rows (committed: the jobs read
+def _demo_load(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Loaded:
+    """The real load runs once per run; each test gets its rows (committed: the jobs read
     them from other connections), which the test's flush removes."""
 
     def load_a_small_demo() -> loader.LoadReport:
         return loader.load_demo(households=240, seed=5, parts=frozenset({"surveys"}))
 
-    return load_once(django_db_blocker, load_a_small_demo)
+    return load_once_per_run("whatif-demo", tmp_path_factory, django_db_blocker, load_a_small_demo)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The review part of the demo province: last year finished, this year in progress.
 
-The demo province is loaded once per worker on 22/11/2026 (``demo_province``,
+The demo province is loaded once per run on 22/11/2026 (``demo_province``,
 tests/conftest.py); its review part is the one ``seed_review_demo`` wrote during that load."""
 
 from __future__ import annotations
@@ -13,11 +13,7 @@ from giamngheo.demo import extensions, loader
 from giamngheo.review import demo
 from giamngheo.review.models import Certificate, CommuneReport, ProvinceReport, Round
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.once,  # demo content: not about the server
-    pytest.mark.xdist_group("demo-province"),  # one worker loads the demo province
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 
 def test_the_demo_has_a_finished_2025_and_a_2026_in_progress(
