@@ -14,6 +14,9 @@ Speed without sharing state between tests:
 * The personas (``world``) are built once per session with the real services, their rows are
   kept (COPY) and the build is rolled back; each test that asks for ``world`` gets the same rows
   copied into its own transaction and a fresh copy of the same Python objects.
+* A demo load that a test only starts from (``demo_province``, ``load_once_per_run``) runs once
+  per run, rolled back, its rows kept the same way; the first xdist worker that needs it leaves
+  them in the run's temporary directory for the others. A test about the loader runs it.
 
 Personas (healthchecks/Zulip style): ``tinh`` (provincial officer of province P), ``xa_a`` and
 ``xa_b`` (officers of communes A and B of P), ``ctv`` (collaborator of village A1 only),
@@ -653,6 +656,6 @@ def _demo_province_load(
 @pytest.fixture
 def demo_province(_demo_province_load: Loaded, db: None) -> demo_loader.LoadReport:
     """The database as ``load_demo(households=DEMO_HOUSEHOLDS, seed=DEMO_SEED)`` (every part)
-    leaves it on DEMO_TODAY, with its report: the real load runs once per worker, each test
-    gets its rows (loaded once per run: ``load_once_per_run``)."""
+    leaves it on DEMO_TODAY, with its report: the real load runs once per run
+    (``load_once_per_run``), each test gets its rows."""
     return _demo_province_load.copy_in()
