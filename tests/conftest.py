@@ -14,6 +14,9 @@ Speed without sharing state between tests:
 * The personas (``world``) are built once per session with the real services, their rows are
   kept (COPY) and the build is rolled back; each test that asks for ``world`` gets the same rows
   copied into its own transaction and a fresh copy of the same Python objects.
+* A demo load that a test only starts from (``demo_province``, ``load_once_per_run``) runs once
+  per run, rolled back, its rows kept the same way; the first xdist worker that needs it leaves
+  them in the run's temporary directory for the others. A test about the loader runs it.
 
 Personas (healthchecks/Zulip style): ``tinh`` (provincial officer of province P), ``xa_a`` and
 ``xa_b`` (officers of communes A and B of P), ``ctv`` (collaborator of village A1 only),
@@ -23,10 +26,14 @@ Personas (healthchecks/Zulip style): ``tinh`` (provincial officer of province P)
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import fcntl
+import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 import pytest
@@ -43,6 +50,8 @@ from giamngheo.accounts import services as account_services
 from giamngheo.accounts.models import Role, User
 from giamngheo.areas import services as area_services
 from giamngheo.areas.models import AdministrativeUnit, Level, UnitType
+from giamngheo.demo import loader as demo_loader
+from giamngheo.lib import clock
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household
 from tests import db_template
@@ -132,7 +141,11 @@ def _capture(build: Callable[[], T]) -> tuple[T, _Captured]:
             if new_count == count:
                 assert after[table] == before[table], f"{build.__name__} changed rows of {table}"
                 continue
-            assert table in keys, f"{build.__name__} wrote {table}, which has no integer key"
+            if table not in keys:  # new rows only when it was empty (e.g. keyed by a hash)
+                assert count == 0, f"{build.__name__} wrote {table}, which has no integer key"
+                with cursor.copy(f"COPY {qn(table)} TO STDOUT") as stream:
+                    captured.rows[table] = b"".join(bytes(block) for block in stream)
+                continue
             query = f"SELECT * FROM {qn(table)} WHERE {qn(keys[table])} > {int(top)}"  # noqa: S608
             with cursor.copy(f"COPY ({query}) TO STDOUT") as stream:
                 captured.rows[table] = b"".join(bytes(block) for block in stream)
@@ -559,3 +572,112 @@ def job_processes_use_the_test_database(monkeypatch: pytest.MonkeyPatch) -> None
     straight away, as a production runner does."""
     if not os.environ.get("DATABASE_URL"):
         monkeypatch.setenv("DATABASE_URL", test_database_url())
+
+
+# -- The demo province, loaded once per worker ------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """What one real load returned, and the rows it wrote (kept by ``load_once``)."""
+
+    result: Any
+    rows: _Captured
+
+    def copy_in(self) -> Any:
+        """The load's rows copied into the test's database (its transaction, or committed in a
+        transactional test, whose flush removes them), sequences past their keys; and a fresh
+        copy of what the load returned."""
+        restore_official_units()
+        # Verbatim rows of a state that passed every constraint and trigger when they were
+        # written; in table order a trigger may see a row before the one it checks (a
+        # livelihood model before its group's approval), so triggers are off for the copy
+        # only (superuser: as _delete_flush).
+        verbatim = _superuser(connection)
+        with transaction.atomic(), connection.cursor() as cursor:
+            if verbatim:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            try:
+                self.rows.copy_in()
+            finally:
+                if verbatim:
+                    cursor.execute("SET LOCAL session_replication_role = origin")
+        self.rows.keep_sequences_past()
+        return copy.deepcopy(self.result)
+
+
+def load_once(django_db_blocker: Any, build: Callable[[], T]) -> Loaded:
+    """Run ``build`` (a real load) once, on the official units alone, in a transaction that is
+    rolled back; its rows are kept (``_capture``: it may only insert) for ``Loaded.copy_in``.
+    For session-scoped fixtures: the load of ~20 s then costs milliseconds per test."""
+    with django_db_blocker.unblock():
+        restore_official_units()
+        with transaction.atomic():
+            result, rows = _capture(build)
+            transaction.set_rollback(True)
+    return Loaded(result, rows)
+
+
+# The demo province of the docs (docs/review.md, "Demo"): every part, on the day the docs
+# describe (the demo dates its 2026 review acts up to "today").
+DEMO_HOUSEHOLDS = 1500
+DEMO_SEED = 3
+DEMO_TODAY = dt.date(2026, 11, 22)
+
+
+def load_once_per_run(
+    name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_blocker: Any,
+    build: Callable[[], T],
+) -> Loaded:
+    """``load_once``, shared by the run's xdist workers: the first worker that needs it loads
+    and leaves the result in the run's temporary directory; the others (waiting on a file
+    lock meanwhile) read it, if their database holds the same official units (the rows refer
+    to them by key), else load it themselves."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return load_once(django_db_blocker, build)
+    assert _units is not None
+    # The keys of the official units (their rows also hold times, which differ).
+    base = hashlib.sha256(repr(sorted(_units.top.items())).encode())
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(id || ':' || code, ',' ORDER BY id)"  # noqa: S608 - model's table
+            f" FROM {connection.ops.quote_name(AdministrativeUnit._meta.db_table)}"
+        )
+        base.update(str(cursor.fetchone()[0]).encode())
+    root = tmp_path_factory.getbasetemp().parent  # shared by the run's workers
+    path = root / f"{name}.pickle"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if path.exists():
+            digest, loaded = pickle.loads(path.read_bytes())  # noqa: S301 - this run's own file
+            if digest == base.hexdigest():
+                return cast(Loaded, loaded)
+        loaded = load_once(django_db_blocker, build)
+        path.write_bytes(pickle.dumps((base.hexdigest(), loaded)))
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def _demo_province_load(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Loaded:
+    def load_the_demo_province() -> demo_loader.LoadReport:
+        clock.set_today(DEMO_TODAY)
+        try:
+            return demo_loader.load_demo(households=DEMO_HOUSEHOLDS, seed=DEMO_SEED)
+        finally:
+            clock.set_today(None)
+
+    return load_once_per_run(
+        "demo-province", tmp_path_factory, django_db_blocker, load_the_demo_province
+    )
+
+
+@pytest.fixture
+def demo_province(_demo_province_load: Loaded, db: None) -> demo_loader.LoadReport:
+    """The database as ``load_demo(households=DEMO_HOUSEHOLDS, seed=DEMO_SEED)`` (every part)
+    leaves it on DEMO_TODAY, with its report: the real load runs once per run
+    (``load_once_per_run``), each test gets its rows."""
+    return _demo_province_load.copy_in()

@@ -1,5 +1,8 @@
 """Issue 11: the demo matches its docs (docs/review.md, "Demo"): after ``demo load`` the 2026
-round of ``xa1``'s commune has one village surveyed and met, ``xa2``'s is still planning."""
+round of ``xa1``'s commune has one village surveyed and met, ``xa2``'s is still planning.
+
+The demo province is ``load_demo(households=1500, seed=3)`` on 22/11/2026, loaded once per
+run (``demo_province``, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from giamngheo.accounts.models import RoleGrant
-from giamngheo.demo import loader
+from giamngheo.demo import extensions, loader
 from giamngheo.lib import clock
 from giamngheo.review.models import Entry, Meeting, Round
 
@@ -30,10 +33,11 @@ def _commune_of(username: str) -> int:
 
 
 def test_xa1s_2026_round_has_a_surveyed_and_met_village(
-    official_units: None, late_november: None
+    demo_province: loader.LoadReport, late_november: None
 ) -> None:
     # Enough households that xa1's lowland commune has some on its list in 2026.
-    loader.load_demo(households=1500, seed=3)
+    assert (demo_province.households, demo_province.seed) == (1500, 3)
+    assert set(demo_province.part_reports) == {part.name for part in extensions.PARTS}
     round_ = Round.objects.get(commune_id=_commune_of("xa1"), year=2026, kind="annual")
     assert round_.state == "reviewing"
     meetings = Meeting.objects.filter(round=round_)

@@ -1,8 +1,12 @@
-"""Loading the demo province into PostgreSQL: counts, statuses, users, idempotence, audit."""
+"""Loading the demo province into PostgreSQL: counts, statuses, users, idempotence, audit.
+
+A test about what one load writes runs the loader itself; a test about a second load starts
+from the rows of the same first load, made once per run (``loaded_once``)."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
@@ -18,6 +22,7 @@ from giamngheo.lib import clock
 from giamngheo.registry import life_events
 from giamngheo.registry import services as registry_services
 from giamngheo.registry.models import Household, LifeEvent, Membership, Person, Status
+from tests.conftest import Loaded, load_once_per_run
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +36,24 @@ def province() -> AdministrativeUnit:
 
 def demo_households() -> int:
     return Household.objects.filter(province=province()).count()
+
+
+@pytest.fixture(scope="session")
+def _first_load(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Loaded:
+    def load_small() -> loader.LoadReport:
+        return loader.load_demo(households=SMALL, seed=3, parts=frozenset())
+
+    return load_once_per_run("loader-small", tmp_path_factory, django_db_blocker, load_small)
+
+
+@pytest.fixture
+def loaded_once(_first_load: Loaded, db: None) -> loader.LoadReport:
+    """The database after ``load_demo(households=SMALL, seed=3, parts=frozenset())``."""
+    report: loader.LoadReport = _first_load.copy_in()
+    assert (report.households, report.households_deleted) == (SMALL, 0)
+    return report
 
 
 def test_it_writes_exactly_the_generated_households(official_units: None) -> None:
@@ -104,9 +127,8 @@ def test_it_creates_the_demo_users_with_their_areas(official_units: None) -> Non
 
 
 def test_running_it_again_replaces_the_demo_data_without_duplicates(
-    official_units: None,
+    loaded_once: loader.LoadReport,
 ) -> None:
-    loader.load_demo(households=SMALL, seed=3, parts=frozenset())
     villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE).count()
     persons = Person.objects.count()
     xa1 = User.objects.get(username="xa1")
@@ -139,10 +161,12 @@ def test_running_it_again_replaces_the_demo_data_without_duplicates(
 
 
 def test_every_household_gets_surveys_for_the_last_two_review_years(
-    official_units: None,
+    loaded_once: loader.LoadReport,
 ) -> None:
     from giamngheo.surveys.models import Survey
 
+    # From a demo without surveys (its villages then exist: both loads below are quicker).
+    assert not Survey.objects.exists()
     loader.load_demo(households=SMALL, seed=3, parts=frozenset({"surveys"}))
     loader.load_demo(
         households=SMALL, seed=3, parts=frozenset({"surveys"})
@@ -159,8 +183,7 @@ def test_every_household_gets_surveys_for_the_last_two_review_years(
     )
 
 
-def test_it_keeps_households_that_users_entered(official_units: None) -> None:
-    loader.load_demo(households=SMALL, seed=3, parts=frozenset())
+def test_it_keeps_households_that_users_entered(loaded_once: loader.LoadReport) -> None:
     village = AdministrativeUnit.objects.filter(level=Level.VILLAGE, province=province()).first()
     assert village is not None
     registry_services.household_create(

@@ -1,4 +1,7 @@
-"""The programmes demo part: programmes loaded, an approved (frozen) list, rebuilt cleanly."""
+"""The programmes demo part: programmes loaded, an approved (frozen) list, rebuilt cleanly.
+
+The demo province (every part) is loaded once per run (``demo_province``,
+tests/conftest.py); the rebuild here is a real load."""
 
 from __future__ import annotations
 
@@ -24,9 +27,10 @@ def _fixed_today() -> object:
     clock.set_today(None)
 
 
-def test_the_demo_gets_programmes_an_approved_list_and_reloads(official_units: None) -> None:
-    parts = frozenset({"surveys", "workforce", "review", "programmes"})
-    demo_loader.load_demo(households=300, seed=3, parts=parts)
+def test_the_demo_gets_programmes_an_approved_list_and_reloads(
+    demo_province: demo_loader.LoadReport,
+) -> None:
+    assert "programmes" in demo_province.part_reports
     assert Programme.objects.filter(code="ctmtqg-gnbv-2021").exists()
     approved = BeneficiaryList.objects.get(state="approved")
     assert approved.programme.code == "bhyt-hn" and approved.decision_number
@@ -45,8 +49,14 @@ def test_the_demo_gets_programmes_an_approved_list_and_reloads(official_units: N
         basis="QĐ thử",
     )
     assert StatusChange.objects.filter(household=household).exists()
-    # The rebuild deletes the frozen list, the status history and the old households.
-    demo_loader.load_demo(households=300, seed=3, parts=parts)
+    # The rebuild deletes the frozen list, the status history and the old households (every
+    # part is purged whatever ``parts`` seeds again: here the programmes only, whose lists
+    # read the statuses of the new households).
+    demo_loader.load_demo(
+        households=demo_province.households,
+        seed=demo_province.seed,
+        parts=frozenset({"programmes"}),
+    )
     assert BeneficiaryList.objects.filter(state="approved").count() == 1
     assert not StatusChange.objects.filter(household_id=household.pk).exists()
     assert not Household.objects.filter(pk=household.pk).exists()

@@ -27,7 +27,7 @@ from giamngheo.registry.models import Household, Membership
 from giamngheo.reports import dashboard_whatif, whatif_jobs
 from giamngheo.reports.models import WhatIfResult
 from giamngheo.reports.services import ReportError
-from tests.conftest import World  # noqa: F401 (the official units fixture comes with it)
+from tests.conftest import Loaded, World, load_once_per_run  # noqa: F401 (World: the official units)
 
 YEAR = 2025
 URL = "/reports/dashboard/what-if/"
@@ -35,11 +35,27 @@ URL = "/reports/dashboard/what-if/"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(scope="session")
+def _demo_load(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Loaded:
+    """The real load runs once per run; each test gets its rows (committed: the jobs read
+    them from other connections), which the test's flush removes."""
+
+    def load_a_small_demo() -> loader.LoadReport:
+        return loader.load_demo(households=240, seed=5, parts=frozenset({"surveys"}))
+
+    return load_once_per_run("whatif-demo", tmp_path_factory, django_db_blocker, load_a_small_demo)
+
+
 @pytest.fixture
 def province(
-    official_units: None, settings: Any, job_processes_use_the_test_database: None
+    _demo_load: Loaded,
+    official_units: None,
+    settings: Any,
+    job_processes_use_the_test_database: None,
 ) -> AdministrativeUnit:
-    loader.load_demo(households=240, seed=5, parts=frozenset({"surveys"}))
+    _demo_load.copy_in()
     settings.GIAMNGHEO_WHATIF_INLINE_LIMIT = 10  # every area of the demo is "large"
     return AdministrativeUnit.objects.get(code="44")
 

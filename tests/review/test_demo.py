@@ -1,8 +1,9 @@
-"""The review part of the demo province: last year finished, this year in progress."""
+"""The review part of the demo province: last year finished, this year in progress.
+
+The demo province is loaded once per run on 22/11/2026 (``demo_province``,
+tests/conftest.py); its review part is the one ``seed_review_demo`` wrote during that load."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 from django.db import transaction
@@ -15,13 +16,13 @@ from giamngheo.review.models import Certificate, CommuneReport, ProvinceReport, 
 pytestmark = [pytest.mark.django_db, pytest.mark.once]  # demo content: not about the server
 
 
-def test_the_demo_has_a_finished_2025_and_a_2026_in_progress(official_units: None) -> None:
-    loader.load_demo(households=400, seed=3)
+def test_the_demo_has_a_finished_2025_and_a_2026_in_progress(
+    demo_province: loader.LoadReport,
+) -> None:
+    report = demo_province.part_reports["review"]
+    assert isinstance(report, demo.ReviewDemoReport)
     province = AdministrativeUnit.objects.get(code="44")
     context = extensions.DemoContext(province, province.children.none(), 3, lambda _m: None)  # type: ignore[arg-type]
-    with transaction.atomic():
-        demo.purge_review_demo(context)
-        report = demo.seed_review_demo(context, today=dt.date(2026, 11, 22))
     communes = province.children.filter(level="commune", valid_to__isnull=True).count()
     last = Round.objects.filter(province=province, year=2025, kind="annual")
     assert last.count() == communes

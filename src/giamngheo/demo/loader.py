@@ -76,6 +76,8 @@ class LoadReport:
     fingerprint: str
     seconds: dict[str, float] = field(default_factory=dict)
     logins: list[DemoLogin] = field(default_factory=list)
+    # Each seeded part's own report (``extensions.seed_all``), by part name.
+    part_reports: dict[str, Any] = field(default_factory=dict)
 
 
 # -- classification ---------------------------------------------------------------------------
@@ -447,7 +449,7 @@ def load_demo(
 
         logins = ensure_demo_users(province=province, communes=communes, villages=village_units)
         say(f"Tài khoản dùng thử: {len(logins)} — {secs(lap('users'))} giây")
-        extensions.seed_all(context, only=parts)
+        part_reports = extensions.seed_all(context, only=parts)
         say(
             f"Khảo sát, rà soát, đội ngũ, tập huấn, chương trình hỗ trợ — {secs(lap('parts'))} giây"
         )
@@ -486,6 +488,7 @@ def load_demo(
         fingerprint=data.fingerprint(),
         seconds=seconds,
         logins=logins,
+        part_reports=part_reports,
     )
 
 
