@@ -305,14 +305,13 @@ SPREAD_FIRST = (
 
 # Then the files of the longest single tests (measured: a demo load, real processes, files of
 # millions of rows), longest first: handed out last, one of them ended a run minutes after the
-# other worker had finished.
+# other worker had finished. (The other tests that start from the demo province wait for the
+# one shared load: not first, or the second worker would wait for the first.)
 LONG_FIRST = (
     "tests/programmes/test_demo.py",
-    "tests/review/test_demo.py",
     "tests/operations/test_crash_safety.py",
     "tests/operations/test_backup.py",
     "tests/operations/test_several_workers.py",
-    "tests/demo/test_demo_matches_docs.py",
     "tests/demo/test_loader.py",
     "tests/test_bench_load.py",
     "tests/surveys/test_blank_forms.py",
