@@ -96,9 +96,21 @@ class Process:
         self.handle.close()
 
 
-def start_app(tmp: Path, name: str, *, workers: int = 1, **env: str) -> tuple[Process, str]:
-    """``giamngheo serve --production --workers N --job-workers 0`` on a free port; returns
-    the process and its base URL once /readyz answers 200."""
+class Starting:
+    """A process launched but maybe not ready yet: ``ready()`` waits for it. Launch several
+    before waiting for any: they start in parallel (each spends seconds importing Django)."""
+
+    def __init__(self, process: Process, check: Callable[[], bool], what: str, seconds: float):
+        self.process, self._check, self._what, self._seconds = process, check, what, seconds
+
+    def ready(self) -> Process:
+        wait_for(self._check, self._seconds, self._what)
+        return self.process
+
+
+def launch_app(tmp: Path, name: str, *, workers: int = 1, **env: str) -> tuple[Starting, str]:
+    """``giamngheo serve --production --workers N --job-workers 0`` on a free port, launched;
+    its base URL. Ready once /readyz answers 200."""
     port = free_port()
     var = tmp / name
     var.mkdir(exist_ok=True)
@@ -116,12 +128,11 @@ def start_app(tmp: Path, name: str, *, workers: int = 1, **env: str) -> tuple[Pr
         except OSError:
             return False
 
-    wait_for(ready, 180, f"{name} ready")
-    return process, base
+    return Starting(process, ready, f"{name} ready", 180), base
 
 
-def start_worker(tmp: Path, name: str, **env: str) -> Process:
-    """``giamngheo worker`` (polling every 0.2 s), once it waits for jobs."""
+def launch_worker(tmp: Path, name: str, **env: str) -> Starting:
+    """``giamngheo worker`` (polling every 0.2 s), launched; ready once it waits for jobs."""
     var = tmp / name
     var.mkdir(exist_ok=True)
     command = [sys.executable, "-m", "giamngheo", "worker", "--poll", "0.2"]
@@ -131,8 +142,7 @@ def start_worker(tmp: Path, name: str, **env: str) -> Process:
         assert process.alive(), process.output()
         return "Đang chờ công việc" in process.output()
 
-    wait_for(waiting, 120, f"{name} waiting")
-    return process
+    return Starting(process, waiting, f"{name} waiting", 120)
 
 
 @contextlib.contextmanager

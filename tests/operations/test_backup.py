@@ -7,6 +7,7 @@ These tests commit (transactional_db): pg_dump reads through a session of its ow
 from __future__ import annotations
 
 import tarfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -138,22 +139,29 @@ def test_a_damaged_archive_is_refused_with_a_message_and_changes_nothing(
     env = {"DATABASE_URL": source_url, "GIAMNGHEO_VAR_DIR": str(source_dir)}
     assert run("backup", str(archive), env=env).returncode == 0
     before = table_contents(source_url)
-    for label, damaged in damaged_copies(archive, tmp_path).items():
-        # Over the live data with --force: the archive is checked before anything is dropped.
-        result = run("restore", "--force", str(damaged), env=env)
-        assert result.returncode == 1, label
-        assert "Tệp sao lưu bị hỏng hoặc không đầy đủ" in result.stderr, (label, result.stderr)
-        assert "Traceback" not in result.stderr
-        assert table_contents(source_url) == before, label
-        assert files_under(source_dir) == {n: c for n, c in FILES.items()}, label
-    # Into an empty database: it stays empty, and no file appears.
+    damaged_archives = damaged_copies(archive, tmp_path)
     empty_dir = tmp_path / "empty"
-    with database(f"{connection.settings_dict['NAME']}_damaged") as target_url:
-        result = run(
+    with (
+        database(f"{connection.settings_dict['NAME']}_damaged") as target_url,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        # Into an empty database (it stays empty, and no file appears): run meanwhile, as it
+        # shares no database and no directory with the restores over the live data.
+        into_empty = pool.submit(
+            run,
             "restore",
-            str(tmp_path / "truncated.tar"),
+            str(damaged_archives["truncated"]),
             env={"DATABASE_URL": target_url, "GIAMNGHEO_VAR_DIR": str(empty_dir)},
         )
+        for label, damaged in damaged_archives.items():
+            # Over the live data with --force: the archive is checked before anything is dropped.
+            result = run("restore", "--force", str(damaged), env=env)
+            assert result.returncode == 1, label
+            assert "Tệp sao lưu bị hỏng hoặc không đầy đủ" in result.stderr, (label, result.stderr)
+            assert "Traceback" not in result.stderr
+            assert table_contents(source_url) == before, label
+            assert files_under(source_dir) == {n: c for n, c in FILES.items()}, label
+        result = into_empty.result()
         assert result.returncode == 1
         assert table_contents(target_url) == {}
         assert not [p for p in empty_dir.rglob("*") if p.is_file()]

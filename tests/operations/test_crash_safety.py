@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -74,14 +75,19 @@ def copy_of_the_database(suffix: str) -> Any:
 
 
 def kill_at_each_point_then_finish(
-    points: list[str], attempt: Callable[[str], int], url: str
+    points: list[str], attempt: Callable[[str], int], url: str, uninterrupted: Callable[[], int]
 ) -> None:
-    """Kill ``attempt`` at each point (checking that nothing changed), then let it finish."""
-    before = table_contents(url)
-    for point in points:
-        assert attempt(point) == KILLED, point
-        assert table_contents(url) == before, f"partial state after a kill at {point}"
-    assert attempt("") == 0
+    """Kill ``attempt`` at each point (checking that nothing changed), then let it finish.
+    ``uninterrupted`` (the same operation on the copy taken before) runs meanwhile in a thread:
+    the two databases share nothing, and each process takes seconds mostly to start."""
+    with ThreadPoolExecutor(1) as pool:
+        reference = pool.submit(uninterrupted)
+        before = table_contents(url)
+        for point in points:
+            assert attempt(point) == KILLED, point
+            assert table_contents(url) == before, f"partial state after a kill at {point}"
+        assert attempt("") == 0
+        assert reference.result() == 0
 
 
 # -- (a) the household import ----------------------------------------------------------------
@@ -120,9 +126,13 @@ def test_a_killed_household_import_leaves_nothing_and_a_rerun_ends_as_an_uninter
         # Four points inside the import's transaction: after the households, the persons, the
         # memberships and the audit events were written.
         points = [f"import.write:{n}" for n in (1, 2, 3, 4)]
-        kill_at_each_point_then_finish(points, attempt, url)
-        assert (
-            run("import", "households", str(path), env={"DATABASE_URL": clone_url}).returncode == 0
+        kill_at_each_point_then_finish(
+            points,
+            attempt,
+            url,
+            lambda: (
+                run("import", "households", str(path), env={"DATABASE_URL": clone_url}).returncode
+            ),
         )
         assert rows(url, IMPORT_STATE) == rows(clone_url, IMPORT_STATE)
         assert rows(url, IMPORT_EVENTS) == rows(clone_url, IMPORT_EVENTS)
@@ -157,9 +167,11 @@ def test_a_killed_bulk_reclassification_leaves_nothing_and_a_rerun_ends_the_same
     with copy_of_the_database("status") as clone_url:
         # Inside the transaction: after the first and the second UPDATE (one per status).
         kill_at_each_point_then_finish(
-            ["status_bulk.update:1", "status_bulk.update:2"], attempt, url
+            ["status_bulk.update:1", "status_bulk.update:2"],
+            attempt,
+            url,
+            lambda: attempt("", clone_url),
         )
-        assert attempt("", clone_url) == 0
         assert rows(url, STATUS_STATE) == rows(clone_url, STATUS_STATE)
     changed = {code: status for code, status, *_rest in rows(url, STATUS_STATE)}
     assert changed == {
@@ -230,8 +242,7 @@ def test_a_killed_recognition_decision_leaves_nothing_and_a_rerun_ends_the_same(
 
     with copy_of_the_database("decision") as clone_url:
         points = ["decision.write:1", "status_bulk.update:1", "decision.write:2"]
-        kill_at_each_point_then_finish(points, attempt, url)
-        assert attempt("", clone_url) == 0
+        kill_at_each_point_then_finish(points, attempt, url, lambda: attempt("", clone_url))
         decided = rows(url, DECISION_STATE)
         assert decided == rows(clone_url, DECISION_STATE)
     assert [(r[2], r[5], r[6]) for r in decided] == [
@@ -261,8 +272,12 @@ def test_a_killed_province_consolidation_leaves_nothing_and_a_rerun_ends_the_sam
         return script("consolidate", {"province": world.province.pk}, url=target, crash=crash)
 
     with copy_of_the_database("consolidate") as clone_url:
-        kill_at_each_point_then_finish(["consolidate.write:1", "consolidate.write:2"], attempt, url)
-        assert attempt("", clone_url) == 0
+        kill_at_each_point_then_finish(
+            ["consolidate.write:1", "consolidate.write:2"],
+            attempt,
+            url,
+            lambda: attempt("", clone_url),
+        )
         consolidated = rows(url, CONSOLIDATION_STATE)
         assert consolidated == rows(clone_url, CONSOLIDATION_STATE)
     assert len(consolidated) == 1 and consolidated[0][1] is True

@@ -11,7 +11,7 @@ import pytest
 from giamngheo.jobs import services
 from giamngheo.jobs.models import Job, JobStatus
 from tests.operations import job_kinds
-from tests.operations.processes import start_worker, stopping, wait_for
+from tests.operations.processes import launch_worker, stopping, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
 
@@ -23,8 +23,10 @@ def test_two_workers_on_one_queue_run_each_job_exactly_once(tmp_path: Path) -> N
     shared.mkdir()
     env = {"GIAMNGHEO_JOBS_DIR": str(shared), "GIAMNGHEO_JOB_MODULES": job_kinds.__name__}
     with stopping([]) as processes:
-        processes.append(start_worker(tmp_path, "w1", **env))
-        processes.append(start_worker(tmp_path, "w2", **env))
+        starting = [launch_worker(tmp_path, name, **env) for name in ("w1", "w2")]  # in parallel
+        processes.extend(each.process for each in starting)
+        for each in starting:
+            each.ready()
         pids = {processes[0].pid, processes[1].pid}
         enqueued = [
             services.job_enqueue(actor=None, kind="tests.operations.tally").pk for _ in range(JOBS)

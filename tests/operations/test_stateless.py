@@ -25,7 +25,7 @@ from giamngheo.jobs.models import Job, JobStatus
 from giamngheo.registry.imports import IMPORT_JOB
 from giamngheo.registry.models import Household
 from tests.conftest import World
-from tests.operations.processes import start_app, start_worker, stopping, wait_for
+from tests.operations.processes import launch_app, launch_worker, stopping, wait_for
 from tests.registry.io_helpers import household_rows, write_csv
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.once]
@@ -65,14 +65,14 @@ def test_one_user_across_two_app_servers_and_two_workers(
     upload = write_csv(tmp_path / "tai-len.csv", rows).read_bytes()
 
     with stopping([]) as processes:
-        app_a, a = start_app(tmp_path, "a", GIAMNGHEO_JOBS_DIR=str(shared))
-        processes.append(app_a)
-        app_b, b = start_app(tmp_path, "b", GIAMNGHEO_JOBS_DIR=str(shared))
-        processes.append(app_b)
-        workers = [
-            start_worker(tmp_path, name, GIAMNGHEO_JOBS_DIR=str(shared)) for name in ("w1", "w2")
+        # All four start at once (as on four machines), then each is waited for.
+        starting_a, a = launch_app(tmp_path, "a", GIAMNGHEO_JOBS_DIR=str(shared))
+        starting_b, b = launch_app(tmp_path, "b", GIAMNGHEO_JOBS_DIR=str(shared))
+        starting = [starting_a, starting_b] + [
+            launch_worker(tmp_path, name, GIAMNGHEO_JOBS_DIR=str(shared)) for name in ("w1", "w2")
         ]
-        processes.extend(workers)
+        processes.extend(each.process for each in starting)
+        app_a, app_b, *workers = [each.ready() for each in starting]
         with sync_playwright() as playwright:
             http: APIRequestContext = playwright.request.new_context()
             try:

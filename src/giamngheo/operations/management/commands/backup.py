@@ -22,6 +22,11 @@ from giamngheo.operations.pgtools import OperationsError
 
 
 class Command(BaseCommand):
+    # No system checks first: they import every URL module and template library (about a
+    # second, each run) and check nothing a backup or a restore uses; an operator saving or
+    # recovering the data of an installation whose configuration has a problem must not be
+    # stopped by it (``giamngheo check`` reports such problems).
+    requires_system_checks: list[str] = []
     help = _("Sao lưu CSDL và các tệp (tệp tải lên, tệp của công việc nền) vào một tệp.")
 
     def add_arguments(self, parser: CommandParser) -> None:
