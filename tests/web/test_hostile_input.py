@@ -341,7 +341,7 @@ class Fuzz:
         self.client = Client(raise_request_exception=False)
         with override_settings(MIDDLEWARE=noting_middleware()):
             self.client.handler.load_middleware()
-        user = cw.personas()[persona]
+        self.user = user = cw.personas()[persona]
         if user is not None:
             self.client.force_login(user)
         self.failures: list[str] = []
@@ -378,15 +378,18 @@ class Fuzz:
             )
         return read_its_input(response, method)
 
-    def sweep(self, method: str, path: str, names: list[str], values: list[str]) -> None:
+    def sweep(self, method: str, path: str, names: list[str], values: list[str]) -> bool:
         """Each value in every name at once. When the first request's view read none of its
-        data, the others would take the same path: only the NUL value follows (the guard)."""
+        data, the others would take the same path: only the NUL value follows (the guard).
+        Whether the view read it."""
         first, *rest = values
-        if not self.send(method, path, {name: first for name in names}):
+        read = self.send(method, path, {name: first for name in names})
+        if not read:
             rest = [value for value in rest if value == NUL]
         for value in rest:
             self.send(method, path, {name: value for name in names})
         self.swept[f"{method} {path}"] += 1 + len(rest)
+        return read
 
     def page(self, path: str) -> tuple[int, str]:
         with transaction.atomic():
@@ -418,23 +421,30 @@ class Fuzz:
                 continue
             self.routes += 1
             self.phase = "path"
-            self.fuzz_path(pattern)
+            if self.user is not None or pattern.is_public:
+                # Anonymous, a route that needs a login is answered by the login redirect before
+                # its view runs, whatever the path holds (the officers send these values to it).
+                self.fuzz_path(pattern)
             self.phase = "all at once"
             admin = pattern.route.startswith("admin/")
             view_names = [] if admin else query_names_of(pattern)
             names = sorted(set(COMMON_QUERY) | set(view_names) | get_fields.get(path, set()))
             values = HOSTILE_ADMIN if admin else HOSTILE
-            self.sweep("GET", path, names, values)
+            reads_query = self.sweep("GET", path, names, values)
             forms = post_fields.get(path, [])
             post_names = sorted({name for form in forms for name in form.fields} | {"id", "pk"})
-            self.sweep("POST", path, post_names, values)
+            reads_form = self.sweep("POST", path, post_names, values)
             if not deep or admin:
                 continue
+            # One input at a time, to a view that looks at its inputs (one that never touched
+            # the query or the form data above cannot tell one value from another).
             self.phase = "one at a time"
-            for name in sorted(set(view_names) | get_fields.get(path, set())):
+            for name in (
+                sorted(set(view_names) | get_fields.get(path, set())) if reads_query else []
+            ):
                 for value in QUERY_ONE_AT_A_TIME:
                     self.send("GET", path, {name: value})
-            for form in forms:
+            for form in forms if reads_form else []:
                 for name in form.fields:
                     if name == "csrfmiddlewaretoken":
                         continue
@@ -506,7 +516,7 @@ def test_hostile_input_never_gives_a_server_error(
     # every form as well.
     assert fuzz.routes > len(list(url_patterns())) // (2 * shards)
     assert len(fuzz.swept) == 2 * fuzz.routes and min(fuzz.swept.values()) >= 2
-    assert fuzz.count > (6 if deep else 4) * fuzz.routes
+    assert fuzz.count >= (6 if deep else 4) * fuzz.routes
     assert not fuzz.failures, f"{len(fuzz.failures)} of {fuzz.count} requests failed:\n" + (
         "\n".join(fuzz.failures)
     )
