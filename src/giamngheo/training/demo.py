@@ -552,7 +552,10 @@ def _tests(
         Question.objects.filter(province__isnull=True, is_active=True).order_by("topic", "id")
     )
     rng = _rng(seed, "tests")
-    ability = {p.pk: rng.uniform(0.25, 0.7) for p in {r.participant for r in registrations}}
+    # People in the order of their first registration: a set's order follows the keys the
+    # database gave, so the draws (and the gains) changed from one database to another.
+    people = dict.fromkeys(r.participant for r in registrations)
+    ability = {p.pk: rng.uniform(0.25, 0.7) for p in people}
     now = timezone.now()
     assessments: list[tuple[Assessment, list[Question], list[Participant], float]] = []
     for training_class, _people, _count in classes:
