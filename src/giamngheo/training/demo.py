@@ -554,8 +554,8 @@ def _tests(
     rng = _rng(seed, "tests")
     # People in the order of their first registration: a set's order follows the keys the
     # database gave, so the draws (and the gains) changed from one database to another.
-    people = dict.fromkeys(r.participant for r in registrations)
-    ability = {p.pk: rng.uniform(0.25, 0.7) for p in people}
+    registered = dict.fromkeys(r.participant for r in registrations)
+    ability = {p.pk: rng.uniform(0.25, 0.7) for p in registered}
     now = timezone.now()
     assessments: list[tuple[Assessment, list[Question], list[Participant], float]] = []
     for training_class, _people, _count in classes:
