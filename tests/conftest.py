@@ -33,6 +33,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
@@ -624,6 +625,13 @@ DEMO_SEED = 3
 DEMO_TODAY = dt.date(2026, 11, 22)
 
 
+def run_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory of this run shared by its xdist workers (the parent of each worker's own
+    temporary directory); without xdist, the run's temporary directory."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 def load_once_per_run(
     name: str,
     tmp_path_factory: pytest.TempPathFactory,
@@ -645,7 +653,7 @@ def load_once_per_run(
             f" FROM {connection.ops.quote_name(AdministrativeUnit._meta.db_table)}"
         )
         base.update(str(cursor.fetchone()[0]).encode())
-    root = tmp_path_factory.getbasetemp().parent  # shared by the run's workers
+    root = run_directory(tmp_path_factory)
     path = root / f"{name}.pickle"
     with (root / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -692,7 +700,7 @@ def _subprocess_bytecode_cache(tmp_path_factory: pytest.TempPathFactory) -> Iter
     outside the tree, shared by the xdist workers): the first process compiles, the others read
     it. The processes run the same code; the test processes themselves are not affected (they
     read the variables when they started)."""
-    directory = tmp_path_factory.getbasetemp().parent / "pycache"
+    directory = run_directory(tmp_path_factory) / "pycache"
     directory.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)

@@ -3,7 +3,7 @@
 A temporary primary (wal_level=replica) is created with initdb, a replica is made from its
 base backup (pg_basebackup -R: standby.signal and primary_conninfo), both started on free
 loopback ports. The primary gets the migrated schema as a copy of the test database (pg_dump
-and pg_restore, seconds; running every migration again took twenty, and proves nothing about
+into psql, seconds; running every migration again took twenty, and proves nothing about
 replicas: the test database itself is made by them); a process configured with
 DATABASE_URL (primary) and GIAMNGHEO_REPLICA_URL then writes on the primary, waits for the
 replica to replay it, and reads it inside ``reading_from_replica()``, proving where each read

@@ -6,8 +6,9 @@ Where the values go, found without a list per view:
 * query parameters: the names the views read (``request.GET`` in the views' source, through
   ``inspect``), the fields of the page's own GET forms, and common names;
 * form fields: every ``<input>``, ``<select>`` and ``<textarea>`` of the forms found on the pages
-  the persona can open, posted to the form's action (all fields hostile at once, then one field
-  at a time on top of the form's own values, so the view's service is reached too);
+  the persona can open (another commune's officer: the owner's pages), posted to the form's
+  action (all fields hostile at once, then one field at a time on top of the form's own values,
+  so the view's service is reached too);
 * path parameters: each in turn replaced by an out-of-range or malformed value.
 
 Personas: ``xa_b`` (owner of the crawl world's objects: reaches every form), ``xa_a`` (another
@@ -35,6 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.test import Client, override_settings
@@ -68,10 +70,10 @@ HOSTILE = [
 ]
 # The admin answers non-staff with a redirect to its login: a few values suffice there.
 HOSTILE_ADMIN = [HUGE, NUL, "-1", "31/02/2026"]
-# One field at a time, on top of the form's own values: the values that pass a careless parser
-# and reach the service or the database, by the kind of field.
 # A query name the view reads, alone (so that no other name's refusal stops the view first).
 QUERY_ONE_AT_A_TIME = [HUGE, "-5", "01/01/9999", "x" * 300]
+# One field at a time, on top of the form's own values: the values that pass a careless parser
+# and reach the service or the database, by the kind of field.
 ONE_AT_A_TIME = {
     "number": [HUGE, "-5"],
     "date": ["01/01/0001", "01/01/9999"],
@@ -312,8 +314,7 @@ def read_its_input(response: Any, method: str) -> bool:
 
 
 def noting_middleware() -> list[str]:
-    from django.conf import settings
-
+    """The site's middleware with ``NoteInputReads`` right after the NUL-byte guard."""
     chain = list(settings.MIDDLEWARE)
     guard = chain.index("giamngheo.web.input_guard.InputGuardMiddleware")
     chain.insert(guard + 1, f"{__name__}.NoteInputReads")
@@ -351,7 +352,7 @@ class Fuzz:
         self.seconds: Counter[str] = Counter()
         self.slow: Counter[str] = Counter()
         self.phase = "pages"
-        # route → how many of the "all at once" values it was sent (see ``sweep``)
+        # "METHOD path" → how many of the "all at once" values it was sent (see ``sweep``)
         self.swept: Counter[str] = Counter()
 
     def send(self, method: str, path: str, data: dict[str, Any] | None = None) -> bool:

@@ -28,10 +28,7 @@ def _short(checksum: str | None) -> str:
 
 
 class Command(BaseCommand):
-    # No system checks first: they import every URL module and template library (about a
-    # second, each run) and check nothing a backup or a restore uses; an operator saving or
-    # recovering the data of an installation whose configuration has a problem must not be
-    # stopped by it (``giamngheo check`` reports such problems).
+    # No system checks first (why: see the backup command).
     requires_system_checks: list[str] = []
     help = _("Khôi phục CSDL và các tệp từ một tệp sao lưu của “giamngheo backup”.")
 
