@@ -8,9 +8,10 @@ Speed without sharing state between tests:
   migrations (``django_db_setup`` below, with the real ``load_official_units``), and stay
   committed for the whole session: every test sees them (``official_units`` only says so). A
   transactional test (``django_db(transaction=True)``, ``live_server``…) empties every table
-  when it ends; the rows of the load are then copied back (PostgreSQL COPY of a snapshot taken
-  after the load, a few milliseconds) before the next test starts. A test that needs a database
-  without them asks for ``no_official_units``.
+  when it ends; the rows that migrate's ``post_migrate`` handlers wrote and those of the load
+  are then copied back, under the same keys (PostgreSQL COPY of snapshots taken after migrate
+  and after the load, a few milliseconds), before the next test starts. A test that needs a
+  database without them asks for ``no_official_units``.
 * The personas (``world``) are built once per session with the real services, their rows are
   kept (COPY) and the build is rolled back; each test that asks for ``world`` gets the same rows
   copied into its own transaction and a fresh copy of the same Python objects.
@@ -31,7 +32,7 @@ import fcntl
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -40,6 +41,7 @@ from urllib.parse import quote
 import pytest
 from _pytest.nodeid import NodeId
 from django.apps import apps
+from django.core.management.commands import flush as flush_command
 from django.db import connection, transaction
 from django.db.backends.postgresql.operations import DatabaseOperations
 from django.test import Client
@@ -85,6 +87,12 @@ class _Captured:
             for table in self.rows if tables is None else tables:
                 with cursor.copy(f"COPY {qn(table)} FROM STDIN") as stream:
                     stream.write(self.rows[table])
+
+    def copy_into(self, empty: set[str]) -> None:
+        """``copy_in`` of its tables among ``empty``."""
+        tables = [table for table in self.rows if table in empty]
+        if tables:
+            self.copy_in(tables)
 
     def keep_sequences_past(self) -> None:
         """Identity sequences after the copied keys (a test with reset_sequences restarts them)."""
@@ -156,7 +164,38 @@ def _capture(build: Callable[[], T]) -> tuple[T, _Captured]:
     return result, captured
 
 
+def _empty_tables(tables: Iterable[str]) -> set[str]:
+    qn = connection.ops.quote_name
+    empty = set()
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qn(table)})")  # noqa: S608
+            if not cursor.fetchone()[0]:
+                empty.add(table)
+    return empty
+
+
+def _every_row() -> _Captured:
+    """Every row the database holds now (per table, COPY text and highest integer key)."""
+    qn = connection.ops.quote_name
+    tables = sorted(connection.introspection.django_table_names(only_existing=True))
+    keys = _integer_keys()
+    state = _table_state(tables, keys)
+    captured = _Captured({}, {})
+    with connection.cursor() as cursor:
+        for table in tables:
+            count, top, _ = state[table]
+            if count == 0:
+                continue
+            with cursor.copy(f"COPY {qn(table)} TO STDOUT") as stream:
+                captured.rows[table] = b"".join(bytes(block) for block in stream)
+            if table in keys:
+                captured.top[table] = (keys[table], top)
+    return captured
+
+
 # Taken once per session (per xdist worker) by django_db_setup.
+_installed: _Captured | None = None
 _units: _Captured | None = None
 _world: tuple[World, _Captured] | None = None
 _django_db_blocker: Any = None
@@ -173,17 +212,29 @@ def restore_official_units() -> None:
         if not AdministrativeUnit.objects.filter(level=Level.PROVINCE).exists():
             _load_official_units()
         return
-    qn = connection.ops.quote_name
-    empty = []
-    with connection.cursor() as cursor:
-        for table in _units.rows:
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qn(table)})")  # noqa: S608
-            if not cursor.fetchone()[0]:
-                empty.append(table)
-    if empty:
-        _units.copy_in(empty)
+    _units.copy_into(_empty_tables(_units.rows))
 
 
+def _restore_installed_rows(verbosity: int, interactive: bool, database: str) -> None:
+    """In place of the ``post_migrate`` signal that a transactional test's flush sends: the rows
+    its handlers wrote when the test database was migrated (content types, permissions, the
+    training handbook and the audit event of its load, the review's defaults) and those of the
+    official units, copied back with the keys they have in every worker's database.
+
+    The handlers would write theirs again under new keys (and the units' audit event, in a
+    table no longer empty, stayed away): a worker's handbook audit event once took a key that
+    the rows of the demo province, loaded by the other worker and shared
+    (``load_once_per_run``), also held."""
+    if _installed is None or _units is None or database != connection.alias:
+        _emit_post_migrate(verbosity, interactive, database)
+        return
+    empty = _empty_tables({*_installed.rows, *_units.rows})
+    _installed.copy_into(empty)
+    _units.copy_into(empty)
+    _installed.keep_sequences_past()
+
+
+_emit_post_migrate = flush_command.emit_post_migrate_signal
 _truncate_flush = DatabaseOperations.sql_flush
 
 
@@ -247,8 +298,9 @@ def django_db_keepdb(
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """pytest-django's test database (one per xdist worker), plus the official units (kept) and
     the personas (rolled back: only their rows are kept, see ``build_world``)."""
-    global _units, _world, _django_db_blocker
+    global _installed, _units, _world, _django_db_blocker
     with django_db_blocker.unblock():
+        _installed = _every_row()
         _, _units = _capture(_load_official_units)
         with transaction.atomic():
             _world = _capture(_build_world)
@@ -256,9 +308,10 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[N
     _django_db_blocker = django_db_blocker
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "sql_flush", _delete_flush)
+        patch.setattr(flush_command, "emit_post_migrate_signal", _restore_installed_rows)
         yield
     # The test database is dropped next: nothing to restore any more.
-    _units = _world = _django_db_blocker = None
+    _installed = _units = _world = _django_db_blocker = None
 
 
 def _flushes(item: pytest.Item) -> bool:
@@ -278,8 +331,8 @@ def _flushes(item: pytest.Item) -> bool:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """After a transactional test's flush: the official units back, sequences past the keys
-    of the kept rows."""
+    """After a transactional test's flush (which copied the installed rows and the official
+    units back, ``_restore_installed_rows``): sequences past the keys of the kept rows."""
     try:
         return (yield)
     finally:
