@@ -9,7 +9,8 @@ Where the values go, found without a list per view:
   the persona can open (another commune's officer: the owner's pages), posted to the form's
   action (all fields hostile at once, then one field at a time on top of the form's own values,
   so the view's service is reached too);
-* path parameters: each in turn replaced by an out-of-range or malformed value.
+* path parameters: each in turn replaced by an out-of-range or malformed value (as the owner,
+  whose requests get past every lookup the others' stop at; anonymous, on the public routes).
 
 Personas: ``xa_b`` (owner of the crawl world's objects: reaches every form), ``xa_a`` (another
 commune) and anonymous.
@@ -147,6 +148,13 @@ _GATHERED: dict[tuple[str, str], tuple[CrawlWorld, Gathered]] = {}
 # Another commune's officer has the owner's role: the owner's pages show every form it could
 # post (its own pages of commune B's objects are 404s), so it is sent the owner's forms.
 GATHERED_AS = {"xa_a": "xa_b"}
+# Who is sent the hostile path values on every route (the others: on the public routes only).
+# Anonymous, a route that needs a login answers with the login redirect before its view runs,
+# whatever the path holds. Another commune's officer has the owner's role, so its view runs
+# the owner's code up to the first lookup in its scope, where it stops with a 404: the owner's
+# requests reach each lookup with the same values, and the ones after it too (a path's other
+# parameters name the owner's objects).
+PATH_FUZZED_BY = {"xa_b"}
 
 
 def shard_of(route: str, shards: int) -> int:
@@ -424,9 +432,7 @@ class Fuzz:
                 continue
             self.routes += 1
             self.phase = "path"
-            if self.user is not None or pattern.is_public:
-                # Anonymous, a route that needs a login is answered by the login redirect before
-                # its view runs, whatever the path holds (the officers send these values to it).
+            if self.persona in PATH_FUZZED_BY or pattern.is_public:
                 self.fuzz_path(pattern)
             self.phase = "all at once"
             admin = pattern.route.startswith("admin/")
