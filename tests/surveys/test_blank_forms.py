@@ -52,6 +52,17 @@ def test_every_question_title_and_signature_is_printed(spec: definitions.FormSpe
         assert round(float(page.mediabox.height)) == 842
 
 
+def test_a_blank_form_is_drawn_once_per_definition_and_again_when_it_changes() -> None:
+    spec = PRINTABLE[0]
+    drawn = blank_forms.blank_form_pdf(spec)
+    assert blank_forms.blank_form_pdf(definitions.load_form(spec.code)) is drawn
+    retitled = {**spec.data["title"], "vi": "Phiếu đã sửa tên"}
+    changed = definitions.FormSpec.from_data({**spec.data, "title": retitled})
+    redrawn = blank_forms.blank_form_pdf(changed)
+    assert "PHIẾU ĐÃ SỬA TÊN" in flat(extract_text(redrawn))
+    assert flat(spec.title_vi.upper()) in flat(extract_text(blank_forms.blank_form_pdf(spec)))
+
+
 def test_member_questions_are_a_table_with_a_row_per_member() -> None:
     spec = definitions.load_form("b2-2022")
     prefill = blank_forms.Prefill(

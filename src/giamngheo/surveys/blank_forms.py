@@ -50,9 +50,23 @@ def printable_forms() -> list[FormSpec]:
     return [spec for spec in definitions.load_forms() if printable(spec)]
 
 
+# The blank forms, drawn once per process and definition (by its hash: a changed definition is
+# drawn anew). Every collaborator downloads the same few forms, and one costs about half a second.
+_drawn: dict[str, bytes] = {}
+
+
 def blank_form_pdf(spec: FormSpec, prefill: Prefill | None = None) -> bytes:
+    if prefill is not None:
+        return _draw(spec, prefill)
+    key = spec.sha256
+    if key not in _drawn:
+        _drawn[key] = _draw(spec, Prefill())
+    return _drawn[key]
+
+
+def _draw(spec: FormSpec, prefill: Prefill) -> bytes:
     doc = _FormDocument(spec)
-    doc.draw(prefill or Prefill())
+    doc.draw(prefill)
     return doc.to_bytes()
 
 
