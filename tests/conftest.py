@@ -134,6 +134,12 @@ def _table_state(
         return {table: (count, top, digest) for table, count, top, digest in cursor.fetchall()}
 
 
+def _copy_out(cursor: Any, source: str) -> bytes:
+    """The COPY text of ``source`` (a quoted table name or a parenthesised query)."""
+    with cursor.copy(f"COPY {source} TO STDOUT") as stream:
+        return b"".join(bytes(block) for block in stream)
+
+
 def _capture(build: Callable[[], T]) -> tuple[T, _Captured]:
     """Run ``build`` and keep the rows it inserted. It may only insert rows (with integer
     keys): a changed or deleted row would not be restored, so it fails loudly here."""
@@ -152,12 +158,10 @@ def _capture(build: Callable[[], T]) -> tuple[T, _Captured]:
                 continue
             if table not in keys:  # new rows only when it was empty (e.g. keyed by a hash)
                 assert count == 0, f"{build.__name__} wrote {table}, which has no integer key"
-                with cursor.copy(f"COPY {qn(table)} TO STDOUT") as stream:
-                    captured.rows[table] = b"".join(bytes(block) for block in stream)
+                captured.rows[table] = _copy_out(cursor, qn(table))
                 continue
             query = f"SELECT * FROM {qn(table)} WHERE {qn(keys[table])} > {int(top)}"  # noqa: S608
-            with cursor.copy(f"COPY ({query}) TO STDOUT") as stream:
-                captured.rows[table] = b"".join(bytes(block) for block in stream)
+            captured.rows[table] = _copy_out(cursor, f"({query})")
             captured.top[table] = (keys[table], new_top)
             old = _table_state([table], keys, up_to=top)[table]
             assert old == before[table], f"{build.__name__} changed rows of {table}"
@@ -187,8 +191,7 @@ def _every_row() -> _Captured:
             count, top, _ = state[table]
             if count == 0:
                 continue
-            with cursor.copy(f"COPY {qn(table)} TO STDOUT") as stream:
-                captured.rows[table] = b"".join(bytes(block) for block in stream)
+            captured.rows[table] = _copy_out(cursor, qn(table))
             if table in keys:
                 captured.top[table] = (keys[table], top)
     return captured
@@ -229,9 +232,9 @@ def _restore_installed_rows(verbosity: int, interactive: bool, database: str) ->
         _emit_post_migrate(verbosity, interactive, database)
         return
     empty = _empty_tables({*_installed.rows, *_units.rows})
-    _installed.copy_into(empty)
-    _units.copy_into(empty)
-    _installed.keep_sequences_past()
+    for snapshot in (_installed, _units):
+        snapshot.copy_into(empty)
+        snapshot.keep_sequences_past()
 
 
 _emit_post_migrate = flush_command.emit_post_migrate_signal
@@ -332,14 +335,13 @@ def _flushes(item: pytest.Item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """After a transactional test's flush (which copied the installed rows and the official
-    units back, ``_restore_installed_rows``): sequences past the keys of the kept rows."""
+    units back, ``_restore_installed_rows``): sequences past the keys of the personas' rows,
+    which each test copies in again."""
     try:
         return (yield)
     finally:
-        if _units is not None and _world is not None and _flushes(item):
+        if _world is not None and _flushes(item):
             with _django_db_blocker.unblock():
-                restore_official_units()
-                _units.keep_sequences_past()
                 _world[1].keep_sequences_past()
 
 
